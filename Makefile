@@ -1,0 +1,52 @@
+# veille — the two commands of the README, and their parts.
+#   make demo   set up everything, then run the whole pipeline offline on the sample corpus
+#   make test   set up everything, then run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install browser test-local-pg clean help
+
+help:
+	@echo "make demo   — installe veille et lance la démonstration hors ligne"
+	@echo "make test   — installe veille et lance les tests"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "veille demande Python 3.11 ou plus récent ($(PYTHON) est trop ancien) — make PYTHON=python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/veille demo
+
+# Headless Chromium for the browser tests: Debian's package, installed when we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installation de chromium (paquet Debian) pour les tests dans le navigateur…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium absent : les tests dans le navigateur seront ignorés (installez le paquet chromium)"; \
+		fi; }
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-local-pg
+
+# The database tests again, on the machine's own PostgreSQL when one answers on 127.0.0.1:5432.
+test-local-pg:
+	@if $(BIN)/python -c 'import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()' 2>/dev/null; then \
+		echo "tests de base de données sur le PostgreSQL local (127.0.0.1:5432)…"; \
+		VEILLE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres $(BIN)/python -m pytest -m "not browser" tests/veille $(PYTEST_ARGS); \
+	else \
+		echo "pas de PostgreSQL sur 127.0.0.1:5432 : tests sur le serveur local ignorés"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

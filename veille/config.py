@@ -1,0 +1,268 @@
+"""Configuration: one TOML file declaring dossiers, sources and the settings of each stage.
+
+The file is ``--config FILE``, else ``$VEILLE_CONFIG``, else the built-in
+``default_config.toml``. Dossiers of the built-in file (Coco) are kept unless the
+user's file redefines the same slug. Every problem is reported as one line naming
+the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from veille.errors import VeilleError
+
+DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
+SOURCE_KINDS = ("feed", "sitemap", "search", "judilibre", "wayback")
+TDM_POLICIES = ("metadata_only", "ignore", "skip")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Dossier:
+    slug: str
+    title: str
+    terms: tuple[str, ...]
+    context_terms: tuple[str, ...] = ()
+    exclude_terms: tuple[str, ...] = ()
+    linked_terms: tuple[str, ...] = ()
+    search_queries: tuple[str, ...] = ()
+    # Manual corrections of computed cases: {"rename": {...}, "merge": [...], "split": [...]}
+    cases: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    kind: str
+    urls: tuple[str, ...]
+    dossiers: tuple[str, ...] = ()  # empty: every dossier
+    allow_private: bool = False
+    interval: str | None = None
+    cron: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    user_agent: str = "veille/0.1 (+https://github.com/veille; contact: veille@example.org)"
+    contact: str = "veille@example.org"
+    concurrent_per_site: int = 2
+    download_delay: float = 0.5
+    timeout: float = 30.0
+    retries: int = 2
+    tdm_policy: str = "metadata_only"
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    model: str = "fr_core_news_md"
+    batch_size: int = 32
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    out_dir: str = "timeline"
+    public_url: str = ""  # where the published timeline lives, linked from digests
+    unsubscribe_url: str = ""  # base URL of the unsubscribe endpoint; {token} is replaced
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"  # none | starttls | tls
+    user: str = ""
+    password_env: str = "VEILLE_SMTP_PASSWORD"
+    sender: str = "veille <veille@localhost>"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    dossiers: dict[str, Dossier]
+    sources: tuple[Source, ...]
+    crawl: CrawlSettings
+    nlp: NlpSettings
+    reports: ReportSettings
+    smtp: SmtpSettings
+    schedule: dict[str, Any]
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        known = ", ".join(s.id for s in self.sources) or "aucune"
+        raise VeilleError(f"source inconnue : « {source_id} »", f"sources configurées : {known}")
+
+    def dossier(self, slug: str) -> Dossier:
+        try:
+            return self.dossiers[slug]
+        except KeyError:
+            known = ", ".join(self.dossiers) or "aucun"
+            raise VeilleError(f"dossier inconnu : « {slug} »", f"dossiers configurés : {known}") from None
+
+    def sources_for(self, dossier: str | None) -> tuple[Source, ...]:
+        if dossier is None:
+            return self.sources
+        self.dossier(dossier)
+        return tuple(s for s in self.sources if not s.dossiers or dossier in s.dossiers)
+
+
+class _Reader:
+    """Reads one table of the TOML file, remembering where it is for error messages."""
+
+    def __init__(self, path: Path | None, where: str, table: Any):
+        self.path, self.where = path, where
+        if not isinstance(table, dict):
+            self.fail(where, "doit être une table TOML")
+        self.table: dict[str, Any] = table
+
+    def fail(self, key: str, problem: str) -> None:
+        name = self.path if self.path else "configuration intégrée"
+        raise VeilleError(f"configuration invalide ({name}) : clé « {key} » : {problem}",
+                          "corrigez le fichier (voir docs/configuration.md)")
+
+    def key(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def check_keys(self, allowed: set[str]) -> None:
+        for k in self.table:
+            if k not in allowed:
+                self.fail(self.key(k), f"clé inconnue (attendu : {', '.join(sorted(allowed))})")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., choices: tuple = ()) -> Any:
+        if name not in self.table:
+            if default is ...:
+                self.fail(self.key(name), "obligatoire")
+            return default
+        value = self.table[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            expected = {str: "un texte", int: "un entier", float: "un nombre", bool: "true ou false",
+                        list: "une liste", dict: "une table"}.get(kind, str(kind))
+            self.fail(self.key(name), f"doit être {expected}, pas {value!r}")
+        if choices and value not in choices:
+            self.fail(self.key(name), f"« {value} » n'est pas parmi : {', '.join(choices)}")
+        return value
+
+    def strings(self, name: str, default: Any = ()) -> tuple[str, ...]:
+        values = self.get(name, list, list(default))
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                self.fail(self.key(name), f"doit être une liste de textes non vides, contient {v!r}")
+        return tuple(values)
+
+
+def _dossier(path: Path | None, where: str, table: Any) -> Dossier:
+    r = _Reader(path, where, table)
+    r.check_keys({"slug", "title", "terms", "context_terms", "exclude_terms", "linked_terms",
+                  "search_queries", "cases"})
+    slug = r.get("slug", str)
+    if not SLUG.match(slug):
+        r.fail(r.key("slug"), f"« {slug} » : lettres minuscules, chiffres, - et _ seulement")
+    terms = r.strings("terms")
+    if not terms:
+        r.fail(r.key("terms"), "au moins un terme doit définir le dossier")
+    return Dossier(slug=slug, title=r.get("title", str), terms=terms,
+                   context_terms=r.strings("context_terms"), exclude_terms=r.strings("exclude_terms"),
+                   linked_terms=r.strings("linked_terms"),
+                   search_queries=r.strings("search_queries", default=terms),
+                   cases=r.get("cases", dict, {}))
+
+
+def _source(path: Path | None, where: str, table: Any) -> Source:
+    r = _Reader(path, where, table)
+    r.check_keys({"id", "name", "kind", "urls", "dossiers", "allow_private", "interval", "cron", "settings"})
+    sid = r.get("id", str)
+    if not SLUG.match(sid):
+        r.fail(r.key("id"), f"« {sid} » : lettres minuscules, chiffres, - et _ seulement")
+    urls = r.strings("urls")
+    for url in urls:
+        if not re.match(r"^https?://[^/\s]+", url):
+            r.fail(r.key("urls"), f"« {url} » n'est pas une adresse http(s)")
+    kind = r.get("kind", str, choices=SOURCE_KINDS)
+    if not urls:
+        r.fail(r.key("urls"), "au moins une adresse est nécessaire")
+    interval = r.get("interval", str, None)
+    if interval is not None and not re.fullmatch(r"\d+[smhd]", interval):
+        r.fail(r.key("interval"), f"« {interval} » : écrire par exemple 30m, 1h, 6h, 1d")
+    return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
+                  dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
+                  interval=interval, cron=r.get("cron", str, None), settings=r.get("settings", dict, {}))
+
+
+def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict[str, tuple] | None = None):
+    r = _Reader(path, name, data.get(name, {}))
+    defaults = cls()
+    fields = cls.__dataclass_fields__
+    r.check_keys(set(fields))
+    values = {}
+    for fname in fields:
+        default = getattr(defaults, fname)
+        values[fname] = r.get(fname, type(default), default, (choices or {}).get(fname, ()))
+    return cls(**values)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise VeilleError(f"fichier de configuration introuvable : {path}",
+                          "vérifiez --config ou VEILLE_CONFIG") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise VeilleError(f"configuration invalide ({path}) : TOML mal formé : {exc}",
+                          "corrigez la syntaxe du fichier") from None
+    except UnicodeDecodeError:
+        raise VeilleError(f"configuration invalide ({path}) : le fichier n'est pas en UTF-8",
+                          "enregistrez-le en UTF-8") from None
+
+
+def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Config:
+    top = _Reader(path, "", data)
+    top.check_keys({"dossiers", "sources", "crawl", "nlp", "reports", "smtp", "schedule"})
+    dossiers = dict(builtin.dossiers) if builtin else {}
+    for i, table in enumerate(top.get("dossiers", list, [])):
+        d = _dossier(path, f"dossiers[{i}]", table)
+        dossiers[d.slug] = d
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for i, table in enumerate(top.get("sources", list, [])):
+        s = _source(path, f"sources[{i}]", table)
+        if s.id in seen:
+            top.fail(f"sources[{i}].id", f"« {s.id} » est déjà utilisé par une autre source")
+        for slug in s.dossiers:
+            if slug not in dossiers:
+                top.fail(f"sources[{i}].dossiers", f"dossier « {slug} » non déclaré")
+        seen.add(s.id)
+        sources.append(s)
+    if builtin and "sources" not in data:
+        sources = list(builtin.sources)  # a file of settings only keeps the shipped outlets
+    return Config(
+        path=path, dossiers=dossiers, sources=tuple(sources),
+        crawl=_settings(path, data, "crawl", CrawlSettings, {"tdm_policy": TDM_POLICIES}),
+        nlp=_settings(path, data, "nlp", NlpSettings),
+        reports=_settings(path, data, "reports", ReportSettings),
+        smtp=_settings(path, data, "smtp", SmtpSettings, {"security": ("none", "starttls", "tls")}),
+        schedule=top.get("schedule", dict, {}),
+    )
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the configuration from ``path``, ``$VEILLE_CONFIG`` or the built-in default."""
+    builtin = _parse(None, _read_toml(DEFAULT_CONFIG))
+    if path is None:
+        path = os.environ.get("VEILLE_CONFIG") or None
+    if path is None:
+        return builtin
+    path = Path(path)
+    return _parse(path, _read_toml(path), builtin)

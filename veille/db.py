@@ -1,0 +1,174 @@
+"""The database: which one to use, connections, schema migrations.
+
+``DATABASE_URL`` (a libpq URI) selects a PostgreSQL server; unset, veille uses its
+embedded server (``veille.embedded``). Migrations are the numbered SQL files of
+``migrations/``, each applied in one transaction together with its row in
+``schema_migrations``, under an advisory lock so that two processes never migrate
+at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg.rows import dict_row
+
+from veille.errors import VeilleError
+
+MIGRATIONS_DIR = Path(os.environ.get("VEILLE_MIGRATIONS_DIR", Path(__file__).resolve().parent.parent / "migrations"))
+MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# Any constant will do, as long as every veille process agrees on it ("veille" in ASCII).
+MIGRATION_LOCK = 0x7665696C6C65
+
+
+def database_url() -> str:
+    """The libpq URI of the database veille uses, starting the embedded server if needed."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    from veille.embedded import embedded_server
+
+    return embedded_server().uri()
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
+    """A connection with dict rows; one clear error when the server cannot be reached."""
+    url = url or database_url()
+    try:
+        return psycopg.connect(url, row_factory=dict_row, **kwargs)
+    except psycopg.ProgrammingError as exc:
+        raise VeilleError(f"DATABASE_URL mal formée ({describe_url(url)}) : {exc}",
+                          "écrivez une URI libpq, par exemple postgresql://utilisateur@hote:5432/base") from None
+    except psycopg.OperationalError as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
+        raise VeilleError(f"base de données injoignable ({describe_url(url)}) : {detail}",
+                          "vérifiez que le serveur tourne et DATABASE_URL, ou retirez DATABASE_URL "
+                          "pour utiliser le PostgreSQL embarqué") from None
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    if not directory.is_dir():
+        raise VeilleError(f"dossier des migrations introuvable : {directory}",
+                          "installez veille depuis son dépôt (pip install -e .) ou définissez VEILLE_MIGRATIONS_DIR")
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        m = MIGRATION_FILE.match(path.name)
+        if not m:
+            raise VeilleError(f"nom de migration invalide : {path.name}", "nommez-la NNNN_description.sql")
+        found.append(Migration(int(m.group(1)), m.group(2), path))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise VeilleError(f"migrations non consécutives dans {directory} : {versions}",
+                          "numérotez-les 0001, 0002, … sans trou")
+    return found
+
+
+_BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE schema_migrations IS 'Migrations applied to this database, one row per file of migrations/.';
+COMMENT ON COLUMN schema_migrations.version IS 'Number of the migration file (0001 → 1).';
+COMMENT ON COLUMN schema_migrations.name IS 'Name of the migration file without number and extension.';
+COMMENT ON COLUMN schema_migrations.applied_at IS 'When it was applied.';
+"""
+
+
+def applied_versions(conn: psycopg.Connection) -> dict[int, dict]:
+    exists = conn.execute("SELECT to_regclass('schema_migrations') AS t").fetchone()
+    if not exists or exists["t"] is None:
+        return {}
+    rows = conn.execute("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").fetchall()
+    return {r["version"]: r for r in rows}
+
+
+def migration_status(conn: psycopg.Connection) -> tuple[list[dict], list[Migration]]:
+    """(applied rows, pending migrations); refuses a database newer than this code."""
+    known = available_migrations()
+    applied = applied_versions(conn)
+    unknown = sorted(set(applied) - {m.version for m in known})
+    if unknown:
+        raise VeilleError(
+            f"la base porte des migrations que cette version de veille ne connaît pas : {unknown}",
+            "mettez veille à jour (git pull) avant de l'utiliser sur cette base")
+    return list(applied.values()), [m for m in known if m.version not in applied]
+
+
+def migrate(conn: psycopg.Connection, progress=None) -> list[Migration]:
+    """Apply pending migrations in order; returns those applied. Safe to run concurrently."""
+    conn.autocommit = True
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        with conn.transaction():
+            conn.execute(_BOOKKEEPING)
+        _, pending = migration_status(conn)
+        for m in pending:
+            if progress:
+                progress(m)
+            try:
+                with conn.transaction():
+                    conn.execute(m.sql)
+                    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (m.version, m.name))
+            except psycopg.Error as exc:
+                raise VeilleError(f"la migration {m.path.name} a échoué : {str(exc).strip().splitlines()[0]}",
+                                  "rien n'a été appliqué pour ce fichier ; corrigez-le puis relancez veille db migrate") from None
+        return pending
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Bring the schema up to date: every command that needs the schema calls this first."""
+    autocommit = conn.autocommit
+    migrate(conn)
+    conn.autocommit = autocommit
+
+
+def open_database(url: str | None = None, **kwargs) -> psycopg.Connection:
+    """A connection to an up-to-date database: what commands use."""
+    conn = connect(url, **kwargs)
+    ensure_schema(conn)
+    return conn
+
+
+def sync_config(conn: psycopg.Connection, config) -> None:
+    """Write the configuration's dossiers and sources into their tables (researchers query them)."""
+    from psycopg.types.json import Jsonb
+
+    with conn.transaction():
+        for d in config.dossiers.values():
+            conn.execute(
+                """INSERT INTO dossiers (slug, title, terms, context_terms, exclude_terms, linked_terms, updated_at)
+                   VALUES (%s, %s, %s, %s, %s, %s, now())
+                   ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, terms = EXCLUDED.terms,
+                       context_terms = EXCLUDED.context_terms, exclude_terms = EXCLUDED.exclude_terms,
+                       linked_terms = EXCLUDED.linked_terms, updated_at = now()""",
+                (d.slug, d.title, list(d.terms), list(d.context_terms), list(d.exclude_terms), list(d.linked_terms)))
+        for s in config.sources:
+            conn.execute(
+                """INSERT INTO sources (id, name, kind, urls, settings, updated_at) VALUES (%s, %s, %s, %s, %s, now())
+                   ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
+                       urls = EXCLUDED.urls, settings = EXCLUDED.settings, updated_at = now()""",
+                (s.id, s.name, s.kind, list(s.urls), Jsonb(s.settings)))

@@ -1,0 +1,13 @@
+"""The one error type users see: a message and the fix, printed on one line."""
+
+
+class VeilleError(Exception):
+    """An error the user can act on. ``str()`` is the French line printed by the CLI."""
+
+    def __init__(self, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.fix}" if self.fix else self.message

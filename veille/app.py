@@ -33,8 +33,9 @@ class App:
         if self._conn is None or self._conn.closed:
             from veille.db import open_database, sync_config
 
+            config = self.config  # a bad configuration is reported before any connection is tried
             self._conn = open_database()
-            sync_config(self._conn, self.config)
+            sync_config(self._conn, config)
         return self._conn
 
     def say(self, message: str) -> None:

@@ -20,12 +20,12 @@ from veille.errors import VeilleError
 STAGE_COMMANDS = {
     "crawl": ("crawler.cli:crawl", "Collecter les articles des sources configurées."),
     "sources": ("crawler.cli:sources", "Lister et vérifier les sources configurées."),
-    "import": ("crawler.cli:import_", "Importer des archives (fichiers WARC)."),
+    "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
     "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
-    "cases": ("reports.cli:cases", "Lister les affaires regroupées à partir des événements."),
+    "cases": ("nlp.cases_cli:cases", "Lister les affaires regroupées à partir des événements."),
     "timeline": ("reports.cli:timeline", "Produire la chronologie HTML et ses exports."),
-    "subscribers": ("reports.cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
-    "digest": ("reports.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
+    "subscribers": ("reports.digest_cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
+    "digest": ("reports.digest_cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
@@ -113,7 +113,7 @@ def info(app: App) -> None:
     app.say(f"Taille : {size} — {docs} document(s)")
 
 
-@db.command()
+@db.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option("--reader", is_flag=True, help="Se connecter avec le rôle en lecture seule veille_reader.")
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 @pass_app

@@ -1,0 +1,2 @@
+-- Schema additions reserved for this area (filled in by the work on it).
+SELECT 1;

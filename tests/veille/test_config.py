@@ -1,0 +1,101 @@
+"""Configuration: the built-in default, user files, and one clear line per mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_veille
+from veille.config import load_config
+from veille.errors import VeilleError
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "veille.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_configuration_has_the_coco_dossier_and_real_outlets():
+    config = load_config()
+    coco = config.dossier("coco")
+    assert "coco.gg" in coco.terms and "coco.fr" in coco.terms
+    assert "Coco Chanel" in coco.exclude_terms and "noix de coco" in coco.exclude_terms
+    assert "Mazan" in coco.linked_terms
+    press = [s for s in config.sources if s.kind in ("feed", "sitemap")]
+    assert len({s.name for s in press}) >= 15
+    assert all(s.urls[0].startswith("https://") for s in press)
+
+
+def test_a_file_with_only_sources_keeps_the_coco_dossier(tmp_path):
+    path = write(tmp_path, """
+[[sources]]
+id = "local"
+name = "Journal local"
+kind = "feed"
+urls = ["http://127.0.0.1:8000/rss.xml"]
+allow_private = true
+""")
+    config = load_config(path)
+    assert [s.id for s in config.sources] == ["local"]
+    assert config.sources[0].allow_private is True
+    assert "coco" in config.dossiers
+
+
+def test_a_new_dossier_by_configuration_alone(tmp_path):
+    path = write(tmp_path, """
+[[dossiers]]
+slug = "omegle"
+title = "Omegle"
+terms = ["omegle.com", "site Omegle"]
+
+[[sources]]
+id = "local"
+name = "Journal local"
+kind = "sitemap"
+urls = ["http://127.0.0.1:8000/sitemap.xml"]
+dossiers = ["omegle"]
+""")
+    config = load_config(path)
+    assert set(config.dossiers) == {"coco", "omegle"}
+    assert config.sources_for("omegle")[0].id == "local"
+    assert config.sources_for("coco") == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[[sources]]\nid = "x"\nname = "X"\nkind = "rss"\nurls = ["https://a.fr/rss"]\n',
+     "clé « sources[0].kind » : « rss » n'est pas parmi : feed, sitemap, search, judilibre, wayback"),
+    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = "https://a.fr/rss"\n',
+     "clé « sources[0].urls » : doit être une liste"),
+    ('[[sources]]\nid = "x"\nkind = "feed"\nurls = ["https://a.fr/rss"]\n',
+     "clé « sources[0].name » : obligatoire"),
+    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["ftp://a.fr/rss"]\n',
+     "« ftp://a.fr/rss » n'est pas une adresse http(s)"),
+    ('[crawl]\nconcurrent_per_site = "deux"\n', "clé « crawl.concurrent_per_site » : doit être un entier"),
+    ('[crawl]\nspeed = 3\n', "clé « crawl.speed » : clé inconnue"),
+    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["https://a.fr/"]\ndossiers = ["nope"]\n',
+     "dossier « nope » non déclaré"),
+    ('[[dossiers]]\nslug = "Coco!"\ntitle = "x"\nterms = ["a"]\n', "clé « dossiers[0].slug »"),
+    ('[crawl\n', "TOML mal formé"),
+])
+def test_invalid_files_get_one_line_naming_file_key_and_problem(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(VeilleError) as exc:
+        load_config(path)
+    assert expected in str(exc.value)
+    assert str(path) in str(exc.value)
+
+
+def test_cli_reports_a_bad_config_in_one_line_without_traceback(tmp_path):
+    path = write(tmp_path, '[crawl]\ntdm_policy = "tout"\n')
+    result = run_veille("--config", str(path), "db", "info", env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("veille : erreur : configuration invalide")
+    assert "crawl.tdm_policy" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_missing_config_file_names_the_fix(tmp_path):
+    result = run_veille("--config", str(tmp_path / "absent.toml"), "db", "info")
+    assert result.returncode == 1
+    assert "fichier de configuration introuvable" in result.stderr and "--config" in result.stderr

@@ -1,0 +1,102 @@
+"""``veille demo``: the whole pipeline, offline, on the bundled sample corpus.
+
+It serves the sample mini-web on 127.0.0.1, writes a configuration pointing at it,
+then runs the ordinary commands one after the other, exactly as a user would:
+crawl → nlp run → cases → timeline → digest (written as .eml files, not sent).
+Its database is the embedded PostgreSQL with its data under ``<out>/data`` (unless
+``DATABASE_URL`` is set), so the demo never mixes with a real installation.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from veille.app import App, pass_app
+from veille.errors import VeilleError
+
+DEMO_SUBSCRIBERS = (("redaction-demo@example.org", "Rédaction démo"),
+                    ("association-demo@example.org", "Association Enfance Protégée (démo)"))
+DEMO_WEEK = "2024-W26"  # the week coco.gg was closed: a busy week of the sample corpus
+
+
+def _steps(out: Path) -> list[tuple[str, list[str]]]:
+    steps = [("Collecte du mini-web (flux, sitemaps, recherche, Judilibre)", ["crawl"]),
+             ("Analyse des textes (spaCy)", ["nlp", "run"]),
+             ("Regroupement en affaires", ["cases"]),
+             ("Chronologie HTML et exports", ["timeline", "--dossier", "coco", "--out", str(out / "timeline")])]
+    for email, name in DEMO_SUBSCRIBERS:
+        steps.append((f"Abonnement de {email}", ["subscribers", "add", email, "--dossier", "coco", "--name", name]))
+    steps.append(("Résumés hebdomadaires (fichiers .eml, rien n'est envoyé)",
+                  ["digest", "send", "--dossier", "coco", "--week", DEMO_WEEK, "--dry-run", "--out", str(out / "digests")]))
+    return steps
+
+
+def _available(command: str) -> bool:
+    from veille.cli import cli
+
+    ctx = click.Context(cli)
+    cmd = cli.get_command(ctx, command)
+    return cmd is not None and "Pas encore disponible" not in (cmd.help or "")
+
+
+@click.command()
+@click.option("--out", default="demo", show_default=True, metavar="DOSSIER",
+              help="Où écrire la configuration, la base embarquée, la chronologie et les résumés.")
+@click.option("--serve/--no-serve", default=False,
+              help="Laisser le mini-web en service à la fin (Ctrl-C pour arrêter).")
+@pass_app
+def demo(app: App, out: str, serve: bool) -> None:
+    """Démonstration hors ligne : sert le mini-web d'exemple (corpus fictif) sur 127.0.0.1, puis
+    collecte, analyse, regroupe en affaires, écrit la chronologie et les résumés hebdomadaires."""
+    from samples.miniweb import MiniWeb
+
+    out_dir = Path(out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("DATABASE_URL", "").strip():
+        os.environ["VEILLE_DATA_DIR"] = str(out_dir / "data")
+    from veille.db import database_url, describe_url
+
+    url = database_url()  # this process holds the embedded server for every step
+    app.say(f"Base : {describe_url(url)}")
+    started = time.monotonic()
+    with MiniWeb() as web:
+        config = web.write_config(out_dir / "veille.toml")
+        app.say(f"Mini-web : {len(web.outlets)} sites fictifs servis sur 127.0.0.1 ; configuration : {config}")
+        env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": os.environ.get("JUDILIBRE_KEY_ID", "demo")}
+        for label, args in _steps(out_dir):
+            if not _available(args[0]):
+                app.say(f"→ {label} : étape ignorée, pas encore disponible dans cette version")
+                continue
+            app.say(f"→ {label}")
+            result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), *args], env=env)
+            if result.returncode != 0:
+                raise VeilleError(f"l'étape « {label} » a échoué (veille {' '.join(args)})",
+                                  "le message ci-dessus dit pourquoi ; relancez avec --debug pour la trace")
+        app.say("")
+        app.say(f"Terminé en {time.monotonic() - started:.0f} s. Résultats :")
+        timeline = out_dir / "timeline" / "index.html"
+        if timeline.exists():
+            app.say(f"  chronologie      : {timeline}")
+            app.say(f"  exports          : {out_dir / 'timeline'} (timeline.json, events.csv, events.json, audiences.ics)")
+        digests = sorted((out_dir / "digests").glob("**/*.eml"))
+        if digests:
+            app.say(f"  résumés (.eml)   : {len(digests)} fichier(s) dans {out_dir / 'digests'}")
+        app.say(f"  base de données  : VEILLE_DATA_DIR={out_dir / 'data'} veille db shell"
+                if "VEILLE_DATA_DIR" in os.environ and not os.environ.get("DATABASE_URL") else
+                f"  base de données  : {describe_url(url)}")
+        app.say(f"  configuration    : {config}")
+        if serve:
+            app.say("Mini-web toujours en service (Ctrl-C pour arrêter) :")
+            for outlet, base in web.outlets.items():
+                app.say(f"  {outlet:18} {base}")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass

@@ -23,7 +23,7 @@ from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["samples.miniweb.pytest_plugin"] if (ROOT / "samples/miniweb/pytest_plugin.py").exists() else []
+pytest_plugins = ["samples.miniweb.pytest_plugin"]
 
 
 def _admin(url: str) -> psycopg.Connection:

@@ -95,8 +95,8 @@ class EmbeddedServer:
             if not exists:
                 try:
                     conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-                except psycopg.errors.DuplicateDatabase:
-                    pass  # another veille process created it a moment ago
+                except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                    pass  # another veille process created it a moment ago (the race shows as either error)
 
     def release(self) -> None:
         self._server.cleanup()

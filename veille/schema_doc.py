@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 import psycopg
+from psycopg.rows import tuple_row
 
 HEADER = """# Data dictionary
 
@@ -20,7 +21,7 @@ Example queries for research questions are in [research.md](research.md).
 
 
 def schema_markdown(conn: psycopg.Connection) -> str:
-    cur = conn.cursor()
+    cur = conn.cursor(row_factory=tuple_row)
     relations = cur.execute(
         """SELECT c.oid, c.relname, c.relkind, obj_description(c.oid, 'pg_class')
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

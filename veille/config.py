@@ -82,6 +82,8 @@ class SmtpSettings:
     password_env: str = "VEILLE_SMTP_PASSWORD"
     sender: str = "veille <veille@localhost>"
     timeout: float = 30.0
+    retries: int = 3  # further attempts after a temporary failure (4xx, connection lost)
+    retry_delay: float = 5.0  # seconds before the first retry, doubled at each next one
 
 
 @dataclass(frozen=True)

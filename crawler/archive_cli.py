@@ -1,0 +1,101 @@
+"""``veille import``: archives (WARC/ARC files, the Wayback Machine) and court decisions
+(Judilibre) brought into the database through the crawler's own stages."""
+
+from __future__ import annotations
+
+import click
+
+from veille.app import App, pass_app
+from veille.errors import VeilleError
+
+
+def _sources_of_kind(app: App, kind: str, source_id: str | None) -> list:
+    if source_id:
+        source = app.config.source(source_id)
+        if source.kind != kind:
+            raise VeilleError(f"la source « {source_id} » est de type « {source.kind} », pas « {kind} »",
+                              f"choisissez une source de type {kind} (veille sources list)")
+        return [source]
+    chosen = [s for s in app.config.sources if s.kind == kind]
+    if not chosen:
+        raise VeilleError(f"aucune source de type « {kind} » dans la configuration",
+                          "ajoutez-en une (voir docs/court-sources.md)")
+    return chosen
+
+
+def _say_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Importer des archives (fichiers WARC, Wayback Machine) et des décisions de justice (Judilibre)."""
+
+
+@import_.command(name="warc")
+@click.argument("files", nargs=-1, metavar="FICHIER…")
+@click.option("--source", "source_id", metavar="ID",
+              help="Rattacher les pages à cette source (par défaut : la source du même site, s'il y en a une).")
+@pass_app
+def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
+    """Importer les pages HTML de fichiers WARC ou ARC (compressés ou non).
+
+    Chaque page passe par l'extraction, le filtre de sujet et la déduplication de la
+    collecte ; la date de capture et l'archive sont notées comme provenance. Un
+    enregistrement illisible est signalé sur une ligne et ignoré.
+    """
+    from crawler.warc import check_files, import_warc, summary
+
+    check_files(list(files))
+    conn = app.db()
+    with app.progress("import WARC") as progress:
+        counts = import_warc(conn, app.config, list(files), progress=progress, say=_say_err, source_id=source_id)
+    app.say(summary(counts))
+
+
+@import_.command(name="wayback")
+@click.option("--source", "source_id", metavar="ID", help="Source de type wayback (par défaut : toutes).")
+@click.option("--from", "start", metavar="AAAAMMJJ", help="Début de la période (remplace settings.from).")
+@click.option("--to", "end", metavar="AAAAMMJJ", help="Fin de la période (remplace settings.to).")
+@pass_app
+def wayback(app: App, source_id: str | None, start: str | None, end: str | None) -> None:
+    """Rattraper l'historique depuis la Wayback Machine (Internet Archive).
+
+    Les captures des sites configurés dont l'adresse correspond au dossier sont lues
+    une par seconde au plus et stockées comme des pages collectées, avec leur date de
+    capture. Relancer ne relit pas les captures déjà lues.
+    """
+    from crawler.wayback import backfill_wayback, summary, wayback_settings
+
+    sources = _sources_of_kind(app, "wayback", source_id)
+    for source in sources:
+        wayback_settings(app.config, source, start, end)  # bad settings: one line before any work
+    conn = app.db()
+    for source in sources:
+        with app.progress(f"wayback {source.id}") as progress:
+            counts = backfill_wayback(conn, app.config, source, progress=progress, say=_say_err,
+                                      start=start, end=end)
+        app.say(summary(counts))
+
+
+@import_.command(name="judilibre")
+@click.option("--source", "source_id", metavar="ID", help="Source de type judilibre (par défaut : toutes).")
+@pass_app
+def judilibre(app: App, source_id: str | None) -> None:
+    """Synchroniser les décisions de justice (Judilibre, Cour de cassation).
+
+    La première synchronisation lit toutes les décisions que trouvent les requêtes de
+    la source ; les suivantes n'appliquent que les décisions ajoutées, modifiées ou
+    retirées depuis. La clé API est lue dans la variable nommée par settings.key_env.
+    """
+    from crawler.judilibre import judilibre_settings, summary, sync_judilibre
+
+    sources = _sources_of_kind(app, "judilibre", source_id)
+    for source in sources:
+        judilibre_settings(app.config, source)
+    conn = app.db()
+    for source in sources:
+        with app.progress(f"judilibre {source.id}") as progress:
+            counts = sync_judilibre(conn, app.config, source, progress=progress, say=_say_err)
+        if not counts.get("skipped"):
+            app.say(summary(counts))

@@ -1,0 +1,163 @@
+"""``veille sources list`` and ``veille sources check``: one line per source.
+
+The check asks each address once (User-Agent of the configuration, short
+timeout, all sources at once) and reads the answer with the crawler's own parsers,
+so « répond et liste 42 articles » means the crawler would find them too.
+"""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus, urlsplit
+
+from crawler.listings.feeds import parse_feed
+from crawler.listings.search import parse_search
+from crawler.listings.sitemaps import parse_sitemap
+from crawler.urls import is_public_address
+
+MAX_CHECK_BYTES = 10_000_000
+KIND_LABELS = {"feed": "flux", "sitemap": "sitemap", "search": "recherche", "judilibre": "API Judilibre",
+               "wayback": "Wayback Machine"}
+
+
+@dataclass
+class CheckResults:
+    lines: list[str] = field(default_factory=list)
+    ok: int = 0
+
+
+class _Refused(Exception):
+    pass
+
+
+def _guard(url: str, allow_private: bool) -> None:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _Refused(f"nom de domaine introuvable ({host}) : {getattr(exc, 'strerror', None) or exc}") from None
+    if not allow_private:
+        private = sorted({i[4][0] for i in infos if not is_public_address(i[4][0])})
+        if private:
+            raise _Refused(f"adresse privée ou locale refusée ({host} → {private[0]}) : "
+                           "allow_private = true pour l'autoriser")
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _guard(newurl, self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _fetch(url: str, user_agent: str, timeout: float, allow_private: bool) -> tuple[int, bytes]:
+    _guard(url, allow_private)
+    opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Language": "fr-FR,fr"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.read(MAX_CHECK_BYTES)
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
+def _why(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, _Refused):
+        return str(exc)
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, _Refused):
+        return str(reason)
+    if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
+        return f"délai dépassé ({timeout:g} s)"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connexion refusée"
+    if isinstance(reason, socket.gaierror):
+        return f"nom de domaine introuvable : {reason.strerror or reason}"
+    return f"{type(reason).__name__} : {reason}"[:200]
+
+
+def _count(source, url: str, body: bytes) -> tuple[int, str]:
+    if source.kind == "feed":
+        listing = parse_feed(body, url)
+        return len(listing.items), "article(s)"
+    if source.kind == "sitemap":
+        listing = parse_sitemap(body, url)
+        if listing.kind == "sitemap_index":
+            return len(listing.children), "sitemap(s)"
+        return len(listing.items), "article(s)"
+    if source.kind == "search":
+        s = source.settings
+        listing = parse_search(body, url, s.get("result_selector"), s.get("next_selector"))
+        return len(listing.items), "résultat(s)"
+    return 0, ""
+
+
+def check_source(source, config, timeout: float) -> tuple[bool, str]:
+    query = next((q for d in config.dossiers.values() for q in d.search_queries), "coco")
+    label = f"{source.id:<20} {KIND_LABELS.get(source.kind, source.kind):<10}"
+    found, answered, problems = 0, 0, []
+    unit = ""
+    for template in source.urls:
+        url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
+        try:
+            status, body = _fetch(url, config.crawl.user_agent, timeout, source.allow_private)
+        except Exception as exc:  # noqa: BLE001 - each failure becomes the source's line
+            problems.append(f"injoignable : {_why(exc, timeout)}")
+            continue
+        answered += 1
+        if status >= 400:
+            problems.append(f"répond HTTP {status}")
+            continue
+        if source.kind in ("judilibre", "wayback"):
+            continue
+        n, unit = _count(source, url, body)
+        found += n
+        if not n:
+            problems.append(f"répond (HTTP {status}) mais ne liste rien")
+    if source.kind in ("judilibre", "wayback") and answered:
+        return True, f"{label} répond ({answered}/{len(source.urls)} adresse(s)) ; éléments non vérifiés ici"
+    if found:
+        extra = f" ; {problems[0]}" if problems else ""
+        return True, f"{label} répond et liste {found} {unit}{extra}"
+    return False, f"{label} {problems[0] if problems else 'aucune adresse'}"
+
+
+def check_sources(sources, config, timeout: float = 10.0) -> CheckResults:
+    results = CheckResults()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for ok, line in pool.map(lambda s: check_source(s, config, timeout), sources):
+            results.lines.append(line)
+            results.ok += ok
+    return results
+
+
+def source_states(conn) -> dict[str, dict]:
+    rows = conn.execute(
+        """SELECT s.id,
+                  (SELECT count(*) FROM documents d WHERE d.source_id = s.id) AS documents,
+                  (SELECT max(last_fetched) FROM crawl_urls c WHERE c.source_id = s.id) AS last_fetched,
+                  (SELECT count(*) FROM crawl_urls c WHERE c.source_id = s.id AND c.outcome = 'error') AS errors
+             FROM sources s""").fetchall()
+    return {r["id"]: r for r in rows}
+
+
+def source_line(source, states: dict | None = None) -> str:
+    dossiers = ", ".join(source.dossiers) if source.dossiers else "tous les dossiers"
+    line = (f"{source.id:<20} {KIND_LABELS.get(source.kind, source.kind):<10} {source.name} — "
+            f"{len(source.urls)} adresse(s), {dossiers}"
+            + (f", toutes les {source.interval}" if source.interval else ""))
+    if states is not None:
+        st = states.get(source.id) or {}
+        last = st.get("last_fetched")
+        line += (f" — {st.get('documents', 0)} document(s), "
+                 + (f"dernière collecte {last:%Y-%m-%d %H:%M}" if last else "jamais collectée")
+                 + (f", {st['errors']} URL en erreur" if st.get("errors") else ""))
+    return line

@@ -1,0 +1,84 @@
+"""``veille crawl`` and ``veille sources``: collecting articles, listing and checking sources."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from veille.app import App, pass_app
+from veille.errors import VeilleError
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """--since: AAAA-MM-JJ or JJ/MM/AAAA, midnight Paris time."""
+    if not value:
+        return None
+    text = value.strip()
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        day = datetime(int(m[3]), int(m[2]), int(m[1])) if m else datetime.fromisoformat(text)
+    except ValueError:
+        raise VeilleError(f"date invalide pour --since : « {value} »",
+                          "écrivez AAAA-MM-JJ (2024-06-25) ou JJ/MM/AAAA (25/06/2024)") from None
+    return day if day.tzinfo else day.replace(tzinfo=PARIS)
+
+
+@click.command(name="crawl")
+@click.option("--source", "source_ids", multiple=True, metavar="ID",
+              help="Ne collecter que cette source (répétable). Par défaut : toutes les sources.")
+@click.option("--dossier", metavar="SLUG", help="Ne collecter que les sources qui suivent ce dossier.")
+@click.option("--since", metavar="DATE",
+              help="Ignorer les articles publiés avant cette date (AAAA-MM-JJ ou JJ/MM/AAAA).")
+@pass_app
+def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str | None) -> None:
+    """Collecter les articles des sources configurées (flux, sitemaps, pages de recherche).
+
+    Seuls les articles qui concernent un dossier sont gardés ; les autres pages
+    sont comptées et leur raison notée dans la table crawl_urls. Une seconde
+    collecte ne retélécharge que ce qui a changé.
+    """
+    from crawler.run import run_crawl
+
+    report = run_crawl(app, source_ids, dossier, parse_since(since))
+    for line in report.lines:
+        app.say(line)
+
+
+@click.group(name="sources")
+def sources() -> None:
+    """Lister et vérifier les sources configurées."""
+
+
+@sources.command(name="list")
+@click.option("--etat", "with_state", is_flag=True,
+              help="Ajouter, pour chaque source, ses documents et sa dernière collecte (lit la base).")
+@pass_app
+def list_sources(app: App, with_state: bool) -> None:
+    """Lister les sources : identifiant, type, nom, adresses, dossiers suivis."""
+    from crawler.check import source_line, source_states
+
+    states = source_states(app.db()) if with_state else None
+    for s in app.config.sources:
+        app.say(source_line(s, states))
+    app.say(f"{len(app.config.sources)} source(s) configurée(s).")
+
+
+@sources.command(name="check")
+@click.option("--source", "source_ids", multiple=True, metavar="ID", help="Ne vérifier que cette source (répétable).")
+@click.option("--timeout", default=10.0, show_default=True, metavar="SECONDES",
+              help="Délai d'attente de chaque adresse.")
+@pass_app
+def check(app: App, source_ids: tuple[str, ...], timeout: float) -> None:
+    """Vérifier que chaque source répond et liste des articles (une ligne par source)."""
+    from crawler.check import check_sources
+
+    chosen = [app.config.source(sid) for sid in source_ids] if source_ids else list(app.config.sources)
+    results = check_sources(chosen, app.config, timeout)
+    for line in results.lines:
+        app.say(line)
+    app.say(f"{results.ok}/{len(chosen)} source(s) répondent et listent des articles.")

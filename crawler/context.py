@@ -1,0 +1,51 @@
+"""What every spider, middleware and pipeline of one crawl shares."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from veille.config import Config, Source
+
+from crawler.workers import Workers
+
+
+@dataclass
+class CrawlContext:
+    config: Config
+    workers: Workers
+    run_id: int | None
+    since: datetime | None = None
+    counts: Counter = field(default_factory=Counter)
+    per_source: dict[str, Counter] = field(default_factory=dict)
+    on_progress: Callable[[str, str], None] | None = None   # (source id, outcome)
+    listing_failures: dict[str, str] = field(default_factory=dict)
+
+    def listing_failed(self, source_id: str, reason: str) -> None:
+        self.count(source_id, "listing_errors")
+        self.listing_failures.setdefault(source_id, reason)
+
+    def count(self, source_id: str, key: str, n: int = 1) -> None:
+        self.counts[key] += n
+        self.per_source.setdefault(source_id, Counter())[key] += n
+
+    def outcome(self, source_id: str, outcome: str, error_kind: str | None = None) -> None:
+        """Count a page's final outcome (and report progress)."""
+        key = {"stored": "new", "duplicate": "duplicates"}.get(outcome, outcome)
+        if outcome == "duplicate":
+            self.count(source_id, "new")
+        if outcome == "error":
+            self.count(source_id, "errors")
+            key = f"error_{error_kind or 'internal'}"
+        self.count(source_id, key)
+        if self.on_progress:
+            self.on_progress(source_id, outcome)
+
+    def dossiers_for(self, source: Source) -> list:
+        slugs = source.dossiers or tuple(self.config.dossiers)
+        return [self.config.dossiers[s] for s in slugs if s in self.config.dossiers]
+
+    def tdm_policy(self) -> str:
+        return self.config.crawl.tdm_policy

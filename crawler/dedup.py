@@ -1,0 +1,135 @@
+"""Fingerprints that find copies: exact (hashes) and near (SimHash, shingle sketches).
+
+A wire dispatch republished by several outlets keeps most of its sentences while
+each outlet changes the title, the standfirst, a paragraph or the apostrophes.
+Two documents are the same story when
+
+* their 64-bit SimHashes (over 3-word shingles) differ by at most
+  ``SIMHASH_DISTANCE`` bits — a cheap first sieve over the database, and
+* at least ``MIN_CONTAINMENT`` of the shorter text's 5-word shingles also occur
+  in the other text, estimated from bottom-k sketches (the 64 smallest shingle
+  hashes), which stay available for texts withheld under a TDM reservation.
+
+Thresholds were set on the sample corpus (``tests/crawler/test_dedup.py``): the
+six copies of one wire dispatch share 72–92 % of their shingles and differ by
+11–20 bits, while different articles on the same affairs share at most 13 % and
+differ by 18 bits or more. The SimHash sieve is loose on purpose (boilerplate
+left by extraction moves a few bits); the shingle overlap decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+SIMHASH_DISTANCE = 24
+MIN_CONTAINMENT = 0.5
+SKETCH_SIZE = 64
+SHINGLE_WORDS = 5
+_MASK = (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    text_hash: str
+    simhash: int          # signed, as PostgreSQL's bigint stores it
+    sketch: tuple[int, ...]  # signed
+    shingle_count: int
+
+
+def words(text: str) -> list[str]:
+    """Lower-case unaccented words: copies differing only in typography have the same words."""
+    return re.findall(r"\w+", _MARKS.sub("", unicodedata.normalize("NFKD", text.lower())))
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+_MARKS = re.compile("[\u0300-\u036f]")  # accents, once NFKD has taken them off their letters
+_P = np.uint64(0x100000001B3)        # FNV prime: combines token hashes into n-gram hashes
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 finaliser: spreads the bits of each n-gram hash
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _token_hashes(tokens: list[str]) -> np.ndarray:
+    known: dict[str, int] = {}
+    for t in tokens:
+        if t not in known:
+            known[t] = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
+    return np.fromiter((known[t] for t in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def _hashes(tokens: list[str], n: int, token_hashes: np.ndarray | None = None) -> np.ndarray:
+    """Distinct 64-bit hashes of the text's n-word shingles (stable across runs and machines)."""
+    th = _token_hashes(tokens) if token_hashes is None else token_hashes
+    if len(th) == 0:
+        return th
+    n = min(n, len(th))
+    count = len(th) - n + 1
+    h = th[:count].copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, n):
+            h = h * _P + th[k:k + count]
+        h ^= h >> np.uint64(30)
+        h *= _MIX1
+        h ^= h >> np.uint64(27)
+        h *= _MIX2
+        h ^= h >> np.uint64(31)
+    return np.unique(h)
+
+
+def signed(value: int) -> int:
+    value &= _MASK
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def simhash(tokens: list[str], token_hashes: np.ndarray | None = None) -> int:
+    hashes = _hashes(tokens, 3, token_hashes)
+    if not len(hashes):
+        return 0
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(hashes)
+    value = 0
+    for byte in range(8):
+        for bit in range(8):
+            if votes[byte * 8 + bit] > 0:
+                value |= 1 << (byte * 8 + bit)
+    return signed(value)
+
+
+def fingerprint(text: str) -> Fingerprint:
+    tokens = words(text)
+    th = _token_hashes(tokens)
+    shingles = _hashes(tokens, SHINGLE_WORDS, th)
+    sketch = tuple(signed(int(h)) for h in shingles[:SKETCH_SIZE])  # np.unique sorts
+    return Fingerprint(text_hash=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
+                       simhash=simhash(tokens, th), sketch=sketch, shingle_count=len(shingles))
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & _MASK).bit_count()
+
+
+def containment(sketch_a, count_a: int, sketch_b, count_b: int) -> float:
+    """Estimated share of the smaller shingle set found in the other (0–1)."""
+    if not sketch_a or not sketch_b or not count_a or not count_b:
+        return 0.0
+    a = {x & _MASK for x in sketch_a}
+    b = {x & _MASK for x in sketch_b}
+    union_sketch = sorted(a | b)[:SKETCH_SIZE]
+    both = sum(1 for x in union_sketch if x in a and x in b)
+    jaccard = both / len(union_sketch)
+    # |A ∩ B| = J (|A| + |B|) / (1 + J)
+    common = jaccard * (count_a + count_b) / (1 + jaccard)
+    return min(1.0, common / min(count_a, count_b))
+
+
+def same_story(a: Fingerprint, b: Fingerprint) -> bool:
+    return (a.text_hash == b.text_hash or
+            (hamming(a.simhash, b.simhash) <= SIMHASH_DISTANCE
+             and containment(a.sketch, a.shingle_count, b.sketch, b.shingle_count) >= MIN_CONTAINMENT))

@@ -1,0 +1,1 @@
+"""Downloader middlewares of the crawl: where requests are refused, delayed or retried."""

@@ -1,0 +1,64 @@
+"""Refuse requests that leave the source's site or reach private addresses.
+
+Every request — listed links, redirect targets, robots.txt — passes here. Its
+host is resolved first: an address in a loopback, private, link-local or reserved
+range is refused unless the source says ``allow_private = true`` (the local
+mini-web). A redirect to another site is refused like a link to it, unless the
+site is in ``settings.follow_domains``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from twisted.internet.error import DNSLookupError
+
+from crawler.failures import Refused
+from crawler.urls import is_public_address, site_of
+
+
+class GuardMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._resolved: dict[tuple[str, int], list[str] | str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def _addresses(self, host: str, port: int) -> list[str]:
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            return [host.strip("[]")]
+        except ValueError:
+            pass
+        key = (host, port)
+        if key not in self._resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                self._resolved[key] = sorted({info[4][0] for info in infos})
+            except (socket.gaierror, UnicodeError) as exc:
+                self._resolved[key] = f"{host} : {getattr(exc, 'strerror', None) or exc}"
+        found = self._resolved[key]
+        if isinstance(found, str):
+            raise DNSLookupError(found)
+        return found
+
+    async def process_request(self, request):
+        spider = self.crawler.spider
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise Refused("refused", f"adresse non prise en charge ({parts.scheme or 'sans schéma'})")
+        if site_of(request.url) not in spider.sites:
+            raise Refused("offsite", f"hors du site de la source ({site_of(request.url)}), non suivi")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = await self._addresses(parts.hostname, port)
+        if not spider.source.allow_private:
+            private = [a for a in addresses if not is_public_address(a)]
+            if private:
+                raise Refused("refused", f"adresse privée ou locale refusée ({parts.hostname} → {private[0]}) : "
+                                         "allow_private = true pour l'autoriser")
+        return None

@@ -1,0 +1,115 @@
+"""The item pipelines, one stage each, in this order (``ITEM_PIPELINES`` in
+``crawler/settings.py``): extract → filter → dedup → store.
+
+A page that a stage rejects (unreadable, off subject, too old) keeps going with its
+rejection attached, so that the store stage records why in ``crawl_urls``: nothing
+is dropped silently. Extraction runs in worker processes, storage in database
+threads; the reactor thread only moves items along.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from crawler import tdm
+from crawler.extract import ExtractionError
+from crawler.failures import TRANSIENT
+from crawler.ingest import build_record, record_rejection, stage_dedup, stage_extract, stage_filter, stage_store
+from crawler.items import PageItem, UrlItem
+from crawler.store import record_url
+
+
+logger = logging.getLogger(__name__)
+
+
+class _Stage:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @property
+    def spider(self):
+        return self.crawler.spider
+
+    @property
+    def ctx(self):
+        return self.crawler.spider.ctx
+
+
+class ExtractPipeline(_Stage):
+    async def process_item(self, item):
+        if not isinstance(item, PageItem) or item.rejection:
+            return item
+        try:
+            item.extracted = await self.ctx.workers.run_cpu(stage_extract, item.page)
+        except ExtractionError as exc:
+            item.reject("error", exc.reason, exc.kind)
+            return item
+        except Exception as exc:  # noqa: BLE001 - one bad page never aborts a crawl
+            logger.error("extraction de %s impossible", item.page.url, exc_info=True)
+            item.reject("error", f"échec de l'extraction : {type(exc).__name__}: {exc}"[:300], "internal")
+            return item
+        since, published = self.ctx.since, item.extracted.published_at
+        if since and published and published < since:
+            item.reject("too_old", f"publié le {published:%d/%m/%Y}, avant la date --since ({since:%d/%m/%Y})")
+        return item
+
+
+class FilterPipeline(_Stage):
+    async def process_item(self, item):
+        if not isinstance(item, PageItem) or item.rejection:
+            return item
+        item.decisions, rejection = stage_filter(item.extracted, self.ctx.dossiers_for(self.spider.source))
+        if rejection:
+            item.reject("off_subject", f"hors sujet : {rejection}")
+        return item
+
+
+class DedupPipeline(_Stage):
+    async def process_item(self, item):
+        if not isinstance(item, PageItem) or item.extracted is None:
+            return item
+        item.canonical, item.fingerprint, item.content_hash = stage_dedup(item.page, item.extracted)
+        return item
+
+
+class StorePipeline(_Stage):
+    async def process_item(self, item):
+        ctx, source_id = self.ctx, self.spider.name
+        workers = ctx.workers
+        if isinstance(item, UrlItem):
+            if item.outcome == "error" and item.error_kind in TRANSIENT:
+                self.spider.transient_failures += 1
+            await workers.run_db(record_url, url=item.url, source_id=source_id, kind=item.kind, status=item.status,
+                                 outcome=item.outcome, reason=item.reason, error_kind=item.error_kind,
+                                 etag=item.etag, last_modified=item.last_modified, run_id=ctx.run_id,
+                                 canonical_url=item.canonical_url, listed_modified=item.listed_modified)
+            if item.counted:
+                ctx.outcome(source_id, item.outcome, item.error_kind)
+            return item
+        if not isinstance(item, PageItem):
+            return item
+        page = item.page
+        if item.rejection is None and item.extracted is not None:
+            reserved = tdm.is_reserved(page.tdm_file, tdm.header_reservation(page.headers),
+                                       item.extracted.tdm_reservation)
+            if reserved and ctx.tdm_policy() == "skip":
+                item.reject("tdm", "droits de fouille de textes réservés par l'éditeur, politique skip : "
+                                   "rien n'est gardé")
+        if item.rejection:
+            outcome, reason, kind = item.rejection
+            if outcome == "error" and kind in TRANSIENT:
+                self.spider.transient_failures += 1
+            await workers.run_db(record_rejection, page, outcome, reason, kind, item.canonical, ctx.run_id)
+            ctx.outcome(source_id, outcome, kind)
+            return item
+        record = build_record(page, item.extracted, item.decisions, item.canonical, item.fingerprint,
+                              item.content_hash, ctx.tdm_policy())
+        result = await workers.run_db(stage_store, record, ctx.run_id)
+        if record.text_withheld:
+            ctx.count(source_id, "withheld")
+        ctx.outcome(source_id, result.outcome)
+        return item

@@ -1,0 +1,157 @@
+"""Run a crawl: the chosen sources, one spider each, in one Scrapy process.
+
+Sources of the same site run one after the other (so the site never sees more
+than ``crawl.concurrent_per_site`` requests at once); different sites run side by
+side. The run is recorded in ``runs`` (kind ``crawl``) with the counters of the
+summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from veille.config import Source
+from veille.errors import VeilleError
+from veille.runs import recorded_run
+
+from crawler.context import CrawlContext
+from crawler.summary import summary_lines
+from crawler.urls import site_of
+
+CRAWLED_KINDS = ("feed", "sitemap", "search")
+
+
+@dataclass
+class CrawlReport:
+    lines: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    run_id: int | None = None
+
+
+def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> tuple[list[Source], list[str]]:
+    """(sources to crawl, one French line per source left out)."""
+    chosen = list(config.sources_for(dossier))
+    if source_ids:
+        for sid in source_ids:
+            config.source(sid)  # unknown id: one clear error
+        chosen = [s for s in chosen if s.id in source_ids]
+        if not chosen:
+            raise VeilleError(f"aucune des sources {', '.join(source_ids)} ne suit le dossier « {dossier} »",
+                              "retirez --dossier ou choisissez une source de ce dossier")
+    crawl, skipped = [], []
+    for s in chosen:
+        if s.kind in CRAWLED_KINDS:
+            crawl.append(s)
+        else:
+            skipped.append(f"source {s.id} ignorée : le type « {s.kind} » n'est pas collecté par « veille crawl »"
+                           + (" (voir « veille import » et le planificateur)" if s.kind == "wayback" else ""))
+    return crawl, skipped
+
+
+def _groups(sources: list[Source]) -> list[list[Source]]:
+    by_site: dict[str, list[Source]] = defaultdict(list)
+    for s in sources:
+        by_site[site_of(s.urls[0].replace("{query}", "q").replace("{page}", "1"))].append(s)
+    return list(by_site.values())
+
+
+def _quiet_logging(debug: bool) -> None:
+    from scrapy.exceptions import ScrapyDeprecationWarning
+
+    if not debug:
+        warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning)
+        # Unreachable robots.txt are the spider's business (recorded per URL), not a log line.
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+
+
+def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
+              since: datetime | None = None, workers: int | None = None) -> CrawlReport:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.settings import scrapy_settings
+    from crawler.spiders import SPIDERS
+    from crawler.workers import Workers
+    from veille.db import database_url
+
+    config = app.config
+    sources, skipped = select_sources(config, source_ids, dossier)
+    for line in skipped:
+        app.say(line)
+    report = CrawlReport(skipped=skipped)
+    if not sources:
+        report.lines = ["Aucune source à collecter."]
+        return report
+    conn = app.db()
+    params = {"sources": [s.id for s in sources], "dossier": dossier,
+              "since": since.isoformat() if since else None}
+    started = time.monotonic()
+    with recorded_run(conn, "crawl", params) as run:
+        report.run_id = run.id
+        pool = Workers(database_url(), cpu_workers=workers)
+        ctx = CrawlContext(config=config, workers=pool, run_id=run.id, since=since)
+        closed_reasons: list[str] = []
+        try:
+            _quiet_logging(app.debug)
+            process = CrawlerProcess(scrapy_settings(config.crawl, app.debug))
+            _quiet_logging(app.debug)
+            for group in _groups(sources):
+                _chain(process, [SPIDERS[s.kind] for s in group], group, ctx, closed_reasons)
+            with app.progress("collecte") as progress:
+                ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome}")
+                _save_counts_now_and_then(run, ctx)
+                process.start()
+            ctx.counts["duplicates"] = pool.db_call(_duplicates_of_run, run.id)
+        finally:
+            pool.close()
+            run.counts.clear()
+            run.counts.update(ctx.counts)
+        if any(reason != "finished" for reason in closed_reasons):
+            raise KeyboardInterrupt
+    report.counts = dict(ctx.counts)
+    report.lines = summary_lines(ctx.counts, ctx.per_source, time.monotonic() - started)
+    report.lines += [f"Flux injoignable — {sid} : {why}" for sid, why in sorted(ctx.listing_failures.items())]
+    return report
+
+
+def _duplicates_of_run(conn, run_id: int) -> int:
+    """Copies stored by this run, counted at the end: a copy stored before its original is one too."""
+    row = conn.execute(
+        """SELECT count(*) AS n FROM crawl_urls c JOIN documents d ON d.id = c.document_id
+            WHERE c.last_run_id = %s AND c.outcome IN ('stored', 'duplicate') AND d.duplicate_of IS NOT NULL""",
+        (run_id,)).fetchone()
+    return row["n"]
+
+
+def _chain(process, classes, sources, ctx, closed_reasons) -> None:
+    from scrapy import signals
+
+    def start(i):
+        if i >= len(sources):
+            return None
+        crawler = process.create_crawler(classes[i])
+        crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed)
+        d = process.crawl(crawler, source=sources[i], ctx=ctx)
+        d.addCallback(lambda _: start(i + 1) if all(r == "finished" for r in closed_reasons) else None)
+        return d
+
+    start(0)
+
+
+def _save_counts_now_and_then(run, ctx, every: float = 5.0) -> None:
+    """Counters visible in ``runs`` while the crawl goes on (the reactor thread owns the connection)."""
+    from twisted.internet import task
+
+    def save():
+        run.counts.clear()
+        run.counts.update(ctx.counts)
+        run.save_counts()
+
+    loop = task.LoopingCall(save)
+    loop.start(every, now=False)

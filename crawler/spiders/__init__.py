@@ -1,0 +1,9 @@
+"""One spider class per discovery strategy; sources of those kinds need no code."""
+
+from crawler.spiders.feed import FeedSpider
+from crawler.spiders.search import SearchSpider
+from crawler.spiders.sitemap import SitemapSpider
+
+SPIDERS = {"feed": FeedSpider, "sitemap": SitemapSpider, "search": SearchSpider}
+
+__all__ = ["SPIDERS", "FeedSpider", "SitemapSpider", "SearchSpider"]

@@ -1,0 +1,106 @@
+"""Where the crawl's blocking work runs, so that Scrapy's reactor thread only downloads.
+
+* CPU work (text extraction) runs in worker processes: extraction is pure Python
+  under the GIL, and threads would only take turns with the downloader. Workers
+  are spawned (not forked: the parent holds threads and sockets) and die with
+  their parent, even when it is killed with SIGKILL.
+* Database writes run in a few threads, each with a pooled connection.
+
+``VEILLE_CRAWL_WORKERS`` sets the number of worker processes (0: extraction in
+threads of the crawling process, which is what the benchmark compares against).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+DB_THREADS = 4
+
+
+def default_worker_count() -> int:
+    env = os.environ.get("VEILLE_CRAWL_WORKERS", "").strip()
+    if env.isdigit():
+        return int(env)
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker receives SIGKILL when the crawl process goes away."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl: nobody will collect our work
+            os._exit(0)
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+
+
+def _warm() -> int:
+    import trafilatura  # noqa: F401  (import cost paid before the first page)
+
+    from crawler import extract  # noqa: F401
+
+    return os.getpid()
+
+
+class Workers:
+    """The executors of one crawl; ``close()`` when the crawl ends."""
+
+    def __init__(self, db_url: str, cpu_workers: int | None = None, db_threads: int = DB_THREADS):
+        self.cpu_workers = default_worker_count() if cpu_workers is None else cpu_workers
+        self.cpu: Executor = self._cpu_pool()
+        self.db_pool = ConnectionPool(db_url, min_size=1, max_size=db_threads, open=True,
+                                      kwargs={"autocommit": True, "row_factory": dict_row},
+                                      name="veille-crawl")
+        self.db_threads = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="veille-db")
+
+    def _cpu_pool(self) -> Executor:
+        n = self.cpu_workers
+        if n <= 0:
+            return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-extract")
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_die_with_parent)
+        for _ in range(n):
+            pool.submit(_warm)
+        return pool
+
+    async def run_cpu(self, fn, *args):
+        loop = asyncio.get_running_loop()
+        pool = self.cpu
+        try:
+            return await loop.run_in_executor(pool, partial(fn, *args))
+        except BrokenProcessPool:
+            # A worker died (out of memory on a monstrous page…): a new pool, and one more try.
+            if self.cpu is pool:
+                self.cpu = self._cpu_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            return await loop.run_in_executor(self.cpu, partial(fn, *args))
+
+    async def run_db(self, fn, *args, **kwargs):
+        """``fn(conn, *args, **kwargs)`` with a pooled connection, in a database thread."""
+        def call():
+            with self.db_pool.connection() as conn:
+                return fn(conn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.db_threads, call)
+
+    def db_call(self, fn, *args, **kwargs):
+        """The same, synchronously (outside the reactor)."""
+        with self.db_pool.connection() as conn:
+            return fn(conn, *args, **kwargs)
+
+    def close(self) -> None:
+        self.db_threads.shutdown(wait=True)
+        self.cpu.shutdown(wait=True, cancel_futures=True)
+        self.db_pool.close()

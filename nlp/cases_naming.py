@@ -1,0 +1,107 @@
+"""Words of the case grouping: comparison keys, slugs, French case names, and the places
+too broad to identify a case.
+
+Kept apart from the grouping itself (``nlp/cases.py``) because they are French-language
+rules a reader may want to adjust without touching the algorithm.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Places that name a country, a region or a département: « dans le Nord », « le Vaucluse ».
+# Two cases in the same département are different cases, so these never link events.
+# Paris is left out on purpose: it is a town, where the courts of the site's own case sit.
+BROAD_PLACES = frozenset(
+    name for name in """
+france|europe|belgique|suisse|espagne|italie|allemagne|royaume uni|angleterre|luxembourg|bulgarie|
+guernesey|pays bas|portugal|etats unis|outre mer|region parisienne|ile de france|hauts de france|
+provence alpes cote d azur|paca|provence|occitanie|bretagne|normandie|grand est|nouvelle aquitaine|
+auvergne rhone alpes|bourgogne franche comte|centre val de loire|pays de la loire|corse|
+comtat venaissin|comtat|ain|aisne|allier|alpes de haute provence|hautes alpes|alpes maritimes|
+ardeche|ardennes|ariege|aube|aude|aveyron|bouches du rhone|calvados|cantal|charente|
+charente maritime|cher|correze|cote d or|cotes d armor|creuse|dordogne|doubs|drome|eure|
+eure et loir|finistere|gard|haute garonne|gers|gironde|herault|ille et vilaine|indre|
+indre et loire|isere|jura|landes|loir et cher|loire|haute loire|loire atlantique|loiret|lot|
+lot et garonne|lozere|maine et loire|manche|marne|haute marne|mayenne|meurthe et moselle|meuse|
+morbihan|moselle|nievre|nord|oise|orne|pas de calais|puy de dome|pyrenees atlantiques|
+hautes pyrenees|pyrenees orientales|bas rhin|haut rhin|rhone|haute saone|saone et loire|sarthe|
+savoie|haute savoie|seine maritime|seine et marne|yvelines|deux sevres|somme|tarn|
+tarn et garonne|var|vaucluse|vendee|vienne|haute vienne|vosges|yonne|territoire de belfort|
+essonne|hauts de seine|seine saint denis|val de marne|val d oise|guadeloupe|martinique|guyane|
+la reunion|reunion|mayotte""".replace("\n", "").split("|"))
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    """Accent-, case- and punctuation-free form used to compare names: « Grande-Synthe » → « grande synthe »."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NON_WORD.sub(" ", ascii_text).strip()
+
+
+def slugify(text: str) -> str:
+    """« Saint-Pol-sur-Mer » → « saint-pol-sur-mer »: a slug usable in the configuration and URLs."""
+    return key(text).replace(" ", "-") or "affaire"
+
+
+def is_broad_place(name: str) -> bool:
+    k = key(name)
+    for prefix in ("departement du ", "departement de ", "region ", "le ", "la ", "les "):
+        if k.startswith(prefix) and k[len(prefix):] in BROAD_PLACES:
+            return True
+    return k in BROAD_PLACES
+
+
+def is_full_name(name: str) -> bool:
+    """A person's name that identifies someone: two words at least, and not « Dominique P. »."""
+    words = name.split()
+    return len(words) >= 2 and not any(re.fullmatch(r"\w\.?", w) for w in words[1:])
+
+
+def of_place(place: str) -> str:
+    """French « de » before a place name, with elision and contraction: d'Avignon, du Mans, des Mureaux."""
+    if place.startswith("Le "):
+        return "du " + place[3:]
+    if place.startswith("Les "):
+        return "des " + place[4:]
+    if key(place[:1]) in ("a", "e", "i", "o", "u", "y") or (place[:1] in "hH" and key(place).startswith(
+            ("haut", "hau", "hon", "hell"))):
+        return "d'" + place
+    return "de " + place
+
+
+GUET_APENS = {"guet-apens", "circonstance aggravante d'homophobie", "injure homophobe"}
+RAPE = {"viol", "viol en réunion", "tentative de viol", "administration de substances nuisibles"}
+MURDER = {"meurtre", "assassinat", "violences ayant entraîné la mort", "tentative de meurtre"}
+MINORS = {"viol sur mineur", "agression sexuelle sur mineur", "atteinte sexuelle sur mineur",
+          "corruption de mineur", "propositions sexuelles à un mineur",
+          "recours à la prostitution d'un mineur"}
+
+
+def default_name(place: str | None, person: str | None, charges: list[str], crimes: int, stage: str | None,
+                 victim: str | None = None) -> str:
+    """The French name a journalist would give the case, from its place, charges and stage."""
+    charge_set = set(charges)
+    if place:
+        where = of_place(place)
+        if charge_set & GUET_APENS:
+            return f"les guets-apens {where}" if crimes > 1 else f"le guet-apens {where}"
+        if charge_set & RAPE and not charge_set & MINORS:
+            return f"les viols {where}"
+        if charge_set & MURDER:
+            return f"la mort {of_person(victim)}" if victim else f"le meurtre {where}"
+        if stage in ("trial", "verdict", "appeal"):
+            return f"le procès {where}"
+        return f"l'affaire {where}"
+    if person:
+        return f"l'affaire {person}"
+    return "affaire sans lieu"
+
+
+def of_person(name: str) -> str:
+    return ("d'" if key(name[:1]) in ("a", "e", "i", "o", "u", "y") else "de ") + name

@@ -1,0 +1,1 @@
+"""What goes out: the HTML timeline and the weekly email digests (Jinja2 templates)."""

@@ -1,0 +1,415 @@
+"""The read API of the reports: happenings, upcoming hearings and cases of a dossier, ready to show.
+
+Used by the timeline (``reports/timeline.py``) and by the weekly digests. Everything
+returned is already anonymised: no minor is named in any field (``reports/minors.py``).
+Scraped strings (titles, quotes) are returned as text, to be escaped by whoever displays
+them (Jinja2 does, with autoescape). Cases and happenings must have been computed
+(``nlp.cases.recompute_cases`` or ``ensure_cases_current``) for events to appear.
+
+    happenings(conn, "coco")                          # every happening, chronological
+    happenings(conn, "coco", since=monday, until=next_monday)   # reported that week
+    upcoming(conn, "coco", today=date(2024, 8, 30), days=30)    # hearings announced ahead
+    cases(conn, "coco")                               # the dossier's cases with key figures
+    case_changes(conn, "coco", since, until)          # cases new or changing stage in a window
+    coverage(conn, "coco")                            # articles per month
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import psycopg
+from psycopg.rows import tuple_row
+
+from reports.french import HEARING_KINDS, date_label, iso_label, kind_label, place_slug, short_day, stage_label
+from reports.minors import Redactor, load_redactor
+
+PARIS = ZoneInfo("Europe/Paris")
+_NOT_ID = re.compile(r"[^0-9A-Za-z]+")
+CONFLICT_LABELS = {"date": "Dates divergentes selon les sources", "defendants": "Nombre de prévenus divergent"}
+
+
+@dataclass(slots=True)
+class Source:
+    """One report of a happening: a document and the sentence that states it."""
+    event_id: int
+    document_id: int
+    outlet: str
+    title: str
+    url: str
+    published: str | None                 # ISO 8601 timestamp of publication, as the database gives it
+    published_day: str                    # its day in Paris, « 2024-06-25 » ("" when unknown)
+    evidence: str
+    day: str                              # the date this report gives, ISO
+    precision: str
+    kind: str
+    upcoming: bool
+    republication: bool                   # a copy of another document (wire dispatch)
+
+    @property
+    def published_at(self) -> datetime | None:
+        return datetime.fromisoformat(self.published) if self.published else None
+
+    @property
+    def event_date(self) -> date:
+        return date.fromisoformat(self.day)
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.event_date, self.precision)
+
+    @property
+    def link(self) -> str | None:
+        """The address as a link target: only web addresses (never ``javascript:``)."""
+        return self.url if self.url and self.url[:8].lower().startswith(("http://", "https://")) else None
+
+    @property
+    def published_label(self) -> str:
+        """« 25 avr. 2024 », the day of publication in Paris."""
+        d = self.published_day
+        return short_day(date(int(d[:4]), int(d[5:7]), int(d[8:10]))) if d else short_day(None)
+
+    @property
+    def published_iso(self) -> str:
+        return self.published_day
+
+
+@dataclass
+class ConflictValue:
+    label: str
+    sources: list[Source]
+
+
+@dataclass
+class Conflict:
+    field: str                            # date | defendants
+    label: str
+    values: list[ConflictValue]
+
+
+@dataclass(slots=True)
+class Happening:
+    """One happening, however many outlets reported it; ``sources`` earliest report first."""
+    id: int
+    key: str
+    date: date
+    precision: str
+    date_end: date | None
+    kind: str
+    summary: str
+    case_slug: str | None
+    case_name: str | None
+    upcoming: bool
+    first_seen_at: datetime
+    sources: list[Source] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    charges: list[str] = field(default_factory=list)
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.date, self.precision, self.date_end)
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def evidence(self) -> str:
+        """The sentence of the earliest report."""
+        return self.sources[0].evidence if self.sources else ""
+
+    @property
+    def anchor(self) -> str:
+        """HTML id (and TimelineJS unique_id), from the stable key: « e-mazan-verdict-2024-12-19 »."""
+        return "e-" + _NOT_ID.sub("-", self.key).strip("-")
+
+    @property
+    def iso(self) -> str:
+        """The date at its precision, for ``<time datetime>``: 2024-04-25, 2024-04 or 2024."""
+        return iso_label(self.date, self.precision)
+
+    @property
+    def place_slugs(self) -> str:
+        """Space-separated place slugs, for the place filter."""
+        return " ".join(place_slug(p) for p in self.places)
+
+
+@dataclass
+class Stage:
+    stage: str
+    reached_on: date | None
+    first_seen_at: datetime
+
+    @property
+    def label(self) -> str:
+        return stage_label(self.stage)
+
+
+@dataclass
+class Case:
+    slug: str
+    name: str
+    stage: str | None
+    places: list[str]
+    courts: list[str]
+    charges: list[str]
+    people: list[str]
+    period_start: date | None
+    period_end: date | None
+    key_figures: dict
+    first_seen_at: datetime
+    stage_changed_at: datetime | None
+    stage_reached_on: date | None
+    dossiers: list[str]
+    stages: list[Stage] = field(default_factory=list)
+    manual: dict = field(default_factory=dict)
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
+
+
+# --------------------------------------------------------------------------- happenings
+
+def _happenings_sql(since: datetime | None, until: datetime | None, as_of: datetime | None,
+                    kinds: tuple[str, ...] | None, first: date | None, last: date | None) -> str:
+    """One row per happening, chronological (the ``happenings_timeline_idx`` order), its reports in the
+    dossier aggregated by the server as JSON, earliest first (``events_happening_idx``)."""
+    where = ["h.current"]
+    if kinds:
+        where.append("h.kind = ANY(%(kinds)s)")
+    if first is not None:
+        where.append("h.event_date >= %(first)s")
+    if last is not None:
+        where.append("h.event_date <= %(last)s")
+    if since is not None or until is not None:
+        window = " AND ".join(x for x in ("d2.published_at >= %(since)s" if since else "",
+                                          "d2.published_at < %(until)s" if until else "") if x)
+        where.append(f"""EXISTS (SELECT 1 FROM events e2 JOIN documents d2 ON d2.id = e2.document_id
+                                   JOIN document_dossiers dd2 ON dd2.document_id = d2.id
+                                        AND dd2.dossier_slug = %(dossier)s
+                                  WHERE e2.happening_id = h.happening_id AND {window})""")
+    published = "AND d.published_at <= %(as_of)s" if as_of is not None else ""
+    return f"""SELECT h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind, h.summary,
+                      h.conflicts::text, h.first_seen_at, h.case_slug, c.name, r.reports::text
+                 FROM happenings h
+                 LEFT JOIN cases c ON c.slug = h.case_slug
+                 JOIN LATERAL (
+                      SELECT json_agg(json_build_array(
+                                 e.id, d.id, coalesce(s.name, d.site_name, d.source_id, ''), d.title, d.url,
+                                 d.published_at, to_char(d.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD'),
+                                 e.evidence, e.event_date, e.precision, e.kind, e.upcoming,
+                                 d.duplicate_of IS NOT NULL, e.places, e.people, e.charges)
+                             ORDER BY d.published_at NULLS LAST, d.duplicate_of NULLS FIRST, e.id) AS reports
+                        FROM events e
+                        JOIN documents d ON d.id = e.document_id
+                        JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
+                        LEFT JOIN sources s ON s.id = d.source_id
+                       WHERE e.happening_id = h.happening_id {published}) r ON r.reports IS NOT NULL
+                WHERE {' AND '.join(where)}
+                ORDER BY h.event_date, h.happening_id"""
+
+
+def iter_rows(conn: psycopg.Connection, dossier: str, since: datetime | None = None, until: datetime | None = None,
+              *, as_of: datetime | None = None, kinds: tuple[str, ...] | None = None, first: date | None = None,
+              last: date | None = None) -> Iterator[tuple]:
+    """The raw rows behind :func:`iter_happenings` (one per happening), for :func:`happening_from_row`."""
+    params = {"dossier": dossier, "since": since, "until": until, "as_of": as_of,
+              "kinds": list(kinds) if kinds else None, "first": first, "last": last}
+    with conn.transaction():
+        with conn.cursor(name="veille_happenings", row_factory=tuple_row) as cur:
+            cur.execute(_happenings_sql(since, until, as_of, kinds, first, last), params)
+            yield from _prefetched(cur)
+
+
+def _plain(value: str | None) -> str:
+    return value or ""
+
+
+def happening_from_row(row: tuple, redactor: Redactor) -> Happening:
+    """A happening and its sources from one row of :func:`iter_rows`, anonymised."""
+    # One look for a minor's name in the whole row instead of one per field.
+    text = redactor.text if redactor.names_in(row[11], row[6], row[10]) else _plain
+    h = Happening(id=row[0], key=row[1], date=row[2], precision=row[3], date_end=row[4], kind=row[5],
+                  summary=text(row[6]), case_slug=row[9], case_name=text(row[10]) if row[10] else None,
+                  upcoming=True, first_seen_at=row[8])
+    sources, event_source, seen_docs = h.sources, {}, {}
+    places, people, charges = h.places, h.people, h.charges
+    for (event_id, doc, outlet, title, url, published, published_day, evidence, day, precision, kind,
+         upcoming, republication, e_places, e_people, e_charges) in json.loads(row[11]):
+        h.upcoming = h.upcoming and upcoming
+        for value, bucket in ((e_places, places), (e_people, people), (e_charges, charges)):
+            for v in value:
+                if v not in bucket:
+                    bucket.append(v)
+        if doc in seen_docs:  # one source per document: its first sentence stands for it
+            event_source[event_id] = seen_docs[doc]
+            continue
+        seen_docs[doc] = event_source[event_id] = len(sources)
+        sources.append(Source(event_id, doc, outlet, text(title), url, published, published_day or "",
+                              text(evidence), day, precision, kind, upcoming, republication))
+    return _finish(h, row[7], event_source, redactor)
+
+
+def iter_happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,
+                    until: datetime | None = None, *, as_of: datetime | None = None,
+                    kinds: tuple[str, ...] | None = None, first: date | None = None, last: date | None = None,
+                    redactor: Redactor | None = None) -> Iterator[Happening]:
+    """Happenings of a dossier in chronological order, streamed from a server-side cursor.
+
+    ``since``/``until``: only happenings with a report published in that window (its older
+    reports are listed too). ``as_of``: the dossier as it stood then (later reports ignored).
+    ``kinds``, ``first``, ``last``: filter on the happening's kind and date."""
+    redactor = redactor if redactor is not None else load_redactor(conn)
+    for row in iter_rows(conn, dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last):
+        yield happening_from_row(row, redactor)
+
+
+def _prefetched(cur, batch: int = 2000) -> Iterator[tuple]:
+    """The cursor's rows, the next batch fetched by a thread while the caller works on this one.
+
+    The server computes a batch while this process renders the previous one (psycopg lets other
+    threads run while it waits for the server), instead of each waiting for the other."""
+    batches: queue.Queue = queue.Queue(maxsize=3)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                rows = cur.fetchmany(batch)
+                batches.put(rows)
+                if not rows:
+                    return
+        except BaseException as exc:  # handed to the consumer, which raises it
+            batches.put(exc)
+
+    worker = threading.Thread(target=fetch, name="veille-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            rows = batches.get()
+            if isinstance(rows, BaseException):
+                raise rows
+            if not rows:
+                return
+            yield from rows
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a fetcher waiting on a full queue, then let it finish
+            try:
+                batches.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
+
+
+def _finish(h: Happening, conflicts_raw: str, event_source: dict[int, int], redactor: Redactor) -> Happening:
+    """Anonymise the people, and keep the disagreements whose sides are all among the sources shown."""
+    h.people = redactor.people(h.people) if redactor else h.people
+    if conflicts_raw != "[]":  # parsed only where there is something: most happenings have no conflict
+        for c in json.loads(conflicts_raw):
+            values = []
+            for v in c["values"]:
+                indexes = sorted({event_source[e] for e in v["events"] if e in event_source})
+                sources = [h.sources[i] for i in indexes]
+                if sources:
+                    label = (date_label(date.fromisoformat(v["value"]), c.get("precision", "day"))
+                             if c["field"] == "date" else str(v["value"]))
+                    values.append(ConflictValue(label=label, sources=sources))
+            if len(values) > 1:  # a disagreement only while both sides are in view
+                h.conflicts.append(Conflict(field=c["field"], label=CONFLICT_LABELS.get(c["field"], c["field"]),
+                                            values=values))
+    return h
+
+
+def happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,
+               until: datetime | None = None, **filters) -> list[Happening]:
+    """Like :func:`iter_happenings`, as a list."""
+    return list(iter_happenings(conn, dossier, since, until, **filters))
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=PARIS)
+
+
+def upcoming(conn: psycopg.Connection, dossier: str, today: date, days: int | None = None) -> list[Happening]:
+    """Hearings, openings, verdicts and appeals announced for ``today`` or later (within ``days`` days
+    if given), as the dossier stood at the end of ``today``."""
+    from datetime import timedelta
+
+    last = today + timedelta(days=days) if days is not None else None
+    found = happenings(conn, dossier, as_of=_end_of_day(today), kinds=HEARING_KINDS,
+                       first=date(today.year, 1, 1), last=last)
+    return [h for h in found if is_ahead(h, today)]
+
+
+def is_ahead(h: Happening, today: date) -> bool:
+    """Still to come on ``today``, at the happening's precision (« septembre 2024 » is ahead all September)."""
+    if h.precision == "year":
+        return h.date.year >= today.year
+    if h.precision == "month":
+        return (h.date.year, h.date.month) >= (today.year, today.month)
+    return h.date >= today
+
+
+# --------------------------------------------------------------------------- cases
+
+def cases(conn: psycopg.Connection, dossier: str, redactor: Redactor | None = None) -> list[Case]:
+    """The dossier's cases, oldest first, with their stages' history."""
+    redactor = redactor if redactor is not None else load_redactor(conn)
+    rows = conn.execute(
+        """SELECT c.slug, c.name, c.stage, c.places, c.courts, c.charges, c.people, c.period_start, c.period_end,
+                  c.key_figures, c.first_seen_at, c.stage_changed_at, c.stage_reached_on, c.manual,
+                  array(SELECT dossier_slug FROM case_dossiers x WHERE x.case_id = c.id ORDER BY 1) AS dossiers
+             FROM cases c
+            WHERE EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %s)
+            ORDER BY c.period_start NULLS LAST, c.slug""", (dossier,)).fetchall()
+    stages: dict[str, list[Stage]] = {}
+    for r in conn.execute("SELECT case_slug, stage, reached_on, first_seen_at FROM case_stages "
+                          "ORDER BY case_slug, reached_on NULLS LAST, first_seen_at").fetchall():
+        stages.setdefault(r["case_slug"], []).append(Stage(r["stage"], r["reached_on"], r["first_seen_at"]))
+    return [Case(slug=r["slug"], name=redactor.text(r["name"]), stage=r["stage"], places=r["places"],
+                 courts=r["courts"], charges=r["charges"], people=redactor.people(r["people"]),
+                 period_start=r["period_start"], period_end=r["period_end"], key_figures=r["key_figures"],
+                 first_seen_at=r["first_seen_at"], stage_changed_at=r["stage_changed_at"],
+                 stage_reached_on=r["stage_reached_on"], dossiers=r["dossiers"],
+                 stages=stages.get(r["slug"], []), manual=r["manual"])
+            for r in rows]
+
+
+def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until: datetime) -> list[tuple[Case, str]]:
+    """Cases first seen in the window (« nouvelle »), or that reached a new stage in it (the stage)."""
+    out = []
+    for c in cases(conn, dossier):
+        if since <= c.first_seen_at < until:
+            out.append((c, "nouvelle"))
+            continue
+        for s in c.stages:
+            if since <= s.first_seen_at < until and s.stage == c.stage:
+                out.append((c, s.stage))
+    return out
+
+
+def coverage(conn: psycopg.Connection, dossier: str, as_of: datetime | None = None) -> list[tuple[date, int]]:
+    """Documents of the dossier published each month (Europe/Paris), months without any included."""
+    rows = conn.execute(
+        """SELECT date_trunc('month', d.published_at AT TIME ZONE 'Europe/Paris')::date AS month, count(*) AS n
+             FROM documents d JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
+            WHERE d.published_at IS NOT NULL AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)
+            GROUP BY 1 ORDER BY 1""", {"dossier": dossier, "as_of": as_of}).fetchall()
+    if not rows:
+        return []
+    counts = {r["month"]: r["n"] for r in rows}
+    out, month = [], rows[0]["month"]
+    while month <= rows[-1]["month"]:
+        out.append((month, counts.get(month, 0)))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return out

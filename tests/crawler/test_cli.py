@@ -1,0 +1,68 @@
+"""``veille sources list|check`` and the crawl command's own errors, as a user runs them."""
+
+from __future__ import annotations
+
+from veille.config import load_config
+
+
+def test_sources_list_shows_one_line_per_source(crawl_env):
+    result = crawl_env.veille("sources", "list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert any(line.startswith("lequotidien") and "flux" in line and "Le Quotidien" in line for line in lines)
+    assert lines[-1] == "10 source(s) configurée(s)."
+
+
+def test_sources_check_against_the_mini_web(crawl_env):
+    result = crawl_env.veille("sources", "check")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 11
+    for sid in ("lequotidien", "courrierprovence", "infocontinu", "ledecodeur"):
+        assert any(line.startswith(sid) and "répond et liste" in line and "article(s)" in line for line in lines)
+    assert any(line.startswith("echodunord") and "sitemap(s)" in line for line in lines)
+    assert any(line.startswith("enfanceprotegee") and "résultat(s)" in line for line in lines)
+    assert lines[-1].startswith("10/10 source(s)")
+
+
+def test_sources_check_offline_reports_each_real_outlet_unreachable(veille):
+    result = veille("sources", "check", "--timeout", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    sources = load_config().sources
+    assert len(lines) == len(sources) + 1 and len(sources) >= 18
+    for source, line in zip(sources, lines):
+        assert line.startswith(source.id) and "injoignable : nom de domaine introuvable" in line, line
+    assert lines[-1] == f"0/{len(sources)} source(s) répondent et listent des articles."
+
+
+def test_crawl_of_an_unknown_source_is_one_clear_error(crawl_env):
+    result = crawl_env.veille("crawl", "--source", "lemonde")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "source inconnue : « lemonde »" in result.stderr
+
+
+def test_crawl_with_a_bad_date_is_one_clear_error(crawl_env):
+    result = crawl_env.veille("crawl", "--since", "2024-13-45")
+    assert result.returncode == 1 and "date invalide pour --since" in result.stderr
+
+
+def test_sources_of_other_kinds_are_skipped_with_one_line(crawl_env):
+    result = crawl_env.veille("crawl", "--source", "judilibre")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("source judilibre ignorée : le type « judilibre » n'est pas "
+                                            "collecté par « veille crawl »")
+
+
+def test_since_leaves_older_articles_out(fresh_env):
+    env = fresh_env()
+    result = env.veille("crawl", "--source", "ledecodeur", "--since", "2024-06-01")
+    assert result.returncode == 0, result.stderr
+    dates = [r["published_at"] for r in env.query("SELECT published_at FROM documents")]
+    assert dates and min(dates).year >= 2024 and "antérieures à --since" in result.stdout
+
+
+def test_help_is_in_french(crawl_env):
+    result = crawl_env.veille("crawl", "--help")
+    assert "Collecter les articles" in result.stdout and "--since" in result.stdout

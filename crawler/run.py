@@ -34,6 +34,16 @@ class CrawlReport:
     run_id: int | None = None
 
 
+# Sources collected through an API client rather than Scrapy spiders.
+API_KINDS = ("judilibre", "wayback")
+
+
+def api_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> list[Source]:
+    """The Judilibre and Wayback sources a `veille crawl` selection includes."""
+    chosen = config.sources_for(dossier)
+    return [s for s in chosen if s.kind in API_KINDS and (not source_ids or s.id in source_ids)]
+
+
 def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> tuple[list[Source], list[str]]:
     """(sources to crawl, one French line per source left out)."""
     chosen = list(config.sources_for(dossier))
@@ -48,6 +58,8 @@ def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> 
     for s in chosen:
         if s.kind in CRAWLED_KINDS:
             crawl.append(s)
+        elif s.kind in API_KINDS:
+            continue  # collected by crawler.cli through their own clients (see api_sources)
         else:
             skipped.append(f"source {s.id} ignorée : le type « {s.kind} » n'est pas collecté par « veille crawl »"
                            + (" (voir « veille import » et le planificateur)" if s.kind == "wayback" else ""))

@@ -26,8 +26,9 @@ class CrawlEnv:
     db_url: str
     config: Path
 
-    def veille(self, *args: str, timeout: float = 240):
-        return run_veille("--config", str(self.config), *args, env={"DATABASE_URL": self.db_url}, timeout=timeout)
+    def veille(self, *args: str, timeout: float = 240, env: dict | None = None):
+        return run_veille("--config", str(self.config), *args, env={"DATABASE_URL": self.db_url, **(env or {})},
+                          timeout=timeout)
 
     def query(self, sql: str, params: tuple = ()) -> list[dict]:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:

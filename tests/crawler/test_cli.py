@@ -48,11 +48,14 @@ def test_crawl_with_a_bad_date_is_one_clear_error(crawl_env):
     assert result.returncode == 1 and "date invalide pour --since" in result.stderr
 
 
-def test_sources_of_other_kinds_are_skipped_with_one_line(crawl_env):
-    result = crawl_env.veille("crawl", "--source", "judilibre")
+def test_crawl_of_a_judilibre_source_syncs_it_and_skips_it_without_key(crawl_env):
+    # `veille crawl` hands API sources to their own client; without a key: one line, no failure.
+    result = crawl_env.veille("crawl", "--source", "judilibre", env={"JUDILIBRE_KEY_ID": ""})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == ("source judilibre ignorée : le type « judilibre » n'est pas "
-                                            "collecté par « veille crawl »")
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert [l for l in lines if "judilibre" in l] == [
+        "judilibre : source « judilibre » ignorée : pas de clé API (variable JUDILIBRE_KEY_ID vide) — créez une "
+        "application sur piste.gouv.fr et exportez sa clé (KeyId)"]
 
 
 def test_since_leaves_older_articles_out(fresh_env):

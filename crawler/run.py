@@ -39,9 +39,14 @@ API_KINDS = ("judilibre", "wayback")
 
 
 def api_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> list[Source]:
-    """The Judilibre and Wayback sources a `veille crawl` selection includes."""
+    """The Judilibre and Wayback sources a `veille crawl` selection includes.
+
+    A Wayback backfill is heavy and rarely useful twice: it runs only when named with
+    --source (the scheduler names each source), never as part of a plain `veille crawl`."""
     chosen = config.sources_for(dossier)
-    return [s for s in chosen if s.kind in API_KINDS and (not source_ids or s.id in source_ids)]
+    if source_ids:
+        return [s for s in chosen if s.kind in API_KINDS and s.id in source_ids]
+    return [s for s in chosen if s.kind == "judilibre"]
 
 
 def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> tuple[list[Source], list[str]]:

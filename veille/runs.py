@@ -60,5 +60,9 @@ def recorded_run(conn: psycopg.Connection, kind: str, params: dict | None = None
 
 
 def _finish(conn: psycopg.Connection, run: Run, status: str, error: str | None) -> None:
-    _execute(conn, "UPDATE runs SET status = %s, finished_at = now(), counts = %s, error = %s WHERE id = %s",
-             (status, Jsonb(dict(run.counts)), error, run.id))
+    conn.execute("UPDATE runs SET status = %s, finished_at = now(), counts = %s, error = %s WHERE id = %s",
+                 (status, Jsonb(dict(run.counts)), error, run.id))
+    if not conn.autocommit:
+        # Commit even when the caller left a transaction open: a nested transaction() would only
+        # be a savepoint, and the run would stay 'running' forever.
+        conn.commit()

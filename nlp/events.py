@@ -1,0 +1,261 @@
+"""Component ``veille_events``: each dated sentence becomes an event.
+
+For every date expression of a sentence (``doc.spans["dates"]``) the component makes
+one event: its date and precision (and last day for a range), its kind, the places,
+people (never minors) and charges the sentence names, whether it was still to come at
+publication, a one-line French summary and the evidence (the sentence's offsets).
+
+The kind comes from cue words (``patterns/events.jsonl``: lemmas such as « interpeller »,
+phrases such as « mis en examen »), looked for where they concern the date first: the
+words the date expression depends on (« la mort de … en avril »), then its clause,
+then the whole sentence. Among the cues found at the nearest level the highest
+priority wins (a verdict over a hearing). Events are plain dicts in ``doc._.events``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp import extensions  # noqa: F401
+from nlp.date_finder import published_date
+from nlp.dates import format_date, last_day
+from nlp.extensions import sentence_of
+from nlp.forms import compile_forms
+from nlp.patterns import load
+from nlp.tense import clause_tense, governing_verb
+
+KINDS = ("crime", "arrest", "indictment", "trial_opening", "hearing", "verdict", "sentence", "appeal",
+         "site_event", "complaint", "other")
+LABELS = {"crime": "Faits", "arrest": "Interpellation", "indictment": "Mise en examen",
+          "trial_opening": "Ouverture du procès", "hearing": "Audience", "verdict": "Verdict",
+          "sentence": "Condamnation", "appeal": "Appel", "site_event": "Le site", "complaint": "Plainte",
+          "other": "Événement"}
+COURT_KINDS = ("trial_opening", "hearing", "verdict", "sentence", "appeal")
+SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
+
+
+class Cue:
+    def __init__(self, row: dict):
+        self.kind, self.priority = row["kind"], row["priority"]
+        self.lemmas = frozenset(row.get("lemmas", ()))
+        self.phrases = compile_forms(row["phrases"]) if row.get("phrases") else None
+        self.needs = compile_forms(row["needs"]) if row.get("needs") else None
+        self.when = row.get("when")
+        self.chain_only = row.get("level") == "chain"
+
+
+class EventMaker:
+    def __init__(self):
+        self.cues = sorted((Cue(r) for r in load("events.jsonl")), key=lambda c: -c.priority)
+
+    def __call__(self, doc: Doc) -> Doc:
+        published = published_date(doc)
+        events = []
+        seen = set()
+        dates = list(doc.spans["dates"]) if "dates" in doc.spans else []
+        by_sentence: dict[int, list[Span]] = {}
+        for span in dates:
+            by_sentence.setdefault(sentence_of(span).start, []).append(span)
+        for spans in by_sentence.values():
+            sent = sentence_of(spans[0])
+            # A bare clock time or « en fin de matinée » dates a sentence only when nothing else does.
+            main = [s for s in spans if not _weak(s)] or spans
+            for span in main:
+                event = self._event(doc, sent, span, [s for s in main if s is not span], published)
+                marker = (sent.start_char, event["date"], event["precision"], event["kind"])
+                if marker in seen:
+                    continue
+                seen.add(marker)
+                events.append(event)
+        doc._.events = events
+        return doc
+
+    def _event(self, doc: Doc, sent: Span, span: Span, others: list[Span], published: date) -> dict:
+        day = date.fromisoformat(span._.date)
+        precision = span._.precision
+        verb = governing_verb(span)
+        tense = clause_tense(verb)
+        upcoming = _upcoming(day, precision, published, tense, span)
+        kind = self._kind(doc, sent, span, others, verb, upcoming)
+        if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:
+            upcoming = kind == "trial_opening"
+        start, end = _trimmed(doc, sent)
+        people = _people(doc, sent)
+        places = _places(sent)
+        charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
+                                     if sent.start <= c.start < sent.end and not c._.not_held))
+        return {"date": _iso(day, precision), "precision": precision,
+                "date_end": span._.date_end, "kind": kind,
+                "summary": _summary(kind, people, places, sent, day, precision, span),
+                "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
+                "charges": charges, "start": start, "end": end,
+                "date_start": span.start_char, "date_stop": span.end_char}
+
+    # -- kind ---------------------------------------------------------------------------
+    def _kind(self, doc: Doc, sent: Span, span: Span, others: list[Span], verb, upcoming: bool) -> str:
+        sentence_text = doc.text[sent.start_char:sent.end_char]
+        own = set(range(span.start, span.end))
+        levels: list[tuple[set[int], bool]] = []   # (token positions, chain level), nearest first
+        if (span._.date_kind or "").startswith(("after", "day_after_of")):
+            levels.append((set(range(span.end, min(span.end + 8, sent.end))), True))  # « trois jours après la mort de … »
+        if doc.has_annotation("DEP"):
+            levels.extend((group, True) for group in _chain(span, own))
+            if verb is not None:
+                levels.append((_clause(verb, span, others), False))
+        else:
+            levels.append((set(range(sent.start, sent.end)), False))
+        matches = self._matches(doc, sent, sentence_text)
+        for positions, chain in levels:
+            positions = positions - own
+            found = [cue for cue, where in matches if where & positions and (chain or not cue.chain_only)
+                     and self._fits(cue, sentence_text, upcoming)]
+            if found:
+                return found[0].kind
+        return "other"
+
+    def _matches(self, doc: Doc, sent: Span, sentence_text: str) -> list[tuple[Cue, set[int]]]:
+        out = []
+        lemmas: dict[str, set[int]] = {}
+        for t in sent:
+            # The lemmatiser leaves some participles as they are (« fermée »): the word itself counts too.
+            lemmas.setdefault(t.lemma_.lower(), set()).add(t.i)
+            lemmas.setdefault(t.lower_, set()).add(t.i)
+        for cue in self.cues:
+            positions = set()
+            for lemma in cue.lemmas & lemmas.keys():
+                positions |= lemmas[lemma]
+            if cue.phrases is not None:
+                for m in cue.phrases.finditer(sentence_text):
+                    piece = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+                    if piece is not None:
+                        positions |= set(range(piece.start, piece.end))
+            if positions:
+                out.append((cue, positions))
+        return out
+
+    @staticmethod
+    def _fits(cue: Cue, sentence_text: str, upcoming: bool) -> bool:
+        if cue.needs is not None and not cue.needs.search(sentence_text):
+            return False
+        if cue.when == "upcoming" and not upcoming:
+            return False
+        if cue.when == "past" and upcoming:
+            return False
+        return True
+
+
+TIMES_OF_DAY = ("en fin de", "en début de", "dans la ", "dans l'", "depuis la matinée", "au petit matin")
+
+
+def _weak(span: Span) -> bool:
+    """A clock time or « en fin de matinée »: it dates a sentence only when nothing else does."""
+    kind = span._.date_kind or ""
+    return kind.startswith("clock") or (kind.startswith("deictic") and span.text.lower().startswith(TIMES_OF_DAY))
+
+
+def _chain(span: Span, own: set[int]) -> list[set[int]]:
+    """Nearest first: what the date expression says of itself (« le 26 février 2023, date d'entrée en
+    vigueur »), then each word it hangs from, up to its verb; past a participle that qualifies a noun,
+    that noun too (« des guets-apens organisés en 2023 », « un procès ouvert le 2 septembre »)."""
+    groups: list[set[int]] = [set()]
+    for token in span:
+        for child in token.children:
+            if child.i not in own:
+                groups[0].update(t.i for t in child.subtree)
+    token = span.root
+    for _ in range(10):
+        if token.head is token or token.head.i in own:
+            break
+        token = token.head
+        groups.append({token.i})
+        if token.pos_ in ("VERB", "AUX"):
+            if token.dep_.startswith("acl") and token.head is not token:
+                groups.append({token.head.i})
+            break
+    return groups
+
+
+def _clause(verb, span: Span, others: list[Span]) -> set[int]:
+    """The verb, its dependents and theirs (not deeper: a relative clause about someone else is
+    another story), without the branches that carry another date of the sentence."""
+    tokens = {verb.i}
+    for child in verb.children:
+        tokens.add(child.i)
+        tokens.update(t.i for t in child.children)
+    for other in others:
+        for child in verb.children:
+            branch = {t.i for t in child.subtree}
+            if other.root.i in branch and span.root.i not in branch:
+                tokens -= branch
+    return tokens
+
+
+def _upcoming(day: date, precision: str, published: date, tense: str | None, span: Span) -> bool:
+    if day > published:
+        return True
+    if last_day(day, precision) < published:
+        return False
+    return tense == "future" or "prochain" in span.text.lower()
+
+
+def _iso(day: date, precision: str) -> str:
+    return {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision]
+
+
+def _trimmed(doc: Doc, sent: Span) -> tuple[int, int]:
+    text = doc.text
+    start, end = sent.start_char, sent.end_char
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _people(doc: Doc, sent: Span) -> list[tuple[str, str | None]]:
+    """(canonical name, role) of the people the sentence names; minors never."""
+    minors = {e._.canonical for e in doc.ents if e.label_ == "PER" and e._.minor}
+    people: dict[str, str | None] = {}
+    for ent in sent.ents:
+        if ent.label_ == "PER" and not ent._.minor and ent._.canonical not in minors:
+            people.setdefault(ent._.canonical or ent.text, ent._.role)
+    return list(people.items())
+
+
+def _places(sent: Span) -> list[str]:
+    places: list[str] = []
+    for ent in sent.ents:
+        if ent.label_ == "LOC":
+            places.append(ent._.canonical or ent.text)
+        elif ent.label_ == "ORG" and ent._.seat:
+            places.append(ent._.seat)
+    return list(dict.fromkeys(places))
+
+
+def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, day: date,
+             precision: str, span: Span) -> str:
+    """« Ouverture du procès — Avignon — 2 septembre 2024 »: kind, people, place, date."""
+    parts = [LABELS[kind]]
+    if kind == "site_event":
+        sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
+        parts = [f"Le site {sites[0]}" if sites else LABELS[kind]]
+    principal = [name for name, role in people if role not in SECONDARY_ROLES][:2]
+    if principal:
+        parts.append(", ".join(principal))
+    seats = [e._.seat for e in sent.ents if e.label_ == "ORG" and e._.seat]
+    place = seats[0] if kind in COURT_KINDS and seats else (places[0] if places else None)
+    if place:
+        parts.append(place)
+    when = format_date(day, precision)
+    if span._.date_end:
+        when = f"{when} – {format_date(date.fromisoformat(span._.date_end), span._.date_end_precision or 'day')}"
+    parts.append(when)
+    return " — ".join(parts)
+
+
+@Language.factory("veille_events")
+def make_event_maker(nlp: Language, name: str) -> EventMaker:
+    return EventMaker()

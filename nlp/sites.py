@@ -1,0 +1,113 @@
+"""Component ``veille_sites``: clean the model's entities and recognise the site (label SITE).
+
+The statistical model tags sentence-initial participles (« Interrogé »), inhabitants
+(« un Roubaisien »), weekdays and image captions as people or places, and it reads
+« Coco » as a person or a town. This component drops what is not a name, trims what
+surrounds one, and labels the site's names and domains (``patterns/sites.jsonl``) SITE.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp import extensions  # noqa: F401  (registers the attributes)
+from nlp.extensions import replace_entities
+from nlp.patterns import load
+from nlp.text import key
+
+LABELS = ("PER", "LOC", "ORG", "SITE")
+DAYS_MONTHS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier",
+               "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
+NUMBER_WORDS = {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
+                "douze", "treize", "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante",
+                "soixante", "cent", "mille"}
+LEADING_WORDS = {"le", "la", "les", "l'", "l", "du", "de", "des", "d'", "d", "au", "aux", "à", "a", "et", "ou",
+                 "un", "une", "en", "par", "sur", "pour", "avec", "dans", "chez", "selon", "vers"}
+# « un Roubaisien », « des Lillois »: an inhabitant, not the town.
+DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s?$")
+DEMONYM_BEFORE = {"un", "une", "des", "les", "deux", "trois", "quatre", "cinq", "jeune", "jeunes"}
+
+
+class SiteRecogniser:
+    def __init__(self, nlp: Language):
+        self.stop_words = {key(w) for w in nlp.Defaults.stop_words}
+        self.blocked = {key(row["text"]) for row in load("not_entities.jsonl")}
+        self.sites = []
+        for row in load("sites.jsonl"):
+            domains = "|".join(re.escape(d) for d in sorted(row["domains"], key=len, reverse=True))
+            names = "|".join(re.escape(n) for n in row["names"])
+            not_after = "|".join(re.escape(p) for p in row.get("not_after", ()))
+            domain_re = re.compile(rf"(?<![\w.])(?:www\.)?(?:{domains})(?![\w])", re.I)
+            # A bare name, not followed by a capitalised word (« Coco Chanel ») nor after « noix de ».
+            name_re = re.compile(rf"(?<![\w.])(?:{names})(?![\w-]|\.\w| +[A-ZÀ-Ý])")
+            after_re = re.compile(rf"(?:{not_after})\s*$", re.I) if not_after else None
+            self.sites.append((row["site"], domain_re, name_re, after_re))
+
+    def __call__(self, doc: Doc) -> Doc:
+        site_spans = self._sites(doc)
+        replace_entities(doc, site_spans)
+        cleaned = []
+        for ent in doc.ents:
+            if ent.label_ == "SITE":
+                cleaned.append(ent)
+            elif ent.label_ in LABELS:
+                span = self.clean(ent)
+                if span is not None:
+                    cleaned.append(span)
+        doc.ents = cleaned
+        return doc
+
+    def _sites(self, doc: Doc) -> list[Span]:
+        text = doc.text
+        found: list[Span] = []
+        for site, domain_re, name_re, after_re in self.sites:
+            for regex, is_name in ((domain_re, False), (name_re, True)):
+                for m in regex.finditer(text):
+                    if is_name and after_re and after_re.search(text[max(0, m.start() - 20):m.start()]):
+                        continue
+                    span = doc.char_span(m.start(), m.end(), label="SITE", alignment_mode="expand")
+                    if span is None or any(s.start < span.end and span.start < s.end for s in found):
+                        continue
+                    span._.canonical = site
+                    found.append(span)
+        return sorted(found, key=lambda s: s.start)
+
+    def clean(self, ent: Span) -> Span | None:
+        """The entity trimmed of surrounding words, or None when it is not a name."""
+        start, end = ent.start, ent.end
+        doc = ent.doc
+        while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in LEADING_WORDS):
+            start += 1
+        while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ".")):
+            end -= 1
+        if end > start and doc[end - 1].text == "." and not (end - start >= 2 and len(doc[end - 2].text) == 1):
+            end -= 1
+        if start >= end:
+            return None
+        span = Span(doc, start, end, label=ent.label_)
+        text = span.text
+        folded = key(text)
+        if "\n" in text or len(folded.replace(" ", "")) < 2 or not any(c.isupper() for c in text):
+            return None
+        words = folded.split()
+        if folded in self.blocked or all(w in self.stop_words or w in DAYS_MONTHS or w in NUMBER_WORDS for w in words):
+            return None
+        if folded.startswith("republique") and span.label_ == "LOC":
+            return None
+        first = doc[start]
+        if len(span) == 1 and start > 0 and doc[start - 1].lower_ in DEMONYM_BEFORE and DEMONYM.search(first.lower_):
+            return None
+        # « Interrogé, il … »: a capitalised common word opening the sentence (known to the
+        # model's vocabulary in lower case), not a name the vocabulary has never seen.
+        if (len(span) == 1 and first.is_sent_start and doc.has_annotation("POS") and first.pos_ != "PROPN"
+                and doc.vocab.has_vector(first.lower_)):
+            return None
+        return span
+
+
+@Language.factory("veille_sites")
+def make_site_recogniser(nlp: Language, name: str) -> SiteRecogniser:
+    return SiteRecogniser(nlp)

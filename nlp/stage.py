@@ -1,0 +1,301 @@
+"""The NLP stage over the database: ``veille nlp run``.
+
+Which documents: every stored document with a text that has no analysis by the current
+pipeline version for its current text (``document_analyses`` keeps the version and the
+text's hash, so a document the crawler updated is analysed again). Documents analysed by
+an older version are re-analysed only on request (``reanalyse``): a new model can take
+hours over a large database, and the operator decides when.
+
+How: batches of ``batch_size`` documents go through ``nlp.pipe`` (in ``processes`` worker
+processes when asked); each batch's facts are written in one transaction, replacing
+whatever an earlier analysis of the same documents stored. A process killed mid-batch
+leaves the batch untouched and the next run takes it again; nothing is half-written.
+A document that makes the pipeline fail is analysed alone to confirm, then recorded
+with its error (``status = 'error'``) and skipped until ``retry_errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from nlp.analysis import MINOR_NAME, analyse_doc
+from veille.runs import recorded_run
+
+log = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass
+class Pending:
+    id: int
+    text: str
+    published: date
+    text_hash: str
+
+
+@dataclass
+class StageResult:
+    version: str
+    analysed: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "charges": 0, "dates": 0, "events": 0})
+    outdated: int = 0     # documents analysed by an older version only, left alone
+    failed_before: int = 0  # documents that failed with this version in an earlier run, left alone
+    words: int = 0
+
+
+_SELECTION = """
+    FROM documents d
+   WHERE d.text IS NOT NULL AND d.text <> ''
+     AND (%(dossier)s::text IS NULL OR EXISTS (
+            SELECT 1 FROM document_dossiers dd WHERE dd.document_id = d.id AND dd.dossier_slug = %(dossier)s))
+"""
+# The analysis of this document's current text by this version, ok or failed.
+_CURRENT = """EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = d.id
+                        AND a.pipeline_version = %(version)s AND a.text_hash = %(hash)s{status})"""
+_HASH = "coalesce(d.text_hash, md5(d.text))"
+
+
+def _pending_condition(reanalyse: bool, retry_errors: bool) -> str:
+    current = _CURRENT.format(status="" if not retry_errors else " AND a.status = 'ok'").replace("%(hash)s", _HASH)
+    condition = f"NOT {current}"
+    if not reanalyse:
+        # Never analysed by any version, or analysed by this version from an older text.
+        condition += """ AND NOT EXISTS (SELECT 1 FROM document_analyses o WHERE o.document_id = d.id
+                                          AND o.pipeline_version <> %(version)s)"""
+    return condition
+
+
+def count_pending(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
+                  reanalyse: bool = False, retry_errors: bool = False) -> dict[str, int]:
+    """How many documents the run would analyse, and how many it leaves (older version, failed)."""
+    params = {"dossier": dossier, "version": version}
+    row = conn.execute(
+        f"""SELECT count(*) FILTER (WHERE {_pending_condition(reanalyse, retry_errors)}) AS pending,
+                   count(*) FILTER (WHERE NOT {_CURRENT.format(status='').replace('%(hash)s', _HASH)}
+                                      AND EXISTS (SELECT 1 FROM document_analyses o WHERE o.document_id = d.id
+                                                    AND o.pipeline_version <> %(version)s)) AS outdated,
+                   count(*) FILTER (WHERE {_CURRENT.format(status=" AND a.status = 'error'").replace('%(hash)s', _HASH)})
+                       AS failed
+            {_SELECTION}""", params).fetchone()
+    values = row.values() if isinstance(row, dict) else row
+    pending, outdated, failed = values
+    return {"pending": pending, "outdated": 0 if reanalyse else outdated, "failed": 0 if retry_errors else failed}
+
+
+def pending_documents(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
+                      reanalyse: bool = False, retry_errors: bool = False,
+                      chunk: int = 500) -> Iterator[list[Pending]]:
+    """The documents to analyse, in id order, ``chunk`` at a time (texts are read lazily)."""
+    params = {"dossier": dossier, "version": version}
+    condition = _pending_condition(reanalyse, retry_errors)
+    last = 0
+    while True:
+        rows = conn.execute(
+            f"""SELECT d.id, d.text, {_HASH} AS hash,
+                       (coalesce(d.published_at, d.fetched_at) AT TIME ZONE 'Europe/Paris')::date AS published
+                {_SELECTION} AND d.id > %(last)s AND {condition}
+                ORDER BY d.id LIMIT %(chunk)s""", {**params, "last": last, "chunk": chunk}).fetchall()
+        if not rows:
+            return
+        batch = [Pending(_get(r, "id", 0), _get(r, "text", 1), _get(r, "published", 3), _get(r, "hash", 2))
+                 for r in rows]
+        last = batch[-1].id
+        yield batch
+
+
+def _get(row, name: str, index: int):
+    return row[name] if isinstance(row, dict) else row[index]
+
+
+def _batches(items: list[Pending], size: int) -> Iterator[list[Pending]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int = 32) -> list[dict | Exception]:
+    """The analysis of each item, or the exception the pipeline raised on it."""
+    docs = []
+    for item in items:
+        doc = nlp.make_doc(item.text)
+        doc._.published = item.published.isoformat()
+        docs.append(doc)
+    try:
+        return [analyse_doc(doc) for doc in nlp.pipe(docs, batch_size=batch_size, n_process=processes)]
+    except Exception:  # noqa: BLE001 — find which document it was, alone, in this process
+        if len(items) == 1:
+            raise
+    out: list[dict | Exception] = []
+    for item in items:
+        try:
+            out.extend(analyse_texts(nlp, [item]))
+        except Exception as exc:  # noqa: BLE001 — recorded per document, the run goes on
+            out.append(exc)
+    return out
+
+
+def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None = None, processes: int = 1,
+              batch_size: int = 32, reanalyse: bool = False, retry_errors: bool = False,
+              progress=None, on_batch: Callable[[StageResult], None] | None = None) -> StageResult:
+    """Analyse the pending documents and store their facts; returns what was done."""
+    result = StageResult(version)
+    waiting = count_pending(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors)
+    result.outdated, result.failed_before = waiting["outdated"], waiting["failed"]
+    if progress is not None:
+        progress.total = waiting["pending"]
+    with recorded_run(conn, "nlp", {"dossier": dossier, "version": version, "processes": processes,
+                                    "reanalyse": reanalyse}) as run:
+        # A chunk is read before it is analysed; a write batch is a few pipe batches, so one
+        # transaction is not too long to lose when the process is killed.
+        write_size = max(batch_size * max(processes, 1) * 2, 64)
+        for chunk in pending_documents(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors):
+            for batch in _batches(chunk, write_size):
+                analyses = analyse_texts(nlp, batch, processes, batch_size)
+                stored = store_analyses(conn, batch, analyses, version, run.id)
+                for key, n in stored.items():
+                    result.counts[key] = result.counts.get(key, 0) + n
+                    run.count(key, n)
+                for item, analysis in zip(batch, analyses):
+                    if isinstance(analysis, Exception):
+                        result.errors.append((item.id, _error_text(analysis)))
+                        run.count("errors")
+                    else:
+                        result.analysed += 1
+                        run.count("analysed")
+                        result.words += len(item.text.split())
+                run.count("documents", len(batch))
+                run.save_counts()
+                if progress is not None:
+                    progress.advance(len(batch), f"{result.counts['events']} événements")
+                if on_batch is not None:
+                    on_batch(result)
+    return result
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
+
+
+def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: list[dict | Exception], version: str,
+                   run_id: int | None) -> dict[str, int]:
+    """Replace the facts of these documents by their new analyses, in one transaction."""
+    counts = {"mentions": 0, "charges": 0, "dates": 0, "events": 0}
+    with conn.transaction():
+        ok = [(item, a) for item, a in zip(items, analyses) if not isinstance(a, Exception)]
+        ok_ids = [item.id for item, _ in ok]
+        if ok_ids:
+            for table in ("mentions", "charges", "date_mentions", "events"):
+                conn.execute(f"DELETE FROM {table} WHERE document_id = ANY(%s)", (ok_ids,))
+        ok = [(item, {**a, "entities": [e for e in a["entities"] if e["label"] in LABELS and e["key"]]})
+              for item, a in ok]
+        entity_ids = _upsert_entities(conn, [e for _, a in ok for e in a["entities"]])
+        mentions, charges, dates, events = [], [], [], []
+        for item, a in ok:
+            for e in a["entities"]:
+                label = _label(e)
+                mentions.append((item.id, entity_ids[(label, e["key"])], e["start"], e["end"], e["text"], e["role"],
+                                 e["minor"], e["sentence_start"], e["sentence_end"], e.get("honorific")))
+            for c in a["charges"]:
+                charges.append((item.id, c["charge"], c["category"], c["articles"], c["text"], c["start"], c["end"],
+                                c["sentence_start"], c["sentence_end"]))
+            for d in a["dates"]:
+                dates.append((item.id, d["text"], _first_day(d["date"]), d["precision"], d["date_end"], d["start"],
+                              d["end"], d["sentence_start"], d["sentence_end"]))
+            for ev in a["events"]:
+                events.append((item.id, _first_day(ev["date"]), ev["precision"], ev.get("date_end"), ev["kind"],
+                               ev["summary"], ev["upcoming"], ev["places"], ev["people"], ev["charges"],
+                               ev["evidence"], ev["start"], ev["end"], ev.get("date_text"),
+                               ev.get("date_text_start"), ev.get("date_text_end")))
+        with conn.cursor() as cur:
+            _copy(cur, "mentions (document_id, entity_id, start_char, end_char, text, role, minor, sentence_start, "
+                       "sentence_end, honorific)", mentions)
+            _copy(cur, "charges (document_id, canonical, category, articles, text, start_char, end_char, "
+                       "sentence_start, sentence_end)", charges)
+            _copy(cur, "date_mentions (document_id, text, date_value, precision, date_end, start_char, end_char, "
+                       "sentence_start, sentence_end)", dates)
+            _copy(cur, "events (document_id, event_date, precision, date_end, kind, summary, upcoming, places, "
+                       "people, charges, evidence, evidence_start, evidence_end, date_text, date_start_char, "
+                       "date_end_char)", events)
+        analyses_rows = []
+        for item, a in zip(items, analyses):
+            if isinstance(a, Exception):
+                analyses_rows.append((item.id, version, "error", _error_text(a), run_id, item.text_hash, Jsonb({})))
+            else:
+                found = {"mentions": len(a["entities"]), "charges": len(a["charges"]), "dates": len(a["dates"]),
+                         "events": len(a["events"])}
+                analyses_rows.append((item.id, version, "ok", None, run_id, item.text_hash, Jsonb(found)))
+        with conn.cursor() as cur:
+            cur.executemany(
+                """INSERT INTO document_analyses (document_id, pipeline_version, status, error, run_id, text_hash,
+                                                  counts)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (document_id, pipeline_version) DO UPDATE
+                      SET status = EXCLUDED.status, error = EXCLUDED.error, run_id = EXCLUDED.run_id,
+                          text_hash = EXCLUDED.text_hash, counts = EXCLUDED.counts, analysed_at = now()""",
+                analyses_rows)
+    counts.update(mentions=len(mentions), charges=len(charges), dates=len(dates), events=len(events))
+    return counts
+
+
+LABELS = ("PER", "LOC", "ORG", "SITE")
+
+
+def _label(entity: dict) -> str:
+    return entity["label"]
+
+
+def _first_day(value: str) -> date:
+    """« 2024 », « 2024-09 », « 2024-09-02 » → the first day they cover."""
+    parts = value.split("-") + ["01", "01"]
+    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def _upsert_entities(conn: psycopg.Connection, entities: Iterable[dict]) -> dict[tuple[str, str], int]:
+    """One row per (label, key), keeping the fullest name; a person once described as a minor stays unnamed."""
+    wanted: dict[tuple[str, str], dict] = {}
+    for e in entities:
+        k = (_label(e), e["key"])
+        have = wanted.get(k)
+        if have is None:
+            wanted[k] = {"canonical": e["canonical"], "minor": e["minor"], "org_kind": e.get("org_kind"),
+                         "seat": e.get("seat")}
+        else:
+            have["minor"] = have["minor"] or e["minor"]
+            if len(e["canonical"]) > len(have["canonical"]):
+                have["canonical"] = e["canonical"]
+            have["org_kind"] = have["org_kind"] or e.get("org_kind")
+            have["seat"] = have["seat"] or e.get("seat")
+    if not wanted:
+        return {}
+    keys = sorted(wanted)  # a fixed order: two concurrent runs never deadlock on entity rows
+    rows = conn.execute(
+        """INSERT INTO entities (label, key, canonical, minor, org_kind, seat)
+           SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::bool[], %s::text[], %s::text[])
+           ON CONFLICT (label, key) DO UPDATE SET
+               minor = entities.minor OR EXCLUDED.minor,
+               canonical = CASE WHEN entities.minor OR EXCLUDED.minor THEN %s
+                                WHEN length(EXCLUDED.canonical) > length(entities.canonical) THEN EXCLUDED.canonical
+                                ELSE entities.canonical END,
+               org_kind = coalesce(entities.org_kind, EXCLUDED.org_kind),
+               seat = coalesce(entities.seat, EXCLUDED.seat)
+           RETURNING id, label, key""",
+        ([k[0] for k in keys], [k[1] for k in keys],
+         [MINOR_NAME if wanted[k]["minor"] else wanted[k]["canonical"] for k in keys],
+         [wanted[k]["minor"] for k in keys], [wanted[k]["org_kind"] for k in keys], [wanted[k]["seat"] for k in keys],
+         MINOR_NAME)).fetchall()
+    return {(_get(r, "label", 1), _get(r, "key", 2)): _get(r, "id", 0) for r in rows}
+
+
+def _copy(cur, target: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with cur.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
 from nlp.dates import format_date, last_day
-from nlp.extensions import sentence_of
+from nlp.extensions import enclosing_sentence, sentence_of
 from nlp.forms import compile_forms
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
@@ -58,9 +58,9 @@ class EventMaker:
         dates = list(doc.spans["dates"]) if "dates" in doc.spans else []
         by_sentence: dict[int, list[Span]] = {}
         for span in dates:
-            by_sentence.setdefault(sentence_of(span).start, []).append(span)
+            by_sentence.setdefault(enclosing_sentence(span).start, []).append(span)
         for spans in by_sentence.values():
-            sent = sentence_of(spans[0])
+            sent = enclosing_sentence(spans[0])
             # A bare clock time or « en fin de matinée » dates a sentence only when nothing else does.
             main = [s for s in spans if not _weak(s)] or spans
             for span in main:

@@ -50,3 +50,10 @@ def sentence_of(span: Span) -> Span:
     if doc.has_annotation("SENT_START"):
         return span[0].sent
     return doc[:]
+
+
+def enclosing_sentence(span: Span) -> Span:
+    """The sentence of ``span``, extended to the sentence of its last word when the model cut
+    a sentence inside it (« Me Laure | Chassagne », « Lundi | 6 mai »)."""
+    first, last = sentence_of(span), sentence_of(span[-1:])
+    return first if last.end <= first.end else span.doc[first.start:last.end]

@@ -122,22 +122,26 @@ def _batches(items: list[Pending], size: int) -> Iterator[list[Pending]]:
 
 def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int = 32) -> list[dict | Exception]:
     """The analysis of each item, or the exception the pipeline raised on it."""
-    docs = []
-    for item in items:
-        doc = nlp.make_doc(item.text)
+    out: list[dict | Exception | None] = [None] * len(items)
+    docs, where = [], []
+    for i, item in enumerate(items):
+        try:
+            doc = nlp.make_doc(item.text)  # refuses a text longer than nlp.max_length
+        except Exception as exc:  # noqa: BLE001 — recorded per document, the run goes on
+            out[i] = exc
+            continue
         doc._.published = item.published.isoformat()
         docs.append(doc)
+        where.append(i)
     try:
-        return [analyse_doc(doc) for doc in nlp.pipe(docs, batch_size=batch_size, n_process=processes)]
-    except Exception:  # noqa: BLE001 — find which document it was, alone, in this process
-        if len(items) == 1:
-            raise
-    out: list[dict | Exception] = []
-    for item in items:
-        try:
-            out.extend(analyse_texts(nlp, [item]))
-        except Exception as exc:  # noqa: BLE001 — recorded per document, the run goes on
-            out.append(exc)
+        for i, doc in zip(where, nlp.pipe(docs, batch_size=batch_size, n_process=processes)):
+            out[i] = analyse_doc(doc)
+    except Exception as exc:  # noqa: BLE001 — find which document it was: each alone, in this process
+        if len(where) == 1:
+            out[where[0]] = exc
+        else:
+            for i in where:
+                out[i] = analyse_texts(nlp, [items[i]])[0]
     return out
 
 
@@ -159,6 +163,8 @@ def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | Non
             for batch in _batches(chunk, write_size):
                 analyses = analyse_texts(nlp, batch, processes, batch_size)
                 stored = store_analyses(conn, batch, analyses, version, run.id)
+                if not conn.autocommit:
+                    conn.commit()  # each batch is durable on its own (a killed run keeps what it finished)
                 for key, n in stored.items():
                     result.counts[key] = result.counts.get(key, 0) + n
                     run.count(key, n)

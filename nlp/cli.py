@@ -105,7 +105,7 @@ def _print_analysis(result: dict) -> None:
 
 @nlp.command()
 @click.option("--dossier", metavar="SLUG", help="N'analyser que les documents de ce dossier.")
-@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
               help="Nombre de processus d'analyse (nlp.pipe n_process).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), metavar="N",
               help="Documents par lot spaCy (par défaut : [nlp] batch_size, 32).")

@@ -12,9 +12,11 @@ import traceback
 
 import click
 
-from veille import __version__
+from veille import __version__, click_fr
 from veille.app import App, pass_app
 from veille.errors import VeilleError
+
+click_fr.install()
 
 # command name -> "module:attribute" of a click command or group
 STAGE_COMMANDS = {

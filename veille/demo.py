@@ -68,7 +68,7 @@ def demo(app: App, out: str, serve: bool) -> None:
     with MiniWeb() as web:
         config = web.write_config(out_dir / "veille.toml")
         app.say(f"Mini-web : {len(web.outlets)} sites fictifs servis sur 127.0.0.1 ; configuration : {config}")
-        env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": os.environ.get("JUDILIBRE_KEY_ID", "demo")}
+        env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": web.judilibre_key or "demo"}
         for label, args in _steps(out_dir):
             if not _available(args[0]):
                 app.say(f"→ {label} : étape ignorée, pas encore disponible dans cette version")

@@ -41,6 +41,16 @@ def test_every_command_has_french_help(path):
             assert param.help, f"option {param.opts} of veille {path} has no help"
 
 
+def test_click_itself_speaks_french():
+    help_text = run_veille("nlp", "run", "--help")
+    assert help_text.returncode == 0
+    assert help_text.stdout.startswith("Utilisation : veille nlp run") and "Afficher cette aide et quitter." in help_text.stdout
+    assert "Show this message" not in help_text.stdout
+    wrong = run_veille("nlpp")
+    assert wrong.returncode == 2 and "Erreur : Commande inconnue : 'nlpp'." in wrong.stderr
+    assert "Essayez « veille --help » pour l'aide." in wrong.stderr
+
+
 def test_every_command_appears_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path, cmd in COMMANDS:

@@ -66,7 +66,10 @@ def demo(app: App, out: str, serve: bool) -> None:
     app.say(f"Base : {describe_url(url)}")
     started = time.monotonic()
     with MiniWeb() as web:
-        config = web.write_config(out_dir / "veille.toml")
+        # The digests are written as files, never sent: their unsubscribe link points at an example address.
+        config = web.write_config(out_dir / "veille.toml", extra={"reports": {
+            "public_url": (out_dir / "timeline" / "index.html").as_uri(),
+            "unsubscribe_url": "https://exemple.fr/desabonnement?jeton={token}"}})
         app.say(f"Mini-web : {len(web.outlets)} sites fictifs servis sur 127.0.0.1 ; configuration : {config}")
         env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": web.judilibre_key or "demo"}
         for label, args in _steps(out_dir):

@@ -41,6 +41,10 @@ ALTER TABLE document_analyses ADD COLUMN counts jsonb NOT NULL DEFAULT '{}'::jso
 COMMENT ON COLUMN document_analyses.counts IS 'What the analysis found in the document: mentions, charges, dates, events, as JSON counters.';
 ALTER TABLE document_analyses ADD COLUMN text_hash text;
 COMMENT ON COLUMN document_analyses.text_hash IS 'Hash of the text analysed (documents.text_hash): a document whose text changed since is analysed again.';
+ALTER TABLE document_analyses DROP CONSTRAINT document_analyses_status_check;
+ALTER TABLE document_analyses ADD CONSTRAINT document_analyses_status_check
+    CHECK (status IN ('ok', 'error', 'skipped'));
+COMMENT ON COLUMN document_analyses.status IS 'ok; error when the pipeline failed on it (see error); skipped when the text is not French.';
 CREATE INDEX document_analyses_version_idx ON document_analyses (pipeline_version, status);
 
 GRANT SELECT ON date_mentions TO veille_reader;

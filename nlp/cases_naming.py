@@ -83,17 +83,31 @@ MINORS = {"viol sur mineur", "agression sexuelle sur mineur", "atteinte sexuelle
           "recours à la prostitution d'un mineur"}
 
 
+FAMILIES = (("ambush", GUET_APENS), ("minors", MINORS), ("rape", RAPE), ("murder", MURDER))
+
+
+def leading_family(charges: list[str]) -> str | None:
+    """The family of the case's most stated charge that has one: one stray « guet-apens »
+    in a rape case's coverage does not make it an ambush."""
+    for charge in charges:
+        for family, members in FAMILIES:
+            if charge in members:
+                return family
+    return None
+
+
 def default_name(place: str | None, person: str | None, charges: list[str], crimes: int, stage: str | None,
                  victim: str | None = None) -> str:
-    """The French name a journalist would give the case, from its place, charges and stage."""
-    charge_set = set(charges)
+    """The French name a journalist would give the case, from its place, charges (most stated
+    first) and stage."""
+    family = leading_family(charges)
     if place:
         where = of_place(place)
-        if charge_set & GUET_APENS:
+        if family == "ambush":
             return f"les guets-apens {where}" if crimes > 1 else f"le guet-apens {where}"
-        if charge_set & RAPE and not charge_set & MINORS:
+        if family == "rape":
             return f"les viols {where}"
-        if charge_set & MURDER:
+        if family == "murder":
             return f"la mort {of_person(victim)}" if victim else f"le meurtre {where}"
         if stage in ("trial", "verdict", "appeal"):
             return f"le procès {where}"

@@ -138,6 +138,8 @@ def run(app: App, dossier: str | None, processes: int, batch_size: int | None, r
             f"{c['dates']} date(s) ; {len(result.errors)} erreur(s). Version du pipeline : {version}")
     for doc_id, error in result.errors:
         click.echo(f"erreur : document {doc_id} : {error} (enregistrée ; --retry-errors pour réessayer)", err=True)
+    if result.not_french:
+        app.say(f"{result.not_french} document(s) non français laissé(s) de côté (le modèle est français).")
     if result.outdated:
         app.say(f"{result.outdated} document(s) analysé(s) par une version antérieure du pipeline : "
                 f"relancez avec --reanalyse pour les mettre à jour.")

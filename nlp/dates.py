@@ -420,14 +420,30 @@ def _ranges(text: str, mentions: list[DateMention], published: date,
             start = a
             if not a.explicit_year and b.explicit_year:
                 start = _year_from_end(a, b)
+            end_date = last_day(b.date, b.precision)
+            if end_date < start.date:
+                # Each end was resolved alone (« du 2 septembre au 20 décembre » read in April: the next
+                # 2 September, the last 20 December); a range ends after it starts, in the past when told so.
+                if not a.explicit_year and tense(a.start, b.end) in ("past", "pluperfect"):
+                    start = replace(start, date=_other_year(start.date, -1))
+                elif not b.explicit_year:
+                    end_date = last_day(_other_year(b.date, 1), b.precision)
             out.append(replace(start, end=b.end, text=text[a.start:b.end], kind="range",
-                               end_date=last_day(b.date, b.precision), end_precision=b.precision,
+                               end_date=end_date, end_precision=b.precision,
                                explicit_year=a.explicit_year or b.explicit_year))
             i += 2
             continue
         out.append(a)
         i += 1
     return out
+
+
+def _other_year(d: date, years: int) -> date:
+    """The same day ``years`` years later (28 February for a 29 February that year lacks)."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
 
 
 def _year_from_end(a: DateMention, b: DateMention) -> DateMention:

@@ -111,6 +111,10 @@ class PeopleResolver:
                 elif candidates:
                     target = candidates[0]
             span._.canonical = people[target].text if target is not None else span.text
+        # « DOMINIQUE PÉLICOT » and « Dominique Pelicot » are one person: one spelling, the first seen.
+        spelling: dict[str, str] = {}
+        for span in people:
+            span._.canonical = spelling.setdefault(key(span._.canonical), span._.canonical)
 
 
 @Language.factory("veille_people")

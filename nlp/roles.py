@@ -29,7 +29,7 @@ YOUTH = (r"(?:collégien|collégienne|lycéen|lycéenne|adolescent|adolescente|a
          r"garçonnet|écolier|écolière|petite fille|petit garçon)s?")
 # « une collégienne de 14 ans », « deux adolescents de 14 et 15 ans », « l'adolescent », « un mineur »
 DESCRIPTION = re.compile(
-    rf"(?<![\w'])(?:une?|la|le|l'|les|des|deux|trois|quatre|cinq|dont un|dont une|ce|cette|ces|jeune)\s+"
+    rf"(?<![\w'])(?:(?:une?|la|le|les|des|deux|trois|quatre|cinq|dont un|dont une|ce|cette|ces|jeune)\s+|l')"
     rf"(?:jeunes?\s+)?{YOUTH}(?![\w-])(?:\s+(?:âgée?s?\s+)?de\s+{AGE}(?:\s+(?:et|à)\s+{AGE})?\s+ans)?"
     rf"|(?<![\w'])(?:une?|la|le|l')\s+(?:jeune fille|jeune garçon|jeune homme|jeune femme|fille|garçon|victime)"
     rf"\s+(?:âgée?\s+)?de\s+{AGE}\s+ans", re.I)

@@ -11,7 +11,8 @@ processes when asked); each batch's facts are written in one transaction, replac
 whatever an earlier analysis of the same documents stored. A process killed mid-batch
 leaves the batch untouched and the next run takes it again; nothing is half-written.
 A document that makes the pipeline fail is analysed alone to confirm, then recorded
-with its error (``status = 'error'``) and skipped until ``retry_errors``.
+with its error (``status = 'error'``) and skipped until ``retry_errors``. A text that is
+not French (by its ``lang`` or by its function words) is recorded ``skipped``.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from nlp.analysis import MINOR_NAME, analyse_doc
+from nlp.text import language_of
 from veille.runs import recorded_run
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
+
+
+class NotFrench(Exception):
+    """The text is not in French: the French model would only make noise of it."""
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Pending:
     text: str
     published: date
     text_hash: str
+    lang: str | None = None
 
 
 @dataclass
@@ -48,6 +55,7 @@ class StageResult:
     counts: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "charges": 0, "dates": 0, "events": 0})
     outdated: int = 0     # documents analysed by an older version only, left alone
     failed_before: int = 0  # documents that failed with this version in an earlier run, left alone
+    not_french: int = 0
     words: int = 0
 
 
@@ -64,7 +72,8 @@ _HASH = "coalesce(d.text_hash, md5(d.text))"
 
 
 def _pending_condition(reanalyse: bool, retry_errors: bool) -> str:
-    current = _CURRENT.format(status="" if not retry_errors else " AND a.status = 'ok'").replace("%(hash)s", _HASH)
+    current = _CURRENT.format(status="" if not retry_errors else " AND a.status IN ('ok', 'skipped')").replace(
+        "%(hash)s", _HASH)
     condition = f"NOT {current}"
     if not reanalyse:
         # Never analysed by any version, or analysed by this version from an older text.
@@ -99,14 +108,14 @@ def pending_documents(conn: psycopg.Connection, version: str, dossier: str | Non
     last = 0
     while True:
         rows = conn.execute(
-            f"""SELECT d.id, d.text, {_HASH} AS hash,
+            f"""SELECT d.id, d.text, {_HASH} AS hash, d.lang,
                        (coalesce(d.published_at, d.fetched_at) AT TIME ZONE 'Europe/Paris')::date AS published
                 {_SELECTION} AND d.id > %(last)s AND {condition}
                 ORDER BY d.id LIMIT %(chunk)s""", {**params, "last": last, "chunk": chunk}).fetchall()
         if not rows:
             return
-        batch = [Pending(_get(r, "id", 0), _get(r, "text", 1), _get(r, "published", 3), _get(r, "hash", 2))
-                 for r in rows]
+        batch = [Pending(_get(r, "id", 0), _get(r, "text", 1), _get(r, "published", 4), _get(r, "hash", 2),
+                         _get(r, "lang", 3)) for r in rows]
         last = batch[-1].id
         yield batch
 
@@ -125,6 +134,10 @@ def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int
     out: list[dict | Exception | None] = [None] * len(items)
     docs, where = [], []
     for i, item in enumerate(items):
+        found = language_of(item.text)
+        if (item.lang and not item.lang.lower().startswith("fr")) or found not in (None, "fr"):
+            out[i] = NotFrench(f"texte en « {found or item.lang} », pas en français : non analysé")
+            continue
         try:
             doc = nlp.make_doc(item.text)  # refuses a text longer than nlp.max_length
         except Exception as exc:  # noqa: BLE001 — recorded per document, the run goes on
@@ -169,7 +182,10 @@ def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | Non
                     result.counts[key] = result.counts.get(key, 0) + n
                     run.count(key, n)
                 for item, analysis in zip(batch, analyses):
-                    if isinstance(analysis, Exception):
+                    if isinstance(analysis, NotFrench):
+                        result.not_french += 1
+                        run.count("not_french")
+                    elif isinstance(analysis, Exception):
                         result.errors.append((item.id, _error_text(analysis)))
                         run.count("errors")
                     else:
@@ -231,7 +247,9 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                        "date_end_char)", events)
         analyses_rows = []
         for item, a in zip(items, analyses):
-            if isinstance(a, Exception):
+            if isinstance(a, NotFrench):
+                analyses_rows.append((item.id, version, "skipped", str(a), run_id, item.text_hash, Jsonb({})))
+            elif isinstance(a, Exception):
                 analyses_rows.append((item.id, version, "error", _error_text(a), run_id, item.text_hash, Jsonb({})))
             else:
                 found = {"mentions": len(a["entities"]), "charges": len(a["charges"]), "dates": len(a["dates"]),

@@ -44,3 +44,31 @@ def fold(text: str) -> str:
 def key(text: str) -> str:
     """The key that resolves mentions to one entity (``entities.key``): folded, edge punctuation removed."""
     return _EDGES.sub("", fold(text))
+
+
+# Frequent function words, chosen so that no word belongs to two languages' lists.
+_FUNCTION_WORDS = {
+    "fr": frozenset("le les des est et une dans du qui pour sur au aux pas avec été sont ont être il elle cette "
+                    "mais ses leur".split()),
+    "es": frozenset("el los las y del por con está es para como pero fue sus desde muy entre".split()),
+    "en": frozenset("the and of to is was which with that has have were this from by".split()),
+    "it": frozenset("di che è della gli nel sono non per anche degli questo".split()),
+    "de": frozenset("der die und das ist nicht mit den von zu ein eine auch sich".split()),
+}
+_WORD = re.compile(r"\w+")
+
+
+def language_of(text: str, sample: int = 3000) -> str | None:
+    """The language whose function words the text uses most (fr, es, en, it, de), or None when
+    too few are found to tell. Enough to keep a Spanish or English article stored with a wrong
+    ``lang`` attribute away from the French model."""
+    counts = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for n, match in enumerate(_WORD.finditer(text[:sample * 8].lower())):
+        if n >= sample:
+            break
+        word = match.group()
+        for lang, words in _FUNCTION_WORDS.items():
+            if word in words:
+                counts[lang] += 1
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 5 else None

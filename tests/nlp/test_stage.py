@@ -187,3 +187,19 @@ def test_a_killed_run_leaves_nothing_half_written_and_the_next_run_finishes_the_
     assert all(len(v) == 1 for v in per_text.values())
     runs = [r["status"] for r in conn.execute("SELECT status FROM runs WHERE kind = 'nlp' ORDER BY id")]
     assert runs[-1] == "ok"
+
+
+def test_a_text_that_is_not_french_is_left_aside_whatever_its_lang_says(conn, small_pipeline, articles):
+    from nlp.stage import run_stage
+
+    nlp, version = small_pipeline
+    ids = insert_documents(conn, articles[:2])
+    spanish = ("El sitio coco.fr, creado en 2003, está en el punto de mira de las asociaciones. El juicio se abrió "
+               "el 2 de septiembre de 2024 en Aviñón, y los acusados fueron condenados por violación.")
+    conn.execute("UPDATE documents SET text = %s, lang = 'fr' WHERE id = %s", (spanish, ids[0]))
+    result = run_stage(conn, nlp, version)
+    assert result.analysed == 1 and result.not_french == 1 and not result.errors
+    row = conn.execute("SELECT status, error FROM document_analyses WHERE document_id = %s", (ids[0],)).fetchone()
+    assert row["status"] == "skipped" and "« es »" in row["error"]
+    assert facts_per_document(conn)[ids[0]] == (0, 0, 0, 0)
+    assert run_stage(conn, nlp, version).analysed == 0

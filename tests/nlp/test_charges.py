@@ -1,0 +1,78 @@
+"""veille_charges: offences from the lexicon, with their family and articles; those not held set aside."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nlp.charges import ChargeFinder
+from nlp.forms import compile_forms
+from nlp.patterns import load
+from tests.nlp.helpers import analyse
+
+LEXICON = load("charges.jsonl")
+ARTICLE = re.compile(r"^R?\d{3}(?:-\d+)*$")   # Code pénal: « 222-23 », « 222-33-2-2 », « R625-8-1 »
+
+
+def test_the_lexicon_has_forty_charges_each_with_its_family_and_articles():
+    assert len(LEXICON) >= 40
+    names = [row["charge"] for row in LEXICON]
+    assert len(set(names)) == len(names)
+    for row in LEXICON:
+        assert row["charge"].strip() and row["category"].strip(), row
+        assert row["articles"] and all(ARTICLE.match(a) for a in row["articles"]), row
+        assert row["forms"] and compile_forms(row["forms"]).pattern, row
+        assert set(row.get("implies", ())) <= set(names), row
+
+
+def held(text: str) -> list[str]:
+    return [c["charge"] for c in analyse(text)["charges"]]
+
+
+def not_held(text: str) -> list[str]:
+    return [c["charge"] for c in analyse(text)["charges_not_held"]]
+
+
+@pytest.mark.parametrize("text, charges", [
+    ("Elle a été violée à plusieurs reprises.", ["viol"]),
+    ("Il est accusé de viols aggravés.", ["viol"]),
+    ("Ils sont accusés de viols en réunion.", ["viol en réunion", "viol"]),
+    ("Il est poursuivi pour tentative de meurtre.", ["tentative de meurtre"]),   # not also « meurtre »
+    ("Mis en examen pour vol avec violence en réunion et extorsion.", ["vol en réunion", "vol avec violence",
+                                                                       "extorsion"]),
+    ("Il répond d'administration de substances nuisibles.", ["administration de substances nuisibles"]),
+    ("Le guet-apens a été organisé sur le tchat.", ["guet-apens"]),
+    ("Le tchat a été fermé.", []),
+    ("Il a volé un violon.", []),
+])
+def test_charges_are_named_by_their_canonical_name(text, charges):
+    assert held(text) == charges
+
+
+def test_each_charge_carries_its_family_and_articles_and_its_words():
+    text = "Il a été condamné pour le viol de son épouse."
+    (charge,) = analyse(text)["charges"]
+    start = text.index("viol")
+    assert charge == {"text": "viol", "charge": "viol", "category": "sexuelle", "articles": ["222-23", "222-24"],
+                      "start": start, "end": start + 4, "sentence_start": 0, "sentence_end": len(text)}
+
+
+@pytest.mark.parametrize("text, set_aside, kept", [
+    ("Il a été acquitté du chef de viol.", ["viol"], []),
+    ("Il n'est pas poursuivi pour meurtre.", ["meurtre"], []),
+    ("Les juges n'ont pas retenu la tentative de meurtre.", ["tentative de meurtre"], []),
+    ("La cour a prononcé la relaxe pour l'extorsion.", ["extorsion"], []),
+    ("Il a été acquitté du chef de viol mais condamné pour meurtre.", ["viol"], ["meurtre"]),
+    ("Relaxé des faits d'extorsion, il a été condamné pour vol avec violence.", ["extorsion"],
+     ["vol avec violence"]),
+    ("Il a été acquitté en 2019. Il est jugé pour viol.", [], ["viol"]),   # another sentence
+])
+def test_a_charge_not_held_against_anyone_is_set_aside(text, set_aside, kept):
+    assert not_held(text) == set_aside
+    assert held(text) == kept
+
+
+def test_the_finder_keeps_the_longest_of_overlapping_forms():
+    text = "tentative de meurtre et meurtre"
+    assert ChargeFinder().find(text) == [(0, 20, "tentative de meurtre"), (24, 31, "meurtre")]

@@ -1,0 +1,115 @@
+"""veille_events: each dated sentence an event, with its kind, whether it is still to come, its people
+(never minors), places, charges, a French summary and the sentence as evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp.helpers import analyse
+
+FUTURE_OPEN = {"ouvrira": {"pos": "VERB", "lemma": "ouvrir", "morph": "Mood=Ind|Tense=Fut|VerbForm=Fin"}}
+MUST_BE_TRIED = {"doit": {"pos": "AUX", "lemma": "devoir", "morph": "Mood=Ind|Tense=Pres|VerbForm=Fin"},
+                 "être": {"pos": "AUX", "lemma": "être", "morph": "VerbForm=Inf"},
+                 "jugé": {"pos": "VERB", "lemma": "juger", "morph": "Tense=Past|VerbForm=Part"}}
+WAS_TRIED = {"a": {"pos": "AUX", "lemma": "avoir", "morph": "Mood=Ind|Tense=Pres|VerbForm=Fin"},
+             "été": {"pos": "AUX", "lemma": "être", "morph": "Tense=Past|VerbForm=Part"},
+             "jugé": {"pos": "VERB", "lemma": "juger", "morph": "Tense=Past|VerbForm=Part"}}
+
+
+def test_an_announced_trial_opening():
+    text = ("Le dossier est hors norme. Le procès de Dominique Pelicot s\u2019ouvrira le 2 septembre devant "
+            "la cour criminelle du Vaucluse. Cinquante hommes sont accusés.")
+    result = analyse(text, ents=[("Dominique Pelicot", "PER")], words=FUTURE_OPEN)
+    (event,) = result["events"]
+    sentence = ("Le procès de Dominique Pelicot s\u2019ouvrira le 2 septembre devant la cour criminelle du "
+                "Vaucluse.")
+    assert event["kind"] == "trial_opening"
+    assert (event["date"], event["precision"], event["date_end"], event["upcoming"]) == (
+        "2024-09-02", "day", None, True)
+    assert event["summary"] == "Ouverture du procès — Dominique Pelicot — Avignon — 2 septembre 2024"
+    assert (event["people"], event["places"], event["charges"]) == (["Dominique Pelicot"], ["Avignon"], [])
+    # The evidence is the sentence, quoted from the text as given.
+    assert event["evidence"] == sentence
+    assert (event["start"], event["end"]) == (text.index(sentence), text.index(sentence) + len(sentence))
+    assert (event["date_text"], text[event["date_text_start"]:event["date_text_end"]]) == (
+        "le 2 septembre", "le 2 septembre")
+
+
+def test_upcoming_is_read_from_the_future_tense_when_the_date_does_not_tell():
+    # Published on 10 April: « en avril » is neither over nor to come; « s'ouvrira » says it is to come.
+    text = "Le procès s'ouvrira en avril."
+    (told,) = analyse(text, published="2024-04-10", words=FUTURE_OPEN)["events"]
+    (untold,) = analyse(text, published="2024-04-10")["events"]
+    assert (told["date"], told["upcoming"], told["kind"]) == ("2024-04", True, "trial_opening")
+    assert untold["upcoming"] is False
+
+
+def test_must_be_tried_is_an_announced_trial_and_was_tried_a_past_hearing():
+    ents = [("Jean Dupont", "PER"), ("Avignon", "LOC")]
+    (coming,) = analyse("Jean Dupont doit être jugé en 2024 à Avignon.", ents=ents, words=MUST_BE_TRIED)["events"]
+    (past,) = analyse("Jean Dupont a été jugé en 2024 à Avignon.", ents=ents, words=WAS_TRIED)["events"]
+    assert (coming["kind"], coming["upcoming"], coming["summary"]) == (
+        "trial_opening", True, "Ouverture du procès — Jean Dupont — Avignon — 2024")
+    assert (past["kind"], past["upcoming"], past["summary"]) == (
+        "hearing", False, "Audience — Jean Dupont — Avignon — 2024")
+
+
+@pytest.mark.parametrize("text, words, kind, summary", [
+    ("Trois hommes ont été interpellés le 12 mars à Lomme.", {}, "arrest", "Interpellation — Lomme — 12 mars 2024"),
+    ("Jean Dupont a été mis en examen le 12 mars.", {}, "indictment", "Mise en examen — Jean Dupont — 12 mars 2024"),
+    ("Sa plainte a été déposée le 3 mars.", {}, "complaint", "Plainte — 3 mars 2024"),
+    ("La mort de Jean Dupont le 3 mars a choqué Lomme.", {}, "crime", "Faits — Jean Dupont — Lomme — 3 mars 2024"),
+    ("Le site coco.gg a été fermé en juin 2023.", {}, "site_event", "Le site Coco — juin 2023"),
+    ("La cour a acquitté Jean Dupont le 19 avril.", {"acquitté": {"lemma": "acquitter"}}, "verdict",
+     "Verdict — Jean Dupont — 19 avril 2024"),
+    ("Jean Dupont a été condamné à vingt ans de réclusion criminelle le 19 avril.", {}, "sentence",
+     "Condamnation — Jean Dupont — 19 avril 2024"),
+    ("Jean Dupont a fait appel le 22 avril.", {}, "appeal", "Appel — Jean Dupont — 22 avril 2024"),
+    ("Jean Dupont est né le 3 mars 1970.", {}, "other", "Événement — Jean Dupont — 3 mars 1970"),
+])
+def test_the_kind_comes_from_the_cue_words(text, words, kind, summary):
+    ents = [(name, label) for name, label in (("Jean Dupont", "PER"), ("Lomme", "LOC")) if name in text]
+    (event,) = analyse(text, ents=ents, words=words)["events"]
+    assert (event["kind"], event["summary"], event["upcoming"]) == (kind, summary, False)
+
+
+def test_a_range_is_summarised_from_its_first_to_its_last_day():
+    text = "Le procès s'est tenu du 2 septembre au 20 décembre 2024 devant la cour criminelle du Vaucluse."
+    words = {"tenu": {"pos": "VERB", "lemma": "tenir", "morph": "Tense=Past|VerbForm=Part"}}
+    (event,) = analyse(text, published="2025-01-10", words=words)["events"]
+    assert (event["date"], event["date_end"], event["kind"], event["upcoming"]) == (
+        "2024-09-02", "2024-12-20", "hearing", False)
+    assert event["summary"] == "Audience — Avignon — 2 septembre 2024 – 20 décembre 2024"
+
+
+def test_one_event_per_dated_sentence_with_its_own_evidence():
+    text = "Il n'y a rien à dire. Jean Dupont a été interpellé le 12 mars. Puis il a été déféré le 14 mars. Fin."
+    result = analyse(text, ents=[("Jean Dupont", "PER")])
+    assert [(e["date"], e["evidence"]) for e in result["events"]] == [
+        ("2024-03-12", "Jean Dupont a été interpellé le 12 mars."), ("2024-03-14", "Puis il a été déféré le 14 mars.")]
+    assert [e["kind"] for e in result["events"]] == ["arrest", "indictment"]
+
+
+def test_the_people_of_an_event_are_never_minors():
+    text = "Léa, 14 ans, et Jean Dupont ont été interpellés le 12 mars."
+    (event,) = analyse(text, ents=[("Léa", "PER"), ("Jean Dupont", "PER")])["events"]
+    assert event["people"] == ["Jean Dupont"]
+    assert "Léa" not in event["summary"]
+    assert event["summary"] == "Interpellation — Jean Dupont — 12 mars 2024"
+
+
+def test_lawyers_are_people_of_the_event_but_not_of_its_summary():
+    text = "Jean Dupont, défendu par Me Béatrice Zavarro, a été interpellé le 12 mars."
+    (event,) = analyse(text, ents=[("Jean Dupont", "PER")])["events"]
+    assert event["people"] == ["Jean Dupont", "Béatrice Zavarro"]
+    assert event["summary"] == "Interpellation — Jean Dupont — 12 mars 2024"
+
+
+def test_the_charges_of_an_event_are_only_those_held():
+    text = "Jean Dupont, acquitté du chef de viol, a été condamné pour meurtre le 19 avril."
+    (event,) = analyse(text, ents=[("Jean Dupont", "PER")])["events"]
+    assert event["charges"] == ["meurtre"]
+
+
+def test_no_date_no_event():
+    assert analyse("Jean Dupont a été interpellé.", ents=[("Jean Dupont", "PER")])["events"] == []

@@ -58,11 +58,18 @@ def demo(app: App, out: str, serve: bool) -> None:
 
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    if not os.environ.get("DATABASE_URL", "").strip():
+    own_database = not os.environ.get("DATABASE_URL", "").strip()
+    if own_database:
         os.environ["VEILLE_DATA_DIR"] = str(out_dir / "data")
     from veille.db import database_url, describe_url
 
     url = database_url()  # this process holds the embedded server for every step
+    # The mini-web gets new ports at every run, so its pages get new addresses: a second demo
+    # on the same data would store every article again. The demo starts from an empty database.
+    if own_database:
+        _empty_embedded_database()
+    else:
+        _require_empty(url)
     app.say(f"Base : {describe_url(url)}")
     started = time.monotonic()
     with MiniWeb() as web:
@@ -103,3 +110,29 @@ def demo(app: App, out: str, serve: bool) -> None:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+
+
+def _empty_embedded_database() -> None:
+    """Recreate the embedded database under the demo's own data folder (nothing else lives there)."""
+    import psycopg
+
+    from veille.embedded import DATABASE_NAME, embedded_server
+
+    with psycopg.connect(embedded_server().uri("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def _require_empty(url: str) -> None:
+    """With DATABASE_URL, the demo never mixes its fictional corpus into a database that holds documents."""
+    import psycopg
+
+    from veille.db import describe_url
+
+    with psycopg.connect(url) as conn:
+        exists = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM documents").fetchone()[0] if exists else 0
+    if count:
+        raise VeilleError(f"la base {describe_url(url)} contient déjà {count} document(s) : la démo ne mélange pas "
+                          f"son corpus fictif à des données", "lancez la démo sans DATABASE_URL (elle a alors sa "
+                          "propre base embarquée, dans son dossier) ou donnez une base vide")

@@ -75,12 +75,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I)) for name, 
     ("season", rf"{B}(?P<det>au|à l'|à la|en|l'|le|cet|ce|cette)\s*(?P<season>printemps|été|automne|hiver){E}"
                rf"(?: (?P<y>{YEAR}))?{REL}"),
     ("year_part", rf"{B}(?P<q>début|fin|mi-|courant|l'année|l'an|année)\s*(?P<y>{YEAR}){E}"),
-    ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
+    # Not « les années 1990 »: a decade is no date.
+    ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?<!années )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
     ("weekday", rf"{B}(?:(?P<det>ce|cet|le) )?(?P<wd>{WEEKDAY}){E}{REL}{TIME_OF_DAY}"),
     ("ago", rf"{B}(?P<cue>il y a|voilà|depuis|dans) {FILLER}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT}{E}"),
-    ("after", rf"{B}(?P<n>{NUMBER}) {UNIT} (?P<cue>après)(?= (?:la|le|l'|les|sa|son|ses|leur|leurs|un|une|d[eu]) )"),
+    ("after", rf"{B}(?P<n>{NUMBER}) {UNIT} (?P<cue>après)(?= (?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|d[eu]) |l'|d'))"),
     ("shift", rf"{B}(?P<n>{NUMBER}) {UNIT} (?P<cue>plus tôt|plus tard|auparavant|avant|après|après)(?![\w-])"
-              rf"(?! (?:la|le|l'|les|sa|son|ses|leur|leurs|un|une|d[eu]) )"),
+              rf"(?! (?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|d[eu]) |l'|d'))"),
     ("day_after_of", rf"{B}(?:au|le) lendemain (?=d[eu] |de la |de l'|des )"),
     ("deictic", rf"{B}(?P<w>avant-hier|après-demain|aujourd'hui|hier|demain|ce matin|ce soir|cet après-midi|"
                 rf"cette nuit|ce midi|ce jour(?!-là)|cette semaine|la nuit dernière|cette année|l'an dernier|"
@@ -360,8 +361,8 @@ def _resolve(name: str, m: re.Match, text: str, published: date, tense: str | No
         return DateMention(date=d, precision=precision, **out)
     if name == "shift":
         n = parse_number(g["n"])
-        if not n:
-            return None
+        if not n or reference is None:
+            return None  # « neuf ans plus tard » with no earlier date to count from: no date can be told
         sign = 1 if g["cue"].lower() in ("plus tard", "après") else -1
         d, precision = _shift(anchor, sign * n, g["unit"])
         if anchor_precision == "month" and precision == "day":

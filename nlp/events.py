@@ -65,6 +65,8 @@ class EventMaker:
             main = [s for s in spans if not _weak(s)] or spans
             for span in main:
                 event = self._event(doc, sent, span, [s for s in main if s is not span], published)
+                if event is None:
+                    continue
                 marker = (sent.start_char, event["date"], event["precision"], event["kind"])
                 if marker in seen:
                     continue
@@ -73,11 +75,13 @@ class EventMaker:
         doc._.events = events
         return doc
 
-    def _event(self, doc: Doc, sent: Span, span: Span, others: list[Span], published: date) -> dict:
+    def _event(self, doc: Doc, sent: Span, span: Span, others: list[Span], published: date) -> dict | None:
         day = date.fromisoformat(span._.date)
         precision = span._.precision
         verb = governing_verb(span)
         tense = clause_tense(verb)
+        if tense == "past" and day > published:
+            return None  # told in the past tense yet dated after publication: the date was misread
         upcoming = _upcoming(day, precision, published, tense, span)
         kind = self._kind(doc, sent, span, others, verb, upcoming)
         if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:

@@ -12,13 +12,15 @@ Safety rules:
 - a job's failure is recorded (``scheduler_jobs``, and ``runs`` when the child died
   before it could record it) and never stops the scheduler or the other jobs;
 - missed runs after downtime are caught up once (coalesced) when within the grace
-  time, and skipped otherwise;
+  time, and skipped otherwise; a job a stop cut short runs again at start, and so does a
+  follow-up (nlp, timeline) the stop left owed, as told by ``runs``;
 - SIGTERM/SIGINT: no new job starts, the running ones get ``stop_timeout`` seconds
   to finish, then SIGTERM (they stop at a document boundary), then the process exits.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import signal
@@ -45,6 +47,11 @@ PARIS = ZoneInfo("Europe/Paris")
 SCHEDULER_LOCK = 0x7665696C6C66  # distinct from the migration lock
 DEFAULT_INTERVALS = {"feed": "1h", "sitemap": "4h", "search": "7d", "judilibre": "1d", "wayback": "30d"}
 DEFAULT_DIGEST_CRON = "0 8 * * mon"  # Monday 08:00, Europe/Paris
+# A follow-up runs after a run of its upstream kind that changed one of these counters.
+FOLLOW_UPS = {"nlp": ("crawl", ("new", "updated", "stored", "deleted")),
+              "timeline": ("nlp", ("events", "documents", "analysed"))}
+# The kinds of `runs` rows a job's child writes (``veille timeline`` recomputes the cases first).
+RUN_KINDS = {"crawl": ("crawl",), "nlp": ("nlp",), "timeline": ("timeline", "cases"), "digest": ("digest",)}
 SETTINGS = {"digest": str, "grace_time": str, "stop_timeout": str, "empty_runs": int, "jobs": dict,
             "timeline_out": str}
 
@@ -164,6 +171,9 @@ class Scheduler:
         self.kind_locks = {kind: threading.Lock() for kind in ("crawl", "nlp", "timeline", "digest")}
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = threading.Event()
+        self._pending: set[str] = set()  # follow-ups queued and not started yet
+        self._pending_lock = threading.Lock()
+        self._chained = itertools.count(1)
         self.aps = BlockingScheduler(timezone=PARIS, job_defaults={
             "coalesce": True, "max_instances": 1,
             "misfire_grace_time": int(settings.grace_time.total_seconds())})
@@ -202,16 +212,26 @@ class Scheduler:
             (spec.job_id, spec.kind, *fields.values()))
 
     def _save_next_runs(self) -> None:
+        planned: dict[str, datetime] = {}
+        for job in self.aps.get_jobs():
+            job_id = job.id.split("#")[0]
+            if job_id in self.jobs and job.next_run_time:
+                planned[job_id] = min(job.next_run_time, planned.get(job_id, job.next_run_time))
         with self.db() as conn:
-            for job in self.aps.get_jobs():
-                spec = self.jobs.get(job.id.split("#")[0])
-                if spec and job.next_run_time:
-                    self._record_job(conn, spec, next_run_at=job.next_run_time)
+            for job_id, spec in self.jobs.items():
+                if job_id in planned:
+                    self._record_job(conn, spec, next_run_at=planned[job_id])
+                else:  # a follow-up that already ran: no stale date in `veille status`
+                    conn.execute("UPDATE scheduler_jobs SET next_run_at = NULL WHERE job_id = %s "
+                                 "AND next_run_at IS NOT NULL", (job_id,))
 
     # -- running a job ---------------------------------------------------------------------
-    def run_job(self, job_id: str) -> None:
+    def run_job(self, job_id: str, follow_up: bool = False) -> None:
         spec = self.jobs[job_id]
         with self.kind_locks[spec.kind]:  # same-kind jobs queue instead of overlapping
+            if follow_up:
+                with self._pending_lock:  # from now on, new work needs a new run
+                    self._pending.discard(job_id)
             if self.stopping.is_set():
                 return
             self._run_child(spec)
@@ -236,17 +256,22 @@ class Scheduler:
             _, stderr = child.communicate()
         finally:
             self.children.pop(spec.job_id, None)
-        error_line = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "")
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        # The CLI's own error line when there is one: a warning printed at exit is not the error.
+        error_line = next((line for line in reversed(lines) if line.startswith("veille : ")),
+                          lines[-1] if lines else "")
         status = "ok" if child.returncode == 0 else ("interrupted" if self.stopping.is_set() else "failed")
         error = None if status == "ok" else (error_line or f"code de sortie {child.returncode}")
         with self.db() as conn:
-            runs = conn.execute("SELECT id, kind, status, counts FROM runs WHERE id > %s ORDER BY id",
-                                (last_run,)).fetchall()
+            # Only this job's rows: jobs of other kinds run at the same time and write theirs.
+            runs = conn.execute("SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) "
+                                "ORDER BY id", (last_run, list(RUN_KINDS[spec.kind]))).fetchall()
             if status != "ok" and not any(r["status"] in ("failed", "interrupted") for r in runs):
                 # The child died before it could record its failure: record it for it.
                 conn.execute("INSERT INTO runs (kind, status, finished_at, params, error) VALUES (%s, %s, now(), %s, %s)",
-                             (spec.kind if spec.kind != "timeline" else "timeline", status,
-                              Jsonb({"job": spec.job_id, "argv": list(spec.argv)}), error))
+                             (spec.kind, status, Jsonb({"job": spec.job_id, "argv": list(spec.argv),
+                                                        **({"sources": [spec.source_id]} if spec.source_id else {})}),
+                              error))
             self._record_job(conn, spec, last_finished=datetime.now(timezone.utc), last_status=status,
                              last_error=error)
             if spec.kind == "crawl" and spec.source_id:
@@ -271,18 +296,40 @@ class Scheduler:
 
     def _chain(self, spec: JobSpec, runs: list[dict]) -> None:
         """crawl that stored something → nlp; nlp that changed events → timeline."""
-        def changed(kind: str, keys: tuple[str, ...]) -> bool:
-            return any(r["kind"] == kind and any(r["counts"].get(k, 0) for k in keys) for r in runs)
+        for follow, (upstream, keys) in FOLLOW_UPS.items():
+            if spec.kind == upstream and any(
+                    r["kind"] == upstream and any(r["counts"].get(k, 0) for k in keys) for r in runs):
+                self._follow_up(follow)
 
-        follow = None
-        if spec.kind == "crawl" and changed("crawl", ("new", "updated", "stored", "deleted")):
-            follow = "nlp"
-        elif spec.kind == "nlp" and changed("nlp", ("events", "documents", "analysed")):
-            follow = "timeline"
-        if follow:
-            # One pending follow-up job at most: several triggers coalesce into one run.
-            self.aps.add_job(self.run_job, args=[follow], id=f"{follow}#chained", replace_existing=True,
-                             next_run_time=datetime.now(PARIS))
+    def _follow_up(self, job_id: str) -> None:
+        """Queue one run of ``job_id``, unless one is queued and not started yet (it will see the new
+        work). Each run gets its own APScheduler id: a follow-up requested while the previous one
+        is still running would otherwise be dropped as a second instance of a running job."""
+        with self._pending_lock:
+            if job_id in self._pending:
+                return
+            self._pending.add(job_id)
+        self.aps.add_job(self.run_job, args=[job_id], kwargs={"follow_up": True},
+                         id=f"{job_id}#chained-{next(self._chained)}", next_run_time=datetime.now(PARIS))
+
+    def owed_follow_ups(self, conn) -> list[str]:
+        """Follow-ups a stopped scheduler left undone: an upstream run changed something after the
+        last successful run of the follow-up started (it was stopped before it could chain)."""
+        owed = []
+        for follow, (upstream, keys) in FOLLOW_UPS.items():
+            row = conn.execute(
+                """SELECT EXISTS (
+                       SELECT 1 FROM runs u
+                        WHERE u.kind = %(up)s AND u.finished_at IS NOT NULL
+                          AND u.finished_at > coalesce((SELECT max(d.started_at) FROM runs d
+                                                         WHERE d.kind = %(down)s AND d.status = 'ok'), '-infinity')
+                          AND EXISTS (SELECT 1 FROM unnest(%(keys)s::text[]) k
+                                       WHERE jsonb_typeof(u.counts -> k) = 'number'
+                                         AND (u.counts ->> k)::numeric > 0)) AS owed""",
+                {"up": upstream, "down": follow, "keys": list(keys)}).fetchone()
+            if row["owed"]:
+                owed.append(follow)
+        return owed
 
     # -- life cycle -------------------------------------------------------------------------
     def _on_signal(self, signum, frame) -> None:
@@ -298,21 +345,33 @@ class Scheduler:
         signal.signal(signal.SIGINT, self._on_signal)
         now = datetime.now(timezone.utc)
         with self.db() as conn:
-            last = {r["job_id"]: r["last_started"] for r in conn.execute(
-                "SELECT job_id, last_started FROM scheduler_jobs").fetchall()}
-            # Rows left 'running' by a scheduler that was killed.
+            rows = conn.execute("SELECT job_id, last_started, last_status FROM scheduler_jobs").fetchall()
+            last = {r["job_id"]: r["last_started"] for r in rows}
+            # Cut short by a stop (or left 'running' by a scheduler that was killed): run again now,
+            # the stages resume where they stopped.
+            resume = {r["job_id"] for r in rows if r["last_status"] in ("running", "interrupted")}
             conn.execute("UPDATE scheduler_jobs SET last_status = 'interrupted' WHERE last_status = 'running'")
+            owed = self.owed_follow_ups(conn)
         for spec in self.jobs.values():
             if spec.trigger is not None:
                 self.aps.add_job(self.run_job, spec.trigger, args=[spec.job_id], id=spec.job_id)
             decision = missed_run(spec, last.get(spec.job_id), now, self.settings.grace_time)
+            if spec.job_id in owed or (spec.job_id in resume and spec.kind in FOLLOW_UPS):
+                self.app.say(f"{spec.job_id} : reprise du travail laissé en suspens à l'arrêt précédent")
+                self._follow_up(spec.job_id)
+                continue
+            if spec.job_id in resume:
+                self.app.say(f"{spec.job_id} : interrompue à l'arrêt précédent, relancée")
+                decision = "run"
             if decision == "run":
                 self.aps.add_job(self.run_job, args=[spec.job_id], id=f"{spec.job_id}#catch-up",
                                  next_run_time=datetime.now(PARIS))
             elif decision == "skip":
                 self.app.say(f"{spec.job_id} : exécution manquée au-delà du délai de grâce, reprise au prochain créneau")
         if run_for is not None:
-            threading.Timer(run_for, lambda: self._on_signal(signal.SIGTERM, None)).start()
+            timer = threading.Timer(run_for, lambda: self._on_signal(signal.SIGTERM, None))
+            timer.daemon = True  # after an earlier SIGTERM it must not keep the process alive
+            timer.start()
         self.app.say(f"planificateur démarré : {len(self.jobs)} tâches (Ctrl-C ou SIGTERM pour arrêter)")
         self._save_next_runs_later()
         self.aps.start()  # blocks until shutdown

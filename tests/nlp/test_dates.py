@@ -162,3 +162,24 @@ FUTURE = {"sera": {"pos": "AUX", "lemma": "être", "morph": "Mood=Ind|Tense=Fut|
 def test_the_component_reads_the_tense_from_the_verbs(text, words, iso):
     result = analyse(text, words=words)
     assert [d["date"] for d in result["dates"]] == [iso]
+
+
+@pytest.mark.parametrize("text", [
+    "Le concept est celui des tchats de la fin des années 1990.",   # a decade is no date
+    "Neuf ans plus tard, rien n'a changé.",                          # nothing earlier to count from
+    "Trois mois plus tard, le site fermait.",
+])
+def test_what_cannot_be_dated_is_not_dated(text):
+    assert find_dates(text, PUBLISHED, lambda start, end: "past") == []
+
+
+def test_n_months_after_a_happening_counts_back_from_publication():
+    mention = one("Neuf mois après l'arrêt de la cour criminelle, l'affaire revient.", "present",
+                  published=date(2025, 10, 3))
+    assert (mention.date, mention.precision) == (date(2025, 1, 1), "month")
+
+
+def test_n_days_later_counts_from_the_date_before_it():
+    mentions = find_dates("Le 2 mars 2015, il est arrêté. Trois jours plus tard, il est mis en examen.",
+                          PUBLISHED, lambda start, end: "past")
+    assert [(m.date, m.precision) for m in mentions] == [(date(2015, 3, 2), "day"), (date(2015, 3, 5), "day")]

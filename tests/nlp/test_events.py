@@ -113,3 +113,4 @@ def test_the_charges_of_an_event_are_only_those_held():
 
 def test_no_date_no_event():
     assert analyse("Jean Dupont a été interpellé.", ents=[("Jean Dupont", "PER")])["events"] == []
+

@@ -30,7 +30,11 @@ def outcome_from_counts(counts: dict, failed: bool = False) -> CrawlOutcome:
     """Read a crawl run's counters (see ``crawler``'s summary) into what the watch needs."""
     errors = sum(v for k, v in counts.items() if k == "errors" or k.startswith("error_") or k.startswith("errors_"))
     items = counts.get("discovered", counts.get("items", counts.get("fetched", 0)))
-    return CrawlOutcome(items=int(items), fetched=int(counts.get("fetched", 0)), errors=int(errors), failed=failed)
+    # Every listing (feed, sitemap, search page) failed and nothing was found: the source did not
+    # answer, which is a failure, not a quiet week.
+    unreachable = int(counts.get("listing_errors", 0)) > 0 and not int(items)
+    return CrawlOutcome(items=int(items), fetched=int(counts.get("fetched", 0)), errors=int(errors),
+                        failed=failed or unreachable)
 
 
 def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome,
@@ -49,7 +53,7 @@ def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome
         if empty >= empty_runs:
             reason = f"aucun article trouvé depuis {empty} collectes de suite : flux mort ou adresse changée ?"
         elif failed >= empty_runs:
-            reason = f"{failed} collectes de suite en échec"
+            reason = f"{failed} collecte(s) de suite en échec : source injoignable ou en erreur ?"
         elif average is not None and rate >= ERROR_FLOOR and rate - average >= ERROR_JUMP:
             reason = f"taux d'erreur en hausse : {rate:.0%} contre {average:.0%} d'habitude"
         new_average = rate if average is None else (1 - SMOOTHING) * average + SMOOTHING * rate

@@ -338,6 +338,6 @@ def test_a_failing_job_is_recorded_and_the_others_go_on(miniweb, smtp_controller
     shown = status(db_url, config)
     assert re.search(r"^timeline\s.*échec\s+VeilleError: impossible d'écrire", shown, re.M), shown
     flagged = shown.split("Sources signalées")[1]
-    assert "mort" in flagged and "aucun article trouvé" in flagged  # the dead feed is flagged for the operator
+    assert "mort" in flagged and "en échec" in flagged  # the unreachable feed is flagged for the operator
     assert sched.stop() == 0, sched.output()
     assert "✖ timeline" in sched.output()

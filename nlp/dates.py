@@ -64,6 +64,8 @@ NOT_A_YEAR_AFTER = re.compile(r"\s*(?:€|euros?|personnes|habitants|hommes|femm
 # Expression kinds, most specific first; overlaps are resolved to the longest match.
 PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I)) for name, p in (
     ("night", rf"{B}(?:dans )?la nuit d[eu] (?P<wd1>{WEEKDAY}) (?:à|au) (?P<wd>{WEEKDAY}){E}"),
+    # « du 2 au 20 septembre », « entre le 2 et le 5 mars 2024 »: one month, two days.
+    ("day_range", rf"{B}(?:du|entre le) (?P<d1>{DAY}) (?:au|et le) (?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
     ("day_month", rf"{B}(?:(?P<det>ce|cet|le) )?(?:(?P<wd>{WEEKDAY}) )?(?:le )?(?P<d>{DAY}) (?P<m>{MONTH})"
                   rf"(?: (?P<y>{YEAR}))?{E}{REL}{TIME_OF_DAY}"),
     ("month_year", rf"{B}(?:(?P<q>début|fin|mi-|mi |courant|la mi-|la fin du mois d'|la fin du mois de |"
@@ -296,6 +298,13 @@ def _resolve(name: str, m: re.Match, text: str, published: date, tense: str | No
     if name == "night":
         d = resolve_weekday(WEEKDAYS[g["wd"].lower()], published, "past" if direction == "nearest" else direction)
         return DateMention(date=d, precision="day", **out)
+    if name == "day_range":
+        last = _resolve("day_month", m, text, published, tense, reference, narrative, known)
+        first = _day(g["d1"])
+        if last is None or first is None or not 1 <= first < last.date.day:
+            return None
+        return DateMention(date=last.date.replace(day=first), precision="day", end_date=last.date,
+                           end_precision="day", explicit_year=last.explicit_year, **out)
     if name == "day_month":
         day, month = _day(g["d"]), MONTHS[g["m"].lower()]
         if day is None or not 1 <= day <= 31:

@@ -183,3 +183,13 @@ def test_n_days_later_counts_from_the_date_before_it():
     mentions = find_dates("Le 2 mars 2015, il est arrêté. Trois jours plus tard, il est mis en examen.",
                           PUBLISHED, lambda start, end: "past")
     assert [(m.date, m.precision) for m in mentions] == [(date(2015, 3, 2), "day"), (date(2015, 3, 5), "day")]
+
+
+@pytest.mark.parametrize("text, tense, start, end", [
+    ("Le procès se tiendra du 2 au 20 septembre.", "future", date(2024, 9, 2), date(2024, 9, 20)),
+    ("Il a été jugé du 2 au 5 mars 2023.", "past", date(2023, 3, 2), date(2023, 3, 5)),
+    ("Les audiences auront lieu entre le 3 et le 7 juin.", "future", date(2024, 6, 3), date(2024, 6, 7)),
+])
+def test_a_range_of_days_in_one_month(text, tense, start, end):
+    mention = one(text, tense)
+    assert (mention.date, mention.precision, mention.end_date) == (start, "day", end)

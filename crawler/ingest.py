@@ -83,6 +83,32 @@ def stage_dedup(page: FetchedPage, extracted: Extracted) -> tuple[str, object, s
     return canonical, fingerprint(extracted.text), content_hash(page.body)
 
 
+@dataclass
+class Analysed:
+    """What stages 1–3 make of a page: everything but the storage."""
+    extracted: Extracted
+    decisions: list[Decision]
+    off_subject: str | None          # the filter's rejection reason, None when a dossier wants the page
+    canonical: str
+    fingerprint: object
+    content_hash: str
+
+
+def analyse_page(page: FetchedPage, dossiers, since: datetime | None = None) -> Analysed:
+    """Stages 1–3 in a row, CPU only. The crawl runs this in a worker process, one trip
+    per page: the filter and the fingerprints cost more than the reactor thread can
+    spare, and less than a second trip across processes. ``since``: a page published
+    before it is not filtered (the crawl rejects it as too old)."""
+    extracted = stage_extract(page)
+    published = extracted.published_at
+    if since and published and published < since:
+        decisions, off_subject = [], None
+    else:
+        decisions, off_subject = stage_filter(extracted, dossiers)
+    canonical, fp, chash = stage_dedup(page, extracted)
+    return Analysed(extracted, decisions, off_subject, canonical, fp, chash)
+
+
 def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decision], canonical: str,
                  fp, chash: str, policy: str, kind: str = "article") -> PageRecord:
     """Stage 4a: apply the TDM policy and assemble the row."""
@@ -137,11 +163,11 @@ def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict
                        headers={k.lower(): v for k, v in headers.items()}, body=body, fetched_at=fetched_at,
                        source_id=source_id, provenance=provenance, listed=listed)
     try:
-        extracted = stage_extract(page)
+        done = analyse_page(page, dossiers)
     except ExtractionError as exc:
         return record_rejection(conn, page, "error", exc.reason, exc.kind, run_id=run_id)
-    decisions, rejection = stage_filter(extracted, dossiers)
-    canonical, fp, chash = stage_dedup(page, extracted)
+    extracted, decisions, rejection = done.extracted, done.decisions, done.off_subject
+    canonical, fp, chash = done.canonical, done.fingerprint, done.content_hash
     if rejection:
         return record_rejection(conn, page, "off_subject", rejection, canonical=canonical, run_id=run_id)
     reserved = tdm.is_reserved(None, tdm.header_reservation(page.headers), extracted.tdm_reservation)

@@ -12,6 +12,7 @@ from crawler.ingest import FetchedPage
 @dataclass
 class PageItem:
     page: FetchedPage
+    analysed: object = None           # crawler.ingest.Analysed, computed by the extract stage
     extracted: object = None          # crawler.extract.Extracted, set by the extract stage
     decisions: list | None = None     # set by the filter stage
     canonical: str | None = None      # set by the dedup stage

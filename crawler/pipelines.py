@@ -14,7 +14,7 @@ import logging
 from crawler import tdm
 from crawler.extract import ExtractionError
 from crawler.failures import TRANSIENT
-from crawler.ingest import build_record, record_rejection, stage_dedup, stage_extract, stage_filter, stage_store
+from crawler.ingest import analyse_page, build_record, record_rejection, stage_store
 from crawler.items import PageItem, UrlItem
 from crawler.store import record_url
 
@@ -40,11 +40,16 @@ class _Stage:
 
 
 class ExtractPipeline(_Stage):
+    """Extraction, and the filter's and the fingerprints' computations with it, in one
+    trip to a worker process (``ingest.analyse_page``); the next two stages apply
+    their results."""
+
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.rejection:
             return item
         try:
-            item.extracted = await self.ctx.workers.run_cpu(stage_extract, item.page)
+            item.analysed = await self.ctx.workers.run_cpu(
+                analyse_page, item.page, self.ctx.dossiers_for(self.spider.source), self.ctx.since)
         except ExtractionError as exc:
             item.reject("error", exc.reason, exc.kind)
             return item
@@ -52,6 +57,7 @@ class ExtractPipeline(_Stage):
             logger.error("extraction de %s impossible", item.page.url, exc_info=True)
             item.reject("error", f"échec de l'extraction : {type(exc).__name__}: {exc}"[:300], "internal")
             return item
+        item.extracted = item.analysed.extracted
         since, published = self.ctx.since, item.extracted.published_at
         if since and published and published < since:
             item.reject("too_old", f"publié le {published:%d/%m/%Y}, avant la date --since ({since:%d/%m/%Y})")
@@ -62,7 +68,7 @@ class FilterPipeline(_Stage):
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.rejection:
             return item
-        item.decisions, rejection = stage_filter(item.extracted, self.ctx.dossiers_for(self.spider.source))
+        item.decisions, rejection = item.analysed.decisions, item.analysed.off_subject
         if rejection:
             item.reject("off_subject", f"hors sujet : {rejection}")
         return item
@@ -72,7 +78,8 @@ class DedupPipeline(_Stage):
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.extracted is None:
             return item
-        item.canonical, item.fingerprint, item.content_hash = stage_dedup(item.page, item.extracted)
+        done = item.analysed
+        item.canonical, item.fingerprint, item.content_hash = done.canonical, done.fingerprint, done.content_hash
         return item
 
 

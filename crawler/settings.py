@@ -40,6 +40,7 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
             "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5",
             "From": crawl.contact,
         },
+        "DOWNLOADER": "crawler.downloader.PoliteDownloader",
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.guard.GuardMiddleware": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -56,4 +57,7 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
             "crawler.pipelines.StorePipeline": 400,
         },
         "CONCURRENT_ITEMS": 16,
+        # A developer's lint that parses the callback's source again for every response
+        # (its cache misses on bound methods): 8 % of the reactor thread's time.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
     }

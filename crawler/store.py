@@ -107,7 +107,7 @@ def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = No
                             VALUES (%s, %s, %s, %s, %s, %s)""",
                          (doc_id, old["title"], old["text"], old["text_hash"], old["modified_at"], old["fetched_at"]))
             conn.execute(_UPDATE, {**values, "id": doc_id})
-        _save_decisions(conn, doc_id, rec.decisions)
+        _save_decisions(conn, doc_id, rec.decisions, fresh=outcome == "stored")
         duplicate_of = None
         if outcome != "unchanged":  # last: its lock is held until the commit, keep that short
             duplicate_of = grouping.group(conn, doc_id, rec.fingerprint, rec.published_at)
@@ -119,10 +119,11 @@ def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = No
     return Saved(outcome, doc_id, duplicate_of, reason)
 
 
-def _save_decisions(conn: psycopg.Connection, doc_id: int, decisions: list[Decision]) -> None:
+def _save_decisions(conn: psycopg.Connection, doc_id: int, decisions: list[Decision], fresh: bool = False) -> None:
     kept = [d for d in decisions if d.belongs]
-    conn.execute("DELETE FROM document_dossiers WHERE document_id = %s AND NOT dossier_slug = ANY(%s)",
-                 (doc_id, [d.dossier for d in kept]))
+    if not fresh:  # a document inserted by this transaction has no earlier decisions
+        conn.execute("DELETE FROM document_dossiers WHERE document_id = %s AND NOT dossier_slug = ANY(%s)",
+                     (doc_id, [d.dossier for d in kept]))
     for d in kept:
         conn.execute(
             """INSERT INTO document_dossiers (document_id, dossier_slug, score, matched_terms, reason, decided_at)
@@ -158,6 +159,9 @@ def save_url(conn: psycopg.Connection, url: str, source_id: str | None, kind: st
 
 def record_url(conn: psycopg.Connection, **fields) -> None:
     """``save_url`` in its own transaction (for outcomes without a document)."""
+    if conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        save_url(conn, **fields)  # one statement is its own transaction: no BEGIN and COMMIT round trips
+        return
     with conn.transaction():
         save_url(conn, **fields)
 

@@ -80,11 +80,22 @@ _FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0x80, 0x250), *range(0x
                                                   0x2019, 0x02BC, 0x202F, 0x60]}
 
 
+_FOLD_MAP = {chr(cp): folded for cp, folded in _FOLD_TABLE.items()}
+_FOLDABLE = re.compile("[^\x00-\x5f\x61-\x7f]")  # what _FOLD_TABLE may change: not ASCII, or `
+
+
+def _fold_match(m: re.Match, get=_FOLD_MAP.get) -> str:
+    ch = m.group()
+    return get(ch, ch)
+
+
 def fold(text: str) -> str:
     """Lower case without accents, one character for one character (offsets are kept)."""
     lowered = text.lower()
     if len(lowered) == len(text):
-        return lowered.translate(_FOLD_TABLE)
+        # Same as lowered.translate(_FOLD_TABLE), twice as fast: French text is mostly ASCII,
+        # and translate looks every character up.
+        return _FOLDABLE.sub(_fold_match, lowered)
     return "".join(_fold_char(ch) for ch in text)  # rare letters whose lower case is longer
 
 

@@ -110,8 +110,9 @@ def analyse_page(page: FetchedPage, dossiers, since: datetime | None = None) -> 
 
 
 def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decision], canonical: str,
-                 fp, chash: str, policy: str, kind: str = "article") -> PageRecord:
-    """Stage 4a: apply the TDM policy and assemble the row."""
+                 fp, chash: str, policy: str, kind: str | None = None) -> PageRecord:
+    """Stage 4a: apply the TDM policy and assemble the row. ``kind``: what the source's
+    configuration says its pages are (``document_kind``); else what the page says it is."""
     reserved = tdm.is_reserved(page.tdm_file, tdm.header_reservation(page.headers), extracted.tdm_reservation)
     text, withheld, applied = extracted.text, False, "full"
     if reserved:
@@ -131,7 +132,7 @@ def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decisi
         fetched_at=page.fetched_at, status=page.status, body=page.body, content_hash=chash, fingerprint=fp,
         decisions=decisions, title=extracted.title, text=text, authors=extracted.authors,
         published_at=extracted.published_at, modified_at=extracted.modified_at, lang=extracted.lang,
-        site_name=extracted.site_name, kind=extracted.kind if extracted.kind else kind, metadata=metadata,
+        site_name=extracted.site_name, kind=kind or extracted.kind or "article", metadata=metadata,
         provenance=page.provenance, tdm_reserved=reserved, tdm_policy=applied, text_withheld=withheld,
         etag=page.headers.get("etag"), last_modified=page.headers.get("last-modified"),
         listed_modified=listed_modified)

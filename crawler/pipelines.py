@@ -114,7 +114,7 @@ class StorePipeline(_Stage):
             ctx.outcome(source_id, outcome, kind)
             return item
         record = build_record(page, item.extracted, item.decisions, item.canonical, item.fingerprint,
-                              item.content_hash, ctx.tdm_policy())
+                              item.content_hash, ctx.tdm_policy(), ctx.document_kind(source_id))
         result = await workers.run_db(stage_store, record, ctx.run_id)
         if record.text_withheld:
             ctx.count(source_id, "withheld")

@@ -36,6 +36,10 @@ class Dossier:
     cases: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+# What a source's pages are stored as (documents.kind); decisions come from the Judilibre client.
+DOCUMENT_KINDS = ("article", "press_release")
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -197,9 +201,13 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     interval = r.get("interval", str, None)
     if interval is not None and not re.fullmatch(r"\d+[smhd]", interval):
         r.fail(r.key("interval"), f"« {interval} » : écrire par exemple 30m, 1h, 6h, 1d")
+    settings = r.get("settings", dict, {})
+    if settings.get("document_kind", "article") not in DOCUMENT_KINDS:
+        r.fail(r.key("settings") + ".document_kind",
+               f"« {settings['document_kind']} » : choisir parmi {', '.join(DOCUMENT_KINDS)}")
     return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
                   dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
-                  interval=interval, cron=r.get("cron", str, None), settings=r.get("settings", dict, {}))
+                  interval=interval, cron=r.get("cron", str, None), settings=settings)
 
 
 def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict[str, tuple] | None = None):

@@ -243,7 +243,11 @@ def backfill_wayback(conn: psycopg.Connection, config, source, progress=None,
                 continue
             counts["captures"] += len(rows)
             outlet = source_for(config, site)
+            allowed = publisher_robots(client, site, config.crawl.user_agent)
             for row in rows:
+                if not allowed(row.original):
+                    counts["robots"] += 1  # the publisher's robots.txt closes that page to crawlers
+                    continue
                 key = f"{row.digest} {row.original}"
                 stored = stored_since(conn, row.original)
                 if key in seen or (stored is not None and stored >= row.captured_at):
@@ -271,6 +275,23 @@ def backfill_wayback(conn: psycopg.Connection, config, source, progress=None,
     return result
 
 
+def publisher_robots(client: PoliteClient, site: str, user_agent: str) -> Callable[[str], bool]:
+    """Whether the publisher's own robots.txt lets veille fetch a page: an archived copy is
+    still the publisher's page, so what it closes to crawlers is not backfilled either.
+    No robots.txt (or none readable) means everything is allowed, as for a crawl."""
+    from urllib.robotparser import RobotFileParser
+
+    try:
+        reply = client.get(_site_root(site).rstrip("/") + "/robots.txt")
+    except HttpError:
+        return lambda url: True
+    if reply.status != 200:
+        return lambda url: True
+    parser = RobotFileParser()
+    parser.parse(reply.body.decode("utf-8", "replace").splitlines())
+    return lambda url: parser.can_fetch(user_agent, url)
+
+
 def summary(counts: dict) -> str:
     c = Counter(counts)
     line = (f"Wayback : {c['captures']} capture(s) correspondante(s), {c['fetched']} lue(s) : "
@@ -278,4 +299,6 @@ def summary(counts: dict) -> str:
             f"{c['off_subject']} hors sujet, {c['errors']} erreur(s)")
     if c["already_read"] or c["older"]:
         line += f" ; {c['already_read'] + c['older']} déjà en base (copie aussi récente ou plus récente)"
+    if c["robots"]:
+        line += f" ; {c['robots']} non lue(s) : page fermée aux robots par le robots.txt de l'éditeur"
     return line + "."

@@ -72,7 +72,9 @@ def test_backfills_the_configured_range_politely(conn, miniweb_log, config_path)
     miniweb_log.reset_log()
     counts, lines = backfill(conn, config_path, start="20240101", end="20241231")
     assert counts["already_read"] == 5 and counts.get("fetched", 0) == 0 and lines == []
-    assert [r.path for r in miniweb_log.requests] == ["/cdx/search/cdx", "/cdx/search/cdx"]
+    assert [r.path for r in miniweb_log.requests if r.service == "wayback"] == ["/cdx/search/cdx", "/cdx/search/cdx"]
+    # Besides the archive, only each publisher's robots.txt is read.
+    assert {r.path for r in miniweb_log.requests if r.service != "wayback"} == {"/robots.txt"}
 
 
 def test_cdx_failure_is_one_line_and_the_other_site_goes_on(conn, miniweb_log, config_path):
@@ -96,3 +98,14 @@ def test_cli_backfill_and_bad_range(veille, config_path):
     assert result.stdout.strip() == ("Wayback : 2 capture(s) correspondante(s), 0 lue(s) : 0 nouveau(x) document(s), "
                                      "0 mis à jour, 0 inchangé(s), 0 hors sujet, 0 erreur(s) ; 2 déjà en base "
                                      "(copie aussi récente ou plus récente).")
+
+
+def test_a_capture_the_publishers_robots_txt_closes_is_not_fetched(conn, miniweb_log, config_path):
+    # Le Quotidien's robots.txt disallows /abonnes/; the archive holds a capture of such a page (Dec. 2023).
+    counts, lines = backfill(conn, config_path, start="20231201", end="20231231")
+    assert counts["robots"] == 1 and lines == []
+    replays = [r.path for r in miniweb_log.requests if r.service == "wayback" and r.path.startswith("/web/")]
+    assert not any("/abonnes/" in p for p in replays)
+    assert not [r for r in stored(conn) if "/abonnes/" in r["url"]]
+    from crawler.wayback import summary
+    assert "fermée aux robots" in summary(counts)

@@ -125,6 +125,7 @@ class _Facts:
     courts: list[str]
     charges: list[str]
     start: date
+    charge_counts: dict[str, int] | None = None
 
 
 def _facts(cluster: list[Ev], names: dict[str, str], doc_sizes: Counter) -> _Facts:
@@ -170,7 +171,7 @@ def _facts(cluster: list[Ev], names: dict[str, str], doc_sizes: Counter) -> _Fac
                   main_person=names.get(main_person) if main_person else None, person_first=person_first,
                   place_names=[names[k] for k in places], people=[names[k] for k in people],
                   courts=[c for c, _ in courts.most_common()], charges=[c for c, _ in charges.most_common()],
-                  start=min(e.start for e in cluster))
+                  start=min(e.start for e in cluster), charge_counts=dict(charges))
 
 
 def _names(events: list[Ev]) -> dict[str, str]:
@@ -362,7 +363,7 @@ def _name(events: list[Ev], f: "_Facts", hs: list[HappeningResult], titles: dict
     stage = max((STAGE_OF_KIND[h.kind] for h in hs if h.kind in STAGE_OF_KIND and not h.upcoming),
                 key=STAGES.index, default=None)
     crimes = sum(1 for h in hs if h.kind == "crime" and h.precision == "day")
-    return default_name(f.main_place, f.main_person, f.charges, crimes, stage)
+    return default_name(f.main_place, f.main_person, f.charges, crimes, stage, counts=f.charge_counts)
 
 
 # --------------------------------------------------------------------------- database entry points

@@ -86,9 +86,15 @@ MINORS = {"viol sur mineur", "agression sexuelle sur mineur", "atteinte sexuelle
 FAMILIES = (("ambush", GUET_APENS), ("minors", MINORS), ("rape", RAPE), ("murder", MURDER))
 
 
-def leading_family(charges: list[str]) -> str | None:
-    """The family of the case's most stated charge that has one: one stray « guet-apens »
-    in a rape case's coverage does not make it an ambush."""
+def leading_family(charges: list[str], counts: dict[str, int] | None = None) -> str | None:
+    """The family that names the case. An ambush is what the press calls a case whose killing
+    or robbery was set up through the site, so it wins when it is stated at least a quarter as
+    often as the most stated charge; otherwise the family of the most stated charge that has one
+    (one stray « guet-apens » in a rape case's coverage does not make it an ambush)."""
+    counts = counts or {c: len(charges) - i for i, c in enumerate(charges)}
+    top = max(counts.values(), default=0)
+    if any(counts.get(c, 0) * 4 >= top for c in GUET_APENS if counts.get(c, 0)):
+        return "ambush"
     for charge in charges:
         for family, members in FAMILIES:
             if charge in members:
@@ -97,10 +103,10 @@ def leading_family(charges: list[str]) -> str | None:
 
 
 def default_name(place: str | None, person: str | None, charges: list[str], crimes: int, stage: str | None,
-                 victim: str | None = None) -> str:
+                 victim: str | None = None, counts: dict[str, int] | None = None) -> str:
     """The French name a journalist would give the case, from its place, charges (most stated
     first) and stage."""
-    family = leading_family(charges)
+    family = leading_family(charges, counts)
     if place:
         where = of_place(place)
         if family == "ambush":

@@ -28,6 +28,20 @@ from nlp.text import key
 HONORIFICS = {"m.": None, "mm.": None, "mme": None, "mmes": None, "mlle": None, "melle": None, "monsieur": None,
               "madame": None, "me": "lawyer", "mes": "lawyer", "maitre": "lawyer", "dr": None, "dr.": None,
               "pr": None, "pr.": None, "mgr": None}
+# The gender an honorific says, to tell « Mme Pelicot » from « M. Pelicot » when the text names both.
+HONORIFIC_GENDER = {"m.": "m", "mm.": "m", "monsieur": "m", "mme": "f", "mmes": "f", "mlle": "f", "melle": "f",
+                    "madame": "f", "mademoiselle": "f"}
+# Common French first names, for a full name no honorific accompanies. Names given to both
+# (Camille, Claude, Dominique …) are in neither list.
+FEMININE = frozenset("""anne annie agnes alice amandine amelie audrey aurelie beatrice brigitte caroline
+catherine cecile celine chantal charlotte christine claire clarisse corinne delphine elise elisabeth emilie
+emma eva florence francoise gisele helene isabelle jacqueline jeanne julie juliette karine laetitia laure
+laurence lea lucie manon marie marine martine mathilde monique nadia nathalie nicole pascale patricia
+pauline sandrine sarah sophie stephanie sylvie valerie veronique virginie yasmina zoe""".split())
+MASCULINE = frozenset("""alain alexandre antoine arnaud bernard bruno christian christophe daniel david didier
+eric fabien francois frederic gerald gerard guillaume henri hugo jacques jean jerome julien kevin laurent
+louis lucas marc mathieu michel nicolas olivier patrick paul philippe pierre rayan rene robert roger
+romain sebastien stephane thierry thomas vincent xavier yanis yann""".split())
 NAME = r"[A-ZÀ-Ý](?:[\w'-]+|\.)(?: [A-ZÀ-Ý](?:[\w'-]+|\.)){0,2}"
 AFTER_HONORIFIC = re.compile(rf"(?<![\w.])(?P<h>M\.|Mme|Mlle|Me|Mes|Maître|Dr|Pr)\s+(?P<names>{NAME}(?:(?:, | et ){NAME})*)")
 NAME_IN_LIST = re.compile(NAME)
@@ -92,6 +106,12 @@ class PeopleResolver:
     def _resolve(people: list[Span]) -> None:
         words = [key(p.text).split() for p in people]
         full = [i for i, w in enumerate(words) if len(w) >= 2 and not is_initial(w[-1])]
+        gender_of_name: dict[str, str] = {}
+        for j in full:
+            said = HONORIFIC_GENDER.get((people[j]._.honorific or "").lower())
+            guessed = "f" if words[j][0] in FEMININE else "m" if words[j][0] in MASCULINE else None
+            if said or guessed:
+                gender_of_name.setdefault(" ".join(words[j]), said or guessed)
         for i, span in enumerate(people):
             w = words[i]
             target = None
@@ -105,6 +125,11 @@ class PeopleResolver:
                 surname = [j for j in full if words[j][-1] == w[0]]
                 first_name = [j for j in full if words[j][0] == w[0]]
                 candidates = surname or first_name
+                gender = HONORIFIC_GENDER.get((span._.honorific or "").lower())
+                if gender and len(candidates) > 1:
+                    # « Mme Pelicot » after « Gisèle Pelicot » and « Dominique Pelicot »: the woman.
+                    same = [j for j in candidates if gender_of_name.get(" ".join(words[j])) == gender]
+                    candidates = same or candidates
                 before = [j for j in candidates if people[j].start < span.start]
                 if before:
                     target = before[-1]

@@ -72,3 +72,21 @@ def test_different_people_stay_apart():
 def test_places_keep_their_own_name():
     doc = annotate("Il vit à Mazan, près de Carpentras.", ents=[("Mazan", "LOC"), ("Carpentras", "LOC")])
     assert [(e.text, e._.canonical) for e in doc.ents] == [("Mazan", "Mazan"), ("Carpentras", "Carpentras")]
+
+
+MAZAN = ("Gisèle Pelicot a témoigné. Son ex-mari, Dominique Pelicot, est accusé. "
+         "Mme Pelicot a refusé le huis clos. M. Pelicot est resté silencieux.")
+
+
+def test_madame_and_monsieur_go_to_the_woman_and_the_man_of_the_same_name():
+    doc = annotate(MAZAN, ents=[("Gisèle Pelicot", "PER"), ("Dominique Pelicot", "PER"), ("Mme Pelicot", "PER"),
+                                ("M. Pelicot", "PER")])
+    assert people(doc) == [("Gisèle Pelicot", "Gisèle Pelicot"), ("Dominique Pelicot", "Dominique Pelicot"),
+                           ("Pelicot", "Gisèle Pelicot"), ("Pelicot", "Dominique Pelicot")]
+
+
+def test_a_first_name_given_to_both_leaves_the_nearest_rule():
+    # « Camille » and « Dominique » say nothing of gender: the nearest full name before wins.
+    text = "Camille Martin a parlé. Dominique Martin aussi. Mme Martin a pleuré."
+    doc = annotate(text, ents=[("Camille Martin", "PER"), ("Dominique Martin", "PER"), ("Mme Martin", "PER")])
+    assert people(doc)[-1] == ("Martin", "Dominique Martin")

@@ -3,9 +3,8 @@
     .venv/bin/python benchmarks/crawl_speed.py [--filler 2000] [--workers N]
 
 1. Serves the mini-web scaled up with filler articles (half of them on subject).
-2. Runs the real ``veille crawl`` on it (a subprocess, fresh database: ``DATABASE_URL``
-   if set — it must be empty or disposable — else an embedded PostgreSQL in a
-   temporary folder). Radio Nord is left out: its robots.txt asks for one second
+2. Runs the real ``veille crawl`` on it (a subprocess, fresh database made on ``DATABASE_URL``'s
+   server, else on an embedded PostgreSQL in a temporary folder; see ``benchmarks/scratch.py``). Radio Nord is left out: its robots.txt asks for one second
    between requests, which would measure politeness, not the crawler.
 3. Fetches the same pages again and times ``trafilatura.bare_extraction`` alone on
    them (bytes already in memory, this process, one page after the other).
@@ -35,12 +34,9 @@ SLOW_SITE = "radionord"
 
 
 def database_url(tmp: Path) -> str:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
-    from veille.embedded import embedded_server
+    from benchmarks.scratch import scratch_url
 
-    return embedded_server().uri()
+    return scratch_url(tmp, "crawl")
 
 
 def main() -> None:

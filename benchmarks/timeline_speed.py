@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/timeline_speed.py [--events 100000] [--repeat 3]
 
-1. Fills a fresh database (``DATABASE_URL`` if set — it must be empty or disposable — else
+1. Fills a fresh database (made on ``DATABASE_URL``'s server, else
    an embedded PostgreSQL in a temporary folder) with synthetic stored facts: documents
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
    then groups them into cases and happenings (``nlp.cases.recompute_cases``, timed apart).
@@ -50,20 +50,9 @@ MINORS = ["Lina Duquesne", "Théo Marchal", "Inès Carpentier", "Noah Lefebvre",
 
 
 def database_url(tmp: Path) -> str:
-    import psycopg
+    from benchmarks.scratch import scratch_url
 
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
-    from veille.embedded import embedded_server
-
-    admin = embedded_server().uri("postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS veille_bench_timeline")
-        conn.execute("CREATE DATABASE veille_bench_timeline")
-    from psycopg.conninfo import make_conninfo
-
-    return make_conninfo(admin, dbname="veille_bench_timeline")
+    return scratch_url(tmp, "timeline")
 
 
 def fill(conn, n_events: int, seed: int = 7) -> None:

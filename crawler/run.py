@@ -129,7 +129,9 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             pool.close()
             run.counts.clear()
             run.counts.update(ctx.counts)
-        if any(reason != "finished" for reason in closed_reasons):
+        # A stop (SIGTERM, Ctrl-C) closes the open spiders as « shutdown », and one that came before
+        # a spider even opened leaves it unclosed: either way the crawl did not run to its end.
+        if len(closed_reasons) < len(sources) or any(reason != "finished" for reason in closed_reasons):
             raise KeyboardInterrupt
     report.counts = dict(ctx.counts)
     report.lines = summary_lines(ctx.counts, ctx.per_source, time.monotonic() - started)
@@ -153,7 +155,9 @@ def _chain(process, classes, sources, ctx, closed_reasons) -> None:
         if i >= len(sources):
             return None
         crawler = process.create_crawler(classes[i])
-        crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed)
+        # weak=False: Scrapy's signals hold receivers weakly, and a lambda would be collected unheard.
+        crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed,
+                                weak=False)
         d = process.crawl(crawler, source=sources[i], ctx=ctx)
         d.addCallback(lambda _: start(i + 1) if all(r == "finished" for r in closed_reasons) else None)
         return d

@@ -295,7 +295,8 @@ def test_stopped_midway_a_restart_finishes_the_work_and_loses_nothing(miniweb, d
     # Nothing lost: every source crawled, every document analysed, the timeline written.
     by_source = {r["source_id"]: r["n"] for r in db.execute(
         "SELECT source_id, count(*) AS n FROM documents GROUP BY source_id")}
-    assert set(by_source) == set(SOURCES) and all(by_source.values())
+    assert set(by_source) == set(SOURCES) and all(by_source.values()), (
+        by_source, runs(db, "crawl"), first.output(), second.output())
     assert unanalysed(db) == 0
     assert timeline_entries(out) > 0
     # Nothing repeated: the finished crawl was not run again, each document analysed once.

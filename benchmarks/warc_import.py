@@ -33,27 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def database_url(tmp: Path) -> tuple[str, callable]:
-    """A fresh database and the function that drops it."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
+    """A fresh database and the function that drops it (``benchmarks/scratch.py``)."""
+    from benchmarks.scratch import scratch_database
 
-    if os.environ.get("DATABASE_URL"):
-        admin_url = os.environ["DATABASE_URL"]
-    else:
-        os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
-        from veille.embedded import embedded_server
-
-        admin_url = embedded_server().uri("postgres")
-    name = f"veille_bench_warc_{os.getpid()}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return make_conninfo(admin_url, dbname=name), drop
+    return scratch_database(tmp, "warc")
 
 
 def write_warc(web, path: Path) -> int:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from nlp.charges import ChargeFinder
 from nlp.date_finder import published_date
 from nlp.dates import iso
-from nlp.extensions import enclosing_sentence
+from nlp.extensions import enclosing_sentence, evidence_offsets
 from nlp.normaliser import original_text
 from nlp.text import key
 
@@ -31,14 +31,7 @@ def _lexicon() -> ChargeFinder:
 
 
 def _sentence(span: Span) -> tuple[int, int]:
-    sent = enclosing_sentence(span)
-    text = span.doc.text
-    start, end = sent.start_char, sent.end_char
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    return evidence_offsets(enclosing_sentence(span))
 
 
 def analyse_doc(doc: Doc) -> dict:

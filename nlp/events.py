@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
 from nlp.dates import format_date, last_day
-from nlp.extensions import enclosing_sentence, sentence_of
+from nlp.extensions import enclosing_sentence, evidence_offsets
 from nlp.forms import compile_forms
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
@@ -86,7 +86,7 @@ class EventMaker:
         kind = self._kind(doc, sent, span, others, verb, upcoming)
         if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:
             upcoming = kind == "trial_opening"
-        start, end = _trimmed(doc, sent)
+        start, end = evidence_offsets(sent)
         people = _people(doc, sent)
         places = _places(sent)
         charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
@@ -207,16 +207,6 @@ def _upcoming(day: date, precision: str, published: date, tense: str | None, spa
 
 def _iso(day: date, precision: str) -> str:
     return {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision]
-
-
-def _trimmed(doc: Doc, sent: Span) -> tuple[int, int]:
-    text = doc.text
-    start, end = sent.start_char, sent.end_char
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _people(doc: Doc, sent: Span) -> list[tuple[str, str | None]]:

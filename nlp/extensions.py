@@ -57,3 +57,14 @@ def enclosing_sentence(span: Span) -> Span:
     a sentence inside it (« Me Laure | Chassagne », « Lundi | 6 mai »)."""
     first, last = sentence_of(span), sentence_of(span[-1:])
     return first if last.end <= first.end else span.doc[first.start:last.end]
+
+
+def evidence_offsets(sent: Span) -> tuple[int, int]:
+    """Character offsets of ``sent`` without its surrounding whitespace: what a fact quotes as evidence."""
+    text = sent.doc.text
+    start, end = sent.start_char, sent.end_char
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -94,9 +94,8 @@ def count_pending(conn: psycopg.Connection, version: str, dossier: str | None = 
                    count(*) FILTER (WHERE {_CURRENT.format(status=" AND a.status = 'error'").replace('%(hash)s', _HASH)})
                        AS failed
             {_SELECTION}""", params).fetchone()
-    values = row.values() if isinstance(row, dict) else row
-    pending, outdated, failed = values
-    return {"pending": pending, "outdated": 0 if reanalyse else outdated, "failed": 0 if retry_errors else failed}
+    return {"pending": row["pending"], "outdated": 0 if reanalyse else row["outdated"],
+            "failed": 0 if retry_errors else row["failed"]}
 
 
 def pending_documents(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
@@ -114,14 +113,9 @@ def pending_documents(conn: psycopg.Connection, version: str, dossier: str | Non
                 ORDER BY d.id LIMIT %(chunk)s""", {**params, "last": last, "chunk": chunk}).fetchall()
         if not rows:
             return
-        batch = [Pending(_get(r, "id", 0), _get(r, "text", 1), _get(r, "published", 4), _get(r, "hash", 2),
-                         _get(r, "lang", 3)) for r in rows]
+        batch = [Pending(r["id"], r["text"], r["published"], r["hash"], r["lang"]) for r in rows]
         last = batch[-1].id
         yield batch
-
-
-def _get(row, name: str, index: int):
-    return row[name] if isinstance(row, dict) else row[index]
 
 
 def _batches(items: list[Pending], size: int) -> Iterator[list[Pending]]:
@@ -161,7 +155,8 @@ def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int
 def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None = None, processes: int = 1,
               batch_size: int = 32, reanalyse: bool = False, retry_errors: bool = False,
               progress=None, on_batch: Callable[[StageResult], None] | None = None) -> StageResult:
-    """Analyse the pending documents and store their facts; returns what was done."""
+    """Analyse the pending documents and store their facts; returns what was done.
+    ``conn`` returns rows as dicts, as every veille connection does (``veille.db.connect``)."""
     result = StageResult(version)
     waiting = count_pending(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors)
     result.outdated, result.failed_before = waiting["outdated"], waiting["failed"]
@@ -314,7 +309,7 @@ def _upsert_entities(conn: psycopg.Connection, entities: Iterable[dict]) -> dict
          [MINOR_NAME if wanted[k]["minor"] else wanted[k]["canonical"] for k in keys],
          [wanted[k]["minor"] for k in keys], [wanted[k]["org_kind"] for k in keys], [wanted[k]["seat"] for k in keys],
          MINOR_NAME)).fetchall()
-    return {(_get(r, "label", 1), _get(r, "key", 2)): _get(r, "id", 0) for r in rows}
+    return {(r["label"], r["key"]): r["id"] for r in rows}
 
 
 def _copy(cur, target: str, rows: list[tuple]) -> None:

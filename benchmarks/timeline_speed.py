@@ -7,12 +7,12 @@
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
    then groups them into cases and happenings (``nlp.cases.recompute_cases``, timed apart).
 2. Times the timeline's work as the command does it (``reports.timeline.write_timeline``:
-   the queries, the anonymisation, the page, and the four exports, which a second process
-   formats while the first renders the page), best of ``--repeat``; and the real
-   ``veille timeline`` command once, start-up included.
-3. Times Jinja2 alone rendering the same template with the same entries, already built in
-   memory, into a file: the baseline.
-4. Prints the query plan the timeline's server-side cursor uses (``EXPLAIN DECLARE``).
+   the queries, the anonymisation, the page, and the four exports; two helper processes read
+   the page's header and format the exports while the first renders the entries), best of
+   ``--repeat``; and the real ``veille timeline`` command once, start-up included.
+3. Times Jinja2 alone rendering the same templates (the page's opening, entries and closing)
+   with the same entries, already built in memory, into a file: the baseline.
+4. Prints the plan of the timeline's query (the one its ``COPY … TO STDOUT`` streams).
 
 Target: the timeline's work within 1.5 times Jinja2's rendering of the same list.
 """
@@ -127,7 +127,7 @@ def main() -> None:
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment
-    from reports.timeline import timeline_context, write_timeline
+    from reports.timeline import HELPERS, timeline_context, write_timeline
     from veille.config import load_config
     from veille.db import migrate, sync_config
 
@@ -161,12 +161,17 @@ def main() -> None:
             generated = datetime.now(PARIS)
             context = timeline_context(conn, config, "coco", generated.date(), None, redactor, generated)
             entries = list(queries.iter_happenings(conn, "coco", redactor=redactor))
-            template = environment().get_template("timeline.html.j2")
+            # The page's three templates in turn, as the command renders them.
+            env = environment()
+            parts = [(env.get_template("_timeline_head.html.j2"), context),
+                     (env.get_template("_timeline_entries.html.j2"), {**HELPERS, "entries": entries}),
+                     (env.get_template("_timeline_foot.html.j2"), context)]
             for _ in range(args.repeat):
                 t = time.perf_counter()
                 with (tmp / "jinja-alone.html").open("w", encoding="utf-8") as fh:
-                    for chunk in template.generate(entries=iter(entries), **context):
-                        fh.write(chunk)
+                    for template, variables in parts:
+                        for chunk in template.generate(**variables):
+                            fh.write(chunk)
                 jinja_times.append(time.perf_counter() - t)
 
             env = {**os.environ, "DATABASE_URL": url}
@@ -178,8 +183,7 @@ def main() -> None:
                 sys.exit(f"veille timeline a échoué : {result.stderr}")
 
             sql = queries._happenings_sql(None, None, None, None, None, None)
-            with conn.transaction():
-                plan = conn.execute(f"EXPLAIN DECLARE bench CURSOR FOR {sql}", {"dossier": "coco"}).fetchall()
+            plan = conn.execute(f"EXPLAIN {sql}", {"dossier": "coco"}).fetchall()
 
         best_cmd, best_jinja = min(command_times), min(jinja_times)
         print()
@@ -193,7 +197,7 @@ def main() -> None:
         print(f"commande « veille timeline » complète (démarrage compris) : {cli:.2f} s")
         print(f"regroupement en affaires (veille cases, à part) : {grouping:.1f} s")
         print()
-        print("plan de la requête de la chronologie (curseur côté serveur) :")
+        print("plan de la requête de la chronologie :")
         for row in plan:
             print("  " + row["QUERY PLAN"])
 

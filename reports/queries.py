@@ -16,17 +16,16 @@ them (Jinja2 does, with autoescape). Cases and happenings must have been compute
 
 from __future__ import annotations
 
-import json
 import queue
 import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Iterator
+from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg
-from psycopg.rows import tuple_row
+from orjson import loads
 
 from reports.french import HEARING_KINDS, date_label, iso_label, kind_label, place_slug, short_day, stage_label
 from reports.minors import Redactor, load_redactor
@@ -182,8 +181,9 @@ class Case:
 
 def _happenings_sql(since: datetime | None, until: datetime | None, as_of: datetime | None,
                     kinds: tuple[str, ...] | None, first: date | None, last: date | None) -> str:
-    """One row per happening, chronological (the ``happenings_timeline_idx`` order), its reports in the
-    dossier aggregated by the server as JSON, earliest first (``events_happening_idx``)."""
+    """One JSON array per happening (the shape :func:`happening_from_line` reads), chronological (the
+    ``happenings_timeline_idx`` order), its reports in the dossier aggregated by the server, earliest
+    first (``events_happening_idx``)."""
     where = ["h.current"]
     if kinds:
         where.append("h.kind = ANY(%(kinds)s)")
@@ -199,8 +199,8 @@ def _happenings_sql(since: datetime | None, until: datetime | None, as_of: datet
                                         AND dd2.dossier_slug = %(dossier)s
                                   WHERE e2.happening_id = h.happening_id AND {window})""")
     published = "AND d.published_at <= %(as_of)s" if as_of is not None else ""
-    return f"""SELECT h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind, h.summary,
-                      h.conflicts::text, h.first_seen_at, h.case_slug, c.name, r.reports::text
+    return f"""SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
+                                       h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports)
                  FROM happenings h
                  LEFT JOIN cases c ON c.slug = h.case_slug
                  JOIN LATERAL (
@@ -219,39 +219,112 @@ def _happenings_sql(since: datetime | None, until: datetime | None, as_of: datet
                 ORDER BY h.event_date, h.happening_id"""
 
 
-def iter_rows(conn: psycopg.Connection, dossier: str, since: datetime | None = None, until: datetime | None = None,
-              *, as_of: datetime | None = None, kinds: tuple[str, ...] | None = None, first: date | None = None,
-              last: date | None = None) -> Iterator[tuple]:
-    """The raw rows behind :func:`iter_happenings` (one per happening), for :func:`happening_from_row`."""
-    params = {"dossier": dossier, "since": since, "until": until, "as_of": as_of,
-              "kinds": list(kinds) if kinds else None, "first": first, "last": last}
-    with conn.transaction():
-        # The plan's cost (the per-happening aggregate) is far above jit_above_cost, but the work is a
-        # cheap index lookup per row: compiling it costs more server time than it saves (~0.2 s of CPU
-        # for 60,000 happenings, on the core the exports need).
-        conn.execute("SET LOCAL jit = off")
-        with conn.cursor(name="veille_happenings", row_factory=tuple_row) as cur:
-            cur.execute(_happenings_sql(since, until, as_of, kinds, first, last), params)
-            yield from _prefetched(cur)
+class _Stop(Exception):
+    """Raised inside the COPY block when the reader stops early: psycopg then cancels the query."""
+
+
+class HappeningLines:
+    """The happenings of :func:`iter_happenings` as the server writes them: batches of lines, one JSON
+    array per happening, for :func:`happening_from_line`. Iterate it for the batches; close it (or
+    use it as a context manager) when done, even early.
+
+    Read with ``COPY … TO STDOUT`` by a thread that starts at once: the lines arrive as bytes, with
+    no parse per column, so the timeline can hand them as they are to its exports process
+    (``on_batch``, called in the reading thread as each batch arrives). The thread reads up to
+    ``ahead`` batches before the caller asks for them, so the server computes the next rows instead
+    of waiting to be asked. ``conn`` belongs to the thread until the object is closed."""
+
+    def __init__(self, conn: psycopg.Connection, dossier: str, since: datetime | None = None,
+                 until: datetime | None = None, *, as_of: datetime | None = None,
+                 kinds: tuple[str, ...] | None = None, first: date | None = None, last: date | None = None,
+                 batch: int = 500, ahead: int = 64, on_batch: Callable[[list[bytes]], object] | None = None):
+        self._conn = conn
+        self._params = {"dossier": dossier, "since": since, "until": until, "as_of": as_of,
+                        "kinds": list(kinds) if kinds else None, "first": first, "last": last}
+        self._sql = f"COPY ({_happenings_sql(since, until, as_of, kinds, first, last)}) TO STDOUT"
+        self._batch, self._on_batch = batch, on_batch
+        self._queue: queue.Queue = queue.Queue(maxsize=ahead)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="veille-copy", daemon=True)
+        self._thread.start()
+
+    def _put(self, lines: list[bytes]) -> None:
+        if self._on_batch is not None:
+            self._on_batch(lines)
+        self._queue.put(lines)
+
+    def _read(self) -> None:
+        conn = self._conn
+        try:
+            with conn.transaction():
+                # The plan's cost (the per-happening aggregate) is far above jit_above_cost, but the work is
+                # a cheap index lookup per row: compiling it costs more server time than it saves (~0.2 s
+                # of CPU for 60,000 happenings, on the core the exports need).
+                conn.execute("SET LOCAL jit = off")
+                with conn.cursor() as cur, cur.copy(self._sql, self._params) as copy:
+                    lines: list[bytes] = []
+                    for data in copy:
+                        lines.append(bytes(data))
+                        if len(lines) >= self._batch:
+                            if self._stop.is_set():
+                                raise _Stop
+                            self._put(lines)
+                            lines = []
+                    if lines:
+                        self._put(lines)
+            self._queue.put(None)
+        except _Stop:
+            pass
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._queue.put(exc)
+
+    def __iter__(self) -> Iterator[list[bytes]]:
+        while True:
+            lines = self._queue.get()
+            if isinstance(lines, BaseException):
+                raise lines
+            if lines is None:
+                return
+            yield lines
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a reader waiting on a full queue, then let it finish
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                self._thread.join(0.05)
+
+    def __enter__(self) -> "HappeningLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _plain(value: str | None) -> str:
     return value or ""
 
 
-def happening_from_row(row: tuple, redactor: Redactor) -> Happening:
-    """A happening and its sources from one row of :func:`iter_rows`, anonymised."""
-    # One look for a minor's name in the whole row instead of one per field.
-    text = redactor.text if redactor.names_in(row[11], row[6], row[10]) else _plain
-    h = Happening(id=row[0], key=row[1], date=row[2], precision=row[3], date_end=row[4], kind=row[5],
-                  summary=text(row[6]), case_slug=row[9], case_name=text(row[10]) if row[10] else None,
-                  upcoming=True, first_seen_at=row[8])
+def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
+    """A happening and its sources from one line of :class:`HappeningLines`, anonymised."""
+    if b"\\" in line:  # COPY's text format doubles backslashes (JSON holds no other character it escapes)
+        line = line.replace(b"\\\\", b"\\")
+    (happening_id, key, day, precision, day_end, kind, summary, conflicts, first_seen_at, case_slug, case_name,
+     reports) = loads(line)
+    # One look for a minor's name in the whole line instead of one per field.
+    flagged = redactor.may_name(line)
+    text = redactor.text if flagged else _plain
+    h = Happening(id=happening_id, key=key, date=date.fromisoformat(day), precision=precision,
+                  date_end=date.fromisoformat(day_end) if day_end else None, kind=kind, summary=text(summary),
+                  case_slug=case_slug, case_name=text(case_name) if case_name else None, upcoming=True,
+                  first_seen_at=datetime.fromisoformat(first_seen_at))
     sources, event_source, seen_docs = h.sources, {}, {}
     places, people, charges = h.places, h.people, h.charges
     all_upcoming = True
     # Runs for every entry of a timeline, twice when the exports are formatted alongside: kept lean.
-    for (event_id, doc, outlet, title, url, published, published_day, evidence, day, precision, kind,
-         upcoming, republication, e_places, e_people, e_charges) in json.loads(row[11]):
+    for (event_id, doc, outlet, title, url, published, published_day, evidence, event_day, event_precision,
+         event_kind, upcoming, republication, e_places, e_people, e_charges) in reports:
         all_upcoming = all_upcoming and upcoming
         for v in e_places:
             if v not in places:
@@ -269,79 +342,45 @@ def happening_from_row(row: tuple, redactor: Redactor) -> Happening:
             continue
         seen_docs[doc] = event_source[event_id] = len(sources)
         sources.append(Source(event_id, doc, outlet, text(title), url, published, published_day or "",
-                              text(evidence), day, precision, kind, upcoming, republication))
+                              text(evidence), event_day, event_precision, event_kind, upcoming, republication))
     h.upcoming = all_upcoming
-    return _finish(h, row[7], event_source, redactor)
+    if flagged:
+        h.people = redactor.people(people)
+    if conflicts:
+        _conflicts(h, conflicts, event_source)
+    return h
 
 
 def iter_happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,
                     until: datetime | None = None, *, as_of: datetime | None = None,
                     kinds: tuple[str, ...] | None = None, first: date | None = None, last: date | None = None,
                     redactor: Redactor | None = None) -> Iterator[Happening]:
-    """Happenings of a dossier in chronological order, streamed from a server-side cursor.
+    """Happenings of a dossier in chronological order, streamed.
 
     ``since``/``until``: only happenings with a report published in that window (its older
     reports are listed too). ``as_of``: the dossier as it stood then (later reports ignored).
     ``kinds``, ``first``, ``last``: filter on the happening's kind and date."""
     redactor = redactor if redactor is not None else load_redactor(conn)
-    for row in iter_rows(conn, dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last):
-        yield happening_from_row(row, redactor)
+    with HappeningLines(conn, dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last) as stream:
+        for lines in stream:
+            for line in lines:
+                yield happening_from_line(line, redactor)
 
 
-def _prefetched(cur, batch: int = 2000) -> Iterator[tuple]:
-    """The cursor's rows, the next batch fetched by a thread while the caller works on this one.
-
-    The server computes a batch while this process renders the previous one (psycopg lets other
-    threads run while it waits for the server), instead of each waiting for the other."""
-    batches: queue.Queue = queue.Queue(maxsize=3)
-    stop = threading.Event()
-
-    def fetch() -> None:
-        try:
-            while not stop.is_set():
-                rows = cur.fetchmany(batch)
-                batches.put(rows)
-                if not rows:
-                    return
-        except BaseException as exc:  # handed to the consumer, which raises it
-            batches.put(exc)
-
-    worker = threading.Thread(target=fetch, name="veille-fetch", daemon=True)
-    worker.start()
-    try:
-        while True:
-            rows = batches.get()
-            if isinstance(rows, BaseException):
-                raise rows
-            if not rows:
-                return
-            yield from rows
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a fetcher waiting on a full queue, then let it finish
-            try:
-                batches.get_nowait()
-            except queue.Empty:
-                worker.join(0.05)
-
-
-def _finish(h: Happening, conflicts_raw: str, event_source: dict[int, int], redactor: Redactor) -> Happening:
-    """Anonymise the people, and keep the disagreements whose sides are all among the sources shown."""
-    h.people = redactor.people(h.people) if redactor else h.people
-    if conflicts_raw != "[]":  # parsed only where there is something: most happenings have no conflict
-        for c in json.loads(conflicts_raw):
-            values = []
-            for v in c["values"]:
-                indexes = sorted({event_source[e] for e in v["events"] if e in event_source})
-                sources = [h.sources[i] for i in indexes]
-                if sources:
-                    label = (date_label(date.fromisoformat(v["value"]), c.get("precision", "day"))
-                             if c["field"] == "date" else str(v["value"]))
-                    values.append(ConflictValue(label=label, sources=sources))
-            if len(values) > 1:  # a disagreement only while both sides are in view
-                h.conflicts.append(Conflict(field=c["field"], label=CONFLICT_LABELS.get(c["field"], c["field"]),
-                                            values=values))
-    return h
+def _conflicts(h: Happening, found: list[dict], event_source: dict[int, int]) -> None:
+    """Keep the disagreements whose sides are all among the sources shown."""
+    for c in found:
+        values = []
+        for v in c["values"]:
+            indexes = sorted({event_source[e] for e in v["events"] if e in event_source})
+            sources = [h.sources[i] for i in indexes]
+            if sources:
+                label = (date_label(date.fromisoformat(v["value"]), c.get("precision", "day"))
+                         if c["field"] == "date" else str(v["value"]))
+                values.append(ConflictValue(label=label, sources=sources))
+        if len(values) > 1:  # a disagreement only while both sides are in view
+            h.conflicts.append(Conflict(field=c["field"], label=CONFLICT_LABELS.get(c["field"], c["field"]),
+                                        values=values))
 
 
 def happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,

@@ -55,6 +55,16 @@ def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
                           "pour utiliser le PostgreSQL embarqué") from None
 
 
+def sibling(conn: psycopg.Connection, **kwargs) -> psycopg.Connection:
+    """A second connection to ``conn``'s database, with the same parameters (password included), for
+    work that runs alongside it."""
+    from psycopg.conninfo import make_conninfo
+
+    info = conn.info
+    url = make_conninfo(info.dsn, password=info.password) if info.password else info.dsn
+    return psycopg.connect(url, row_factory=dict_row, **kwargs)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int

@@ -24,8 +24,9 @@ WINDOW_DAYS = 30  # republications of a dispatch appear within days of each othe
 MAX_CANDIDATES = 20  # the closest SimHashes; a story's copies are among them
 
 
-def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at) -> int | None:
-    """Attach ``doc_id`` to its story; returns the canonical document id when it is a copy."""
+def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at, fresh: bool = False) -> int | None:
+    """Attach ``doc_id`` to its story; returns the canonical document id when it is a copy.
+    ``fresh``: the document was inserted by this transaction (it points to no story yet)."""
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
     rows = conn.execute(
         """SELECT id, duplicate_of, shingle_sketch, shingle_count, text_hash FROM documents
@@ -43,8 +44,9 @@ def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at) 
              or containment(fp.sketch, fp.shingle_count, r["shingle_sketch"] or (), r["shingle_count"] or 0)
              >= MIN_CONTAINMENT}
     if not roots:
-        conn.execute("UPDATE documents SET duplicate_of = NULL WHERE id = %s AND duplicate_of IS NOT NULL",
-                     (doc_id,))
+        if not fresh:  # an updated text may no longer be a copy
+            conn.execute("UPDATE documents SET duplicate_of = NULL WHERE id = %s AND duplicate_of IS NOT NULL",
+                         (doc_id,))
         return None
     # Each story's canonical document is its earliest: the new one, or one of the roots met.
     heads = conn.execute("SELECT id, published_at FROM documents WHERE id = ANY(%s) OR id = %s",

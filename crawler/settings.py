@@ -49,6 +49,17 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            # Per-request work for nothing here: no site asks for credentials, and Scrapy's
+            # byte counts are not read (veille counts its own outcomes).
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+            "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+        },
+        # Referer headers, depth bookkeeping and a lint on copied request meta: per-request work
+        # no spider of veille uses (sitemap nesting keeps its own depth).
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
         },
         "ITEM_PIPELINES": {
             "crawler.pipelines.ExtractPipeline": 100,

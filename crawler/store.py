@@ -78,6 +78,8 @@ _COLUMNS = ("canonical_url", "url", "source_id", "kind", "title", "authors", "pu
             "shingle_count")
 _INSERT = (f"INSERT INTO documents ({', '.join(_COLUMNS)}) VALUES ({', '.join('%(' + c + ')s' for c in _COLUMNS)}) "
            "ON CONFLICT (canonical_url) DO NOTHING RETURNING id")
+_STORED = ("SELECT id, title, text, text_hash, modified_at, fetched_at FROM documents "
+           "WHERE canonical_url = %s FOR UPDATE")
 _UPDATE = ("UPDATE documents SET " + ", ".join(f"{c} = %({c})s" for c in _COLUMNS if c != "canonical_url")
            + " WHERE id = %(id)s")
 
@@ -86,16 +88,19 @@ def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = No
     """Store one on-subject page (insert, update with history, or nothing new) in one transaction."""
     values = _document_values(rec)
     with conn.transaction():
-        old = conn.execute(
-            """SELECT id, title, text, text_hash, modified_at, fetched_at FROM documents
-                WHERE canonical_url = %s FOR UPDATE""", (rec.canonical_url,)).fetchone()
-        if old is None:
+        # Insert first: on a first crawl nearly every page is new, and this saves a look-up each.
+        old = row = None
+        for _ in range(2):  # a row deleted between the two statements: try the insert again
             row = conn.execute(_INSERT, values).fetchone()
-            if row is None:  # stored a moment ago by another process: take the update path
-                old = conn.execute("SELECT id, title, text, text_hash, modified_at, fetched_at FROM documents "
-                                   "WHERE canonical_url = %s FOR UPDATE", (rec.canonical_url,)).fetchone()
-        if old is None:
+            if row is not None:
+                break
+            old = conn.execute(_STORED, (rec.canonical_url,)).fetchone()  # stored before: the update path
+            if old is not None:
+                break
+        if row is not None:
             doc_id, outcome = row["id"], "stored"
+        elif old is None:
+            raise RuntimeError(f"document {rec.canonical_url} neither inserted nor found")
         elif old["text_hash"] == rec.fingerprint.text_hash and (old["title"] or "") == (rec.title or ""):
             doc_id, outcome = old["id"], "unchanged"
             conn.execute("""UPDATE documents SET url = %s, fetched_at = %s,
@@ -110,7 +115,7 @@ def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = No
         _save_decisions(conn, doc_id, rec.decisions, fresh=outcome == "stored")
         duplicate_of = None
         if outcome != "unchanged":  # last: its lock is held until the commit, keep that short
-            duplicate_of = grouping.group(conn, doc_id, rec.fingerprint, rec.published_at)
+            duplicate_of = grouping.group(conn, doc_id, rec.fingerprint, rec.published_at, fresh=outcome == "stored")
             if duplicate_of and outcome == "stored":
                 outcome = "duplicate"
         reason = f"reprise de la dépêche du document {duplicate_of}" if duplicate_of else None

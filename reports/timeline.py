@@ -238,7 +238,12 @@ def _snapshot_reader(conn: psycopg.Connection) -> Iterator[tuple[psycopg.Connect
     with body:
         body.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         body.read_only = True
-        yield body, body.execute("SELECT pg_export_snapshot() AS id").fetchone()["id"]
+        try:
+            snapshot = body.execute("SELECT pg_export_snapshot() AS id").fetchone()["id"]
+        except psycopg.Error:  # a server that exports no snapshot (a standby before PostgreSQL 10…)
+            body.rollback()
+            snapshot = None
+        yield body, snapshot
 
 
 def _header_in_child(results, conn: psycopg.Connection, snapshot: str, read) -> None:

@@ -4,6 +4,7 @@ publish files: what reaches the reader is exactly what is stored, and nothing is
 from __future__ import annotations
 
 import random
+import re
 import threading
 from datetime import date, timedelta
 
@@ -133,3 +134,50 @@ def test_publishing_never_shows_a_missing_page(tmp_path):
     watcher.join()
     assert not missing and page.read_bytes() == b"version 199"
     assert seen <= {f"version {i}".encode() for i in range(200)}
+
+
+@pytest.fixture
+def gold_timeline(conn, tmp_path):
+    """The gold corpus with its cases, and a timeline already published from it."""
+    from reports.timeline import write_timeline
+    from tests.reports.timeline_builder import load_gold_corpus
+
+    load_gold_corpus(conn, with_minor=True)
+    sync_config(conn, load_config())
+    recompute_cases(conn, load_config())
+    out = tmp_path / "chronologie"
+    write_timeline(conn, load_config(), "coco", out)
+    return out, {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, gold_timeline, monkeypatch):
+    from reports import timeline
+    from veille.errors import VeilleError
+
+    out, before = gold_timeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(timeline, "timeline_context", broken)  # the forked header process inherits it
+    with pytest.raises(VeilleError) as failure:
+        timeline.write_timeline(conn, load_config(), "coco", out)
+    assert "en-tête" in str(failure.value) and "panne simulée" in str(failure.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no half-written or temporary file
+
+
+def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, gold_timeline, monkeypatch):
+    from reports import timeline
+
+    out, before = gold_timeline
+
+    def refused(*args, **kwargs):
+        raise psycopg.OperationalError("too many clients already")
+
+    monkeypatch.setattr(timeline, "sibling", refused)
+    timeline.write_timeline(conn, load_config(), "coco", out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(after) == sorted(before)
+    assert after["events.csv"] == before["events.csv"] and after["timeline.json"] == before["timeline.json"]
+    assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
+        len(re.findall(rb'<article class="entry', before["index.html"])) > 20

@@ -54,10 +54,10 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
             "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
         },
-        # Referer headers, depth bookkeeping and a lint on copied request meta: per-request work
-        # no spider of veille uses (sitemap nesting keeps its own depth).
+        # Depth bookkeeping and a lint on copied request meta: per-request work no spider of veille
+        # uses (sitemap nesting keeps its own depth). The Referer middleware stays: the redirect
+        # middleware warns on every run without it.
         "SPIDER_MIDDLEWARES": {
-            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
         },

@@ -44,6 +44,8 @@ def test_the_crawl_ends_with_a_french_summary(first):
     assert "wayback" not in result.stdout + result.stderr
     assert "Erreurs par type" in result.stdout and "page introuvable (404)" in result.stdout
     assert "Traceback" not in result.stderr
+    # Libraries' warnings are for developers: none reaches the user's terminal.
+    assert not [line for line in result.stderr.splitlines() if "Warning" in line or "WARNING" in line], result.stderr
 
 
 def test_every_on_subject_article_is_stored_exactly_once(first, crawl_env, miniweb):

@@ -70,7 +70,11 @@ def _token_hash(t: str) -> int:
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
-    return np.array([_token_hash(t) for t in tokens], dtype=np.uint64)
+    get = _TOKEN_CACHE.get
+    hashes = [get(t) for t in tokens]  # most words are known: no call per word
+    if None in hashes:
+        hashes = [_token_hash(t) if h is None else h for h, t in zip(hashes, tokens)]
+    return np.array(hashes, dtype=np.uint64)
 
 
 def _hashes(tokens: list[str], n: int, token_hashes: np.ndarray | None = None) -> np.ndarray:

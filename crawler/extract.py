@@ -148,7 +148,10 @@ def document_kind(tree) -> str:
     for n, el in enumerate(tree.iter("p", "span", "div", "strong", "b", "h2", "h3", "header")):
         if n > 400:
             break
-        own = fold(" ".join((el.text or "").split())).rstrip(" :.")
+        text = el.text
+        if not text or "ommuniq" not in text.lower():  # the usual element: no folding needed
+            continue
+        own = fold(" ".join(text.split())).rstrip(" :.")
         if own in ("communique de presse", "communique"):
             return "press_release"
     return "article"

@@ -21,13 +21,21 @@ DEDUP_LOCK = 0x76656964_64757073 & 0x7FFFFFFFFFFFFFFF  # "veiddups"
 WINDOW_DAYS = 30  # republications of a dispatch appear within days of each other
 
 
-MAX_CANDIDATES = 20  # the closest SimHashes; a story's copies are among them
+MAX_CANDIDATES = 20
 
 
-def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at, fresh: bool = False) -> int | None:
+def lock(conn: psycopg.Connection) -> None:
+    """The grouping lock, until the end of the transaction."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))  # the closest SimHashes; a story's copies are among them
+
+
+def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at, fresh: bool = False,
+          locked: bool = False) -> int | None:
     """Attach ``doc_id`` to its story; returns the canonical document id when it is a copy.
-    ``fresh``: the document was inserted by this transaction (it points to no story yet)."""
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
+    ``fresh``: the document was inserted by this transaction (it points to no story yet);
+    ``locked``: the transaction holds the grouping lock already (:func:`lock`)."""
+    if not locked:
+        lock(conn)
     rows = conn.execute(
         """SELECT id, duplicate_of, shingle_sketch, shingle_count, text_hash FROM documents
             WHERE id <> %(id)s AND simhash IS NOT NULL

@@ -138,17 +138,18 @@ def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decisi
         listed_modified=listed_modified)
 
 
-def stage_store(conn: psycopg.Connection, record: PageRecord, run_id: int | None = None) -> Outcome:
+def stage_store(conn: psycopg.Connection, record: PageRecord, run_id: int | None = None, *,
+                in_batch: bool = False) -> Outcome:
     """Stage 4b."""
-    saved: Saved = save_page(conn, record, run_id)
+    saved: Saved = save_page(conn, record, run_id, in_batch=in_batch)
     return Outcome(saved.outcome, saved.reason, saved.document_id, saved.duplicate_of)
 
 
 def record_rejection(conn: psycopg.Connection, page: FetchedPage, outcome: str, reason: str,
                      error_kind: str | None = None, canonical: str | None = None,
-                     run_id: int | None = None) -> Outcome:
+                     run_id: int | None = None, *, in_batch: bool = False) -> Outcome:
     """A fetched page that is not stored (off subject, withheld by policy, unreadable): its URL row."""
-    record_url(conn, url=page.url, source_id=page.source_id, kind="page", status=page.status, outcome=outcome,
+    record_url(conn, in_batch=in_batch, url=page.url, source_id=page.source_id, kind="page", status=page.status, outcome=outcome,
                reason=reason, error_kind=error_kind, etag=page.headers.get("etag"),
                last_modified=page.headers.get("last-modified"), run_id=run_id, canonical_url=canonical,
                listed_modified=page.listed.modified if page.listed else None)

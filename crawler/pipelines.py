@@ -3,8 +3,8 @@
 
 A page that a stage rejects (unreadable, off subject, too old) keeps going with its
 rejection attached, so that the store stage records why in ``crawl_urls``: nothing
-is dropped silently. Extraction runs in worker processes, storage in database
-threads; the reactor thread only moves items along.
+is dropped silently. Extraction runs in worker processes, storage in a writer
+thread (in batches); the reactor thread only moves items along.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class StorePipeline(_Stage):
         if isinstance(item, UrlItem):
             if item.outcome == "error" and item.error_kind in TRANSIENT:
                 self.spider.transient_failures += 1
-            await workers.run_db(record_url, url=item.url, source_id=source_id, kind=item.kind, status=item.status,
+            await workers.write(record_url, url=item.url, source_id=source_id, kind=item.kind, status=item.status,
                                  outcome=item.outcome, reason=item.reason, error_kind=item.error_kind,
                                  etag=item.etag, last_modified=item.last_modified, run_id=ctx.run_id,
                                  canonical_url=item.canonical_url, listed_modified=item.listed_modified)
@@ -110,12 +110,12 @@ class StorePipeline(_Stage):
             outcome, reason, kind = item.rejection
             if outcome == "error" and kind in TRANSIENT:
                 self.spider.transient_failures += 1
-            await workers.run_db(record_rejection, page, outcome, reason, kind, item.canonical, ctx.run_id)
+            await workers.write(record_rejection, page, outcome, reason, kind, item.canonical, ctx.run_id)
             ctx.outcome(source_id, outcome, kind)
             return item
         record = build_record(page, item.extracted, item.decisions, item.canonical, item.fingerprint,
                               item.content_hash, ctx.tdm_policy(), ctx.document_kind(source_id))
-        result = await workers.run_db(stage_store, record, ctx.run_id)
+        result = await workers.write(stage_store, record, ctx.run_id)
         if record.text_withheld:
             ctx.count(source_id, "withheld")
         ctx.outcome(source_id, result.outcome)

@@ -6,6 +6,7 @@ its canonical URL, so a crawl killed at any moment and run again stores nothing 
 from __future__ import annotations
 
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,10 +85,13 @@ _UPDATE = ("UPDATE documents SET " + ", ".join(f"{c} = %({c})s" for c in _COLUMN
            + " WHERE id = %(id)s")
 
 
-def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = None) -> Saved:
-    """Store one on-subject page (insert, update with history, or nothing new) in one transaction."""
+def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = None, *,
+              in_batch: bool = False) -> Saved:
+    """Store one on-subject page (insert, update with history, or nothing new) in one transaction.
+    ``in_batch``: inside the caller's transaction, which already holds the grouping lock
+    (``crawler.workers`` stores pages in batches)."""
     values = _document_values(rec)
-    with conn.transaction():
+    with nullcontext() if in_batch else conn.transaction():
         # Insert first: on a first crawl nearly every page is new, and this saves a look-up each.
         old = row = None
         for _ in range(2):  # a row deleted between the two statements: try the insert again
@@ -115,7 +119,8 @@ def save_page(conn: psycopg.Connection, rec: PageRecord, run_id: int | None = No
         _save_decisions(conn, doc_id, rec.decisions, fresh=outcome == "stored")
         duplicate_of = None
         if outcome != "unchanged":  # last: its lock is held until the commit, keep that short
-            duplicate_of = grouping.group(conn, doc_id, rec.fingerprint, rec.published_at, fresh=outcome == "stored")
+            duplicate_of = grouping.group(conn, doc_id, rec.fingerprint, rec.published_at, fresh=outcome == "stored",
+                                          locked=in_batch)
             if duplicate_of and outcome == "stored":
                 outcome = "duplicate"
         reason = f"reprise de la dépêche du document {duplicate_of}" if duplicate_of else None
@@ -162,9 +167,10 @@ def save_url(conn: psycopg.Connection, url: str, source_id: str | None, kind: st
          canonical_url, listed_modified))
 
 
-def record_url(conn: psycopg.Connection, **fields) -> None:
-    """``save_url`` in its own transaction (for outcomes without a document)."""
-    if conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+def record_url(conn: psycopg.Connection, *, in_batch: bool = False, **fields) -> None:
+    """``save_url`` in its own transaction (for outcomes without a document); ``in_batch``: in the
+    caller's."""
+    if in_batch or (conn.autocommit and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE):
         save_url(conn, **fields)  # one statement is its own transaction: no BEGIN and COMMIT round trips
         return
     with conn.transaction():

@@ -103,3 +103,54 @@ def test_wire_copies_point_to_the_earliest_even_when_stored_last(db):
     assert rows[0]["duplicate_of"] is None and all(r["duplicate_of"] == rows[0]["id"] for r in rows[1:])
     story = db.execute("SELECT copies, outlets FROM story_outlets WHERE copies > 1").fetchall()
     assert len(story) == 1 and story[0]["copies"] == 6
+
+
+def test_batched_writes_commit_together_and_a_failing_one_fails_alone(db, db_url):
+    """The crawl's writer stores what arrives meanwhile in one transaction; a write that fails
+    takes none of the others with it."""
+    import asyncio
+    import threading
+
+    import psycopg
+
+    from crawler.store import record_url
+    from crawler.workers import Workers
+
+    release = threading.Event()
+
+    def hold(conn, *, in_batch=False):  # keeps the writer busy while the next writes queue up
+        release.wait(10)
+
+    def row(url, kind="page"):
+        return dict(url=url, source_id=None, kind=kind, status=200, outcome="off_subject", reason="test",
+                    error_kind=None, etag=None, last_modified=None, run_id=None)
+
+    def queued_while_busy(rows: list[dict]) -> list:
+        """The rows written while the writer is busy: they arrive together."""
+        workers = Workers(db_url, cpu_workers=0)
+        release.clear()
+
+        async def crawl():
+            held = asyncio.ensure_future(workers.write(hold))
+            await asyncio.sleep(0.1)
+            writes = [workers.write(record_url, **r) for r in rows]
+            release.set()
+            await held
+            return await asyncio.gather(*writes, return_exceptions=True)
+
+        try:
+            return asyncio.run(crawl())
+        finally:
+            workers.close()
+
+    assert queued_while_busy([row(f"https://a.example/{i}") for i in range(4)]) == [None] * 4
+    # one transaction for the four (the rows share the inserting transaction's id)
+    assert db.execute("SELECT count(DISTINCT xmin::text) AS n FROM crawl_urls").fetchone()["n"] == 1
+
+    rows = [row(f"https://b.example/{i}") for i in range(5)]
+    rows.insert(2, row("https://b.example/bad", kind="nonsense"))
+    results = queued_while_busy(rows)
+    assert [type(r).__name__ for r in results] == ["NoneType"] * 2 + ["CheckViolation"] + ["NoneType"] * 3
+    assert isinstance(results[2], psycopg.errors.CheckViolation)
+    stored = {r["url"] for r in db.execute("SELECT url FROM crawl_urls WHERE url LIKE 'https://b.%'")}
+    assert stored == {f"https://b.example/{i}" for i in range(5)}

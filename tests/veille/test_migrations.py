@@ -136,3 +136,22 @@ def test_french_full_text_search_ignores_accents(conn):
     plan = "\n".join(r["QUERY PLAN"] for r in conn.execute(
         "EXPLAIN SELECT id FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'mazan')").fetchall())
     assert "documents_fts_idx" in plan
+
+
+def test_a_database_not_in_utf8_is_refused_with_the_fix(pg_admin_url):
+    from psycopg.conninfo import make_conninfo
+
+    name = "veille_latin1_test"
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f"""CREATE DATABASE "{name}" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'
+                          TEMPLATE template0""")
+    try:
+        with connect(make_conninfo(pg_admin_url, dbname=name)) as conn:
+            with pytest.raises(VeilleError) as refused:
+                migrate(conn)
+            assert "encodée en LATIN1" in str(refused.value) and "ENCODING 'UTF8'" in str(refused.value)
+            assert conn.execute("SELECT to_regclass('documents') AS t").fetchone()["t"] is None  # nothing created
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,8 +12,10 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -31,15 +33,22 @@ def _admin(url: str) -> psycopg.Connection:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory) -> str:
+def pg_admin_url() -> str:
     """URI of a maintenance database on the server the tests use."""
     url = os.environ.get("VEILLE_TEST_DATABASE_URL")
     if url:
-        return url
-    os.environ["VEILLE_DATA_DIR"] = str(tmp_path_factory.mktemp("veille-data"))
+        yield url
+        return
+    # Not under pytest's basetemp: another pytest session starting meanwhile resets that folder's
+    # permissions, and the server, which runs as its own user, then loses its data directory.
+    folder = tempfile.mkdtemp(prefix="veille-test-pg-")
+    os.environ["VEILLE_DATA_DIR"] = folder
     from veille.embedded import embedded_server
 
-    return embedded_server().uri("postgres")
+    server = embedded_server()
+    yield server.uri("postgres")
+    server.release()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 The check asks each address once (User-Agent of the configuration, short
 timeout, all sources at once) and reads the answer with the crawler's own parsers,
-so « répond et liste 42 articles » means the crawler would find them too.
+so « répond et liste 42 articles » means the crawler would find them too. It reads
+the site's robots.txt first, with the crawler's parser, and does not ask an address
+the file closes to veille: the crawl would not fetch it either.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import quote_plus, urlsplit
 from crawler.listings.feeds import parse_feed
 from crawler.listings.search import parse_search
 from crawler.listings.sitemaps import parse_sitemap
+from crawler.settings import robots_agent
 from crawler.urls import is_public_address
 
 MAX_CHECK_BYTES = 10_000_000
@@ -84,6 +87,25 @@ def _why(exc: BaseException, timeout: float) -> str:
     return f"{type(reason).__name__} : {reason}"[:200]
 
 
+def _robots_refusal(url: str, user_agent: str, timeout: float, allow_private: bool, parsers: dict) -> str | None:
+    """Why the site's robots.txt closes ``url`` to veille, or None (allowed, no file, or no answer:
+    then the address itself tells)."""
+    from scrapy.robotstxt import ProtegoRobotParser
+
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if origin not in parsers:
+        try:
+            status, body = _fetch(origin + "/robots.txt", user_agent, timeout, allow_private)
+            parsers[origin] = ProtegoRobotParser(body, None) if status < 400 and body else None
+        except Exception:  # noqa: BLE001 - an unreachable site is reported by the address itself
+            parsers[origin] = None
+    agent = robots_agent(user_agent)
+    if parsers[origin] is not None and not parsers[origin].allowed(url, agent):
+        return f"interdit par le robots.txt de {parts.hostname} (User-agent {agent}) : non demandé"
+    return None
+
+
 def _count(source, url: str, body: bytes) -> tuple[int, str]:
     if source.kind == "feed":
         listing = parse_feed(body, url)
@@ -105,8 +127,14 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
     label = f"{source.id:<20} {KIND_LABELS.get(source.kind, source.kind):<10}"
     found, answered, problems = 0, 0, []
     unit = ""
+    robots: dict = {}
     for template in source.urls:
         url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
+        if source.kind not in ("judilibre", "wayback"):  # APIs, which the crawl asks without robots.txt
+            refusal = _robots_refusal(url, config.crawl.user_agent, timeout, source.allow_private, robots)
+            if refusal:
+                problems.append(refusal)
+                continue
         try:
             status, body = _fetch(url, config.crawl.user_agent, timeout, source.allow_private)
         except Exception as exc:  # noqa: BLE001 - each failure becomes the source's line

@@ -7,12 +7,17 @@ from veille.config import CrawlSettings
 MAX_PAGE_BYTES = 20 * 1024 * 1024   # a news page is well under 1 MB; 20 MB is a broken one
 
 
+def robots_agent(user_agent: str) -> str:
+    """The name robots.txt rules are matched against: « veille » for « veille/0.1 (+contact) »."""
+    return user_agent.split("/")[0].split()[0]
+
+
 def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
     return {
         "BOT_NAME": "veille",
         "USER_AGENT": crawl.user_agent,
         "ROBOTSTXT_OBEY": True,
-        "ROBOTSTXT_USER_AGENT": crawl.user_agent.split("/")[0].split()[0],
+        "ROBOTSTXT_USER_AGENT": robots_agent(crawl.user_agent),
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_site,
         "DOWNLOAD_DELAY": crawl.download_delay,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import run_veille
 from veille.config import load_config
 
 
@@ -23,6 +24,29 @@ def test_sources_check_against_the_mini_web(crawl_env):
     assert any(line.startswith("echodunord") and "sitemap(s)" in line for line in lines)
     assert any(line.startswith("enfanceprotegee") and "résultat(s)" in line for line in lines)
     assert lines[-1].startswith("10/10 source(s)")
+
+
+def test_sources_check_does_not_ask_what_robots_txt_closes(crawl_env, miniweb, tmp_path):
+    """Prétoire's robots.txt closes /recherche to everyone: a search source there is reported, not asked."""
+    pretoire = miniweb.sites["pretoire"].url("/recherche?q={query}&page={page}")
+    config = tmp_path / "veille.toml"
+    config.write_text(crawl_env.config.read_text(encoding="utf-8") + f"""
+[[sources]]
+id = "pretoire-recherche"
+name = "Prétoire (recherche)"
+kind = "search"
+urls = ["{pretoire}"]
+dossiers = ["coco"]
+allow_private = true
+""", encoding="utf-8")
+    miniweb.reset_log()
+    result = run_veille("--config", str(config), "sources", "check", "--source", "pretoire-recherche",
+                        env={"DATABASE_URL": crawl_env.db_url})
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[0]
+    assert line.startswith("pretoire-recherche") and "interdit par le robots.txt" in line, line
+    assert "(User-agent veille" in line  # the name robots.txt rules are matched against
+    assert not [r for r in miniweb.requests if "/recherche" in r.path]  # never asked
 
 
 def test_sources_check_offline_reports_each_real_outlet_unreachable(veille):

@@ -253,7 +253,10 @@ def _header_in_child(results, conn: psycopg.Connection, snapshot: str, read) -> 
         with sibling(conn) as head:
             head.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             head.read_only = True
-            head.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+            try:
+                head.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+            except psycopg.Error:  # a pooler that gave another server connection: a snapshot of its own
+                head.rollback()
             value = read(head)
         results.send((True, value))
     except BaseException as exc:  # reported by the parent, which owns the error message

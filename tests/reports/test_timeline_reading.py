@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import psycopg
@@ -181,3 +182,24 @@ def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, g
     assert after["events.csv"] == before["events.csv"] and after["timeline.json"] == before["timeline.json"]
     assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
         len(re.findall(rb'<article class="entry', before["index.html"])) > 20
+
+
+def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_timeline, monkeypatch):
+    """Behind a transaction pooler the header's connection may not reach the snapshot's server."""
+    from reports import timeline
+
+    out, before = gold_timeline
+    real = timeline._snapshot_reader
+
+    @contextmanager
+    def unknown_snapshot(c):
+        with real(c) as (body, snapshot):
+            yield body, "00000000-0000000F-1"  # the header process cannot import it
+
+    monkeypatch.setattr(timeline, "_snapshot_reader", unknown_snapshot)
+    timeline.write_timeline(conn, load_config(), "coco", out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after["events.csv"] == before["events.csv"]
+    assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
+        len(re.findall(rb'<article class="entry', before["index.html"]))
+    assert b"Affaires (" in after["index.html"]  # the header was read

@@ -127,7 +127,7 @@ def main() -> None:
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment
-    from reports.timeline import HELPERS, timeline_context, write_timeline
+    from reports.timeline import TEMPLATE_HELPERS, timeline_context, write_timeline
     from veille.config import load_config
     from veille.db import migrate, sync_config
 
@@ -164,7 +164,7 @@ def main() -> None:
             # The page's three templates in turn, as the command renders them.
             env = environment()
             parts = [(env.get_template("_timeline_head.html.j2"), context),
-                     (env.get_template("_timeline_entries.html.j2"), {**HELPERS, "entries": entries}),
+                     (env.get_template("_timeline_entries.html.j2"), {**TEMPLATE_HELPERS, "entries": entries}),
                      (env.get_template("_timeline_foot.html.j2"), context)]
             for _ in range(args.repeat):
                 t = time.perf_counter()

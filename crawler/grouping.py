@@ -21,12 +21,12 @@ DEDUP_LOCK = 0x76656964_64757073 & 0x7FFFFFFFFFFFFFFF  # "veiddups"
 WINDOW_DAYS = 30  # republications of a dispatch appear within days of each other
 
 
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 20  # the closest SimHashes; a story's copies are among them
 
 
 def lock(conn: psycopg.Connection) -> None:
     """The grouping lock, until the end of the transaction."""
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))  # the closest SimHashes; a story's copies are among them
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUP_LOCK,))
 
 
 def group(conn: psycopg.Connection, doc_id: int, fp: Fingerprint, published_at, fresh: bool = False,

@@ -149,8 +149,8 @@ def record_rejection(conn: psycopg.Connection, page: FetchedPage, outcome: str, 
                      error_kind: str | None = None, canonical: str | None = None,
                      run_id: int | None = None, *, in_batch: bool = False) -> Outcome:
     """A fetched page that is not stored (off subject, withheld by policy, unreadable): its URL row."""
-    record_url(conn, in_batch=in_batch, url=page.url, source_id=page.source_id, kind="page", status=page.status, outcome=outcome,
-               reason=reason, error_kind=error_kind, etag=page.headers.get("etag"),
+    record_url(conn, in_batch=in_batch, url=page.url, source_id=page.source_id, kind="page", status=page.status,
+               outcome=outcome, reason=reason, error_kind=error_kind, etag=page.headers.get("etag"),
                last_modified=page.headers.get("last-modified"), run_id=run_id, canonical_url=canonical,
                listed_modified=page.listed.modified if page.listed else None)
     return Outcome(outcome, reason, error_kind=error_kind)

@@ -91,9 +91,9 @@ class StorePipeline(_Stage):
             if item.outcome == "error" and item.error_kind in TRANSIENT:
                 self.spider.transient_failures += 1
             await workers.write(record_url, url=item.url, source_id=source_id, kind=item.kind, status=item.status,
-                                 outcome=item.outcome, reason=item.reason, error_kind=item.error_kind,
-                                 etag=item.etag, last_modified=item.last_modified, run_id=ctx.run_id,
-                                 canonical_url=item.canonical_url, listed_modified=item.listed_modified)
+                                outcome=item.outcome, reason=item.reason, error_kind=item.error_kind,
+                                etag=item.etag, last_modified=item.last_modified, run_id=ctx.run_id,
+                                canonical_url=item.canonical_url, listed_modified=item.listed_modified)
             if item.counted:
                 ctx.outcome(source_id, item.outcome, item.error_kind)
             return item

@@ -19,6 +19,7 @@ import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterator
@@ -44,7 +45,7 @@ ENTRIES = "index.entries.html"  # the entries, rendered apart while the header i
 # longest task: at a lower priority they take the cores the page leaves (measured on two cores: a
 # timeline of 60,000 entries 0.5 s sooner, the page process waiting half as long for a core).
 HELPER_NICENESS = 10
-HELPERS = {"kind_label": kind_label, "plural": plural, "capfirst": capfirst, "short_day": short_day}
+TEMPLATE_HELPERS = {"kind_label": kind_label, "plural": plural, "capfirst": capfirst, "short_day": short_day}
 
 
 @dataclass
@@ -187,7 +188,7 @@ def timeline_context(conn: psycopg.Connection, config, dossier: str, today: date
         "today": today, "today_label": day(today), "as_of": as_of is not None,
         "cases": cards, "upcoming": ahead,
         "chart": layout(queries.coverage(conn, dossier, as_of)),
-        "choices": choices, "totals": _totals(conn, dossier, as_of), "files": FILES, **HELPERS,
+        "choices": choices, "totals": _totals(conn, dossier, as_of), "files": FILES, **TEMPLATE_HELPERS,
     }
 
 
@@ -388,9 +389,9 @@ def write_timeline(conn: psycopg.Connection, config, dossier: str, out_dir: str 
     today = today or generated.date()
     env = environment()
 
-    def header(head: psycopg.Connection) -> tuple[str, str]:
+    def header(head: psycopg.Connection, redactor: Redactor) -> tuple[str, str]:
         """The page's opening and closing, and the calendar of hearings ahead (read from ``head``)."""
-        context = timeline_context(head, config, dossier, today, as_of, load_redactor(head), generated)
+        context = timeline_context(head, config, dossier, today, as_of, redactor, generated)
         write_calendar(out / FILES["ics"], context["upcoming"], title, generated)
         return (_rendered(env.get_template("_timeline_head.html.j2"), context),
                 _rendered(env.get_template("_timeline_foot.html.j2"), context))
@@ -403,12 +404,12 @@ def write_timeline(conn: psycopg.Connection, config, dossier: str, out_dir: str 
             export_args = (out, dossier, title, generated, as_of.date() if as_of else None)
             # The children are forked before any thread of ours runs: a child copies only the forking thread.
             parallel = _can_fork() and snapshot is not None
-            header_worker = _HeaderWorker(conn, snapshot, header) if parallel else None
+            header_worker = _HeaderWorker(conn, snapshot, partial(header, redactor=redactor)) if parallel else None
             export_worker = _ExportWorker(redactor, export_args) if _can_fork() else None
             workers = [w for w in (header_worker, export_worker) if w is not None]
             exports = None if export_worker else Exports(*export_args)
             if header_worker is None:  # the header first, then the entries, in this process
-                page_start, page_end = header(body)
+                page_start, page_end = header(body, redactor)
             with queries.HappeningLines(body, dossier, as_of=as_of,
                                         on_batch=export_worker.feed if export_worker else None) as stream:
                 entries = _entries(stream, redactor, exports, progress)
@@ -416,7 +417,7 @@ def write_timeline(conn: psycopg.Connection, config, dossier: str, out_dir: str 
                 with temporary(target).open("w", encoding="utf-8") as fh:
                     if header_worker is None:
                         fh.write(page_start)
-                    _render(fh, env.get_template("_timeline_entries.html.j2"), entries=entries, **HELPERS)
+                    _render(fh, env.get_template("_timeline_entries.html.j2"), entries=entries, **TEMPLATE_HELPERS)
                     if header_worker is None:
                         fh.write(page_end)
         if header_worker is not None:  # the page: its opening, the entries rendered apart, its closing

@@ -53,6 +53,8 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
             "crawler.middlewares.tdmrep.TdmRepMiddleware": 120,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "crawler.middlewares.refresh.QuickMetaRefreshMiddleware": 580,
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             # Per-request work for nothing here: no site asks for credentials, and Scrapy's
             # byte counts are not read (veille counts its own outcomes).

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlsplit
 
 from crawler.listings.feeds import parse_feed
+from crawler.listings.gdelt import parse_gdelt
 from crawler.listings.search import parse_search
 from crawler.listings.sitemaps import parse_sitemap
 from crawler.settings import robots_agent
 from crawler.urls import is_public_address
 
 MAX_CHECK_BYTES = 10_000_000
-KIND_LABELS = {"feed": "flux", "sitemap": "sitemap", "search": "recherche", "judilibre": "API Judilibre",
+KIND_LABELS = {"feed": "flux", "sitemap": "sitemap", "search": "recherche", "gdelt": "API GDELT",
+               "judilibre": "API Judilibre",
                "wayback": "Wayback Machine"}
 
 
@@ -35,6 +37,10 @@ class CheckResults:
 
 class _Refused(Exception):
     pass
+
+
+class _Unreadable(Exception):
+    """An answer the crawler could not read: the reason is the source's line."""
 
 
 def _guard(url: str, allow_private: bool) -> None:
@@ -115,11 +121,30 @@ def _count(source, url: str, body: bytes) -> tuple[int, str]:
         if listing.kind == "sitemap_index":
             return len(listing.children), "sitemap(s)"
         return len(listing.items), "article(s)"
+    if source.kind == "gdelt":
+        listing = parse_gdelt(body, url)
+        if listing.kind == "unknown":
+            raise _Unreadable(listing.problems[0])
+        return len(listing.items), "article(s) proposé(s)"
     if source.kind == "search":
         s = source.settings
         listing = parse_search(body, url, s.get("result_selector"), s.get("next_selector"))
         return len(listing.items), "résultat(s)"
     return 0, ""
+
+
+def _gdelt_url(source, config, base: str) -> str:
+    """The crawl's own first question to the API (one request: no splitting of its window)."""
+    from datetime import datetime, timezone
+
+    from crawler.listings.gdelt import api_url, gdelt_query
+    from crawler.spiders.gdelt import LOOKBACK
+
+    phrases = [q for d in config.dossiers.values() if not source.dossiers or d.slug in source.dossiers
+               for q in d.search_queries]
+    query = source.settings.get("query") or gdelt_query(phrases, source.settings.get("language", "french"))
+    end = datetime.now(timezone.utc).replace(microsecond=0)
+    return api_url(base, query, end - LOOKBACK, end)
 
 
 def check_source(source, config, timeout: float) -> tuple[bool, str]:
@@ -130,6 +155,8 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
     robots: dict = {}
     for template in source.urls:
         url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
+        if source.kind == "gdelt":
+            url = _gdelt_url(source, config, template)
         if source.kind not in ("judilibre", "wayback"):  # APIs, which the crawl asks without robots.txt
             refusal = _robots_refusal(url, config.crawl.user_agent, timeout, source.allow_private, robots)
             if refusal:
@@ -146,12 +173,18 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
             continue
         if source.kind in ("judilibre", "wayback"):
             continue
-        n, unit = _count(source, url, body)
+        try:
+            n, unit = _count(source, url, body)
+        except _Unreadable as exc:
+            problems.append(str(exc))
+            continue
         found += n
-        if not n:
+        if not n and source.kind != "gdelt":  # no article for three months is an answer too
             problems.append(f"répond (HTTP {status}) mais ne liste rien")
     if source.kind in ("judilibre", "wayback") and answered:
         return True, f"{label} répond ({answered}/{len(source.urls)} adresse(s)) ; éléments non vérifiés ici"
+    if source.kind == "gdelt" and answered and not problems:
+        return True, f"{label} répond et propose {found} article(s) des trois derniers mois"
     if found:
         extra = f" ; {problems[0]}" if problems else ""
         return True, f"{label} répond et liste {found} {unit}{extra}"

@@ -25,7 +25,7 @@ from crawler.context import CrawlContext
 from crawler.summary import summary_lines
 from crawler.urls import site_of
 
-CRAWLED_KINDS = ("feed", "sitemap", "search")
+CRAWLED_KINDS = ("feed", "sitemap", "search", "gdelt")
 
 
 @dataclass
@@ -96,6 +96,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
 
     from crawler.settings import scrapy_settings
     from crawler.spiders import SPIDERS
+    from crawler.spiders.gdelt import download_slots
     from crawler.workers import Workers
     from veille.db import database_url
 
@@ -118,7 +119,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
         closed_reasons: list[str] = []
         try:
             _quiet_logging(app.debug)
-            process = CrawlerProcess(scrapy_settings(config.crawl, app.debug))
+            process = CrawlerProcess(scrapy_settings(config.crawl, app.debug, download_slots(sources)))
             _quiet_logging(app.debug)
             for group in _groups(sources):
                 _chain(process, [SPIDERS[s.kind] for s in group], group, ctx, closed_reasons)

@@ -12,7 +12,8 @@ def robots_agent(user_agent: str) -> str:
     return user_agent.split("/")[0].split()[0]
 
 
-def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
+def scrapy_settings(crawl: CrawlSettings, debug: bool = False, download_slots: dict | None = None) -> dict:
+    """``download_slots``: Scrapy's ``DOWNLOAD_SLOTS`` (the GDELT API's pace, see ``spiders.gdelt``)."""
     return {
         "BOT_NAME": "veille",
         "USER_AGENT": crawl.user_agent,
@@ -26,6 +27,7 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False) -> dict:
         "AUTOTHROTTLE_MAX_DELAY": 30.0,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrent_per_site),
         "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "DOWNLOAD_SLOTS": download_slots or {},
         "DOWNLOAD_MAXSIZE": MAX_PAGE_BYTES,
         "DOWNLOAD_WARNSIZE": 0,
         "RETRY_ENABLED": True,

@@ -18,7 +18,7 @@ from typing import Any
 from veille.errors import VeilleError
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
-SOURCE_KINDS = ("feed", "sitemap", "search", "judilibre", "wayback")
+SOURCE_KINDS = ("feed", "sitemap", "search", "gdelt", "judilibre", "wayback")
 TDM_POLICIES = ("metadata_only", "ignore", "skip")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

@@ -45,7 +45,7 @@ from veille.errors import VeilleError
 
 PARIS = ZoneInfo("Europe/Paris")
 SCHEDULER_LOCK = 0x7665696C6C66  # distinct from the migration lock
-DEFAULT_INTERVALS = {"feed": "1h", "sitemap": "4h", "search": "7d", "judilibre": "1d", "wayback": "30d"}
+DEFAULT_INTERVALS = {"feed": "1h", "sitemap": "4h", "search": "7d", "gdelt": "6h", "judilibre": "1d", "wayback": "30d"}
 DEFAULT_DIGEST_CRON = "0 8 * * mon"  # Monday 08:00, Europe/Paris
 # A follow-up runs after a run of its upstream kind that changed one of these counters.
 FOLLOW_UPS = {"nlp": ("crawl", ("new", "updated", "stored", "deleted")),

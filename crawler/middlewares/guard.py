@@ -4,7 +4,7 @@ Every request — listed links, redirect targets, robots.txt — passes here. It
 host is resolved first: an address in a loopback, private, link-local or reserved
 range is refused unless the source says ``allow_private = true`` (the local
 mini-web). A redirect to another site is refused like a link to it, unless the
-site is in ``settings.follow_domains``.
+site is in ``settings.follow_domains`` (a ``gdelt`` source follows any site).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class GuardMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise Refused("refused", f"adresse non prise en charge ({parts.scheme or 'sans schéma'})")
-        if site_of(request.url) not in spider.sites:
+        if not spider.follows_any_site and site_of(request.url) not in spider.sites:
             raise Refused("offsite", f"hors du site de la source ({site_of(request.url)}), non suivi")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = await self._addresses(parts.hostname, port)

@@ -43,6 +43,7 @@ def conditional_headers(state: dict | None) -> dict[str, str]:
 
 class SourceSpider(scrapy.Spider):
     url_kind = "feed"                       # crawl_urls.kind of the source's own addresses
+    follows_any_site = False                # True: its listings lead to any outlet (gdelt)
     handle_httpstatus_list = [304, *range(400, 600)]
 
     def __init__(self, source, ctx, *args, **kwargs):
@@ -70,7 +71,9 @@ class SourceSpider(scrapy.Spider):
         for url in self.entry_points():
             yield await self.listing_request(url)
 
-    def slot(self, url: str) -> str:
+    @staticmethod
+    def slot_of(url: str) -> str:
+        """The download slot of an address: its site, which the per-site concurrency limits."""
         return "site:" + site_of(url)
 
     async def listing_request(self, url: str, listed: Listed | None = None, kind: str | None = None,
@@ -79,7 +82,7 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback or self.parse_listing, errback=self.on_error,
                               headers=conditional_headers(states.get(url)), dont_filter=True,
                               meta={"kind": kind or self.url_kind, "fetch_url": url, "listed": listed,
-                                    "download_slot": self.slot(url)})
+                                    "download_slot": self.slot_of(url)})
 
     def listing_body(self, response: Response):
         """The body of a listing response, or the UrlItem that says why there is none."""
@@ -125,7 +128,7 @@ class SourceSpider(scrapy.Spider):
             if canonical in self.requested:
                 continue
             self.requested.add(canonical)
-            if site_of(target) not in self.sites:
+            if not self.follows_any_site and site_of(target) not in self.sites:
                 yield UrlItem(target, self.name, "page", None, "offsite",
                               f"lien hors du site de la source ({site_of(target)}), non suivi", canonical_url=canonical)
                 continue
@@ -146,7 +149,7 @@ class SourceSpider(scrapy.Spider):
             yield scrapy.Request(
                 target, callback=self.parse_page, errback=self.on_error, headers=decision, dont_filter=True,
                 meta={"kind": "page", "fetch_url": target, "canonical": canonical, "listed": item,
-                      "listing_url": listing_url, "state": state, "download_slot": self.slot(target),
+                      "listing_url": listing_url, "state": state, "download_slot": self.slot_of(target),
                       "fallback": item.url if fetch_url(item.url) != item.url.split("#")[0] else None})
 
     def decide(self, item: Listed, state: dict | None, doc: dict | None) -> dict | None:

@@ -49,6 +49,7 @@ def serve(args: argparse.Namespace) -> int:
             print(f"{oid:18} {url}/  ({count} articles)")
         print(f"{'judilibre':18} {web.judilibre_url}  (KeyId : {web.judilibre_key or 'toute clé'})")
         print(f"{'wayback':18} {web.cdx_url}")
+        print(f"{'gdelt':18} {web.gdelt_url}")
         if args.config_out:
             print(f"configuration écrite : {web.write_config(args.config_out)}")
         print("Ctrl-C pour arrêter.", flush=True)

@@ -54,7 +54,7 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
-            wayback: bool = True, interval: str | None = None) -> list[dict[str, Any]]:
+            wayback: bool = True, interval: str | None = None, gdelt: bool = False) -> list[dict[str, Any]]:
     """``[[sources]]`` tables. ``channels="primary"``: one source per outlet (its first
     discovery channel, id = outlet id); ``"all"``: secondary channels too, as ``<id>-<channel>``."""
     out: list[dict[str, Any]] = []
@@ -81,6 +81,10 @@ def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
         out.append({"id": "judilibre", "name": "Judilibre (Cour de cassation)", "kind": "judilibre",
                     "urls": [web.judilibre_url], "dossiers": ["coco"], "allow_private": True,
                     "settings": {"key_env": JUDILIBRE_KEY_ENV}})
+    if gdelt:
+        out.append({"id": "gdelt", "name": "GDELT (propositions)", "kind": "gdelt", "urls": [web.gdelt_url],
+                    "dossiers": ["coco"], "allow_private": True,
+                    "settings": {"min_interval": web.gdelt.min_interval}})
     if wayback:
         out.append({"id": "wayback", "name": "Wayback Machine", "kind": "wayback",
                     "urls": [web.wayback_url], "dossiers": ["coco"], "allow_private": True,
@@ -92,13 +96,13 @@ def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
 
 def write_config(web: "MiniWeb", path: Path | str, *, channels: str = "primary",
                  judilibre: bool = True, wayback: bool = True, crawl: dict[str, Any] | None = None,
-                 interval: str | None = None, extra: dict[str, Any] | None = None) -> Path:
+                 interval: str | None = None, extra: dict[str, Any] | None = None, gdelt: bool = False) -> Path:
     """Write the config; ``crawl`` adds a ``[crawl]`` table, ``extra`` more top-level tables."""
     data: dict[str, Any] = {}
     if crawl:
         data["crawl"] = crawl
     data.update(extra or {})
-    data["sources"] = sources(web, channels, judilibre, wayback, interval)
+    data["sources"] = sources(web, channels, judilibre, wayback, interval, gdelt)
     path = Path(path)
     header = ("# veille config written by samples.miniweb for a running mini-web\n"
               f"# Judilibre key: export {JUDILIBRE_KEY_ENV}={web.judilibre_key or 'any-value'}\n\n")

@@ -4,6 +4,7 @@
         web.outlets["lequotidien"]            # "http://127.0.0.1:41234"
         web.judilibre_url                      # ".../cassation/judilibre/v1.0"
         web.cdx_url                            # ".../cdx/search/cdx"
+        web.gdelt_url                          # ".../api/v2/doc/doc"
         web.fail_next("judilibre", 429, 2)
         web.requests                           # list of RequestRecord
         web.write_config("veille.toml")
@@ -19,6 +20,8 @@ from samples.corpus import Article, Outlet
 from samples.miniweb import filler as filler_mod
 from samples.miniweb.config import write_config
 from samples.miniweb.dates import FrozenClock
+from samples.miniweb.gdelt import API_PATH as GDELT_PATH
+from samples.miniweb.gdelt import GdeltService
 from samples.miniweb.hostile import HOSTILE_DIR, load_hostile
 from samples.miniweb.judilibre import BASE_PATH, JudilibreService
 from samples.miniweb.site import OutletSite, Settings
@@ -69,6 +72,7 @@ class MiniWeb:
         self.judilibre = JudilibreService(corpus.load_decisions(decisions_dir), self.clock,
                                           key=judilibre_key)
         self.wayback = WaybackService(self.sites)
+        self.gdelt = GdeltService(self.sites)
         self._servers: dict[str, ServiceServer] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -76,7 +80,7 @@ class MiniWeb:
     def start(self) -> "MiniWeb":
         if self._servers:
             return self
-        services = [*self.sites.values(), self.judilibre, self.wayback]
+        services = [*self.sites.values(), self.judilibre, self.wayback, self.gdelt]
         for service in services:
             server = ServiceServer(service, self.log, self.failures, host=self.host)
             self._servers[service.name] = server
@@ -112,6 +116,11 @@ class MiniWeb:
     @property
     def wayback_url(self) -> str:
         return self.wayback.base_url
+
+    @property
+    def gdelt_url(self) -> str:
+        """The fake GDELT DOC 2.0 API (``web.gdelt.min_interval``: its pace, 5 s by default)."""
+        return self.gdelt.base_url + GDELT_PATH
 
     @property
     def cdx_url(self) -> str:
@@ -159,8 +168,8 @@ class MiniWeb:
         self.log.write_jsonl(path)
 
     def fail_next(self, service: str, status: int, n: int = 1) -> None:
-        """The next ``n`` requests to ``service`` (outlet id, "judilibre", "wayback") answer ``status``."""
-        if service not in self.sites and service not in ("judilibre", "wayback"):
+        """The next ``n`` requests to ``service`` (outlet id, "judilibre", "wayback", "gdelt") answer ``status``."""
+        if service not in self.sites and service not in ("judilibre", "wayback", "gdelt"):
             raise KeyError(service)
         self.failures.add(service, status, n)
 

@@ -74,12 +74,12 @@ def test_preview_prints_the_text_part(veille, ready, smtp):
 
 @pytest.mark.parametrize("args, message", [
     (("--dry-run",), "--dry-run demande --out"),
-    (("--out", "/tmp/x"), "--out ne sert qu'avec --dry-run"),
+    (("--out", "{tmp}/apercu"), "--out ne sert qu'avec --dry-run"),
     (("--week", "2024-36"), "semaine mal écrite : « 2024-36 »"),
     (("--dossier", "inconnu"), "dossier inconnu : « inconnu »"),
 ])
-def test_bad_arguments_are_one_french_line(veille, ready, args, message):
-    result = veille("--config", ready, "digest", "send", *args)
+def test_bad_arguments_are_one_french_line(veille, ready, args, message, tmp_path):
+    result = veille("--config", ready, "digest", "send", *(a.format(tmp=tmp_path) for a in args))
     assert result.returncode == 1
     assert result.stderr.startswith("veille : erreur : ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -63,7 +63,7 @@ dossiers = ["omegle"]
 
 @pytest.mark.parametrize("text, expected", [
     ('[[sources]]\nid = "x"\nname = "X"\nkind = "rss"\nurls = ["https://a.fr/rss"]\n',
-     "clé « sources[0].kind » : « rss » n'est pas parmi : feed, sitemap, search, judilibre, wayback"),
+     "clé « sources[0].kind » : « rss » n'est pas parmi : feed, sitemap, search, gdelt, judilibre, wayback"),
     ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = "https://a.fr/rss"\n',
      "clé « sources[0].urls » : doit être une liste"),
     ('[[sources]]\nid = "x"\nkind = "feed"\nurls = ["https://a.fr/rss"]\n',

@@ -1,0 +1,103 @@
+"""Sources of kind ``gdelt``: GDELT's DOC 2.0 API proposes articles from any outlet.
+
+The source's URL is the API's address (``https://api.gdeltproject.org/api/v2/doc/doc``).
+One request asks for the articles of the last three months (or since ``--since``) in
+the dossiers' language that contain any of their search queries; when an answer is
+full (``settings.max_records``, at most 250), its time window is split in two and each
+half asked again. The API asks for one request every five seconds: its requests go
+through a download slot of their own that keeps ``settings.min_interval`` seconds
+between them whatever AutoThrottle does (``download_slots``).
+
+GDELT only proposes URLs: each article is then fetched from its outlet — robots.txt,
+TDMRep, per-site concurrency, subject filter and de-duplication as for any page — and
+an address in a private range is still refused unless the source says
+``allow_private``. A link to an outlet that another source also follows is fetched
+once (the canonical URL keys it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from crawler.items import UrlItem
+from crawler.listings.gdelt import MAX_RECORDS, api_url, gdelt_query, parse_gdelt
+from crawler.spiders.base import SourceSpider
+
+LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
+MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
+MIN_INTERVAL = 5.0                   # seconds between two requests, as GDELT asks
+
+
+def download_slots(sources) -> dict[str, dict]:
+    """Scrapy's ``DOWNLOAD_SLOTS`` for the GDELT sources' APIs: one request at a time,
+    ``min_interval`` seconds apart at least (the slot counts from when it sends a request,
+    the API from when it receives it: a margin covers the difference)."""
+    slots = {}
+    for source in sources:
+        if source.kind != "gdelt":
+            continue
+        interval = float(source.settings.get("min_interval", MIN_INTERVAL))
+        interval += max(0.1, 0.1 * interval)
+        for url in source.urls:
+            slots[SourceSpider.slot_of(url)] = {"concurrency": 1, "delay": interval, "jitter": 0}
+    return slots
+
+
+class GdeltSpider(SourceSpider):
+    url_kind = "search"
+    follows_any_site = True
+
+    @property
+    def max_records(self) -> int:
+        return max(1, min(MAX_RECORDS, int(self.source.settings.get("max_records", MAX_RECORDS))))
+
+    def query(self) -> str:
+        settings = self.source.settings
+        if settings.get("query"):
+            return settings["query"]
+        phrases = [q for d in self.ctx.dossiers_for(self.source) for q in d.search_queries]
+        return gdelt_query(phrases, settings.get("language", "french"))
+
+    def window(self) -> tuple[datetime, datetime]:
+        end = datetime.now(timezone.utc).replace(microsecond=0)
+        return (self.ctx.since or end - LOOKBACK), end
+
+    def entry_points(self) -> list[str]:
+        start, end = self.window()
+        return [api_url(base, self.query(), start, end, self.max_records) for base in self.source.urls]
+
+    async def start(self):
+        start, end = self.window()
+        for base in self.source.urls:
+            yield await self.api_request(base, start, end)
+
+    async def api_request(self, base: str, start: datetime, end: datetime):
+        request = await self.listing_request(api_url(base, self.query(), start, end, self.max_records))
+        # AutoThrottle would shorten the slot's delay below the API's pace after quick answers.
+        request.meta.update(gdelt_base=base, window=(start, end), autothrottle_dont_adjust_delay=True)
+        return request
+
+    def remember_listing(self, response, problems) -> None:
+        """Nothing to remember: the API's addresses change with their time window, and its
+        answers carry no validators for a conditional request."""
+
+    async def parse_listing(self, response):
+        body, outcome = self.listing_body(response)
+        if outcome:
+            yield outcome
+            return
+        listing = parse_gdelt(body, response.url)
+        if listing.kind == "unknown":
+            reason = listing.problems[0]
+            self.ctx.listing_failed(self.name, reason)
+            yield UrlItem(response.meta["fetch_url"], self.name, "search", response.status, "error", reason,
+                          "listing", counted=False)
+            return
+        self.ctx.count(self.name, "listed", len(listing.items))
+        async for out in self.follow(listing.items, response.url):
+            yield out
+        start, end = response.meta["window"]
+        if len(listing.items) >= self.max_records and end - start > MIN_WINDOW:
+            middle = (start + (end - start) / 2).replace(microsecond=0)
+            for first, last in ((middle, end), (start, middle)):
+                yield await self.api_request(response.meta["gdelt_base"], first, last)

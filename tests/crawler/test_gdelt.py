@@ -1,0 +1,146 @@
+"""The gdelt discovery source: GDELT's DOC 2.0 API proposes URLs of any outlet, at its pace.
+
+Reading the API's answers is tested on bytes; whole crawls run against the mini-web's fake
+API (``samples/miniweb/gdelt.py``), which proposes the mini-web's own articles and refuses a
+request that comes too soon after the previous one, as the real one does.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from crawler.listings.gdelt import api_url, gdelt_query, parse_gdelt
+from tests.crawler.conftest import expected_documents
+
+INTERVAL = 0.3   # the fake API's pace in these tests (GDELT's own is 5 s)
+
+
+def test_the_query_asks_for_any_phrase_in_french():
+    assert gdelt_query(["coco.gg", "site Coco", "coco.gg"]) == '("coco.gg" OR "site Coco") sourcelang:french'
+    assert gdelt_query(["Pelicot"]) == "Pelicot sourcelang:french"
+    url = api_url("https://api.gdeltproject.org/api/v2/doc/doc", "Pelicot sourcelang:french",
+                  datetime(2024, 9, 1, tzinfo=timezone.utc), datetime(2024, 12, 1, 6, 30, tzinfo=timezone.utc), 250)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert params == {"query": "Pelicot sourcelang:french", "mode": "artlist", "format": "json", "sort": "datedesc",
+                      "maxrecords": "250", "startdatetime": "20240901000000", "enddatetime": "20241201063000"}
+
+
+def test_an_answer_gives_the_proposed_links_and_skips_broken_entries():
+    body = json.dumps({"articles": [
+        {"url": "https://www.lavoixdunord.fr/123/article/x", "title": "Procès  à Douai", "seendate": "20241125T101500Z",
+         "domain": "lavoixdunord.fr", "language": "French", "sourcecountry": "France"},
+        {"url": "ftp://example.org/x", "title": "?"},
+        {"title": "sans adresse"},
+    ]}).encode()
+    listing = parse_gdelt(body, "https://api.gdeltproject.org/api/v2/doc/doc?query=x")
+    assert [(i.url, i.title, i.lang) for i in listing.items] == [
+        ("https://www.lavoixdunord.fr/123/article/x", "Procès à Douai", "fr")]
+    assert len(listing.problems) == 2 and all("ignoré" in p for p in listing.problems)
+    assert listing.items[0].published is None  # GDELT's date is when it saw the page, not its publication
+
+
+@pytest.mark.parametrize("body,kind,problem", [
+    (b"", "gdelt", None),              # nothing found
+    (b"{}", "gdelt", None),
+    (b"Your search contained a phrase that was too short.\n", "unknown", "l'API GDELT a répondu : Your search"),
+    (b'{"articles": 3}', "unknown", "sans liste"),
+])
+def test_empty_answers_are_empty_and_refusals_say_what_the_api_said(body, kind, problem):
+    listing = parse_gdelt(body, "https://api.gdeltproject.org/api/v2/doc/doc")
+    assert listing.kind == kind and not listing.items
+    assert (problem is None and not listing.problems) or problem in listing.problems[0]
+
+
+@pytest.fixture
+def fake_gdelt(miniweb):
+    miniweb.gdelt.min_interval = INTERVAL
+    try:
+        yield miniweb.gdelt
+    finally:
+        miniweb.gdelt.min_interval = 5.0
+
+
+def _api_requests(miniweb):
+    return [r for r in miniweb.requests if r.service == "gdelt" and r.path != "/robots.txt"]
+
+
+def _with_max_records(env, n: int) -> None:
+    text = env.config.read_text(encoding="utf-8")
+    env.config.write_text(text.replace(f"min_interval = {INTERVAL}", f"min_interval = {INTERVAL}\nmax_records = {n}"),
+                          encoding="utf-8")
+
+
+def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_apis_pace(
+        fresh_env, miniweb, fake_gdelt):
+    env = fresh_env(gdelt=True)
+    _with_max_records(env, 8)
+    miniweb.reset_log()
+    result = env.veille("crawl", "--source", "gdelt", "--since", "2015-01-01")
+    assert result.returncode == 0, result.stderr
+
+    api = _api_requests(miniweb)
+    assert len(api) > 2 and all(r.status == 200 for r in api)   # full answers split their window
+    times = [datetime.fromisoformat(r.time) for r in api]
+    assert min((b - a).total_seconds() for a, b in zip(times, times[1:])) >= INTERVAL
+    windows = {(parse_qs(r.query)["startdatetime"][0], parse_qs(r.query)["enddatetime"][0]) for r in api}
+    assert len(windows) == len(api)
+
+    stored = {r["canonical_url"]: r for r in env.query(
+        "SELECT canonical_url, source_id FROM documents")}
+    expected = expected_documents(miniweb)
+    assert stored and set(stored) <= set(expected)   # on subject only, robots.txt obeyed
+    assert {r["source_id"] for r in stored.values()} == {"gdelt"}
+    outlets = {expected[url].outlet for url in stored}
+    assert len(outlets) >= 5, outlets                # pages of every outlet, not only the API's site
+    named = {url for url, a in expected.items() if "coco.gg" in f"{a.title}\n{a.summary}\n{a.body}".lower()}
+    assert named <= set(stored)                      # every article the API proposed was collected
+    pages = [(r.service, r.path, r.query) for r in miniweb.requests
+             if r.service != "gdelt" and r.path not in ("/robots.txt", "/.well-known/tdmrep.json")]
+    assert pages and len(pages) == len(set(pages))  # each fetched once
+    errors = env.query("SELECT url, reason FROM crawl_urls WHERE outcome = 'error'")
+    assert not errors, errors
+
+
+def test_an_article_proposed_by_gdelt_and_listed_by_its_outlet_is_stored_once(fresh_env, miniweb, fake_gdelt):
+    env = fresh_env(gdelt=True)
+    assert env.veille("crawl", "--source", "lequotidien").returncode == 0
+    before = {r["canonical_url"]: r["id"] for r in env.query("SELECT id, canonical_url FROM documents")}
+    miniweb.reset_log()
+    result = env.veille("crawl", "--source", "gdelt", "--since", "2015-01-01")
+    assert result.returncode == 0, result.stderr
+    rows = {r["canonical_url"]: r for r in env.query("SELECT id, canonical_url, source_id FROM documents")}
+    assert set(before) < set(rows)                   # the other outlets' articles came through GDELT
+    for url, doc_id in before.items():               # the outlet's own are the same documents
+        assert rows[url]["id"] == doc_id and rows[url]["source_id"] == "lequotidien"
+    known = {urlsplit(url).path for url in before}
+    again = [r for r in miniweb.requests if r.service == "lequotidien" and r.path in known]
+    assert again and all(r.status == 304 for r in again)  # asked conditionally, not stored again
+
+
+def test_a_refused_query_is_one_clear_line_and_no_page_is_fetched(fresh_env, miniweb, fake_gdelt):
+    env = fresh_env(gdelt=True)
+    text = env.config.read_text(encoding="utf-8")
+    env.config.write_text(text.replace(f"min_interval = {INTERVAL}", f'min_interval = {INTERVAL}\nquery = "coco"'),
+                          encoding="utf-8")
+    miniweb.reset_log()
+    result = env.veille("crawl", "--source", "gdelt")
+    assert result.returncode == 0, result.stderr
+    assert "Flux injoignable — gdelt : l'API GDELT a répondu : La requête doit contenir" in result.stdout
+    assert not [r for r in miniweb.requests if r.service != "gdelt"]
+    row = env.query("SELECT outcome, error_kind, reason FROM crawl_urls WHERE kind = 'search'")
+    assert [(r["outcome"], r["error_kind"]) for r in row] == [("error", "listing")]
+
+
+def test_sources_check_asks_the_api_once_and_counts_what_it_proposes(fresh_env, miniweb, fake_gdelt):
+    env = fresh_env(gdelt=True)
+    miniweb.reset_log()
+    result = env.veille("sources", "check", "--source", "gdelt")
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[0]
+    # The mini-web's articles are older than the API's three months: it answers, proposing none.
+    assert line.startswith("gdelt") and "API GDELT" in line and "répond et propose 0 article(s)" in line, line
+    assert len(_api_requests(miniweb)) == 1

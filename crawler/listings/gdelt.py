@@ -45,7 +45,7 @@ def parse_gdelt(body: bytes, url: str) -> Listing:
     if not text:
         return Listing("gdelt")  # nothing found: the API answers an empty body
     try:
-        data = json.loads(text)
+        data = json.loads(text, strict=False)  # titles may hold raw control characters
     except ValueError:
         return Listing("unknown", problems=[f"l'API GDELT a répondu : {' '.join(text.split())[:200]}"])
     articles = data.get("articles", []) if isinstance(data, dict) else None

@@ -4,9 +4,10 @@ The source's URL is the API's address (``https://api.gdeltproject.org/api/v2/doc
 One request asks for the articles of the last three months (or since ``--since``) in
 the dossiers' language that contain any of their search queries; when an answer is
 full (``settings.max_records``, at most 250), its time window is split in two and each
-half asked again. The API asks for one request every five seconds: its requests go
-through a download slot of their own that keeps ``settings.min_interval`` seconds
-between them whatever AutoThrottle does (``download_slots``).
+half asked again, within ``settings.max_requests`` requests per crawl (100). The API
+asks for one request every five seconds: its requests go through a download slot of
+their own that keeps ``settings.min_interval`` seconds between them whatever
+AutoThrottle does (``download_slots``).
 
 GDELT only proposes URLs: each article is then fetched from its outlet — robots.txt,
 TDMRep, per-site concurrency, subject filter and de-duplication as for any page — and
@@ -26,6 +27,7 @@ from crawler.spiders.base import SourceSpider
 LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
 MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
 MIN_INTERVAL = 5.0                   # seconds between two requests, as GDELT asks
+MAX_REQUESTS = 100                   # per crawl and API address: 100 × 5 s is a quarter of an hour
 
 
 def download_slots(sources) -> dict[str, dict]:
@@ -46,6 +48,10 @@ def download_slots(sources) -> dict[str, dict]:
 class GdeltSpider(SourceSpider):
     url_kind = "search"
     follows_any_site = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.api_requests = 0
 
     @property
     def max_records(self) -> int:
@@ -72,6 +78,7 @@ class GdeltSpider(SourceSpider):
             yield await self.api_request(base, start, end)
 
     async def api_request(self, base: str, start: datetime, end: datetime):
+        self.api_requests += 1
         request = await self.listing_request(api_url(base, self.query(), start, end, self.max_records))
         # AutoThrottle would shorten the slot's delay below the API's pace after quick answers.
         request.meta.update(gdelt_base=base, window=(start, end), autothrottle_dont_adjust_delay=True)
@@ -97,7 +104,14 @@ class GdeltSpider(SourceSpider):
         async for out in self.follow(listing.items, response.url):
             yield out
         start, end = response.meta["window"]
-        if len(listing.items) >= self.max_records and end - start > MIN_WINDOW:
-            middle = (start + (end - start) / 2).replace(microsecond=0)
-            for first, last in ((middle, end), (start, middle)):
-                yield await self.api_request(response.meta["gdelt_base"], first, last)
+        if len(listing.items) < self.max_records or end - start <= MIN_WINDOW:
+            return
+        max_requests = int(self.source.settings.get("max_requests", MAX_REQUESTS))
+        if self.api_requests + 2 > max_requests:
+            yield UrlItem(response.meta["fetch_url"], self.name, "search", None, "skipped",
+                          f"réponse complète ({self.max_records} articles) non découpée : {max_requests} requêtes "
+                          "à l'API au plus par collecte (settings.max_requests)", counted=False)
+            return
+        middle = (start + (end - start) / 2).replace(microsecond=0)
+        for first, last in ((middle, end), (start, middle)):
+            yield await self.api_request(response.meta["gdelt_base"], first, last)

@@ -396,6 +396,7 @@ def _republished(rng: random.Random, original: Article, outlet: Outlet, i: int, 
     return Article(
         outlet=outlet.id, slug=f"{slugify(title)[:60].rstrip('-')}-f{i}", title=title,
         published=published.replace(second=0, microsecond=0), summary=original.summary,
-        body="\n\n".join(paragraphs), authors=(), section=rng.choice(outlet.sections) if outlet.sections else "actualite",
+        body="\n\n".join(paragraphs), authors=(),
+        section=rng.choice(outlet.sections) if outlet.sections else "actualite",
         kind="press_release" if outlet.type == "association" else "article",
         topic=original.topic, wire=original.wire or f"depeche-{original.slug}", filler=True)

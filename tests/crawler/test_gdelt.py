@@ -105,6 +105,21 @@ def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_
     assert not errors, errors
 
 
+def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gdelt):
+    env = fresh_env(gdelt=True)
+    _with_max_records(env, 8)
+    text = env.config.read_text(encoding="utf-8")
+    env.config.write_text(text.replace("max_records = 8", "max_records = 8\nmax_requests = 3"), encoding="utf-8")
+    miniweb.reset_log()
+    result = env.veille("crawl", "--source", "gdelt", "--since", "2015-01-01")
+    assert result.returncode == 0, result.stderr
+    assert len(_api_requests(miniweb)) == 3
+    skipped = env.query("SELECT reason FROM crawl_urls WHERE kind = 'search' AND outcome = 'skipped'")
+    assert skipped and all("3 requêtes à l'API au plus par collecte (settings.max_requests)" in r["reason"]
+                           for r in skipped)
+    assert env.query("SELECT count(*) AS n FROM documents")[0]["n"] >= 8   # what was proposed is collected
+
+
 def test_an_article_proposed_by_gdelt_and_listed_by_its_outlet_is_stored_once(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     assert env.veille("crawl", "--source", "lequotidien").returncode == 0

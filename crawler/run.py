@@ -2,8 +2,8 @@
 
 Sources of the same site run one after the other (so the site never sees more
 than ``crawl.concurrent_per_site`` requests at once); different sites run side by
-side. The run is recorded in ``runs`` (kind ``crawl``) with the counters of the
-summary.
+side; sources whose links lead to any site (``gdelt``) run after all the others. The
+run is recorded in ``runs`` (kind ``crawl``) with the counters of the summary.
 """
 
 from __future__ import annotations
@@ -121,8 +121,14 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             _quiet_logging(app.debug)
             process = CrawlerProcess(scrapy_settings(config.crawl, app.debug, download_slots(sources)))
             _quiet_logging(app.debug)
-            for group in _groups(sources):
-                _chain(process, [SPIDERS[s.kind] for s in group], group, ctx, closed_reasons)
+            # Sources that lead to any site (gdelt) run last, on their own: beside an outlet's own
+            # spider, a site would see the requests of both crawlers at once (each crawler keeps
+            # its own per-site limit), and the outlets' pages are then known, asked conditionally.
+            everywhere = [s for s in sources if SPIDERS[s.kind].follows_any_site]
+            chains = [_chain(process, group, ctx, closed_reasons)
+                      for group in _groups([s for s in sources if s not in everywhere])]
+            if everywhere:
+                _then(chains, lambda: _chain(process, everywhere, ctx, closed_reasons), closed_reasons)
             with app.progress("collecte") as progress:
                 ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome}")
                 _save_counts_now_and_then(run, ctx)
@@ -170,13 +176,16 @@ def _duplicates_of_run(conn, run_id: int) -> int:
     return row["n"]
 
 
-def _chain(process, classes, sources, ctx, closed_reasons) -> None:
+def _chain(process, sources, ctx, closed_reasons):
+    """Crawl ``sources`` one after the other; the Deferred fires when the last one is done."""
     from scrapy import signals
+
+    from crawler.spiders import SPIDERS
 
     def start(i):
         if i >= len(sources):
             return None
-        crawler = process.create_crawler(classes[i])
+        crawler = process.create_crawler(SPIDERS[sources[i].kind])
         # weak=False: Scrapy's signals hold receivers weakly, and a lambda would be collected unheard.
         crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed,
                                 weak=False)
@@ -184,7 +193,18 @@ def _chain(process, classes, sources, ctx, closed_reasons) -> None:
         d.addCallback(lambda _: start(i + 1) if all(r == "finished" for r in closed_reasons) else None)
         return d
 
-    start(0)
+    return start(0)
+
+
+def _then(chains: list, start, closed_reasons) -> None:
+    """``start()`` once every chain is done, unless a spider was stopped."""
+    from twisted.internet.defer import DeferredList
+
+    if not chains:
+        start()
+        return
+    DeferredList(chains).addCallback(
+        lambda _: start() if all(r == "finished" for r in closed_reasons) else None)
 
 
 def _save_counts_now_and_then(run, ctx, every: float = 5.0) -> None:

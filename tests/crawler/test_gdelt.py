@@ -136,6 +136,23 @@ def test_an_article_proposed_by_gdelt_and_listed_by_its_outlet_is_stored_once(fr
     assert again and all(r.status == 304 for r in again)  # asked conditionally, not stored again
 
 
+def test_in_one_crawl_gdelt_comes_after_the_outlets_own_sources(fresh_env, miniweb, fake_gdelt):
+    """Each crawler keeps its own per-site limit: run side by side, an outlet would get both at once."""
+    env = fresh_env(gdelt=True)
+    miniweb.reset_log()
+    result = env.veille("crawl", "--source", "lequotidien", "--source", "gdelt", "--since", "2015-01-01")
+    assert result.returncode == 0, result.stderr
+    by_source = {}
+    for row in env.query("SELECT source_id, fetched_at FROM documents"):
+        by_source.setdefault(row["source_id"], []).append(row["fetched_at"])
+    assert set(by_source) == {"lequotidien", "gdelt"}
+    assert max(by_source["lequotidien"]) < min(by_source["gdelt"])
+    first_api = min(datetime.fromisoformat(r.time) for r in _api_requests(miniweb))
+    own = [datetime.fromisoformat(r.time) for r in miniweb.requests if r.service == "lequotidien" and r.status == 200
+           and r.path not in ("/robots.txt", "/.well-known/tdmrep.json")]
+    assert own and sum(t < first_api for t in own) >= len(by_source["lequotidien"])
+
+
 def test_a_refused_query_is_one_clear_line_and_no_page_is_fetched(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     text = env.config.read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ ERROR_LABELS = {
     "no_text": "aucun texte extrait",
     "parse": "page illisible",
     "not_html": "contenu non HTML",
-    "listing": "flux ou sitemap illisible",
+    "listing": "liste de liens illisible (flux, sitemap, recherche)",
     "internal": "erreur interne du collecteur",
 }
 TRANSIENT = {"http_5xx", "http_429", "timeout", "dns", "connection", "tls", "internal"}

@@ -145,7 +145,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             raise KeyboardInterrupt
     report.counts = dict(ctx.counts)
     report.lines = summary_lines(ctx.counts, ctx.per_source, time.monotonic() - started)
-    report.lines += [f"Flux injoignable — {sid} : {why}" for sid, why in sorted(ctx.listing_failures.items())]
+    report.lines += [f"Liste de liens non lue — {sid} : {why}" for sid, why in sorted(ctx.listing_failures.items())]
     return report
 
 

@@ -15,7 +15,8 @@ def summary_lines(counts: Counter, per_source: dict[str, Counter], elapsed: floa
     new, dup = counts["new"], counts["duplicates"]
     same = counts["unchanged"] + counts["not_modified"]
     head = (f"Collecte terminée en {elapsed:.0f} s : {_n(counts['fetched'], 'page récupérée', 'pages récupérées')}"
-            f" ({_n(counts['listings_fetched'], 'flux ou sitemap', 'flux ou sitemaps')} lus), "
+            f" ({_n(counts['listings_fetched'], 'liste de liens lue', 'listes de liens lues')} : flux, sitemaps, "
+            "recherches), "
             f"{_n(new, 'nouveau document', 'nouveaux documents')}")
     if dup:
         head += f" (dont {_n(dup, 'reprise', 'reprises')} d'une même dépêche)"
@@ -42,6 +43,6 @@ def summary_lines(counts: Counter, per_source: dict[str, Counter], elapsed: floa
         parts = [f"{c['new']} nouveaux", f"{c['updated']} mis à jour", f"{c['off_subject']} hors sujet",
                  f"{c['errors']} erreurs"]
         if c["listing_errors"]:
-            parts.append(f"{c['listing_errors']} flux en erreur")
+            parts.append(f"{_n(c['listing_errors'], 'liste de liens')} en erreur")
         lines.append(f"  {source_id} : " + ", ".join(parts))
     return lines

@@ -161,7 +161,7 @@ def test_a_refused_query_is_one_clear_line_and_no_page_is_fetched(fresh_env, min
     miniweb.reset_log()
     result = env.veille("crawl", "--source", "gdelt")
     assert result.returncode == 0, result.stderr
-    assert "Flux injoignable — gdelt : l'API GDELT a répondu : La requête doit contenir" in result.stdout
+    assert "Liste de liens non lue — gdelt : l'API GDELT a répondu : La requête doit contenir" in result.stdout
     assert not [r for r in miniweb.requests if r.service != "gdelt"]
     row = env.query("SELECT outcome, error_kind, reason FROM crawl_urls WHERE kind = 'search'")
     assert [(r["outcome"], r["error_kind"]) for r in row] == [("error", "listing")]

@@ -77,8 +77,8 @@ urls = ["http://flux.introuvable.invalid/sitemap.xml"]
     miniweb.reset_log()
     result = env.veille("--config", str(config), "crawl")
     assert result.returncode == 0, result.stderr
-    assert "Flux injoignable — local : adresse privée ou locale refusée" in result.stdout
-    assert "Flux injoignable — introuvable : nom de domaine introuvable" in result.stdout
+    assert "Liste de liens non lue — local : adresse privée ou locale refusée" in result.stdout
+    assert "Liste de liens non lue — introuvable : nom de domaine introuvable" in result.stdout
     assert miniweb.requests == []
     rows = {r["source_id"]: r for r in env.query("SELECT source_id, outcome, error_kind FROM crawl_urls")}
     assert rows["local"]["outcome"] == "refused"

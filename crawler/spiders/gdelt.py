@@ -46,7 +46,7 @@ def download_slots(sources) -> dict[str, dict]:
 
 
 class GdeltSpider(SourceSpider):
-    url_kind = "search"
+    url_kind = "api"
     follows_any_site = True
 
     def __init__(self, *args, **kwargs):
@@ -97,7 +97,7 @@ class GdeltSpider(SourceSpider):
         if listing.kind == "unknown":
             reason = listing.problems[0]
             self.ctx.listing_failed(self.name, reason)
-            yield UrlItem(response.meta["fetch_url"], self.name, "search", response.status, "error", reason,
+            yield UrlItem(response.meta["fetch_url"], self.name, self.url_kind, response.status, "error", reason,
                           "listing", counted=False)
             return
         self.ctx.count(self.name, "listed", len(listing.items))
@@ -108,7 +108,7 @@ class GdeltSpider(SourceSpider):
             return
         max_requests = int(self.source.settings.get("max_requests", MAX_REQUESTS))
         if self.api_requests + 2 > max_requests:
-            yield UrlItem(response.meta["fetch_url"], self.name, "search", None, "skipped",
+            yield UrlItem(response.meta["fetch_url"], self.name, self.url_kind, None, "skipped",
                           f"réponse complète ({self.max_records} articles) non découpée : {max_requests} requêtes "
                           "à l'API au plus par collecte (settings.max_requests)", counted=False)
             return

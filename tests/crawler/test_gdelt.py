@@ -114,7 +114,7 @@ def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gd
     result = env.veille("crawl", "--source", "gdelt", "--since", "2015-01-01")
     assert result.returncode == 0, result.stderr
     assert len(_api_requests(miniweb)) == 3
-    skipped = env.query("SELECT reason FROM crawl_urls WHERE kind = 'search' AND outcome = 'skipped'")
+    skipped = env.query("SELECT reason FROM crawl_urls WHERE kind = 'api' AND outcome = 'skipped'")
     assert skipped and all("3 requêtes à l'API au plus par collecte (settings.max_requests)" in r["reason"]
                            for r in skipped)
     assert env.query("SELECT count(*) AS n FROM documents")[0]["n"] >= 8   # what was proposed is collected
@@ -163,7 +163,7 @@ def test_a_refused_query_is_one_clear_line_and_no_page_is_fetched(fresh_env, min
     assert result.returncode == 0, result.stderr
     assert "Liste de liens non lue — gdelt : l'API GDELT a répondu : La requête doit contenir" in result.stdout
     assert not [r for r in miniweb.requests if r.service != "gdelt"]
-    row = env.query("SELECT outcome, error_kind, reason FROM crawl_urls WHERE kind = 'search'")
+    row = env.query("SELECT outcome, error_kind, reason FROM crawl_urls WHERE kind = 'api'")
     assert [(r["outcome"], r["error_kind"]) for r in row] == [("error", "listing")]
 
 

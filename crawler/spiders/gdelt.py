@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 
 from crawler.items import UrlItem
 from crawler.listings.gdelt import MAX_RECORDS, api_url, gdelt_query, parse_gdelt
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import FINAL_OUTCOMES, SourceSpider
 
 LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
 MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
@@ -83,6 +83,14 @@ class GdeltSpider(SourceSpider):
         # AutoThrottle would shorten the slot's delay below the API's pace after quick answers.
         request.meta.update(gdelt_base=base, window=(start, end), autothrottle_dont_adjust_delay=True)
         return request
+
+    def decide(self, item, state, doc):
+        """GDELT says nothing of changes: a page collected before, by any source, is not asked
+        again from here (its outlet's feed or sitemap reports its updates). Every run asks the
+        API for three months: without this, each one would re-ask every outlet for all of them."""
+        if doc is not None or (state is not None and state["outcome"] in FINAL_OUTCOMES):
+            return None
+        return super().decide(item, state, doc)
 
     def remember_listing(self, response, problems) -> None:
         """Nothing to remember: the API's addresses change with their time window, and its

@@ -120,7 +120,7 @@ def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gd
     assert env.query("SELECT count(*) AS n FROM documents")[0]["n"] >= 8   # what was proposed is collected
 
 
-def test_an_article_proposed_by_gdelt_and_listed_by_its_outlet_is_stored_once(fresh_env, miniweb, fake_gdelt):
+def test_what_is_known_already_is_not_asked_again_through_gdelt(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     assert env.veille("crawl", "--source", "lequotidien").returncode == 0
     before = {r["canonical_url"]: r["id"] for r in env.query("SELECT id, canonical_url FROM documents")}
@@ -132,8 +132,16 @@ def test_an_article_proposed_by_gdelt_and_listed_by_its_outlet_is_stored_once(fr
     for url, doc_id in before.items():               # the outlet's own are the same documents
         assert rows[url]["id"] == doc_id and rows[url]["source_id"] == "lequotidien"
     known = {urlsplit(url).path for url in before}
-    again = [r for r in miniweb.requests if r.service == "lequotidien" and r.path in known]
-    assert again and all(r.status == 304 for r in again)  # asked conditionally, not stored again
+    assert not [r for r in miniweb.requests if r.service == "lequotidien" and r.path in known]
+    assert "déjà connues, sans changement signalé" in result.stdout
+
+    miniweb.reset_log()                              # and a second GDELT crawl fetches no page
+    again = env.veille("crawl", "--source", "gdelt", "--since", "2015-01-01")
+    assert again.returncode == 0, again.stderr
+    assert "0 nouveaux documents" in again.stdout
+    pages = [r for r in miniweb.requests
+             if r.service != "gdelt" and r.path not in ("/robots.txt", "/.well-known/tdmrep.json")]
+    assert not pages   # (robots.txt is read again for a page it refused last time: it may have changed)
 
 
 def test_in_one_crawl_gdelt_comes_after_the_outlets_own_sources(fresh_env, miniweb, fake_gdelt):

@@ -12,8 +12,8 @@ AutoThrottle does (``download_slots``).
 GDELT only proposes URLs: each article is then fetched from its outlet — robots.txt,
 TDMRep, per-site concurrency, subject filter and de-duplication as for any page — and
 an address in a private range is still refused unless the source says
-``allow_private``. A link to an outlet that another source also follows is fetched
-once (the canonical URL keys it).
+``allow_private``. gdelt sources run after the others of the crawl (``crawler.run``), and
+a page some source collected already, then or before, is not fetched again from here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from crawler.spiders.base import FINAL_OUTCOMES, SourceSpider
 LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
 MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
 MIN_INTERVAL = 5.0                   # seconds between two requests, as GDELT asks
-MAX_REQUESTS = 100                   # per crawl and API address: 100 × 5 s is a quarter of an hour
+MAX_REQUESTS = 100                   # per crawl and source: 100 × 5 s is under a quarter of an hour
 
 
 def download_slots(sources) -> dict[str, dict]:

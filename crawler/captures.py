@@ -62,11 +62,6 @@ def source_for(config, url: str, kinds=("feed", "sitemap", "search")):
     return None
 
 
-def dossiers_for(config, source) -> list:
-    slugs = (source.dossiers if source else ()) or tuple(config.dossiers)
-    return [config.dossiers[s] for s in slugs if s in config.dossiers]
-
-
 def skip_reason(capture: Capture) -> str | None:
     """Why an archived response is not a page to store (None: it is one)."""
     if capture.status != 200:
@@ -101,7 +96,7 @@ def store_capture(conn: psycopg.Connection, config, capture: Capture, counts: Co
     headers = {k: v for k, v in capture.headers.items() if k not in _TRANSFER_HEADERS}
     outcome = store_page(conn, url=capture.url, body=capture.body, headers=headers,
                          fetched_at=capture.captured_at, provenance=capture.provenance,
-                         dossiers=dossiers_for(config, source), source_id=source.id if source else None,
+                         dossiers=config.dossiers_for(source), source_id=source.id if source else None,
                          status=capture.status, tdm_policy=config.crawl.tdm_policy, run_id=run_id)
     key = {"stored": "new", "duplicate": "duplicates"}.get(outcome.outcome, outcome.outcome)
     if outcome.outcome == "duplicate":

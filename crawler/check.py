@@ -137,14 +137,11 @@ def _gdelt_url(source, config, base: str) -> str:
     """The crawl's own first question to the API (one request: no splitting of its window)."""
     from datetime import datetime, timezone
 
-    from crawler.listings.gdelt import api_url, gdelt_query
-    from crawler.spiders.gdelt import LOOKBACK
+    from crawler.listings.gdelt import api_url
+    from crawler.spiders.gdelt import LOOKBACK, source_query
 
-    phrases = [q for d in config.dossiers.values() if not source.dossiers or d.slug in source.dossiers
-               for q in d.search_queries]
-    query = source.settings.get("query") or gdelt_query(phrases, source.settings.get("language", "french"))
     end = datetime.now(timezone.utc).replace(microsecond=0)
-    return api_url(base, query, end - LOOKBACK, end)
+    return api_url(base, source_query(source, config.dossiers_for(source)), end - LOOKBACK, end)
 
 
 def check_source(source, config, timeout: float) -> tuple[bool, str]:
@@ -154,9 +151,10 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
     unit = ""
     robots: dict = {}
     for template in source.urls:
-        url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
         if source.kind == "gdelt":
             url = _gdelt_url(source, config, template)
+        else:
+            url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
         if source.kind not in ("judilibre", "wayback"):  # APIs, which the crawl asks without robots.txt
             refusal = _robots_refusal(url, config.crawl.user_agent, timeout, source.allow_private, robots)
             if refusal:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from veille.config import Config, Source
+from veille.config import Config
 
 from crawler.workers import Workers
 
@@ -42,10 +42,6 @@ class CrawlContext:
         self.count(source_id, key)
         if self.on_progress:
             self.on_progress(source_id, outcome)
-
-    def dossiers_for(self, source: Source) -> list:
-        slugs = source.dossiers or tuple(self.config.dossiers)
-        return [self.config.dossiers[s] for s in slugs if s in self.config.dossiers]
 
     def tdm_policy(self) -> str:
         return self.config.crawl.tdm_policy

@@ -49,7 +49,7 @@ class ExtractPipeline(_Stage):
             return item
         try:
             item.analysed = await self.ctx.workers.run_cpu(
-                analyse_page, item.page, self.ctx.dossiers_for(self.spider.source), self.ctx.since)
+                analyse_page, item.page, self.ctx.config.dossiers_for(self.spider.source), self.ctx.since)
         except ExtractionError as exc:
             item.reject("error", exc.reason, exc.kind)
             return item

@@ -123,7 +123,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             _quiet_logging(app.debug)
             # Sources that lead to any site (gdelt) run last, on their own: beside an outlet's own
             # spider, a site would see the requests of both crawlers at once (each crawler keeps
-            # its own per-site limit), and the outlets' pages are then known, asked conditionally.
+            # its own per-site limit), and the pages the others collected are then known (not asked again).
             everywhere = [s for s in sources if SPIDERS[s.kind].follows_any_site]
             chains = [_chain(process, group, ctx, closed_reasons)
                       for group in _groups([s for s in sources if s not in everywhere])]
@@ -190,7 +190,7 @@ def _chain(process, sources, ctx, closed_reasons):
         crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed,
                                 weak=False)
         d = process.crawl(crawler, source=sources[i], ctx=ctx)
-        d.addCallback(lambda _: start(i + 1) if all(r == "finished" for r in closed_reasons) else None)
+        d.addCallback(lambda _: start(i + 1) if _all_finished(closed_reasons) else None)
         return d
 
     return start(0)
@@ -203,8 +203,12 @@ def _then(chains: list, start, closed_reasons) -> None:
     if not chains:
         start()
         return
-    DeferredList(chains).addCallback(
-        lambda _: start() if all(r == "finished" for r in closed_reasons) else None)
+    DeferredList(chains).addCallback(lambda _: start() if _all_finished(closed_reasons) else None)
+
+
+def _all_finished(closed_reasons: list[str]) -> bool:
+    """No spider was stopped (SIGTERM, Ctrl-C): the next ones may start."""
+    return all(reason == "finished" for reason in closed_reasons)
 
 
 def _save_counts_now_and_then(run, ctx, every: float = 5.0) -> None:

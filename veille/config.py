@@ -115,6 +115,11 @@ class Config:
             known = ", ".join(self.dossiers) or "aucun"
             raise VeilleError(f"dossier inconnu : « {slug} »", f"dossiers configurés : {known}") from None
 
+    def dossiers_for(self, source: Source | None) -> list[Dossier]:
+        """The dossiers a source follows (every dossier when it names none, or for no source)."""
+        slugs = (source.dossiers if source else ()) or tuple(self.dossiers)
+        return [self.dossiers[s] for s in slugs if s in self.dossiers]
+
     def sources_for(self, dossier: str | None) -> tuple[Source, ...]:
         if dossier is None:
             return self.sources

@@ -132,7 +132,7 @@ def migrate(conn: psycopg.Connection, progress=None) -> list[Migration]:
     encoding = conn.info.parameter_status("server_encoding")
     if encoding not in (None, "UTF8"):  # French text and the reports' JSON need UTF-8 end to end
         raise VeilleError(f"la base {conn.info.dbname} est encodée en {encoding}, veille demande UTF8",
-                          f"créez-la avec CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0")
+                          "créez-la avec CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0")
     conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
         with conn.transaction():

@@ -45,6 +45,15 @@ def download_slots(sources) -> dict[str, dict]:
     return slots
 
 
+def source_query(source, dossiers) -> str:
+    """The API query of a gdelt source: its own ``settings.query``, else any of its dossiers'
+    search queries in its language."""
+    settings = source.settings
+    if settings.get("query"):
+        return settings["query"]
+    return gdelt_query([q for d in dossiers for q in d.search_queries], settings.get("language", "french"))
+
+
 class GdeltSpider(SourceSpider):
     url_kind = "api"
     follows_any_site = True
@@ -58,19 +67,11 @@ class GdeltSpider(SourceSpider):
         return max(1, min(MAX_RECORDS, int(self.source.settings.get("max_records", MAX_RECORDS))))
 
     def query(self) -> str:
-        settings = self.source.settings
-        if settings.get("query"):
-            return settings["query"]
-        phrases = [q for d in self.ctx.dossiers_for(self.source) for q in d.search_queries]
-        return gdelt_query(phrases, settings.get("language", "french"))
+        return source_query(self.source, self.ctx.config.dossiers_for(self.source))
 
     def window(self) -> tuple[datetime, datetime]:
         end = datetime.now(timezone.utc).replace(microsecond=0)
         return (self.ctx.since or end - LOOKBACK), end
-
-    def entry_points(self) -> list[str]:
-        start, end = self.window()
-        return [api_url(base, self.query(), start, end, self.max_records) for base in self.source.urls]
 
     async def start(self):
         start, end = self.window()

@@ -19,7 +19,7 @@ class SearchSpider(SourceSpider):
 
     def templates(self) -> list[str]:
         """The source's URLs with each query filled in and ``{page}`` left to fill."""
-        queries = list(dict.fromkeys(q for d in self.ctx.dossiers_for(self.source) for q in d.search_queries))
+        queries = list(dict.fromkeys(q for d in self.ctx.config.dossiers_for(self.source) for q in d.search_queries))
         out = []
         for template in self.source.urls:
             if "{query}" in template:

@@ -210,9 +210,31 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     if settings.get("document_kind", "article") not in DOCUMENT_KINDS:
         r.fail(r.key("settings") + ".document_kind",
                f"« {settings['document_kind']} » : choisir parmi {', '.join(DOCUMENT_KINDS)}")
+    if kind == "gdelt":
+        _check_gdelt_settings(r, settings)
     return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
                   dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
                   interval=interval, cron=r.get("cron", str, None), settings=settings)
+
+
+# A gdelt source's numbers: (lowest, highest) accepted (crawler/spiders/gdelt.py uses them).
+GDELT_NUMBERS = {"min_interval": (0, None), "max_records": (1, 250), "max_requests": (1, None)}
+
+
+def _check_gdelt_settings(r: _Reader, settings: dict) -> None:
+    for name, (low, high) in GDELT_NUMBERS.items():
+        value = settings.get(name)
+        if value is None:
+            continue
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        whole = name != "min_interval"
+        if not number or (whole and not isinstance(value, int)) or value < low or (high and value > high):
+            bounds = f"entre {low} et {high}" if high else f"d'au moins {low}"
+            r.fail(f"{r.key('settings')}.{name}",
+                   f"« {value!r} » : {'un entier' if whole else 'un nombre'} {bounds} attendu")
+    for name in ("language", "query"):
+        if name in settings and (not isinstance(settings[name], str) or not settings[name].strip()):
+            r.fail(f"{r.key('settings')}.{name}", "doit être un texte non vide")
 
 
 def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict[str, tuple] | None = None):

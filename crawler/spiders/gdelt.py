@@ -64,7 +64,7 @@ class GdeltSpider(SourceSpider):
 
     @property
     def max_records(self) -> int:
-        return max(1, min(MAX_RECORDS, int(self.source.settings.get("max_records", MAX_RECORDS))))
+        return self.source.settings.get("max_records", MAX_RECORDS)  # 1–250, checked with the configuration
 
     def query(self) -> str:
         return source_query(self.source, self.ctx.config.dossiers_for(self.source))
@@ -115,7 +115,7 @@ class GdeltSpider(SourceSpider):
         start, end = response.meta["window"]
         if len(listing.items) < self.max_records or end - start <= MIN_WINDOW:
             return
-        max_requests = int(self.source.settings.get("max_requests", MAX_REQUESTS))
+        max_requests = self.source.settings.get("max_requests", MAX_REQUESTS)
         if self.api_requests + 2 > max_requests:
             yield UrlItem(response.meta["fetch_url"], self.name, self.url_kind, None, "skipped",
                           f"réponse complète ({self.max_records} articles) non découpée : {max_requests} requêtes "

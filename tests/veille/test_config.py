@@ -76,6 +76,12 @@ dossiers = ["omegle"]
      "dossier « nope » non déclaré"),
     ('[[dossiers]]\nslug = "Coco!"\ntitle = "x"\nterms = ["a"]\n', "clé « dossiers[0].slug »"),
     ('[crawl\n', "TOML mal formé"),
+    ('[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
+     '[sources.settings]\nmax_records = 1000\n',
+     "clé « sources[0].settings.max_records » : « 1000 » : un entier entre 1 et 250 attendu"),
+    ('[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
+     '[sources.settings]\nmin_interval = "5 s"\n',
+     "clé « sources[0].settings.min_interval » : « '5 s' » : un nombre d'au moins 0 attendu"),
 ])
 def test_invalid_files_get_one_line_naming_file_key_and_problem(tmp_path, text, expected):
     path = write(tmp_path, text)

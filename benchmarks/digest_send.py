@@ -6,7 +6,7 @@
    migrated database (a temporary database on ``DATABASE_URL``'s server when set,
    else on an embedded PostgreSQL in a temporary folder), loaded with the sample
    corpus as the pipeline would leave it (documents, events, cases grouped by
-   ``nlp.cases``), and N subscribers of the Coco dossier.
+   ``cases.grouping``), and N subscribers of the Coco dossier.
 2. Times ``send_digests`` for the week of the coco.gg closure (2024-W26): the digest
    read once, then for each subscriber a personalised message (text and HTML, CSS
    inlined), stored, and delivered with its exactly-once bookkeeping (three
@@ -69,7 +69,7 @@ def main() -> None:
     from psycopg.conninfo import make_conninfo
     from psycopg.rows import dict_row
 
-    from nlp.cases import recompute_cases
+    from cases.grouping import recompute_cases
     from reports.digest import build_digest, render_html, render_text
     from reports.digest_calendar import PARIS
     from reports.digest_calendar import parse_week

@@ -5,7 +5,7 @@
 1. Fills a fresh database (made on ``DATABASE_URL``'s server, else
    an embedded PostgreSQL in a temporary folder) with synthetic stored facts: documents
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
-   then groups them into cases and happenings (``nlp.cases.recompute_cases``, timed apart).
+   then groups them into cases and happenings (``cases.grouping.recompute_cases``, timed apart).
 2. Times the timeline's work as the command does it (``reports.timeline.write_timeline``:
    the queries, the anonymisation, the page, and the four exports; two helper processes read
    the page's header and format the exports while the first renders the entries), best of
@@ -123,7 +123,7 @@ def main() -> None:
     import psycopg
     from psycopg.rows import dict_row
 
-    from nlp.cases import recompute_cases
+    from cases.grouping import recompute_cases
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment

@@ -19,6 +19,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from crawler.dedup import fingerprint
+from veille.vocabulary import day_label
 
 DECISION_URL = "https://www.courdecassation.fr/decision/{id}"
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,8 +30,6 @@ CHAMBERS = {"cr": "chambre criminelle", "civ1": "première chambre civile", "civ
             "mi": "chambre mixte", "pl": "assemblée plénière", "ordo": "première présidence",
             "allciv": "toutes chambres civiles", "creun": "chambres réunies", "avis": "avis",
             "chambre_instruction": "chambre de l'instruction", "chambre_correctionnelle": "chambre correctionnelle"}
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 _SMALL_WORDS = {"en", "de", "sur", "la", "le", "les", "et"}
 
 
@@ -62,7 +61,7 @@ def decision_title(record: dict) -> str:
         parts.append(CHAMBERS.get(chamber.lower(), chamber.replace("_", " ")))
     day = decision_day(record)
     if day:
-        parts.append(f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}")
+        parts.append(day_label(day))
     numbers = decision_numbers(record)
     if numbers:
         parts.append("n° " + ", ".join(numbers))

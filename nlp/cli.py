@@ -67,11 +67,10 @@ def analyse(app: App, file, published: str | None, as_json: bool, model: str | N
 
 
 LABELS = {"PER": "personne", "LOC": "lieu", "ORG": "organisation", "SITE": "site"}
-PRECISIONS = {"day": "jour", "month": "mois", "year": "année"}
 
 
 def _print_analysis(result: dict) -> None:
-    from nlp.events import LABELS as KIND_LABELS
+    from veille.vocabulary import KIND_LABELS, PRECISION_LABELS
 
     click.echo(f"Publié le {result['published']}" + (" (supposé : aujourd'hui)" if result["published_assumed"] else ""))
     seen = set()
@@ -92,7 +91,7 @@ def _print_analysis(result: dict) -> None:
         click.echo(f"  (écarté : « {c['text']} », nié ou acquitté)")
     click.echo("\nDates :")
     for d in result["dates"]:
-        click.echo(f"  « {d['text']} » → {d['date']} ({PRECISIONS[d['precision']]})"
+        click.echo(f"  « {d['text']} » → {d['date']} ({PRECISION_LABELS[d['precision']]})"
                    + (f" jusqu'au {d['date_end']}" if d.get("date_end") else ""))
     click.echo("\nÉvénements :")
     for ev in result["events"]:
@@ -150,17 +149,26 @@ def run(app: App, dossier: str | None, processes: int, batch_size: int | None, r
 
 @nlp.command()
 @click.option("--model", metavar="NOM", help=MODEL_HELP)
-@click.option("--details", is_flag=True, help="Afficher aussi chaque écart avec les annotations.")
+@click.option("--gold", "gold_dir", metavar="DOSSIER",
+              help="Dossier d'annotations à mesurer : docs/*.txt et gold/*.json (format fr-press-gold), "
+                   "ou un dossier au format de samples/gold (par défaut : samples/gold).")
+@click.option("--errors", "--details", "details", is_flag=True,
+              help="Afficher aussi chaque manque et chaque fausse détection, avec sa phrase.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON des chiffres.")
 @click.option("--check", is_flag=True, help="Code de sortie 1 si un objectif n'est pas atteint.")
 @pass_app
-def evaluate(app: App, model: str | None, details: bool, as_json: bool, check: bool) -> None:
-    """Mesurer précision, rappel et F1 sur les annotations de référence du corpus
-    d'exemple (samples/gold), champ par champ, et les comparer aux objectifs."""
-    from nlp.evaluate import TARGETS, evaluate as measure, format_report
+def evaluate(app: App, model: str | None, gold_dir: str | None, details: bool, as_json: bool, check: bool) -> None:
+    """Mesurer précision, rappel et F1 sur des annotations de référence (par défaut celles du
+    corpus d'exemple, samples/gold), champ par champ — personnes, lieux, organisations, chefs
+    d'accusation, dates et types d'événements, regroupement en affaires — et les comparer aux objectifs."""
+    from cases.evaluate import score_cases
+    from nlp.evaluate import TARGETS, evaluate as measure, folder_gold, format_report, sample_gold
 
+    golds = folder_gold(gold_dir) if gold_dir else sample_gold()
     pipeline = _pipeline(app, model)
-    report = measure(pipeline)
+    report = measure(pipeline, golds)
+    if any(e.case for g in golds for e in g.events):
+        score_cases(golds, report)
     figures = report.figures()
     missed = [name for name, target in TARGETS.items()
               if (figures.get(f"{name}_f1") if f"{name}_f1" in figures else figures[name]) < target]
@@ -168,7 +176,7 @@ def evaluate(app: App, model: str | None, details: bool, as_json: bool, check: b
         click.echo(json.dumps({"documents": report.documents, "figures": figures, "targets": TARGETS,
                                "missed": missed}, indent=2))
     else:
-        for line in format_report(report):
+        for line in format_report(report, gold_dir or "samples/gold"):
             click.echo(line)
         if details:
             for line in report.errors:

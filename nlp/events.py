@@ -26,14 +26,9 @@ from nlp.extensions import enclosing_sentence, evidence_offsets
 from nlp.forms import compile_forms
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
+from veille.vocabulary import HEARING_KINDS, KIND_LABELS
 
-KINDS = ("crime", "arrest", "indictment", "trial_opening", "hearing", "verdict", "sentence", "appeal",
-         "site_event", "complaint", "other")
-LABELS = {"crime": "Faits", "arrest": "Interpellation", "indictment": "Mise en examen",
-          "trial_opening": "Ouverture du procès", "hearing": "Audience", "verdict": "Verdict",
-          "sentence": "Condamnation", "appeal": "Appel", "site_event": "Le site", "complaint": "Plainte",
-          "other": "Événement"}
-COURT_KINDS = ("trial_opening", "hearing", "verdict", "sentence", "appeal")
+COURT_KINDS = HEARING_KINDS
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
 
@@ -232,10 +227,10 @@ def _places(sent: Span) -> list[str]:
 def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, day: date,
              precision: str, span: Span) -> str:
     """« Ouverture du procès — Avignon — 2 septembre 2024 »: kind, people, place, date."""
-    parts = [LABELS[kind]]
+    parts = [KIND_LABELS[kind].capitalize()]
     if kind == "site_event":
         sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
-        parts = [f"Le site {sites[0]}" if sites else LABELS[kind]]
+        parts = [f"Le site {sites[0]}" if sites else "Le site"]
     principal = [name for name, role in people if role not in SECONDARY_ROLES][:2]
     if principal:
         parts.append(", ".join(principal))

@@ -17,10 +17,10 @@ from nlp import extensions  # noqa: F401  (registers the attributes)
 from nlp.extensions import replace_entities
 from nlp.patterns import load
 from nlp.text import key
+from veille.vocabulary import MONTHS, WEEKDAYS
 
 LABELS = ("PER", "LOC", "ORG", "SITE")
-DAYS_MONTHS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "fevrier",
-               "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"}
+DAYS_MONTHS = {key(word) for word in (*WEEKDAYS, *MONTHS)}
 NUMBER_WORDS = {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
                 "douze", "treize", "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante",
                 "soixante", "cent", "mille"}

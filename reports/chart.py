@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from reports.french import MONTHS, plural
+from reports.french import plural
+from veille.vocabulary import MONTHS
 
 WIDTH = 960
 HEIGHT = 220

@@ -36,9 +36,8 @@ def timeline(app: App, dossier: str | None, out_dir: str | None, day: str | None
     (TimelineJS), events.csv, events.json et audiences.ics (audiences à venir).
 
     Les affaires sont recalculées d'abord si les événements ou la configuration ont changé."""
-    from nlp.cases import recompute_cases
-    from nlp.cases_store import is_current
     from reports.timeline import write_timeline
+    from veille.stages import ensure_cases_current
 
     today = _parse_day(day)
     slugs = [dossier] if dossier else list(app.config.dossiers)
@@ -48,11 +47,7 @@ def timeline(app: App, dossier: str | None, out_dir: str | None, day: str | None
         raise VeilleError("aucun dossier configuré", "déclarez un dossier [[dossiers]] dans la configuration")
     base = Path(out_dir or app.config.reports.out_dir)
     conn = app.db()
-    counts = None
-    if not is_current(conn, app.config):  # new events or corrections since the cases were computed
-        if not app.quiet:  # progress goes to stderr: stdout stays clean for --json
-            click.echo("regroupement des événements en affaires…", err=True)
-        counts = recompute_cases(conn, app.config)
+    counts = ensure_cases_current(conn, app.config)  # new events or corrections since the cases were computed
     if counts is not None:
         app.say(f"affaires recalculées : {counts['cases']} affaire(s), {counts['happenings']} entrée(s)")
         for warning in counts["warnings"]:

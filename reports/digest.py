@@ -24,7 +24,8 @@ import psycopg
 
 from reports import digest_data as data
 from reports import queries
-from reports.digest_calendar import PARIS, WEEKDAYS, Week, french_date
+from reports.digest_calendar import PARIS, Week, french_date
+from veille.vocabulary import WEEKDAYS
 from reports.digest_clean import Cleaner, safe_url
 from reports.french import capfirst, date_label, kind_label, stage_label
 from reports.minors import load_redactor

@@ -13,11 +13,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from veille.errors import VeilleError
+from veille.vocabulary import date_label, day_label
 
 PARIS = ZoneInfo("Europe/Paris")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 WEEK_FORMAT = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -88,20 +86,11 @@ def last_complete_week(now: datetime | None = None) -> Week:
 
 def french_date(day: date, precision: str = "day", weekday: bool = False) -> str:
     """« 2 septembre 2024 », « 1er octobre 2024 », « septembre 2024 », « 2024 »."""
-    if precision == "year":
-        return str(day.year)
-    if precision == "month":
-        return f"{MONTHS[day.month - 1]} {day.year}"
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{number} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+    if precision != "day":
+        return date_label(day, precision)
+    return day_label(day, weekday=weekday)
 
 
 def french_range(first: date, last: date) -> str:
     """« du 2 au 8 septembre 2024 », « du 30 septembre au 6 octobre 2024 », across years in full."""
-    first_day = "1er" if first.day == 1 else str(first.day)
-    if first.year != last.year:
-        return f"du {french_date(first)} au {french_date(last)}"
-    if first.month != last.month:
-        return f"du {first_day} {MONTHS[first.month - 1]} au {french_date(last)}"
-    return f"du {first_day} au {french_date(last)}"
+    return date_label(first, "day", last)

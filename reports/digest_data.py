@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 
 import psycopg
 
+from veille.vocabulary import EVENT_KINDS
+
 LATE_WINDOW = timedelta(days=28)
 # Kinds of events that mark a step of a case (crimes are the cases themselves).
-STAGE_KINDS = ("arrest", "complaint", "indictment", "trial_opening", "hearing", "verdict", "sentence", "appeal",
-               "site_event")
+STAGE_KINDS = tuple(k for k in EVENT_KINDS if k not in ("crime", "other"))
 UPCOMING_DAYS = 30
 
 _NEWS_AT = "coalesce(d.published_at, d.fetched_at)"

@@ -4,7 +4,7 @@ Used by the timeline (``reports/timeline.py``) and by the weekly digests. Everyt
 returned is already anonymised: no minor is named in any field (``reports/minors.py``).
 Scraped strings (titles, quotes) are returned as text, to be escaped by whoever displays
 them (Jinja2 does, with autoescape). Cases and happenings must have been computed
-(``nlp.cases.recompute_cases`` or ``ensure_cases_current``) for events to appear.
+(``cases.grouping.recompute_cases`` or ``ensure_cases_current``) for events to appear.
 
     happenings(conn, "coco")                          # every happening, chronological
     happenings(conn, "coco", since=monday, until=next_monday)   # reported that week

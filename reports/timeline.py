@@ -31,12 +31,12 @@ from psycopg import sql
 from reports import queries
 from reports.chart import layout
 from reports.exports import FILES, Exports, discard, publish, temporary, write_calendar
-from reports.french import (KINDS, STAGE_OF_KIND, STAGE_ORDER, capfirst, day, kind_label, place_slug, plural,
-                            short_day)
+from reports.french import capfirst, day, kind_label, place_slug, plural, short_day
 from reports.minors import Redactor, load_redactor
 from reports.rendering import environment
 from veille.db import sibling
 from veille.errors import VeilleError
+from veille.vocabulary import KIND_LABELS, STAGE_OF_KIND, STAGES
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGE = "index.html"
@@ -120,7 +120,7 @@ def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as
         known = named.get(c.slug, set())  # places and courts named by then, not those of later articles
         c = replace(c, places=[p for p in c.places if p in known], courts=[x for x in c.courts if x in known])
         stages = [STAGE_OF_KIND[k] for k in (r["kinds"] or []) if k in STAGE_OF_KIND]
-        stage = c.stage if c.stage == "closed" and not stages else max(stages, key=STAGE_ORDER.index, default=None)
+        stage = c.stage if c.stage == "closed" and not stages else max(stages, key=STAGES.index, default=None)
         figures = {**c.key_figures, "documents": r["documents"], "outlets": r["outlets"],
                    "first_report": r["first_report"].astimezone(PARIS).date().isoformat(),
                    "last_report": r["last_report"].astimezone(PARIS).date().isoformat()}
@@ -158,7 +158,7 @@ def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> 
     return {
         "case_counts": {r["v"]: r["n"] for r in by["case"] if r["v"]},
         "caseless": sum(r["n"] for r in by["case"] if not r["v"]),
-        "kinds": [{"value": k, "label": label, "count": kind_counts[k]} for k, label in KINDS.items()
+        "kinds": [{"value": k, "label": label, "count": kind_counts[k]} for k, label in KIND_LABELS.items()
                   if k in kind_counts],
         "years": sorted(({"value": int(r["v"]), "count": r["n"]} for r in by["year"]), key=lambda y: y["value"]),
         "places": places,

@@ -41,9 +41,6 @@ CANONICAL_CHARGES: tuple[str, ...] = (
 
 PERSON_ROLES = ("victim", "defendant", "lawyer", "magistrate", "witness", "police", "other", "")
 ORGANISATION_KINDS = ("court", "police", "prosecutor", "association", "company", "media", "other")
-EVENT_KINDS = ("crime", "arrest", "indictment", "trial_opening", "hearing", "verdict", "sentence",
-               "appeal", "site_event", "complaint", "other")
-EVENT_PRECISIONS = ("day", "month", "year")
 ARTICLE_TOPICS = ("coco", "passing", "offtopic")
 ARTICLE_KINDS = ("article", "press_release")
 

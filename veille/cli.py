@@ -24,7 +24,7 @@ STAGE_COMMANDS = {
     "sources": ("crawler.cli:sources", "Lister et vérifier les sources configurées."),
     "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
     "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
-    "cases": ("nlp.cases_cli:cases", "Lister les affaires regroupées à partir des événements."),
+    "cases": ("cases.cli:cases", "Lister les affaires regroupées à partir des événements."),
     "timeline": ("reports.cli:timeline", "Produire la chronologie HTML et ses exports."),
     "subscribers": ("reports.digest_cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
     "digest": ("reports.digest_cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),

@@ -6,14 +6,12 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from veille.vocabulary import MONTHS, MONTHS_SHORT
+from veille.vocabulary import WEEKDAYS as DAYS
+
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NOW = datetime(2025, 12, 1, 12, 0, tzinfo=PARIS)
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
-                "sept.", "oct.", "nov.", "déc."]
-DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
 class FrozenClock:

@@ -65,7 +65,7 @@ def test_must_be_tried_is_an_announced_trial_and_was_tried_a_past_hearing():
     ("Jean Dupont a été condamné à vingt ans de réclusion criminelle le 19 avril.", {}, "sentence",
      "Condamnation — Jean Dupont — 19 avril 2024"),
     ("Jean Dupont a fait appel le 22 avril.", {}, "appeal", "Appel — Jean Dupont — 22 avril 2024"),
-    ("Jean Dupont est né le 3 mars 1970.", {}, "other", "Événement — Jean Dupont — 3 mars 1970"),
+    ("Jean Dupont est né le 3 mars 1970.", {}, "other", "Autre — Jean Dupont — 3 mars 1970"),
 ])
 def test_the_kind_comes_from_the_cue_words(text, words, kind, summary):
     ents = [(name, label) for name, label in (("Jean Dupont", "PER"), ("Lomme", "LOC")) if name in text]

@@ -17,11 +17,11 @@ ADDRESSES = ("elodie@exemple.fr", "marc@exemple.fr", "zoe@xn--cole-9oa.fr", "ass
 
 @pytest.fixture
 def corpus(conn, digest_config, smtp):
-    from nlp.cases import recompute_cases
+    from cases.grouping import recompute_cases
 
     counts = load_sample_corpus(conn, group_cases=False)
     assert counts["documents"] > 50 and counts["events"] > 100
-    # Cases and happenings as the pipeline computes them (the real grouping of nlp/cases.py).
+    # Cases and happenings as the pipeline computes them (the real grouping of cases/grouping.py).
     assert recompute_cases(conn, load_config(digest_config))["cases"] > 5
     add_subscribers(conn, *PEOPLE, ("asso@enfance.exemple.fr", "Association Enfance"))
     return str(digest_config)

@@ -305,7 +305,7 @@ CASE_RULES = (  # (slug, French name, words that place an article in it)
 def load_sample_corpus(conn, group_cases: bool = True) -> dict:
     """The sample corpus as the NLP stage would leave it: documents (wire copies marked), the gold
     events of each article with the places and adults their sentence names. With ``group_cases``,
-    cases by a few place rules and happenings indexed here; without, for ``nlp.cases`` to group.
+    cases by a few place rules and happenings indexed here; without, for ``cases.grouping`` to group.
     Returns counts."""
     from samples.corpus import load_articles, load_gold, load_outlets
 

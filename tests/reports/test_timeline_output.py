@@ -149,7 +149,7 @@ def test_dates_at_their_precision_and_kinds_in_french(today):
     assert '<time datetime="2022-10">octobre 2022</time>' in text
     assert '<time datetime="2024-04-25">25 avril 2024</time>' in text
     visible = " ".join(Page(text).text)
-    for label in ("crime", "interpellation", "mise en examen", "ouverture du procès", "audience", "verdict",
+    for label in ("faits", "interpellation", "mise en examen", "ouverture du procès", "audience", "verdict",
                   "vie du site", "plainte"):
         assert f">{label}<" in text or label in visible, label
     assert "trial_opening" not in visible and "site_event" not in visible

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import psycopg
 import pytest
 
-from nlp.cases import recompute_cases
+from cases.grouping import recompute_cases
 from reports import queries
 from reports.exports import publish, temporary
 from reports.minors import Redactor

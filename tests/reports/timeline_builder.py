@@ -225,7 +225,7 @@ def sample_database(pg_admin_url: str, template: str, name: str) -> str:
     from psycopg.conninfo import make_conninfo
     from psycopg.rows import dict_row
 
-    from nlp.cases import recompute_cases
+    from cases.grouping import recompute_cases
     from veille.config import load_config
     from veille.db import sync_config
 

@@ -5,8 +5,10 @@ import re
 
 import pytest
 
-from samples.corpus import (ARTICLES_DIR, CANONICAL_CHARGES, EVENT_KINDS, EVENT_PRECISIONS,
+from samples.corpus import (ARTICLES_DIR, CANONICAL_CHARGES,
                             ORGANISATION_KINDS, PERSON_ROLES, load_articles, load_gold)
+
+from veille.vocabulary import EVENT_KINDS, PRECISIONS
 
 GOLDS = load_gold()
 ARTICLES = {a.key: a for a in load_articles(ARTICLES_DIR)}
@@ -31,7 +33,14 @@ def test_gold_file(gold):
     for org in gold.organisations:
         assert org.name and org.kind in ORGANISATION_KINDS, org
     for event in gold.events:
-        assert event.precision in EVENT_PRECISIONS, event
+        assert event.precision in PRECISIONS, event
         assert event.kind in EVENT_KINDS, event
         assert re.fullmatch(DATE_FORMATS[event.precision], event.date), event
         assert event.evidence and event.evidence in text, f"evidence not verbatim: {event.evidence!r}"
+
+
+def test_canonical_charges_are_the_lexicons():
+    from nlp.patterns import load
+
+    lexicon = {row["charge"] for row in load("charges.jsonl")}
+    assert set(CANONICAL_CHARGES) - lexicon == set()

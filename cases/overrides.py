@@ -24,8 +24,8 @@ from datetime import date
 from typing import Any
 
 from veille.errors import VeilleError
+from veille.vocabulary import STAGES
 
-STAGES = ("investigation", "trial", "verdict", "appeal", "closed")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FIX = "corrigez le fichier (voir docs/configuration.md, « Corriger les affaires »)"
 

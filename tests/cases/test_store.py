@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from nlp.cases import ensure_cases_current, recompute_cases
+from cases.grouping import ensure_cases_current, recompute_cases
 from tests.reports.timeline_builder import Facts, load_gold_corpus
 from veille.config import load_config
 from veille.db import sync_config
@@ -122,7 +122,7 @@ def test_a_recomputation_is_all_or_nothing(conn, gold, monkeypatch):
     ids, config = gold
     recompute_cases(conn, config)
     before = conn.execute("SELECT count(*) AS n FROM cases").fetchone()["n"]
-    import nlp.cases_store as store
+    import cases.store as store
 
     def broken(*args, **kwargs):
         raise RuntimeError("disque plein")

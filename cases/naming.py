@@ -1,7 +1,7 @@
 """Words of the case grouping: comparison keys, slugs, French case names, and the places
 too broad to identify a case.
 
-Kept apart from the grouping itself (``nlp/cases.py``) because they are French-language
+Kept apart from the grouping itself (``cases/grouping.py``) because they are French-language
 rules a reader may want to adjust without touching the algorithm.
 """
 

@@ -3,7 +3,7 @@
 The grouping is a pure function over plain data (:func:`group`): events (one per
 document and sentence) with the places, people, courts and charges their sentence
 names, and the documents they come from. It returns cases and happenings; the thin
-database layer (``nlp/cases_store.py``) reads the facts and writes the result.
+database layer (``cases/store.py``) reads the facts and writes the result.
 
 How events become cases — every link needs two kinds of evidence, never one shared word:
 
@@ -38,22 +38,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from nlp.cases_clusters import Ev, cluster
-from nlp.cases_figures import defendant_count
-from nlp.cases_happenings import assign_keys, caseless_groups, happening_groups, make_happening
-from nlp.cases_model import CaseResult, DocumentFact, EventFact, Grouping, HappeningResult
-from nlp.cases_naming import default_name, key, slugify
-from nlp.cases_overrides import Overrides
+from cases.clusters import Ev, cluster
+from cases.figures import defendant_count
+from cases.happenings import assign_keys, caseless_groups, happening_groups, make_happening
+from cases.model import CaseResult, DocumentFact, EventFact, Grouping, HappeningResult
+from cases.naming import default_name, key, slugify
+from cases.overrides import Overrides
+from veille.vocabulary import STAGE_OF_KIND, STAGES
 
 __all__ = ["EventFact", "DocumentFact", "CaseResult", "HappeningResult", "Grouping", "group",
            "recompute_cases", "ensure_cases_current", "ALGORITHM_VERSION"]
 
 # Bump when the grouping changes: stored cases are then recomputed by the next command that reads them.
 ALGORITHM_VERSION = "1"
-STAGE_OF_KIND = {"crime": "investigation", "arrest": "investigation", "indictment": "investigation",
-                 "complaint": "investigation", "trial_opening": "trial", "hearing": "trial",
-                 "verdict": "verdict", "sentence": "verdict", "appeal": "appeal"}
-STAGES = ("investigation", "trial", "verdict", "appeal", "closed")
 
 
 # --------------------------------------------------------------------------- corrections
@@ -373,7 +370,7 @@ def recompute_cases(conn, config, dossier: str | None = None) -> dict:
 
     Cases are computed across dossiers (a case may belong to several, and slugs are unique
     across the database); ``dossier`` only narrows the counts returned to that dossier's cases."""
-    from nlp.cases_store import recompute
+    from cases.store import recompute
 
     return recompute(conn, config, dossier)
 
@@ -381,7 +378,7 @@ def recompute_cases(conn, config, dossier: str | None = None) -> dict:
 def ensure_cases_current(conn, config) -> dict | None:
     """Recompute cases only if events, mentions or the configuration's corrections changed since
     the last computation; returns the counts, or None when nothing had to be done."""
-    from nlp.cases_store import is_current, recompute
+    from cases.store import is_current, recompute
 
     if is_current(conn, config):
         return None

@@ -16,15 +16,14 @@ from collections import defaultdict
 import psycopg
 from psycopg.types.json import Jsonb
 
-from nlp.cases import ALGORITHM_VERSION, group
-from nlp.cases_model import DocumentFact, EventFact, Grouping
-from nlp.cases_naming import key
-from nlp.cases_overrides import overrides_from_config
+from cases.grouping import ALGORITHM_VERSION, group
+from cases.facts import event_fact
+from cases.model import DocumentFact, EventFact, Grouping
+from cases.naming import key
+from cases.overrides import overrides_from_config
 from veille.runs import recorded_run
 
 LOCK = 0x7665696C6C63  # "veillc": distinct from the migration and scheduler locks
-# People whose role makes them witnesses of a case rather than its parties.
-NOT_PRINCIPAL = ("lawyer", "magistrate", "police", "witness", "other")
 
 
 def _site_words(config) -> list[re.Pattern]:
@@ -40,40 +39,20 @@ def _site_words(config) -> list[re.Pattern]:
 
 def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[DocumentFact], dict[str, str]]:
     """Events with what their sentence names (from the mentions inside the evidence span), and documents."""
-    named: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    minors = set()
+    named: dict[int, list[dict]] = defaultdict(list)
     for r in conn.execute(
             """SELECT e.id AS event_id, en.label, en.canonical, en.org_kind, (en.minor OR m.minor) AS minor, m.role
                  FROM events e
                  JOIN mentions m ON m.document_id = e.document_id
                                 AND m.start_char >= e.evidence_start AND m.end_char <= e.evidence_end
                  JOIN entities en ON en.id = m.entity_id"""):
-        facts = named[r["event_id"]]
-        if r["label"] == "PER":
-            if r["minor"]:
-                minors.add(key(r["canonical"]))
-            elif r["role"] in NOT_PRINCIPAL:
-                facts["witnesses"].add(key(r["canonical"]))
-            else:
-                facts["people"].add(r["canonical"])
-        elif r["label"] == "LOC":
-            facts["places"].add(r["canonical"])
-        elif r["label"] == "ORG" and r["org_kind"] in ("court", "prosecutor"):
-            facts["courts"].add(r["canonical"])
-    minors |= {key(r["canonical"]) for r in conn.execute("SELECT canonical FROM entities WHERE minor")}
-    events = []
-    for r in conn.execute(
-            """SELECT id, document_id, event_date, precision, date_end, kind, summary, evidence, upcoming,
-                      places, people, charges FROM events ORDER BY id"""):
-        facts = named.get(r["id"], {})
-        people = {p for p in (*r["people"], *facts.get("people", ()))
-                  if key(p) not in minors and key(p) not in facts.get("witnesses", ())}
-        events.append(EventFact(
-            id=r["id"], document_id=r["document_id"], date=r["event_date"], precision=r["precision"],
-            kind=r["kind"], summary=r["summary"], evidence=r["evidence"], date_end=r["date_end"],
-            upcoming=r["upcoming"], places=tuple(sorted({*r["places"], *facts.get("places", ())})),
-            people=tuple(sorted(people)), courts=tuple(sorted(facts.get("courts", ()))),
-            charges=tuple(r["charges"])))
+        named[r["event_id"]].append(r)
+    minors = {key(r["canonical"]) for r in conn.execute("SELECT canonical FROM entities WHERE minor")}
+    minors |= {key(e["canonical"]) for es in named.values() for e in es if e["label"] == "PER" and e["minor"]}
+    events = [event_fact(r["id"], r["document_id"], {**r, "date": r["event_date"]}, named.get(r["id"], []), minors)
+              for r in conn.execute(
+                  """SELECT id, document_id, event_date, precision, date_end, kind, summary, evidence, upcoming,
+                            places, people, charges FROM events ORDER BY id""")]
     site_words = _site_words(config)
     documents = []
     for r in conn.execute(

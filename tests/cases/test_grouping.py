@@ -1,4 +1,4 @@
-"""The case grouping as a pure function over plain facts (no database): nlp/cases.py."""
+"""The case grouping as a pure function over plain facts (no database): cases/grouping.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from nlp.cases import DocumentFact, EventFact, group
-from nlp.cases_figures import defendant_count, french_number
-from nlp.cases_overrides import Overrides, Split, parse_dossier_overrides
+from cases.grouping import DocumentFact, EventFact, group
+from cases.figures import defendant_count, french_number
+from cases.overrides import Overrides, Split, parse_dossier_overrides
 from veille.errors import VeilleError
 
 

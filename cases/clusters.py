@@ -5,7 +5,7 @@ sentences are about (« Verdict de Mazan : … » → Mazan). A sentence that na
 belonging to another topic is *topical* and carries the document's topic with it; a
 sentence that names a place or person at home in another topic (the closure article's
 « après Grande-Synthe et Mazan ») is *contextual* and carries only what it names.
-The links and the guard are described in ``nlp/cases.py``.
+The links and the guard are described in ``cases/grouping.py``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Iterable
 
-from nlp.cases_model import DocumentFact, EventFact
-from nlp.cases_naming import is_broad_place, is_full_name, key
+from cases.model import DocumentFact, EventFact
+from cases.naming import is_broad_place, is_full_name, key
+from veille.vocabulary import STAGE_OF_KIND
 
 FAMILY = {"crime": "crime", "arrest": "arrest", "indictment": "indictment", "trial_opening": "trial",
           "hearing": "trial", "verdict": "verdict", "sentence": "verdict", "appeal": "appeal",
           "site_event": "site_event", "complaint": "complaint", "other": "other"}
-STAGE_KINDS = {"crime", "arrest", "indictment", "complaint", "trial_opening", "hearing", "verdict", "sentence",
-               "appeal"}
+STAGE_KINDS = set(STAGE_OF_KIND)  # kinds that move a case along (not the site's life, not « other »)
 # Days within which two reports of a once-only happening from different documents are one
 # happening with conflicting dates (a crime « dans la nuit de lundi à mardi » is dated either day).
 DATE_TOLERANCE = {"crime": 1, "arrest": 1, "indictment": 1, "trial_opening": 7, "verdict": 7, "sentence": 7,

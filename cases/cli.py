@@ -7,9 +7,8 @@ import json
 import click
 
 from veille.app import App, pass_app
+from veille.vocabulary import STAGE_LABELS
 
-STAGES = {"investigation": "enquête", "trial": "procès", "verdict": "jugement rendu", "appeal": "appel",
-          "closed": "affaire close"}
 
 
 def _period(start, end) -> str:
@@ -30,9 +29,9 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
 
     Les affaires sont recalculées d'abord si les événements ou la configuration ont changé
     (ou toujours, avec --recompute)."""
-    from nlp.cases import recompute_cases
-    from nlp.cases_overrides import overrides_from_config
-    from nlp.cases_store import is_current, last_warnings
+    from cases.grouping import recompute_cases
+    from cases.overrides import overrides_from_config
+    from cases.store import is_current, last_warnings
 
     if dossier:
         app.config.dossier(dossier)
@@ -72,7 +71,7 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
         name = r["name"][:1].upper() + r["name"][1:]
         places = ", ".join(r["places"][:3]) or "—"
         app.say(f"{r['slug']:<26} {name}")
-        app.say(f"{'':<26} {STAGES.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
+        app.say(f"{'':<26} {STAGE_LABELS.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
                 f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} média(s)"
                 + (f" · corrigée dans la configuration" if r["manual"] else ""))
     for w in warnings:

@@ -14,15 +14,15 @@ import re
 from collections import Counter, defaultdict
 from datetime import date
 
-from nlp.cases_clusters import DATE_TOLERANCE, Ev, overlap
-from nlp.cases_figures import COUNTED_KINDS, defendant_count
-from nlp.cases_model import HappeningResult
-from nlp.cases_naming import key
+from cases.clusters import DATE_TOLERANCE, Ev, overlap
+from cases.figures import COUNTED_KINDS, defendant_count
+from cases.model import HappeningResult
+from cases.naming import key
+from veille.vocabulary import PRECISIONS
 
 # Which kind a happening shows when its reports disagree evenly: the more telling one.
 KIND_PRIORITY = ("verdict", "sentence", "appeal", "trial_opening", "hearing", "indictment", "arrest", "crime",
                  "complaint", "site_event", "other")
-PRECISIONS = ("day", "month", "year")
 
 
 def _same_words(reports: list[Ev]) -> list[list[Ev]]:

@@ -1,0 +1,87 @@
+"""The words every stage shares: kinds of events, stages of cases, French calendar names,
+and dates written at the precision the sources support.
+
+One home: nlp writes these kinds, cases orders these stages, reports print these labels,
+the sample corpus checks its gold against them, and the database's CHECK constraints
+allow exactly them (``tests/veille/test_vocabulary.py`` compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# --------------------------------------------------------------------------- events
+
+EVENT_KINDS = ("crime", "arrest", "indictment", "trial_opening", "hearing", "verdict", "sentence", "appeal",
+               "site_event", "complaint", "other")
+# What a reader sees for each kind: the timeline's filter, the exports, the digest, headlines.
+KIND_LABELS = {
+    "crime": "faits", "arrest": "interpellation", "indictment": "mise en examen",
+    "trial_opening": "ouverture du procès", "hearing": "audience", "verdict": "verdict",
+    "sentence": "condamnation", "appeal": "appel", "site_event": "vie du site", "complaint": "plainte",
+    "other": "autre",
+}
+# Kinds that happen before a court: their announced date belongs in « À venir » and in the
+# calendar of hearings.
+HEARING_KINDS = ("trial_opening", "hearing", "verdict", "sentence", "appeal")
+
+# --------------------------------------------------------------------------- cases
+
+STAGES = ("investigation", "trial", "verdict", "appeal", "closed")  # in the order a case goes through them
+STAGE_LABELS = {"investigation": "enquête", "trial": "procès", "verdict": "jugement rendu", "appeal": "appel",
+                "closed": "affaire close"}
+STAGE_OF_KIND = {"crime": "investigation", "arrest": "investigation", "indictment": "investigation",
+                 "complaint": "investigation", "trial_opening": "trial", "hearing": "trial",
+                 "verdict": "verdict", "sentence": "verdict", "appeal": "appeal"}
+
+# --------------------------------------------------------------------------- calendar
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+# --------------------------------------------------------------------------- dates at a precision
+
+PRECISIONS = ("day", "month", "year")  # finest first
+PRECISION_LABELS = {"day": "jour", "month": "mois", "year": "année"}
+
+
+def iso_at(d: date, precision: str) -> str:
+    """The ISO form at ``precision``: 2024-04-25, 2024-04 or 2024."""
+    return {"day": d.isoformat(), "month": d.isoformat()[:7], "year": d.isoformat()[:4]}[precision]
+
+
+def day_label(d: date, weekday: bool = False) -> str:
+    """« 1er mai 2024 », « 25 avril 2024 » (« jeudi 25 avril 2024 » with ``weekday``)."""
+    text = f"{'1er' if d.day == 1 else d.day} {MONTHS[d.month - 1]} {d.year}"
+    return f"{WEEKDAYS[d.weekday()]} {text}" if weekday else text
+
+
+def short_day_label(d: date) -> str:
+    """« 25 avr. 2024 »."""
+    return f"{'1er' if d.day == 1 else d.day} {MONTHS_SHORT[d.month - 1]} {d.year}"
+
+
+def date_label(d: date, precision: str, end: date | None = None) -> str:
+    """A date as precise as the sources are: « 25 avril 2024 », « avril 2024 », « 2018 »; a range
+    « du 2 septembre au 20 décembre 2024 », « d'octobre 2022 à avril 2023 », « de 2011 à 2020 »."""
+    if precision == "year":
+        return str(d.year) if not end or end.year == d.year else f"{_de(str(d.year))} à {end.year}"
+    if precision == "month":
+        if not end or (end.year, end.month) == (d.year, d.month):
+            return f"{MONTHS[d.month - 1]} {d.year}"
+        start = MONTHS[d.month - 1] + (f" {d.year}" if end.year != d.year else "")
+        return f"{_de(start)} à {MONTHS[end.month - 1]} {end.year}"
+    if not end or end == d:
+        return day_label(d)
+    start = "1er" if d.day == 1 else str(d.day)
+    if (end.year, end.month) != (d.year, d.month):
+        start += f" {MONTHS[d.month - 1]}"
+    if end.year != d.year:
+        start += f" {d.year}"
+    return f"du {start} au {day_label(end)}"
+
+
+def _de(text: str) -> str:
+    return ("d'" if text[:1] in "aeiouyéèàâAEIOUYÉ" else "de ") + text

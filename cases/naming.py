@@ -75,15 +75,20 @@ def of_place(place: str) -> str:
     return "de " + place
 
 
-GUET_APENS = {"guet-apens", "circonstance aggravante d'homophobie", "injure homophobe"}
-RAPE = {"viol", "viol en réunion", "tentative de viol", "administration de substances nuisibles"}
-MURDER = {"meurtre", "assassinat", "violences ayant entraîné la mort", "tentative de meurtre"}
-MINORS = {"viol sur mineur", "agression sexuelle sur mineur", "atteinte sexuelle sur mineur",
-          "corruption de mineur", "propositions sexuelles à un mineur",
-          "recours à la prostitution d'un mineur"}
+FAMILY_ORDER = ("ambush", "minors", "rape", "murder")  # when a case's charges name several, the first wins
 
 
-FAMILIES = (("ambush", GUET_APENS), ("minors", MINORS), ("rape", RAPE), ("murder", MURDER))
+@lru_cache(maxsize=1)
+def families() -> dict[str, set[str]]:
+    """Charges by the family that names a case (« le guet-apens de … », « les viols de … »): the
+    ``family`` of each charge in the lexicon ``nlp/patterns/charges.jsonl``."""
+    from nlp.patterns import load
+
+    out: dict[str, set[str]] = {f: set() for f in FAMILY_ORDER}
+    for row in load("charges.jsonl"):
+        if row.get("family"):
+            out[row["family"]].add(row["charge"])
+    return out
 
 
 def leading_family(charges: list[str], counts: dict[str, int] | None = None) -> str | None:
@@ -93,11 +98,11 @@ def leading_family(charges: list[str], counts: dict[str, int] | None = None) -> 
     (one stray « guet-apens » in a rape case's coverage does not make it an ambush)."""
     counts = counts or {c: len(charges) - i for i, c in enumerate(charges)}
     top = max(counts.values(), default=0)
-    if any(counts.get(c, 0) * 4 >= top for c in GUET_APENS if counts.get(c, 0)):
+    if any(counts.get(c, 0) * 4 >= top for c in families()["ambush"] if counts.get(c, 0)):
         return "ambush"
     for charge in charges:
-        for family, members in FAMILIES:
-            if charge in members:
+        for family in FAMILY_ORDER:
+            if charge in families()[family]:
                 return family
     return None
 

@@ -20,6 +20,7 @@ from nlp.normaliser import original_text
 from nlp.text import key
 
 MINOR_NAME = "[mineur non nommé]"
+CIRCUMSTANCE = "circonstance"  # the lexicon category of aggravating circumstances
 _LEXICON: ChargeFinder | None = None
 
 
@@ -59,14 +60,19 @@ def analyse_doc(doc: Doc) -> dict:
                          "start": span.start_char, "end": span.end_char, "minor": False, "role": None,
                          "sentence_start": s_start, "sentence_end": s_end, "in_name": True})
     entities.sort(key=lambda e: (e["start"], -e["end"]))
-    charges, set_aside = [], []
+    charges, circumstances, set_aside = [], [], []
     for span in doc.spans.get("charges", ()):
         entry = _lexicon().entry(span.label_)
         s_start, s_end = _sentence(span)
-        item = {"text": text[span.start_char:span.end_char], "charge": span.label_, "category": entry["category"],
-                "articles": list(entry["articles"]), "start": span.start_char, "end": span.end_char,
-                "sentence_start": s_start, "sentence_end": s_end}
-        (set_aside if span._.not_held else charges).append(item)
+        item = {"text": text[span.start_char:span.end_char], "charge": span.label_, "lemma": entry["lemma"],
+                "category": entry["category"], "articles": list(entry["articles"]), "start": span.start_char,
+                "end": span.end_char, "sentence_start": s_start, "sentence_end": s_end}
+        if span._.not_held and span._.not_held != "circumstance":
+            set_aside.append(item)
+        elif entry["category"] == CIRCUMSTANCE or span._.not_held == "circumstance":  # « guet-apens », « soumission chimique »: how, not what
+            circumstances.append(item)
+        else:
+            charges.append(item)
     dates = []
     for span in doc.spans.get("dates", ()):
         s_start, s_end = _sentence(span)
@@ -84,6 +90,7 @@ def analyse_doc(doc: Doc) -> dict:
         "published": published_date(doc).isoformat(),
         "entities": entities,
         "charges": charges,
+        "circumstances": circumstances,
         "charges_not_held": set_aside,
         "dates": dates,
         "events": events,

@@ -34,6 +34,10 @@ class ChargeFinder:
         self.before = compile_forms([r["cue"] for r in rules if r["where"] == "before"])
         self.after = compile_forms([r["cue"] for r in rules if r["where"] == "after"])
         breaks = [r["cue"] for r in rules if r["where"] == "break" and r["cue"] != ";"]
+        # Words right before a charge that say it is not held against anyone: a cause (« la lutte
+        # contre les violences »), a circumstance (« circonstance aggravante de … »).
+        self.just_before = [(re.compile(rf"(?:{r['regex']})\s*$", re.I), r["held"])
+                            for r in rules if r["where"] == "just_before"]
         self.breaks = re.compile(compile_forms(breaks).pattern + r"|;", re.I)
 
     def entry(self, charge: str) -> dict:
@@ -59,10 +63,19 @@ class ChargeFinder:
             # The label is the canonical charge; an implied charge is a second span on the same words.
             if self._negated(doc, span):
                 span._.not_held = "negation"
+            elif self._in_a_name(doc, span):
+                continue  # « Agir contre la prostitution des enfants »: an association's name
+            else:
+                before = doc.text[max(0, span.start_char - 60):span.start_char]
+                span._.not_held = next((held for regex, held in self.just_before if regex.search(before)), None)
             for name in (charge, *self.entries[charge].get("implies", ())):
                 spans.append(Span(doc, span.start, span.end, label=name))
         doc.spans["charges"] = spans
         return doc
+
+    @staticmethod
+    def _in_a_name(doc: Doc, span: Span) -> bool:
+        return any(e.label_ == "ORG" and e.start <= span.start and span.end <= e.end for e in doc.ents)
 
     def _negated(self, doc: Doc, span: Span) -> bool:
         sent = sentence_of(span)

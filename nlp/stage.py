@@ -219,7 +219,7 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                 label = _label(e)
                 mentions.append((item.id, entity_ids[(label, e["key"])], e["start"], e["end"], e["text"], e["role"],
                                  e["minor"], e["sentence_start"], e["sentence_end"], e.get("honorific")))
-            for c in a["charges"]:
+            for c in (*a["charges"], *a.get("circumstances", ())):  # circumstances name cases (« guet-apens »)
                 charges.append((item.id, c["charge"], c["category"], c["articles"], c["text"], c["start"], c["end"],
                                 c["sentence_start"], c["sentence_end"]))
             for d in a["dates"]:

@@ -26,8 +26,8 @@ def test_the_lexicon_has_forty_charges_each_with_its_family_and_articles():
         assert set(row.get("implies", ())) <= set(names), row
 
 
-def held(text: str) -> list[str]:
-    return [c["charge"] for c in analyse(text)["charges"]]
+def held(text: str, **kwargs) -> list[str]:
+    return [c["charge"] for c in analyse(text, **kwargs)["charges"]]
 
 
 def not_held(text: str) -> list[str]:
@@ -42,9 +42,11 @@ def not_held(text: str) -> list[str]:
     ("Mis en examen pour vol avec violence en réunion et extorsion.", ["vol en réunion", "vol avec violence",
                                                                        "extorsion"]),
     ("Il répond d'administration de substances nuisibles.", ["administration de substances nuisibles"]),
-    ("Le guet-apens a été organisé sur le tchat.", ["guet-apens"]),
+    ("Le guet-apens a été organisé sur le tchat.", []),   # a circumstance, kept apart
     ("Le tchat a été fermé.", []),
-    ("Il a volé un violon.", []),
+    ("Il a volé un violon.", ["vol"]),                      # the offence named by its verb
+    ("Deux violeurs présumés ont été interpellés.", ["viol"]),   # … or by its offender noun
+    ("Il lui extorque 500 euros.", ["extorsion"]),
 ])
 def test_charges_are_named_by_their_canonical_name(text, charges):
     assert held(text) == charges
@@ -54,7 +56,7 @@ def test_each_charge_carries_its_family_and_articles_and_its_words():
     text = "Il a été condamné pour le viol de son épouse."
     (charge,) = analyse(text)["charges"]
     start = text.index("viol")
-    assert charge == {"text": "viol", "charge": "viol", "category": "sexuelle", "articles": ["222-23", "222-24"],
+    assert charge == {"text": "viol", "charge": "viol", "lemma": "viol", "category": "sexuelle", "articles": ["222-23", "222-24"],
                       "start": start, "end": start + 4, "sentence_start": 0, "sentence_end": len(text)}
 
 
@@ -76,3 +78,39 @@ def test_a_charge_not_held_against_anyone_is_set_aside(text, set_aside, kept):
 def test_the_finder_keeps_the_longest_of_overlapping_forms():
     text = "tentative de meurtre et meurtre"
     assert ChargeFinder().find(text) == [(0, 20, "tentative de meurtre"), (24, 31, "meurtre")]
+
+
+def circumstances(text: str) -> list[str]:
+    return [c["charge"] for c in analyse(text)["circumstances"]]
+
+
+@pytest.mark.parametrize("text, charge, circumstance", [
+    ("Il est mis en examen pour meurtre avec guet-apens.", ["meurtre"], ["guet-apens"]),
+    ("La soumission chimique a permis les viols.", ["viol"], ["soumission chimique"]),
+    ("Le parquet a retenu comme circonstance aggravante l'administration d'une substance.", [],
+     ["administration de substances nuisibles"]),
+])
+def test_aggravating_circumstances_are_kept_apart_from_the_charges(text, charge, circumstance):
+    assert (held(text), circumstances(text)) == (charge, circumstance)
+
+
+def test_a_cause_is_not_a_charge():
+    text = "Elle est devenue une figure de la lutte contre les violences faites aux femmes."
+    assert held(text) == [] and not_held(text) == ["violences"]
+
+
+def test_a_charge_inside_an_organisations_name_is_not_a_charge():
+    text = "Selon Agir contre la prostitution des enfants, le site était connu."
+    name = "Agir contre la prostitution des enfants"
+    assert held(text, ents=[(name, "ORG")]) == []
+    assert held("Il dénonce la prostitution des enfants.") == ["prostitution"]
+
+
+@pytest.mark.parametrize("text, lemma", [
+    ("Ils sont jugés pour viols en réunion.", "viol"),
+    ("Il est poursuivi pour tentative de meurtre.", "meurtre"),
+    ("Il est accusé de détention d'images pédopornographiques.", "pédopornographie"),
+    ("Ils ont eu recours à la prostitution d'une mineure.", "prostitution de mineur"),
+])
+def test_each_charge_has_the_lemma_researchers_count_by(text, lemma):
+    assert [c["lemma"] for c in analyse(text)["charges"]][0] == lemma

@@ -53,12 +53,14 @@ def analyse_doc(doc: Doc) -> dict:
         if ent._.honorific:
             item["honorific"] = ent._.honorific
         entities.append(item)
+    # The town inside an institution's name (« parquet de Paris ») is not a place of the story: listed
+    # apart, for what needs the seat of a court.
+    places_in_names = []
     for span in doc.spans.get("places_in_names", ()):
         s_start, s_end = _sentence(span)
-        entities.append({"text": text[span.start_char:span.end_char], "label": "LOC",
-                         "canonical": span._.canonical or span.text, "key": key(span._.canonical or span.text),
-                         "start": span.start_char, "end": span.end_char, "minor": False, "role": None,
-                         "sentence_start": s_start, "sentence_end": s_end, "in_name": True})
+        places_in_names.append({"text": text[span.start_char:span.end_char], "canonical": span._.canonical or span.text,
+                                "key": key(span._.canonical or span.text), "start": span.start_char,
+                                "end": span.end_char, "sentence_start": s_start, "sentence_end": s_end})
     entities.sort(key=lambda e: (e["start"], -e["end"]))
     charges, circumstances, set_aside = [], [], []
     for span in doc.spans.get("charges", ()):
@@ -90,6 +92,7 @@ def analyse_doc(doc: Doc) -> dict:
         "published": published_date(doc).isoformat(),
         "entities": entities,
         "charges": charges,
+        "places_in_names": places_in_names,
         "circumstances": circumstances,
         "charges_not_held": set_aside,
         "dates": dates,

@@ -30,7 +30,8 @@ PREPOSITION = r"(?P<prep>de la |de l'|du |des |de |d')"
 INTRODUCED = re.compile(
     r"(?i:l'association|l'ONG|le collectif|la fondation|l'organisation|le syndicat)\s+"
     r"(?P<name>[A-ZÀ-Ý][\w'!-]*(?:\s+(?:[A-ZÀ-Ý][\w'!-]*|de|des|du|d'|pour|la|le|l'|en|et|contre|à)){0,6})")
-ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Z0-9]{1,11})\)")
+# « (JUNALCO) », « (Junalco) », « (ComCyberMI) »: one word in brackets right after the name.
+ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z0-9]{1,11})\)")
 TRAILING_SMALL_WORDS = re.compile(r"(?:\s+(?:de|des|du|d'|pour|la|le|l'|en|et|contre|à))+$", re.I)
 
 
@@ -49,7 +50,12 @@ class CourtRecogniser:
             name = rf"(?<![\w-]){_flexible(row['name'])}(?![\w-])"
             pattern = name if row["place"] == "none" else rf"{name}(?:\s+{PREPOSITION}(?P<place>{PLACE}))?"
             self.institutions.append((re.compile(pattern, flags), row))
+        # The configured outlets, then the French press's usual names (``patterns/media.jsonl``): a
+        # newsroom is an organisation, never a place (« France 3 Provence ») or a person.
         self.media = [(re.compile(rf"(?<![\w-]){_flexible(m)}(?![\w-])"), m) for m in media if m.strip()]
+        for row in load("media.jsonl"):
+            forms = "|".join(row.get("forms") or [_flexible(row["name"])])
+            self.media.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])"), None))
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
@@ -80,8 +86,8 @@ class CourtRecogniser:
         for regex, name in self.media:
             for m in regex.finditer(text):
                 span = self._add(doc, found, m.start(), m.end(), "media")
-                if span is not None:
-                    span._.canonical = name
+                if span is not None:  # an edition is named as written: « France 3 Provence-Alpes »
+                    span._.canonical = name or " ".join(m.group().split())
         self._aliases(doc, found)
         replace_entities(doc, sorted(found, key=lambda s: s.start))
         # The town or department inside a name (« parquet de Paris ») is also a place the text names.

@@ -28,13 +28,21 @@ LEADING_WORDS = {"le", "la", "les", "l'", "l", "du", "de", "des", "d'", "d", "au
                  "un", "une", "en", "par", "sur", "pour", "avec", "dans", "chez", "selon", "vers"}
 # « un Roubaisien », « des Lillois »: an inhabitant, not the town.
 DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s?$")
+ROAD = re.compile(r"(?:A|N|RN|D|RD|E)\s?\d{1,4}")
+PART_OF_TOWN = re.compile(r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
+                          r"(?:de la |de l'|de l’|du |des |de |d'|d’)")
 DEMONYM_BEFORE = {"un", "une", "des", "les", "deux", "trois", "quatre", "cinq", "jeune", "jeunes"}
 
 
 class SiteRecogniser:
     def __init__(self, nlp: Language):
         self.stop_words = {key(w) for w in nlp.Defaults.stop_words}
-        self.blocked = {key(row["text"]) for row in load("not_entities.jsonl")}
+        rows = load("not_entities.jsonl")
+        self.blocked = {key(row["text"]) for row in rows if "text" in row}
+        # First words that make a span something else than a name: an affaire (« viols de Mazan »),
+        # a landmark or a street (« bois de Boulogne », « promenade des Anglais »), for the labels given.
+        self.heads = {(key(row["starts"]), label) for row in rows if "starts" in row
+                      for label in row.get("labels", ("PER", "LOC"))}
         self.sites = []
         for row in load("sites.jsonl"):
             domains = "|".join(re.escape(d) for d in sorted(row["domains"], key=len, reverse=True))
@@ -97,6 +105,14 @@ class SiteRecogniser:
             return None
         if folded.startswith("republique") and span.label_ == "LOC":
             return None
+        if (words[0], span.label_) in self.heads:
+            return None
+        if span.label_ == "LOC":
+            if ROAD.fullmatch(text):
+                return None  # « A154 », « RN 7 »
+            inside = PART_OF_TOWN.match(text)
+            if inside and inside.end() < len(text):  # « 15e arrondissement de Paris », « département du Nord »
+                span._.canonical = text[inside.end():]
         first = doc[start]
         if len(span) == 1 and start > 0 and doc[start - 1].lower_ in DEMONYM_BEFORE and DEMONYM.search(first.lower_):
             return None

@@ -21,9 +21,10 @@ def test_a_court_is_an_organisation_with_its_seat(text, words, canonical, seat, 
     (court,) = [e for e in result["entities"] if e["label"] == "ORG"]
     assert (court["text"], court["canonical"], court["org_kind"], court["seat"]) == (words, canonical, "court", seat)
     assert text[court["start"]:court["end"]] == words
-    # The town or department the name holds is also a place the text names.
-    (named,) = [e for e in result["entities"] if e["label"] == "LOC"]
-    assert (named["text"], named["in_name"]) == (place, True)
+    # The town or department the name holds is not a place of the story: it is listed apart.
+    assert [e for e in result["entities"] if e["label"] == "LOC"] == []
+    (named,) = result["places_in_names"]
+    assert named["text"] == place
 
 
 def test_the_court_replaces_the_place_the_model_found_inside_it():

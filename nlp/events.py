@@ -14,6 +14,8 @@ priority wins (a verdict over a hearing). Events are plain dicts in ``doc._.even
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from spacy.language import Language
@@ -29,6 +31,9 @@ from nlp.tense import clause_tense, governing_verb
 from veille.vocabulary import HEARING_KINDS, KIND_LABELS
 
 COURT_KINDS = HEARING_KINDS
+# A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
+PENALTY = re.compile(r"\bcondamn\w*\s+(?:\w+\s+){0,4}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
+                     r"réclusion|prison|emprisonnement|amende|euros|sursis|travaux d'intérêt général)\b", re.I)
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
 
@@ -62,11 +67,12 @@ class EventMaker:
                 event = self._event(doc, sent, span, [s for s in main if s is not span], published)
                 if event is None:
                     continue
-                marker = (sent.start_char, event["date"], event["precision"], event["kind"])
-                if marker in seen:
-                    continue
-                seen.add(marker)
-                events.append(event)
+                for event in self._with_its_penalty(doc, sent, event, span):
+                    marker = (sent.start_char, event["date"], event["precision"], event["kind"])
+                    if marker in seen:
+                        continue
+                    seen.add(marker)
+                    events.append(event)
         doc._.events = events
         return doc
 
@@ -93,6 +99,20 @@ class EventMaker:
                 "charges": charges, "start": start, "end": end,
                 "date_start": span.start_char, "date_stop": span.end_char}
 
+    @staticmethod
+    def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span) -> list[dict]:
+        """A judgment that states its penalties (« condamné à vingt ans de réclusion ») is both the
+        verdict and the sentence: two events of one sentence, one date."""
+        if event["kind"] not in ("verdict", "sentence") or event["upcoming"]:
+            return [event]
+        if not PENALTY.search(doc.text[sent.start_char:sent.end_char]):
+            return [event]
+        other = "sentence" if event["kind"] == "verdict" else "verdict"
+        day = date.fromisoformat(span._.date)
+        twin = {**event, "kind": other, "summary": _summary(other, [(p, None) for p in event["people"]],
+                                                             event["places"], sent, day, event["precision"], span)}
+        return [event, twin]
+
     # -- kind ---------------------------------------------------------------------------
     def _kind(self, doc: Doc, sent: Span, span: Span, others: list[Span], verb, upcoming: bool) -> str:
         sentence_text = doc.text[sent.start_char:sent.end_char]
@@ -105,6 +125,10 @@ class EventMaker:
             if verb is not None:
                 levels.append((_clause(verb, span, others), False))
         else:
+            levels.append((set(range(sent.start, sent.end)), False))
+        if not others:
+            # The only date of its sentence dates what the sentence tells, even when the parser hung
+            # it elsewhere (« Quatre hommes ont été mis en examen après des agressions le 14 mars »).
             levels.append((set(range(sent.start, sent.end)), False))
         matches = self._matches(doc, sent, sentence_text)
         for positions, chain in levels:

@@ -22,22 +22,14 @@ GOLD_DIR = ROOT / "gold"
 
 # Canonical charge names (FORMAT.md, « Canonical charge names »). A test checks
 # this list against FORMAT.md.
-CANONICAL_CHARGES: tuple[str, ...] = (
-    "viol", "viol en réunion", "viol sur mineur", "tentative de viol", "agression sexuelle",
-    "agression sexuelle sur mineur", "atteinte sexuelle sur mineur", "corruption de mineur",
-    "propositions sexuelles à un mineur", "recours à la prostitution d'un mineur",
-    "proxénétisme", "proxénétisme aggravé", "détention d'images pédopornographiques",
-    "diffusion d'images pédopornographiques", "consultation de sites pédopornographiques",
-    "exhibition sexuelle", "harcèlement sexuel", "captation d'images impudiques",
-    "atteinte à la vie privée", "meurtre", "assassinat", "tentative de meurtre",
-    "homicide involontaire", "violences volontaires", "violences ayant entraîné la mort",
-    "guet-apens", "vol avec violence", "vol en réunion", "extorsion", "chantage",
-    "séquestration", "enlèvement", "administration de substances nuisibles",
-    "harcèlement", "menaces de mort", "menaces", "association de malfaiteurs", "complicité",
-    "recel", "blanchiment", "fourniture d'une plateforme en ligne illicite",
-    "circonstance aggravante d'homophobie", "injure homophobe", "provocation au suicide",
-    "non-assistance à personne en danger", "trafic de stupéfiants", "escroquerie",
-)
+def _lexicon_charges() -> tuple[str, ...]:
+    from nlp.patterns import load
+
+    return tuple(row["charge"] for row in load("charges.jsonl"))
+
+
+# Gold charges are the NLP lexicon's canonical names: one list, nlp/patterns/charges.jsonl.
+CANONICAL_CHARGES: tuple[str, ...] = _lexicon_charges()
 
 PERSON_ROLES = ("victim", "defendant", "lawyer", "magistrate", "witness", "police", "other", "")
 ORGANISATION_KINDS = ("court", "police", "prosecutor", "association", "company", "media", "other")

@@ -69,7 +69,8 @@ def test_must_be_tried_is_an_announced_trial_and_was_tried_a_past_hearing():
 ])
 def test_the_kind_comes_from_the_cue_words(text, words, kind, summary):
     ents = [(name, label) for name, label in (("Jean Dupont", "PER"), ("Lomme", "LOC")) if name in text]
-    (event,) = analyse(text, ents=ents, words=words)["events"]
+    events = analyse(text, ents=ents, words=words)["events"]
+    (event,) = [e for e in events if e["kind"] == kind]  # a stated penalty also makes a verdict (tested below)
     assert (event["kind"], event["summary"], event["upcoming"]) == (kind, summary, False)
 
 
@@ -114,3 +115,15 @@ def test_the_charges_of_an_event_are_only_those_held():
 def test_no_date_no_event():
     assert analyse("Jean Dupont a été interpellé.", ents=[("Jean Dupont", "PER")])["events"] == []
 
+
+
+def test_a_judgment_stating_its_penalty_is_both_the_verdict_and_the_sentence():
+    text = "Jean Dupont a été condamné à vingt ans de réclusion criminelle le 19 avril."
+    events = analyse(text, ents=[("Jean Dupont", "PER")])["events"]
+    assert sorted((e["kind"], e["date"]) for e in events) == [("sentence", "2024-04-19"), ("verdict", "2024-04-19")]
+
+
+def test_a_judgment_without_penalty_is_only_the_verdict():
+    text = "La cour a acquitté Jean Dupont le 19 avril."
+    events = analyse(text, ents=[("Jean Dupont", "PER")], words={"acquitté": {"lemma": "acquitter"}})["events"]
+    assert [e["kind"] for e in events] == ["verdict"]

@@ -13,20 +13,10 @@ FORMAT = (ROOT / "FORMAT.md").read_text(encoding="utf-8")
 ARTICLES = load_articles()
 
 
-def format_charges() -> list[str]:
+def test_format_md_names_the_lexicon_as_the_list_of_charges():
     section = FORMAT.split("### Canonical charge names", 1)[1]
-    lines, started = [], False
-    for line in section.splitlines():
-        if "·" in line:
-            started = True
-            lines.append(line)
-        elif started:
-            break
-    return [c.strip() for c in " ".join(lines).split("·") if c.strip()]
-
-
-def test_canonical_charges_match_format_md():
-    assert list(CANONICAL_CHARGES) == format_charges()
+    assert "nlp/patterns/charges.jsonl" in section.split("###", 1)[0]
+    assert "viol" in CANONICAL_CHARGES and "guet-apens" in CANONICAL_CHARGES
 
 
 def test_outlets_match_format_md():

@@ -28,7 +28,7 @@ from nlp.extensions import enclosing_sentence, evidence_offsets
 from nlp.forms import compile_forms
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
-from veille.vocabulary import HEARING_KINDS, KIND_LABELS
+from veille.vocabulary import HEARING_KINDS, KIND_LABELS, iso_at
 
 COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
@@ -92,7 +92,7 @@ class EventMaker:
         places = _places(sent)
         charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
                                      if sent.start <= c.start < sent.end and not c._.not_held))
-        return {"date": _iso(day, precision), "precision": precision,
+        return {"date": iso_at(day, precision), "precision": precision,
                 "date_end": span._.date_end, "kind": kind,
                 "summary": _summary(kind, people, places, sent, day, precision, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
@@ -224,10 +224,6 @@ def _upcoming(day: date, precision: str, published: date, tense: str | None, spa
     return tense == "future" or "prochain" in span.text.lower()
 
 
-def _iso(day: date, precision: str) -> str:
-    return {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision]
-
-
 def _people(doc: Doc, sent: Span) -> list[tuple[str, str | None]]:
     """(canonical name, role) of the people the sentence names; minors never."""
     minors = {e._.canonical for e in doc.ents if e.label_ == "PER" and e._.minor}
@@ -241,10 +237,8 @@ def _people(doc: Doc, sent: Span) -> list[tuple[str, str | None]]:
 def _places(sent: Span) -> list[str]:
     places: list[str] = []
     for ent in sent.ents:
-        if ent.label_ == "LOC":
+        if ent.label_ == "LOC":  # not a court's seat: the court is named as such, and a trial's city is not the case's
             places.append(ent._.canonical or ent.text)
-        elif ent.label_ == "ORG" and ent._.seat:
-            places.append(ent._.seat)
     return list(dict.fromkeys(places))
 
 

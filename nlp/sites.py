@@ -28,6 +28,9 @@ LEADING_WORDS = {"le", "la", "les", "l'", "l", "du", "de", "des", "d'", "d", "au
                  "un", "une", "en", "par", "sur", "pour", "avec", "dans", "chez", "selon", "vers"}
 # « un Roubaisien », « des Lillois »: an inhabitant, not the town.
 DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s?$")
+# Head words of an affaire's name (the not_entities rows that apply to people too).
+AFFAIRE_WORDS = {"affaire", "affaires", "viol", "viols", "meurtre", "assassinat", "mort", "disparition", "proces",
+                 "attentat", "tuerie", "drame"}
 ROAD = re.compile(r"(?:A|N|RN|D|RD|E)\s?\d{1,4}")
 PART_OF_TOWN = re.compile(r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
                           r"(?:de la |de l'|de l’|du |des |de |d'|d’)")
@@ -65,8 +68,27 @@ class SiteRecogniser:
                 span = self.clean(ent)
                 if span is not None:
                     cleaned.append(span)
-        doc.ents = cleaned
+        doc.ents = self._name_the_affaires_place(doc, cleaned)
         return doc
+
+    @staticmethod
+    def _name_the_affaires_place(doc: Doc, ents: list[Span]) -> list[Span]:
+        """The name inside an affaire's name is kept when the text names it elsewhere as a place or a
+        person (« à Mazan » makes the « Mazan » of « viols de Mazan » a place); else nothing is."""
+        known = {key(e.text): e.label_ for e in ents if e.label_ in ("LOC", "PER")}
+        out = []
+        for ent in ents:
+            if ent.label_ != "AFFAIRE":
+                out.append(ent)
+                continue
+            tail = [t for t in ent if t.text[:1].isupper() and t.i > ent.start]
+            if not tail:
+                continue
+            name = doc[tail[0].i:ent.end]
+            label = known.get(key(name.text))
+            if label:
+                out.append(Span(doc, name.start, name.end, label=label))
+        return out
 
     def _sites(self, doc: Doc) -> list[Span]:
         text = doc.text
@@ -106,7 +128,8 @@ class SiteRecogniser:
         if folded.startswith("republique") and span.label_ == "LOC":
             return None
         if (words[0], span.label_) in self.heads:
-            return None
+            # An affaire's name (« viols de Mazan ») is resolved below; a landmark is nothing.
+            return Span(doc, start, end, label="AFFAIRE") if words[0] in AFFAIRE_WORDS else None
         if span.label_ == "LOC":
             if ROAD.fullmatch(text):
                 return None  # « A154 », « RN 7 »

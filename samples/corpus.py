@@ -202,6 +202,7 @@ class Gold:
     places: tuple[Place, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     charges: tuple[str, ...] = ()
+    circumstances: tuple[str, ...] = ()        # aggravating circumstances (guet-apens …), kept apart from charges
     events: tuple[Event, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
@@ -225,7 +226,7 @@ def load_gold(root: Path | str = GOLD_DIR) -> list[Gold]:
             places=tuple(Place(p["name"]) for p in raw.get("places", ())),
             organisations=tuple(Organisation(o["name"], o.get("kind", "other"))
                                 for o in raw.get("organisations", ())),
-            charges=tuple(raw.get("charges", ())),
+            charges=tuple(raw.get("charges", ())), circumstances=tuple(raw.get("circumstances", ())),
             events=tuple(Event(date=str(e["date"]), precision=e.get("precision", "day"),
                                kind=e.get("kind", "other"), evidence=e.get("evidence", ""),
                                upcoming=bool(e.get("upcoming", False)))

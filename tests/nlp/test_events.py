@@ -27,7 +27,8 @@ def test_an_announced_trial_opening():
     assert (event["date"], event["precision"], event["date_end"], event["upcoming"]) == (
         "2024-09-02", "day", None, True)
     assert event["summary"] == "Ouverture du procès — Dominique Pelicot — Avignon — 2 septembre 2024"
-    assert (event["people"], event["places"], event["charges"]) == (["Dominique Pelicot"], ["Avignon"], [])
+    # The court's seat heads the summary but is not a place of the case: a trial's city is not the affaire's.
+    assert (event["people"], event["places"], event["charges"]) == (["Dominique Pelicot"], [], [])
     # The evidence is the sentence, quoted from the text as given.
     assert event["evidence"] == sentence
     assert (event["start"], event["end"]) == (text.index(sentence), text.index(sentence) + len(sentence))

@@ -162,7 +162,7 @@ def load_gold_corpus(conn: psycopg.Connection, with_minor: bool = False) -> dict
         for o in gold.organisations:
             if o.name in text:
                 facts.mention(doc, o.name, "ORG", org_kind=o.kind)
-        for c in gold.charges:
+        for c in (*gold.charges, *gold.circumstances):
             facts.charge(doc, c)
         for e in gold.events:
             if e.evidence not in text:
@@ -170,7 +170,7 @@ def load_gold_corpus(conn: psycopg.Connection, with_minor: bool = False) -> dict
             facts.event(doc, e.date, e.kind, e.evidence, summary=_summary(e.kind, e.evidence),
                         places=tuple(p.name for p in gold.places if _within(e.evidence, p.name)),
                         people=tuple(p.name for p in people if not p.minor and _within(e.evidence, p.name)),
-                        charges=tuple(c for c in gold.charges if _within(e.evidence, c)), upcoming=e.upcoming)
+                        charges=tuple(c for c in (*gold.charges, *gold.circumstances) if _within(e.evidence, c)), upcoming=e.upcoming)
     if with_minor:
         add_named_minor(facts, ids)
     return ids

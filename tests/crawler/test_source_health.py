@@ -13,14 +13,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psycopg
 from psycopg.rows import dict_row
 
+from samples.miniweb.config import JUDILIBRE_KEY_ENV
 from veille.health import record_crawl_runs
+from veille.scheduler import RUN_KINDS
 
 
-def crawl_and_watch(env, source_id: str) -> str | None:
-    """One scheduled crawl of ``source_id``: the command, then the watch on its run."""
-    result = env.veille("crawl", "--source", source_id)
+def crawl_and_watch(env, source_id: str, environ: dict | None = None) -> str | None:
+    """One scheduled crawl job of ``source_id``, as the scheduler runs it: the command, then the
+    watch on the runs it wrote."""
+    last = env.query("SELECT coalesce(max(id), 0) AS id FROM runs")[0]["id"]
+    result = env.veille("crawl", "--source", source_id, env=environ)
     assert result.returncode == 0, result.stderr
-    runs = env.query("SELECT id, kind, status, counts FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1")
+    runs = env.query("SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) ORDER BY id",
+                     (last, list(RUN_KINDS["crawl"])))
     with psycopg.connect(env.db_url, row_factory=dict_row, autocommit=True) as conn:
         return record_crawl_runs(conn, source_id, runs, failed=False)
 
@@ -158,3 +163,12 @@ allow_private = true
     reasons = [crawl_and_watch(env, "injoignable") for _ in range(3)]
     assert reasons == [None, None, "3 collecte(s) de suite en échec : source injoignable ou en erreur ?"]
     assert "source injoignable ou en erreur ?" in flagged_in_status(env)
+
+
+def test_a_source_collected_by_its_own_client_is_not_taken_for_a_dead_feed(fresh_env, miniweb):
+    # Judilibre writes a « judilibre » run, not a crawl run: no feed counters to judge it by.
+    env = fresh_env()
+    for _ in range(3):
+        assert crawl_and_watch(env, "judilibre", {JUDILIBRE_KEY_ENV: miniweb.judilibre_key}) is None
+    assert env.query("SELECT count(*) AS n FROM documents WHERE source_id = 'judilibre'")[0]["n"] > 0
+    assert flagged_in_status(env) == "aucune"

@@ -62,6 +62,7 @@ def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome
         # A listing answered « unchanged » still holds the links it held last time.
         items = (row["last_items"] or 0) if outcome.unchanged and not outcome.items else outcome.items
         empty = row["consecutive_empty"] + 1 if items == 0 and not outcome.failed else 0
+        last_items = row["last_items"] if outcome.failed else items  # a failed run saw no listing
         failed = row["consecutive_failed"] + 1 if outcome.failed else 0
         rate = outcome.errors / outcome.fetched if outcome.fetched else (1.0 if outcome.failed else 0.0)
         average = row["error_rate_avg"]
@@ -79,7 +80,7 @@ def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome
                       flagged_at = CASE WHEN %s AND NOT flagged THEN now() WHEN %s THEN flagged_at END,
                       updated_at = now()
                 WHERE source_id = %s""",
-            (empty, failed, row["last_items"] if outcome.failed else items, outcome.errors, new_average, reason is not None, reason,
+            (empty, failed, last_items, outcome.errors, new_average, reason is not None, reason,
              reason is not None, reason is not None, source_id))
     return reason
 

@@ -9,9 +9,6 @@ the file closes to veille: the crawl would not fetch it either.
 
 from __future__ import annotations
 
-import socket
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlsplit
@@ -20,8 +17,8 @@ from crawler.listings.feeds import parse_feed
 from crawler.listings.gdelt import parse_gdelt
 from crawler.listings.search import parse_search
 from crawler.listings.sitemaps import parse_sitemap
+from crawler.outbound import HttpError, describe, fetch
 from crawler.settings import robots_agent
-from crawler.urls import is_public_address
 
 MAX_CHECK_BYTES = 10_000_000
 KIND_LABELS = {"feed": "flux", "sitemap": "sitemap", "search": "recherche", "gdelt": "API GDELT",
@@ -35,62 +32,26 @@ class CheckResults:
     ok: int = 0
 
 
-class _Refused(Exception):
-    pass
-
-
 class _Unreadable(Exception):
     """An answer the crawler could not read: the reason is the source's line."""
 
 
-def _guard(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise _Refused(f"nom de domaine introuvable ({host}) : {getattr(exc, 'strerror', None) or exc}") from None
-    if not allow_private:
-        private = sorted({i[4][0] for i in infos if not is_public_address(i[4][0])})
-        if private:
-            raise _Refused(f"adresse privée ou locale refusée ({host} → {private[0]}) : "
-                           "allow_private = true pour l'autoriser")
-
-
-class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
-    def __init__(self, allow_private: bool):
-        self.allow_private = allow_private
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        _guard(newurl, self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def _fetch(url: str, user_agent: str, timeout: float, allow_private: bool) -> tuple[int, bytes]:
-    _guard(url, allow_private)
-    opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Language": "fr-FR,fr"})
+    """(status, body) of one GET under the outbound rule; an HTTP error status has no body."""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, response.read(MAX_CHECK_BYTES)
-    except urllib.error.HTTPError as exc:
-        return exc.code, b""
+        reply = fetch(url, {"User-Agent": user_agent, "Accept-Language": "fr-FR,fr"}, timeout, allow_private,
+                      MAX_CHECK_BYTES)
+    except HttpError as exc:
+        if exc.status is None:
+            raise
+        return exc.status, b""
+    return reply.status, reply.body
 
 
 def _why(exc: BaseException, timeout: float) -> str:
-    if isinstance(exc, _Refused):
-        return str(exc)
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, _Refused):
-        return str(reason)
-    if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
-        return f"délai dépassé ({timeout:g} s)"
-    if isinstance(reason, ConnectionRefusedError):
-        return "connexion refusée"
-    if isinstance(reason, socket.gaierror):
-        return f"nom de domaine introuvable : {reason.strerror or reason}"
-    return f"{type(reason).__name__} : {reason}"[:200]
+    if isinstance(exc, HttpError) and exc.status is None:
+        return exc.reason
+    return describe(exc, timeout)
 
 
 def _robots_refusal(url: str, user_agent: str, timeout: float, allow_private: bool, parsers: dict) -> str | None:

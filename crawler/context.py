@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from veille.config import Config
+from veille.counts import CrawlCounts
 
 from crawler.workers import Workers
 
@@ -18,8 +18,8 @@ class CrawlContext:
     workers: Workers
     run_id: int | None
     since: datetime | None = None
-    counts: Counter = field(default_factory=Counter)
-    per_source: dict[str, Counter] = field(default_factory=dict)
+    counts: CrawlCounts = field(default_factory=CrawlCounts)
+    per_source: dict[str, CrawlCounts] = field(default_factory=dict)
     on_progress: Callable[[str, str], None] | None = None   # (source id, outcome)
     listing_failures: dict[str, str] = field(default_factory=dict)
 
@@ -28,18 +28,19 @@ class CrawlContext:
         self.listing_failures.setdefault(source_id, reason)
 
     def count(self, source_id: str, key: str, n: int = 1) -> None:
-        self.counts[key] += n
-        self.per_source.setdefault(source_id, Counter())[key] += n
+        """Add to a ``CrawlCounts`` field, for the run and for the source."""
+        self.counts.add(key, n)
+        self.per_source.setdefault(source_id, CrawlCounts()).add(key, n)
 
     def outcome(self, source_id: str, outcome: str, error_kind: str | None = None) -> None:
         """Count a page's final outcome (and report progress)."""
-        key = {"stored": "new", "duplicate": "duplicates"}.get(outcome, outcome)
-        if outcome == "duplicate":
-            self.count(source_id, "new")
         if outcome == "error":
-            self.count(source_id, "errors")
-            key = f"error_{error_kind or 'internal'}"
-        self.count(source_id, key)
+            for counts in (self.counts, self.per_source.setdefault(source_id, CrawlCounts())):
+                counts.error(error_kind or "internal")
+        else:
+            if outcome == "duplicate":
+                self.count(source_id, "new")
+            self.count(source_id, {"stored": "new", "duplicate": "duplicates"}.get(outcome, outcome))
         if self.on_progress:
             self.on_progress(source_id, outcome)
 

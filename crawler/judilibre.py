@@ -30,7 +30,7 @@ import click
 import psycopg
 
 from crawler import decision_store as store
-from crawler.api_http import PoliteClient
+from crawler.outbound import PoliteClient
 from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
 from crawler.subject import decide_all

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 from urllib.parse import parse_qsl
 
-from crawler.api_http import HttpError, PoliteClient
+from crawler.outbound import HttpError, PoliteClient
 
 STATUS_MEANINGS = {400: "requête refusée", 401: "clé API absente ou refusée", 403: "clé API refusée",
                    404: "introuvable", 416: "au-delà des 10 000 premiers résultats",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from veille.config import Source
+from veille.counts import CrawlCounts
 from veille.errors import VeilleError
 from veille.runs import recorded_run
 
@@ -31,7 +32,7 @@ CRAWLED_KINDS = ("feed", "sitemap", "search", "gdelt")
 @dataclass
 class CrawlReport:
     lines: list[str] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
+    counts: CrawlCounts = field(default_factory=CrawlCounts)
     skipped: list[str] = field(default_factory=list)
     run_id: int | None = None
 
@@ -134,16 +135,16 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
                 _save_counts_now_and_then(run, ctx)
                 with _fewer_garbage_collections():
                     process.start()
-            ctx.counts["duplicates"] = pool.db_call(_duplicates_of_run, run.id)
+            ctx.counts.duplicates = pool.db_call(_duplicates_of_run, run.id)
         finally:
             pool.close()
             run.counts.clear()
-            run.counts.update(ctx.counts)
+            run.counts.update(ctx.counts.as_json())
         # A stop (SIGTERM, Ctrl-C) closes the open spiders as « shutdown », and one that came before
         # a spider even opened leaves it unclosed: either way the crawl did not run to its end.
         if len(closed_reasons) < len(sources) or any(reason != "finished" for reason in closed_reasons):
             raise KeyboardInterrupt
-    report.counts = dict(ctx.counts)
+    report.counts = ctx.counts
     report.lines = summary_lines(ctx.counts, ctx.per_source, time.monotonic() - started)
     report.lines += [f"Liste de liens non lue — {sid} : {why}" for sid, why in sorted(ctx.listing_failures.items())]
     return report
@@ -217,7 +218,7 @@ def _save_counts_now_and_then(run, ctx, every: float = 5.0) -> None:
 
     def save():
         run.counts.clear()
-        run.counts.update(ctx.counts)
+        run.counts.update(ctx.counts.as_json())
         run.save_counts()
 
     loop = task.LoopingCall(save)

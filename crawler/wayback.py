@@ -25,7 +25,7 @@ import click
 import psycopg
 from psycopg.types.json import Jsonb
 
-from crawler.api_http import HttpError, PoliteClient
+from crawler.outbound import HttpError, PoliteClient
 from crawler.captures import Capture, autocommit, source_for, store_capture, stored_since
 from crawler.subject import bare_word, fold
 from veille.errors import VeilleError

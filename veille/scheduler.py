@@ -275,16 +275,9 @@ class Scheduler:
             self._record_job(conn, spec, last_finished=datetime.now(timezone.utc), last_status=status,
                              last_error=error)
             if spec.kind == "crawl" and spec.source_id:
-                from veille.health import outcome_from_counts, record_crawl
+                from veille.health import record_crawl_runs
 
-                counts: dict = {}
-                for r in runs:
-                    if r["kind"] == "crawl":
-                        for k, v in r["counts"].items():
-                            if isinstance(v, (int, float)):
-                                counts[k] = counts.get(k, 0) + v
-                reason = record_crawl(conn, spec.source_id, outcome_from_counts(counts, failed=status == "failed"),
-                                      self.settings.empty_runs)
+                reason = record_crawl_runs(conn, spec.source_id, runs, status == "failed", self.settings.empty_runs)
                 if reason:
                     self.app.say(f"  ⚠ source {spec.source_id} signalée : {reason}")
         elapsed = time.monotonic() - started

@@ -1,23 +1,25 @@
 """Refuse requests that leave the source's site or reach private addresses.
 
 Every request — listed links, redirect targets, robots.txt — passes here. Its
-host is resolved first: an address in a loopback, private, link-local or reserved
-range is refused unless the source says ``allow_private = true`` (the local
-mini-web). A redirect to another site is refused like a link to it, unless the
-site is in ``settings.follow_domains`` (a ``gdelt`` source follows any site).
+host is resolved first (through the reactor's loop, without blocking), then judged
+by the one address rule of all veille's requests (``crawler.outbound``): private and
+local ranges refused unless the source says ``allow_private = true`` (the local
+mini-web), multicast, unspecified and reserved ranges always. A redirect to another
+site is refused like a link to it, unless the site is in ``settings.follow_domains``
+(a ``gdelt`` source follows any site).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 from twisted.internet.error import DNSLookupError
 
 from crawler.failures import Refused
-from crawler.urls import is_public_address, site_of
+from crawler.outbound import is_ip_literal, refusal
+from crawler.urls import site_of
 
 
 class GuardMiddleware:
@@ -30,11 +32,8 @@ class GuardMiddleware:
         return cls(crawler)
 
     async def _addresses(self, host: str, port: int) -> list[str]:
-        try:
-            ipaddress.ip_address(host.strip("[]"))
+        if is_ip_literal(host):
             return [host.strip("[]")]
-        except ValueError:
-            pass
         key = (host, port)
         if key not in self._resolved:
             try:
@@ -56,9 +55,7 @@ class GuardMiddleware:
             raise Refused("offsite", f"hors du site de la source ({site_of(request.url)}), non suivi")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = await self._addresses(parts.hostname, port)
-        if not spider.source.allow_private:
-            private = [a for a in addresses if not is_public_address(a)]
-            if private:
-                raise Refused("refused", f"adresse privée ou locale refusée ({parts.hostname} → {private[0]}) : "
-                                         "allow_private = true pour l'autoriser")
+        why = refusal(parts.hostname, addresses, spider.source.allow_private)
+        if why:
+            raise Refused("refused", why)
         return None

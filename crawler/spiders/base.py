@@ -89,6 +89,7 @@ class SourceSpider(scrapy.Spider):
         meta = response.meta
         self.ctx.count(self.name, "listings_fetched")
         if response.status == 304:
+            self.ctx.count(self.name, "listings_not_modified")
             return None, UrlItem(meta["fetch_url"], self.name, meta["kind"], 304, "not_modified",
                                  etag=_request_header(response, "If-None-Match"),
                                  last_modified=_request_header(response, "If-Modified-Since"), counted=False)

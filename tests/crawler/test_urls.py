@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import canonical_url, fetch_url, is_public_address, page_canonical, same_site, site_of
+from crawler.urls import canonical_url, fetch_url, page_canonical, same_site, site_of
 
 
 @pytest.mark.parametrize("variant", [
@@ -39,10 +39,3 @@ def test_sites_are_registrable_domains_or_host_and_port():
     assert same_site("https://feeds.leparisien.fr/rss", "https://www.leparisien.fr/article")
     assert site_of("https://www.justice.gouv.fr/x") == "justice.gouv.fr"
     assert not same_site("http://127.0.0.1:8001/", "http://127.0.0.1:8002/")
-
-
-@pytest.mark.parametrize("address,public", [("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.1", False),
-                                            ("169.254.0.1", False), ("::1", False), ("::ffff:10.0.0.1", False),
-                                            ("203.0.113.5", False), ("8.8.8.8", True), ("2a00:1450::1", True)])
-def test_private_and_reserved_addresses_are_told_apart(address, public):
-    assert is_public_address(address) is public

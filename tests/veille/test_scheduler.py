@@ -48,19 +48,6 @@ def test_a_dead_source_is_flagged_and_a_good_run_clears_it(conn):
     assert flagged_sources(conn) == []
 
 
-def test_a_source_whose_every_listing_fails_counts_as_failed_not_quiet(conn):
-    from veille.health import outcome_from_counts
-
-    conn.execute("INSERT INTO sources (id, name, kind) VALUES ('injoignable', 'Flux injoignable', 'feed')")
-    unreachable = outcome_from_counts({"listing_errors": 1, "discovered": 0, "fetched": 0})
-    quiet = outcome_from_counts({"listing_errors": 0, "discovered": 0, "fetched": 1})
-    assert unreachable.failed and not quiet.failed
-    for _ in range(2):
-        assert record_crawl(conn, "injoignable", unreachable) is None
-    reason = record_crawl(conn, "injoignable", unreachable)
-    assert reason and "3 collecte(s) de suite en échec" in reason
-
-
 def test_an_error_rate_jump_is_flagged(conn):
     conn.execute("INSERT INTO sources (id, name, kind) VALUES ('instable', 'Site instable', 'sitemap')")
     for _ in range(4):

@@ -1,0 +1,90 @@
+"""A crawl run's counters: one typed definition, written by the crawler, read by the watch.
+
+The crawl (``crawler.context``) adds to a ``CrawlCounts``; ``runs.counts`` of a
+``crawl`` run holds it as JSON (``as_json``: its non-zero fields, plus one
+``error_<kind>`` per error kind of ``crawler.failures``, which add up to ``errors``);
+``veille.health`` reads it back with ``from_json`` to watch each source, and the
+crawl's French summary (``crawler.summary``) reads the same fields. A counter that is
+not a field here cannot be written: ``add`` refuses it, so a reader never waits for
+a key no writer knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+ERROR_PREFIX = "error_"
+
+
+@dataclass
+class CrawlCounts:
+    # Discovery: the source's listings (feeds, sitemaps, search pages, API answers).
+    listings_fetched: int = 0       # listings answered, 304 included
+    listings_not_modified: int = 0  # …of which answered 304: the same as at the last crawl
+    skipped_sitemaps: int = 0       # sitemaps not read again: their index says they did not change
+    listing_errors: int = 0         # listings that failed or were refused
+    listed: int = 0                 # links the listings read in full gave
+    # Links not asked.
+    too_old: int = 0                # published before --since
+    skipped: int = 0                # known, and nothing says they changed
+    # Pages asked, by outcome (one outcome per page).
+    fetched: int = 0                # page answers, 304 and HTTP errors included
+    new: int = 0                    # stored for the first time (copies of a dispatch included)
+    duplicates: int = 0             # …of which copies of another document (counted at the end)
+    updated: int = 0
+    unchanged: int = 0
+    not_modified: int = 0           # answered 304
+    off_subject: int = 0
+    withheld: int = 0               # stored without their full text (TDM reservation)
+    errors: int = 0                 # pages that failed, once each; by kind in error_kinds
+    # Pages not asked, by reason.
+    robots: int = 0
+    offsite: int = 0
+    refused: int = 0
+    tdm: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, n: int = 1) -> None:
+        if key not in _COUNTERS:
+            raise KeyError(f"not a crawl counter: {key!r} (see veille.counts.CrawlCounts)")
+        setattr(self, key, getattr(self, key) + n)
+
+    def error(self, kind: str, n: int = 1) -> None:
+        """``n`` pages failed with ``kind`` (an ``ERROR_LABELS`` key)."""
+        self.errors += n
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + n
+
+    @property
+    def pages_asked(self) -> int:
+        """Pages requested that came to an end, failures included: the error rate's base."""
+        return self.new + self.updated + self.unchanged + self.not_modified + self.off_subject + self.errors
+
+    @property
+    def unchanged_listings(self) -> int:
+        """Listings the site said were as last time (304, or a sitemap index's dates)."""
+        return self.listings_not_modified + self.skipped_sitemaps
+
+    def __iadd__(self, other: "CrawlCounts") -> "CrawlCounts":
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind, n in other.error_kinds.items():
+            self.error_kinds[kind] = self.error_kinds.get(kind, 0) + n
+        return self
+
+    def as_json(self) -> dict[str, int]:
+        out = {name: getattr(self, name) for name in _COUNTERS if getattr(self, name)}
+        out.update({ERROR_PREFIX + kind: n for kind, n in sorted(self.error_kinds.items()) if n})
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CrawlCounts":
+        """The counters of a ``runs.counts`` value; other keys (older runs, the scheduler's own
+        rows) are ignored."""
+        counts = cls(**{name: int(data[name]) for name in _COUNTERS
+                        if isinstance(data.get(name), (int, float))})
+        counts.error_kinds = {k[len(ERROR_PREFIX):]: int(v) for k, v in data.items()
+                              if k.startswith(ERROR_PREFIX) and isinstance(v, (int, float))}
+        return counts
+
+
+_COUNTERS = tuple(f.name for f in fields(CrawlCounts) if f.type in ("int", int))

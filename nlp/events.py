@@ -61,18 +61,25 @@ class EventMaker:
             by_sentence.setdefault(enclosing_sentence(span).start, []).append(span)
         for spans in by_sentence.values():
             sent = enclosing_sentence(spans[0])
+            if _heading(sent):
+                continue  # « Rappel des faits en 2022 », « La dernière parole le 12 décembre »: a subheading
             # A bare clock time or « en fin de matinée » dates a sentence only when nothing else does.
             main = [s for s in spans if not _weak(s)] or spans
+            told: list[dict] = []
             for span in main:
-                event = self._event(doc, sent, span, [s for s in main if s is not span], published)
+                others = [s for s in main if s is not span]
+                if _reporting(span, [o for o in others if o._.date != span._.date]):
+                    continue  # « Ce jeudi 18 avril, Le Parisien révèle que … »: when it was said, not done
+                event = self._event(doc, sent, span, others, published)
                 if event is None:
                     continue
-                for event in self._with_its_penalty(doc, sent, event, span):
-                    marker = (sent.start_char, event["date"], event["precision"], event["kind"])
-                    if marker in seen:
-                        continue
-                    seen.add(marker)
-                    events.append(event)
+                told.extend(self._with_its_penalty(doc, sent, event, span))
+            for event in told:
+                marker = (sent.start_char, event["date"], event["precision"], event["kind"])
+                if marker in seen:
+                    continue
+                seen.add(marker)
+                events.append(event)
         doc._.events = events
         return doc
 
@@ -177,6 +184,32 @@ def _weak(span: Span) -> bool:
     """A clock time or « en fin de matinée »: it dates a sentence only when nothing else does."""
     kind = span._.date_kind or ""
     return kind.startswith("clock") or (kind.startswith("deictic") and span.text.lower().startswith(TIMES_OF_DAY))
+
+
+# Verbs that say who told what: the date they govern is the statement's, not the event's.
+REPORTING = {"annoncer", "indiquer", "révéler", "déclarer", "préciser", "confier", "apprendre", "affirmer",
+             "expliquer", "rapporter", "souligner", "ajouter", "raconter", "confirmer", "communiquer", "écrire",
+             "publier", "dire", "assurer", "estimer", "évoquer", "relater", "détailler", "rappeler", "commenter",
+             "réagir", "interroger", "questionner", "titrer", "relayer"}
+
+
+def _reporting(span: Span, others: list[Span]) -> bool:
+    """The span dates a statement (« révèle que … ») whose reported clause holds another date."""
+    if not others or not span.doc.has_annotation("DEP"):
+        return False
+    verb = governing_verb(span)
+    if verb is None or verb.lemma_.lower() not in REPORTING:
+        return False
+    reported = {t.i for c in verb.children if c.dep_ in ("ccomp", "parataxis", "xcomp") for t in c.subtree}
+    return any(o.root.i in reported for o in others)
+
+
+def _heading(sent: Span) -> bool:
+    """A short line without a verb: a subheading or a caption's label, never an event's evidence."""
+    doc = sent.doc
+    if not doc.has_annotation("POS") or len(sent) > 12:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
 
 
 def _chain(span: Span, own: set[int]) -> list[set[int]]:

@@ -44,6 +44,7 @@ def conditional_headers(state: dict | None) -> dict[str, str]:
 class SourceSpider(scrapy.Spider):
     url_kind = "feed"                       # crawl_urls.kind of the source's own addresses
     follows_any_site = False                # True: its listings lead to any outlet (gdelt)
+    listing_name = "flux"                   # in « flux illisible : … »
     handle_httpstatus_list = [304, *range(400, 600)]
 
     def __init__(self, source, ctx, *args, **kwargs):
@@ -55,8 +56,6 @@ class SourceSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.validators: dict[str, tuple] = {}
         self.transient_failures = 0   # pages to try again: their listings must not answer 304 next time
-
-    listing_name = "flux"                   # in « flux illisible : … »
 
     # ------------------------------------------------------------------ to override
 

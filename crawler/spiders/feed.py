@@ -10,7 +10,6 @@ from crawler.spiders.base import SourceSpider
 
 class FeedSpider(SourceSpider):
     url_kind = "feed"
-    listing_name = "flux"
 
     def read_listing(self, body, response):
         return parse_feed(body, response.url)

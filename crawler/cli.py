@@ -10,6 +10,7 @@ import click
 
 from veille.app import App, pass_app
 from veille.errors import VeilleError
+from veille.kinds import kind_of
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -43,7 +44,6 @@ def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str
     collecte ne retélécharge que ce qui a changé.
     """
     from crawler.run import api_sources, run_crawl
-    from veille.kinds import kind_of
 
     since_date = parse_since(since)
     apis = api_sources(app.config, source_ids, dossier)
@@ -57,8 +57,6 @@ def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str
 
 def _collect_api_source(app: App, source) -> None:
     """Sources of an API (Judilibre, Wayback): their own clients, the same storage."""
-    from veille.kinds import kind_of
-
     collect = kind_of(source.kind).load("client")
     with app.progress(f"{source.kind} {source.id}") as progress:
         line = collect(app, source, progress)

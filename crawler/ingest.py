@@ -92,7 +92,7 @@ def too_old(extracted: Extracted, since: datetime | None) -> Rejection | None:
     return None
 
 
-def off_subject(reason: str | None) -> Rejection | None:
+def off_subject_rejection(reason: str | None) -> Rejection | None:
     """After stage 2: the filter's rejection reason (``Analysed.off_subject``), as recorded."""
     return ("off_subject", f"hors sujet : {reason}", None) if reason else None
 
@@ -205,7 +205,7 @@ def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict
         done = analyse_page(page, dossiers)
     except ExtractionError as exc:
         return record_rejection(conn, page, "error", exc.reason, exc.kind, run_id=run_id)
-    rejection = off_subject(done.off_subject) or tdm_refusal(page, done.extracted, tdm_policy)
+    rejection = off_subject_rejection(done.off_subject) or tdm_refusal(page, done.extracted, tdm_policy)
     if rejection:
         outcome, reason, error_kind = rejection
         return record_rejection(conn, page, outcome, reason, error_kind, canonical=done.canonical, run_id=run_id)

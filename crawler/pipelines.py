@@ -14,8 +14,8 @@ import logging
 
 from crawler.extract import ExtractionError
 from crawler.failures import TRANSIENT
-from crawler.ingest import (analyse_page, build_record, configured_kind, off_subject, record_rejection, stage_store,
-                            tdm_refusal, too_old)
+from crawler.ingest import (analyse_page, build_record, configured_kind, off_subject_rejection, record_rejection,
+                            stage_store, tdm_refusal, too_old)
 from crawler.items import PageItem, UrlItem
 from crawler.store import record_url
 
@@ -70,7 +70,7 @@ class FilterPipeline(_Stage):
         if not isinstance(item, PageItem) or item.rejection:
             return item
         item.decisions = item.analysed.decisions
-        rejection = off_subject(item.analysed.off_subject)
+        rejection = off_subject_rejection(item.analysed.off_subject)
         if rejection:
             item.reject(*rejection)
         return item

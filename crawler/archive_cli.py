@@ -69,7 +69,7 @@ def wayback(app: App, source_id: str | None, start: str | None, end: str | None)
 
     sources = _sources_of_kind(app, "wayback", source_id)
     for source in sources:
-        wayback_settings(app.config, source, start, end)  # bad settings: one line before any work
+        wayback_settings(app.config, source, start, end)  # a bad --from/--to: one line before any work
     conn = app.db()
     for source in sources:
         with app.progress(f"wayback {source.id}") as progress:
@@ -88,11 +88,9 @@ def judilibre(app: App, source_id: str | None) -> None:
     la source ; les suivantes n'appliquent que les décisions ajoutées, modifiées ou
     retirées depuis. La clé API est lue dans la variable nommée par settings.key_env.
     """
-    from crawler.judilibre import judilibre_settings, summary, sync_judilibre
+    from crawler.judilibre import summary, sync_judilibre
 
-    sources = _sources_of_kind(app, "judilibre", source_id)
-    for source in sources:
-        judilibre_settings(app.config, source)
+    sources = _sources_of_kind(app, "judilibre", source_id)  # their settings were checked with the configuration
     conn = app.db()
     for source in sources:
         with app.progress(f"judilibre {source.id}") as progress:

@@ -1,7 +1,7 @@
 """Archived copies of pages (WARC records, Wayback captures) through the crawler's own
 stages: ``crawler.ingest.store_page`` does extraction, subject filter,
-de-duplication and storage, so an archived copy and a live crawl of the same page
-end up as one document.
+de-duplication and storage, with the crawl's decisions, so an archived copy and a live
+crawl of the same page end up as one document, of the same kind.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from datetime import datetime
 
 import psycopg
 
-from crawler.ingest import store_page
+from veille.kinds import kind_of
+
+from crawler.ingest import configured_kind, store_page
 from crawler.urls import canonical_url, site_of
 
 _HTML = re.compile(r"html", re.I)
@@ -52,12 +54,11 @@ def autocommit(conn: psycopg.Connection):
             conn.autocommit = False
 
 
-def source_for(config, url: str, kinds=("feed", "sitemap", "search")):
+def source_for(config, url: str):
     """The configured outlet the URL belongs to (same site as one of its addresses), if any."""
     site = site_of(url)
     for source in config.sources:
-        if source.kind in kinds and any(site_of(u.replace("{query}", "q").replace("{page}", "1")) == site
-                                        for u in source.urls):
+        if kind_of(source.kind).outlet and site in source.sites:
             return source
     return None
 
@@ -97,7 +98,8 @@ def store_capture(conn: psycopg.Connection, config, capture: Capture, counts: Co
     outcome = store_page(conn, url=capture.url, body=capture.body, headers=headers,
                          fetched_at=capture.captured_at, provenance=capture.provenance,
                          dossiers=config.dossiers_for(source), source_id=source.id if source else None,
-                         status=capture.status, tdm_policy=config.crawl.tdm_policy, run_id=run_id)
+                         status=capture.status, tdm_policy=config.crawl.tdm_policy, run_id=run_id,
+                         document_kind=configured_kind(source))
     key = {"stored": "new", "duplicate": "duplicates"}.get(outcome.outcome, outcome.outcome)
     if outcome.outcome == "duplicate":
         counts["new"] += 1

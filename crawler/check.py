@@ -13,17 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlsplit
 
-from crawler.listings.feeds import parse_feed
-from crawler.listings.gdelt import parse_gdelt
-from crawler.listings.search import parse_search
-from crawler.listings.sitemaps import parse_sitemap
 from crawler.outbound import HttpError, describe, fetch
 from crawler.settings import robots_agent
+from veille.kinds import Unreadable, kind_of
 
 MAX_CHECK_BYTES = 10_000_000
-KIND_LABELS = {"feed": "flux", "sitemap": "sitemap", "search": "recherche", "gdelt": "API GDELT",
-               "judilibre": "API Judilibre",
-               "wayback": "Wayback Machine"}
 
 
 @dataclass
@@ -32,8 +26,6 @@ class CheckResults:
     ok: int = 0
 
 
-class _Unreadable(Exception):
-    """An answer the crawler could not read: the reason is the source's line."""
 
 
 def _fetch(url: str, user_agent: str, timeout: float, allow_private: bool) -> tuple[int, bytes]:
@@ -73,50 +65,23 @@ def _robots_refusal(url: str, user_agent: str, timeout: float, allow_private: bo
     return None
 
 
-def _count(source, url: str, body: bytes) -> tuple[int, str]:
-    if source.kind == "feed":
-        listing = parse_feed(body, url)
-        return len(listing.items), "article(s)"
-    if source.kind == "sitemap":
-        listing = parse_sitemap(body, url)
-        if listing.kind == "sitemap_index":
-            return len(listing.children), "sitemap(s)"
-        return len(listing.items), "article(s)"
-    if source.kind == "gdelt":
-        listing = parse_gdelt(body, url)
-        if listing.kind == "unknown":
-            raise _Unreadable(listing.problems[0])
-        return len(listing.items), "article(s) proposé(s)"
-    if source.kind == "search":
-        s = source.settings
-        listing = parse_search(body, url, s.get("result_selector"), s.get("next_selector"))
-        return len(listing.items), "résultat(s)"
-    return 0, ""
-
-
-def _gdelt_url(source, config, base: str) -> str:
-    """The crawl's own first question to the API (one request: no splitting of its window)."""
-    from datetime import datetime, timezone
-
-    from crawler.listings.gdelt import api_url
-    from crawler.spiders.gdelt import LOOKBACK, source_query
-
-    end = datetime.now(timezone.utc).replace(microsecond=0)
-    return api_url(base, source_query(source, config.dossiers_for(source)), end - LOOKBACK, end)
-
-
 def check_source(source, config, timeout: float) -> tuple[bool, str]:
+    """One source's line. Its kind's probe (veille/kinds.py) reads each answer; a kind without
+    one (an API collected by its own client, asked without robots.txt) only has to answer."""
+    kind = kind_of(source.kind)
+    probe = kind.load("probe") if kind.probe else None
+    address = kind.load("probe_url") if kind.probe_url else None
     query = next((q for d in config.dossiers.values() for q in d.search_queries), "coco")
-    label = f"{source.id:<20} {KIND_LABELS.get(source.kind, source.kind):<10}"
+    label = f"{source.id:<20} {kind.label:<10}"
     found, answered, problems = 0, 0, []
-    unit = ""
+    says, empty_ok = "", False
     robots: dict = {}
     for template in source.urls:
-        if source.kind == "gdelt":
-            url = _gdelt_url(source, config, template)
+        if address:
+            url = address(source, config, template)
         else:
             url = template.replace("{query}", quote_plus(query)).replace("{page}", "1")
-        if source.kind not in ("judilibre", "wayback"):  # APIs, which the crawl asks without robots.txt
+        if kind.spider:  # the crawl asks its addresses under robots.txt; the APIs' clients do not
             refusal = _robots_refusal(url, config.crawl.user_agent, timeout, source.allow_private, robots)
             if refusal:
                 problems.append(refusal)
@@ -130,28 +95,29 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
         if status >= 400:
             problems.append(f"répond HTTP {status}")
             continue
-        if source.kind in ("judilibre", "wayback"):
+        if probe is None:
             continue
         try:
-            n, unit = _count(source, url, body)
-        except _Unreadable as exc:
+            probed = probe(source, url, body)
+        except Unreadable as exc:
             problems.append(str(exc))
             continue
-        found += n
-        if not n and source.kind != "gdelt":  # no article for three months is an answer too
+        found += probed.count
+        says, empty_ok = probed.says, probed.empty_is_an_answer
+        if not probed.count and not empty_ok:
             problems.append(f"répond (HTTP {status}) mais ne liste rien")
-    if source.kind in ("judilibre", "wayback") and answered:
+    if probe is None and answered:
         return True, f"{label} répond ({answered}/{len(source.urls)} adresse(s)) ; éléments non vérifiés ici"
-    if source.kind == "gdelt" and answered and not problems:
-        return True, f"{label} répond et propose {found} article(s) des trois derniers mois"
-    if found:
+    if found or (empty_ok and not problems):
         extra = f" ; {problems[0]}" if problems else ""
-        return True, f"{label} répond et liste {found} {unit}{extra}"
+        return True, f"{label} répond et {says.format(n=found)}{extra}"
     return False, f"{label} {problems[0] if problems else 'aucune adresse'}"
 
 
 def check_sources(sources, config, timeout: float = 10.0) -> CheckResults:
     results = CheckResults()
+    for kind in {kind_of(s.kind) for s in sources if kind_of(s.kind).probe}:
+        kind.load("probe")  # imported here once, not by eight threads at the same time
     with ThreadPoolExecutor(max_workers=8) as pool:
         for ok, line in pool.map(lambda s: check_source(s, config, timeout), sources):
             results.lines.append(line)
@@ -171,7 +137,7 @@ def source_states(conn) -> dict[str, dict]:
 
 def source_line(source, states: dict | None = None) -> str:
     dossiers = ", ".join(source.dossiers) if source.dossiers else "tous les dossiers"
-    line = (f"{source.id:<20} {KIND_LABELS.get(source.kind, source.kind):<10} {source.name} — "
+    line = (f"{source.id:<20} {kind_of(source.kind).label:<10} {source.name} — "
             f"{len(source.urls)} adresse(s), {dossiers}"
             + (f", toutes les {source.interval}" if source.interval else ""))
     if states is not None:

@@ -10,6 +10,7 @@ import click
 
 from veille.app import App, pass_app
 from veille.errors import VeilleError
+from veille.kinds import kind_of
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -46,7 +47,7 @@ def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str
 
     since_date = parse_since(since)
     apis = api_sources(app.config, source_ids, dossier)
-    if not source_ids or any(app.config.source(s).kind not in ("judilibre", "wayback") for s in source_ids):
+    if not source_ids or any(not kind_of(app.config.source(s).kind).client for s in source_ids):
         report = run_crawl(app, source_ids, dossier, since_date)
         for line in report.lines:
             app.say(line)
@@ -55,17 +56,12 @@ def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str
 
 
 def _collect_api_source(app: App, source) -> None:
-    """Judilibre and Wayback sources: their own clients, the same storage."""
-    from crawler.judilibre import summary as judilibre_summary, sync_judilibre
-    from crawler.wayback import backfill_wayback, summary as wayback_summary
-
+    """Sources of an API (Judilibre, Wayback): their own clients, the same storage."""
+    collect = kind_of(source.kind).load("client")
     with app.progress(f"{source.kind} {source.id}") as progress:
-        if source.kind == "judilibre":
-            counts = sync_judilibre(app.db(), app.config, source, progress=progress)
-            if not counts.get("skipped"):
-                app.say(judilibre_summary(counts))
-        else:
-            app.say(wayback_summary(backfill_wayback(app.db(), app.config, source, progress=progress)))
+        line = collect(app, source, progress)
+        if line:
+            app.say(line)
 
 
 @click.group(name="sources")

@@ -46,8 +46,3 @@ class CrawlContext:
 
     def tdm_policy(self) -> str:
         return self.config.crawl.tdm_policy
-
-    def document_kind(self, source_id: str) -> str | None:
-        """What the source's configuration says its pages are (« press_release »), if it says."""
-        source = next((s for s in self.config.sources if s.id == source_id), None)
-        return source.settings.get("document_kind") if source else None

@@ -1,14 +1,17 @@
 """From fetched page to stored document, stage by stage: extract → filter → dedup → store.
 
-The Scrapy pipelines (``crawler/pipelines.py``) run these stages one by one, off
-the reactor thread. ``store_page`` runs them in a row for one page, for any code
-that has bytes from elsewhere — a WARC file, a Wayback capture — so that every
-copy goes through the same extraction, subject filter, de-duplication and storage:
+This module is the one home of the stages and of the decisions between them (too old, off
+subject, TDM reservation, what kind of document a page is). The Scrapy pipelines
+(``crawler/pipelines.py``) run them one by one, off the reactor thread. ``store_page``
+runs the same functions in the same order for one page, for any code that has bytes from
+elsewhere — a WARC file, a Wayback capture — so that every copy goes through the same
+extraction, subject filter, de-duplication and storage, and is stored as the same kind:
 
-    from crawler.ingest import store_page
+    from crawler.ingest import configured_kind, store_page
     outcome = store_page(conn, url=..., body=..., headers={...}, fetched_at=...,
                          provenance={"via": "warc", "file": "..."}, source_id="lequotidien",
-                         dossiers=list(config.dossiers.values()), tdm_policy=config.crawl.tdm_policy)
+                         dossiers=list(config.dossiers.values()), tdm_policy=config.crawl.tdm_policy,
+                         document_kind=configured_kind(source))
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ class FetchedPage:
         return self.headers.get("content-type")
 
 
+# Why a fetched page is not stored: (crawl_urls outcome, French reason, error kind).
+Rejection = tuple[str, str, "str | None"]
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of a page: ``outcome`` as in crawl_urls, and the document if stored."""
@@ -75,6 +82,19 @@ def stage_filter(extracted: Extracted, dossiers) -> tuple[list[Decision], str | 
     if any(d.belongs for d in decisions):
         return decisions, None
     return decisions, " ; ".join(f"{d.dossier} : {d.reason}" for d in decisions) or "aucun dossier"
+
+
+def too_old(extracted: Extracted, since: datetime | None) -> Rejection | None:
+    """After stage 1: a page published before ``--since`` is not kept."""
+    published = extracted.published_at
+    if since and published and published < since:
+        return "too_old", f"publié le {published:%d/%m/%Y}, avant la date --since ({since:%d/%m/%Y})", None
+    return None
+
+
+def off_subject_rejection(reason: str | None) -> Rejection | None:
+    """After stage 2: the filter's rejection reason (``Analysed.off_subject``), as recorded."""
+    return ("off_subject", f"hors sujet : {reason}", None) if reason else None
 
 
 def stage_dedup(page: FetchedPage, extracted: Extracted) -> tuple[str, object, str]:
@@ -107,6 +127,21 @@ def analyse_page(page: FetchedPage, dossiers, since: datetime | None = None) -> 
         decisions, off_subject = stage_filter(extracted, dossiers)
     canonical, fp, chash = stage_dedup(page, extracted)
     return Analysed(extracted, decisions, off_subject, canonical, fp, chash)
+
+
+def tdm_refusal(page: FetchedPage, extracted: Extracted, policy: str) -> Rejection | None:
+    """Before stage 4: under the ``skip`` policy, a page whose publisher reserves text and data
+    mining (tdmrep.json, header or page) is not kept at all."""
+    reserved = tdm.is_reserved(page.tdm_file, tdm.header_reservation(page.headers), extracted.tdm_reservation)
+    if reserved and policy == "skip":
+        return "tdm", "droits de fouille de textes réservés par l'éditeur, politique skip : rien n'est gardé", None
+    return None
+
+
+def configured_kind(source) -> str | None:
+    """What a source's configuration says its pages are (``settings.document_kind``:
+    « press_release »), if it says; None lets each page say (stage 4a)."""
+    return source.settings.get("document_kind") if source is not None else None
 
 
 def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decision], canonical: str,
@@ -159,8 +194,10 @@ def record_rejection(conn: psycopg.Connection, page: FetchedPage, outcome: str, 
 def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict[str, str],
                fetched_at: datetime, provenance: dict, dossiers, source_id: str | None = None,
                final_url: str | None = None, status: int = 200, tdm_policy: str = "metadata_only",
-               listed: Listed | None = None, run_id: int | None = None) -> Outcome:
-    """Run every stage on one page and store the result (see the module docstring)."""
+               listed: Listed | None = None, run_id: int | None = None,
+               document_kind: str | None = None) -> Outcome:
+    """Run every stage on one page and store the result, in the crawl's order and with its
+    decisions (see the module docstring). ``document_kind``: the source's, if it says."""
     page = FetchedPage(url=url, final_url=final_url or url, status=status,
                        headers={k.lower(): v for k, v in headers.items()}, body=body, fetched_at=fetched_at,
                        source_id=source_id, provenance=provenance, listed=listed)
@@ -168,12 +205,10 @@ def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict
         done = analyse_page(page, dossiers)
     except ExtractionError as exc:
         return record_rejection(conn, page, "error", exc.reason, exc.kind, run_id=run_id)
-    extracted, decisions, rejection = done.extracted, done.decisions, done.off_subject
-    canonical, fp, chash = done.canonical, done.fingerprint, done.content_hash
+    rejection = off_subject_rejection(done.off_subject) or tdm_refusal(page, done.extracted, tdm_policy)
     if rejection:
-        return record_rejection(conn, page, "off_subject", rejection, canonical=canonical, run_id=run_id)
-    reserved = tdm.is_reserved(None, tdm.header_reservation(page.headers), extracted.tdm_reservation)
-    if reserved and tdm_policy == "skip":
-        return record_rejection(conn, page, "tdm", "droits TDM réservés par l'éditeur (politique skip)",
-                                canonical=canonical, run_id=run_id)
-    return stage_store(conn, build_record(page, extracted, decisions, canonical, fp, chash, tdm_policy), run_id)
+        outcome, reason, error_kind = rejection
+        return record_rejection(conn, page, outcome, reason, error_kind, canonical=done.canonical, run_id=run_id)
+    record = build_record(page, done.extracted, done.decisions, done.canonical, done.fingerprint,
+                          done.content_hash, tdm_policy, document_kind)
+    return stage_store(conn, record, run_id)

@@ -34,13 +34,12 @@ from crawler.outbound import PoliteClient
 from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
 from crawler.subject import decide_all
-from veille.errors import VeilleError
+from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
 SANDBOX_BASE_URL = "https://sandbox-api.piste.gouv.fr/cassation/judilibre/v1.0"
-PAGE_SIZE_MAX = 50          # the API refuses more
+PAGE_SIZE_MAX = JUDILIBRE_PAGE_SIZE_MAX
 BATCH_SIZE_MAX = 1000
-RATE_MAX = 2.0              # PISTE fair use: at most a couple of requests per second
 
 Say = Callable[[str], None]
 
@@ -63,60 +62,29 @@ class JudilibreSettings:
 
 
 def judilibre_settings(config, source) -> JudilibreSettings:
-    """The source's ``settings``, checked; a problem is one French line naming the key."""
+    """The source's ``settings``, with their defaults (each value was checked when the
+    configuration was read: ``veille/kinds.py``)."""
     s = dict(source.settings)
-
-    def fail(key: str, problem: str):
-        raise VeilleError(f"source « {source.id} » : settings.{key} : {problem}",
-                          "corrigez la configuration (voir docs/court-sources.md)")
 
     def strings(key: str, default=()) -> tuple[str, ...]:
         value = s.get(key, list(default))
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, "doit être un texte ou une liste de textes non vides")
-        return tuple(v.strip() for v in value)
-
-    def number(key: str, default, low, high, kind=(int,)):
-        value = s.get(key, default)
-        if not isinstance(value, kind) or isinstance(value, bool) or not low <= value <= high:
-            fail(key, f"doit être un nombre entre {low:g} et {high:g}, pas {value!r}")
-        return value
+        return tuple(v.strip() for v in ([value] if isinstance(value, str) else value))
 
     own_queries = strings("query") + strings("queries")
     queries = own_queries
     if not queries:
         for slug in source.dossiers or tuple(config.dossiers):
             queries += config.dossiers[slug].search_queries
-    operator = s.get("operator", "or" if own_queries else "exact")
-    if operator not in ("or", "and", "exact"):
-        fail("operator", f"« {operator} » n'est pas parmi : or, and, exact")
-    for key in ("date_start", "date_end"):
-        if key in s:
-            try:
-                date.fromisoformat(str(s[key]))
-            except ValueError:
-                fail(key, f"« {s[key]} » n'est pas une date AAAA-MM-JJ")
-    incremental = s.get("incremental", "export")
-    if incremental not in ("export", "scan"):
-        fail("incremental", f"« {incremental} » n'est pas parmi : export, scan")
-    key_env = s.get("key_env", "JUDILIBRE_KEY_ID")
-    if not isinstance(key_env, str) or not key_env.strip():
-        fail("key_env", "doit nommer une variable d'environnement")
-    cited = s.get("cited_numbers", True)
-    if not isinstance(cited, bool):
-        fail("cited_numbers", "doit être true ou false")
     return JudilibreSettings(
-        base_url=source.urls[0].rstrip("/"), key_env=key_env.strip(),
-        queries=tuple(dict.fromkeys(queries)), operator=operator, fields=strings("fields"),
+        base_url=source.urls[0].rstrip("/"), key_env=s.get("key_env", "JUDILIBRE_KEY_ID").strip(),
+        queries=tuple(dict.fromkeys(queries)), operator=s.get("operator", "or" if own_queries else "exact"),
+        fields=strings("fields"),
         # Without jurisdiction[], the API answers for the Cour de cassation only.
         jurisdictions=strings("jurisdictions", ("cc",)), chambers=strings("chambers"),
         date_start=str(s["date_start"]) if "date_start" in s else None,
         date_end=str(s["date_end"]) if "date_end" in s else None,
-        page_size=number("page_size", PAGE_SIZE_MAX, 1, PAGE_SIZE_MAX),
-        rate=float(number("requests_per_second", 1.0, 0.01, RATE_MAX, (int, float))),
-        incremental=incremental, cited_numbers=cited)
+        page_size=s.get("page_size", PAGE_SIZE_MAX), rate=float(s.get("requests_per_second", 1.0)),
+        incremental=s.get("incremental", "export"), cited_numbers=s.get("cited_numbers", True))
 
 
 def _echo_err(line: str) -> None:
@@ -344,6 +312,12 @@ class _Sync:
                 record = self._fetch(decision_id)
                 if record is not None:
                     self._store(record, "/decision")
+
+
+def collect(app, source, progress) -> str | None:
+    """``veille crawl`` (and the scheduler): one sync; its summary line, None when skipped."""
+    counts = sync_judilibre(app.db(), app.config, source, progress=progress)
+    return None if counts.get("skipped") else summary(counts)
 
 
 def summary(counts: dict) -> str:

@@ -1,5 +1,6 @@
 """The item pipelines, one stage each, in this order (``ITEM_PIPELINES`` in
-``crawler/settings.py``): extract → filter → dedup → store.
+``crawler/settings.py``): extract → filter → dedup → store. The stages and the decisions
+between them live in ``crawler/ingest.py``, which archive imports run too.
 
 A page that a stage rejects (unreadable, off subject, too old) keeps going with its
 rejection attached, so that the store stage records why in ``crawl_urls``: nothing
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import logging
 
-from crawler import tdm
 from crawler.extract import ExtractionError
 from crawler.failures import TRANSIENT
-from crawler.ingest import analyse_page, build_record, record_rejection, stage_store
+from crawler.ingest import (analyse_page, build_record, configured_kind, off_subject_rejection, record_rejection,
+                            stage_store, tdm_refusal, too_old)
 from crawler.items import PageItem, UrlItem
 from crawler.store import record_url
 
@@ -58,9 +59,9 @@ class ExtractPipeline(_Stage):
             item.reject("error", f"échec de l'extraction : {type(exc).__name__}: {exc}"[:300], "internal")
             return item
         item.extracted = item.analysed.extracted
-        since, published = self.ctx.since, item.extracted.published_at
-        if since and published and published < since:
-            item.reject("too_old", f"publié le {published:%d/%m/%Y}, avant la date --since ({since:%d/%m/%Y})")
+        rejection = too_old(item.extracted, self.ctx.since)
+        if rejection:
+            item.reject(*rejection)
         return item
 
 
@@ -68,9 +69,10 @@ class FilterPipeline(_Stage):
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.rejection:
             return item
-        item.decisions, rejection = item.analysed.decisions, item.analysed.off_subject
+        item.decisions = item.analysed.decisions
+        rejection = off_subject_rejection(item.analysed.off_subject)
         if rejection:
-            item.reject("off_subject", f"hors sujet : {rejection}")
+            item.reject(*rejection)
         return item
 
 
@@ -101,11 +103,9 @@ class StorePipeline(_Stage):
             return item
         page = item.page
         if item.rejection is None and item.extracted is not None:
-            reserved = tdm.is_reserved(page.tdm_file, tdm.header_reservation(page.headers),
-                                       item.extracted.tdm_reservation)
-            if reserved and ctx.tdm_policy() == "skip":
-                item.reject("tdm", "droits de fouille de textes réservés par l'éditeur, politique skip : "
-                                   "rien n'est gardé")
+            rejection = tdm_refusal(page, item.extracted, ctx.tdm_policy())
+            if rejection:
+                item.reject(*rejection)
         if item.rejection:
             outcome, reason, kind = item.rejection
             if outcome == "error" and kind in TRANSIENT:
@@ -114,7 +114,7 @@ class StorePipeline(_Stage):
             ctx.outcome(source_id, outcome, kind)
             return item
         record = build_record(page, item.extracted, item.decisions, item.canonical, item.fingerprint,
-                              item.content_hash, ctx.tdm_policy(), ctx.document_kind(source_id))
+                              item.content_hash, ctx.tdm_policy(), configured_kind(self.spider.source))
         result = await workers.write(stage_store, record, ctx.run_id)
         if record.text_withheld:
             ctx.count(source_id, "withheld")

@@ -20,13 +20,11 @@ from datetime import datetime
 from veille.config import Source
 from veille.counts import CrawlCounts
 from veille.errors import VeilleError
+from veille.kinds import kind_of
 from veille.runs import recorded_run
 
 from crawler.context import CrawlContext
 from crawler.summary import summary_lines
-from crawler.urls import site_of
-
-CRAWLED_KINDS = ("feed", "sitemap", "search", "gdelt")
 
 
 @dataclass
@@ -37,19 +35,20 @@ class CrawlReport:
     run_id: int | None = None
 
 
-# Sources collected through an API client rather than Scrapy spiders.
-API_KINDS = ("judilibre", "wayback")
+def spider_of(source: Source):
+    """The Scrapy spider class of a source's kind (None: collected by a client of its own)."""
+    kind = kind_of(source.kind)
+    return kind.load("spider") if kind.spider else None
 
 
 def api_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> list[Source]:
-    """The Judilibre and Wayback sources a `veille crawl` selection includes.
-
-    A Wayback backfill is heavy and rarely useful twice: it runs only when named with
-    --source (the scheduler names each source), never as part of a plain `veille crawl`."""
-    chosen = config.sources_for(dossier)
+    """The sources a `veille crawl` selection includes that their own client collects (APIs:
+    Judilibre, Wayback). A kind ``on_demand`` (Wayback) runs only when named with --source
+    (the scheduler names each source), never as part of a plain `veille crawl`."""
+    chosen = [s for s in config.sources_for(dossier) if kind_of(s.kind).client]
     if source_ids:
-        return [s for s in chosen if s.kind in API_KINDS and s.id in source_ids]
-    return [s for s in chosen if s.kind == "judilibre"]
+        return [s for s in chosen if s.id in source_ids]
+    return [s for s in chosen if not kind_of(s.kind).on_demand]
 
 
 def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> tuple[list[Source], list[str]]:
@@ -64,20 +63,18 @@ def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> 
                               "retirez --dossier ou choisissez une source de ce dossier")
     crawl, skipped = [], []
     for s in chosen:
-        if s.kind in CRAWLED_KINDS:
+        if kind_of(s.kind).spider:
             crawl.append(s)
-        elif s.kind in API_KINDS:
-            continue  # collected by crawler.cli through their own clients (see api_sources)
-        else:
-            skipped.append(f"source {s.id} ignorée : le type « {s.kind} » n'est pas collecté par « veille crawl »"
-                           + (" (voir « veille import » et le planificateur)" if s.kind == "wayback" else ""))
+        elif not kind_of(s.kind).client:
+            skipped.append(f"source {s.id} ignorée : le type « {s.kind} » n'est pas collecté par « veille crawl »")
+        # else: collected by crawler.cli through its own client (see api_sources)
     return crawl, skipped
 
 
 def _groups(sources: list[Source]) -> list[list[Source]]:
     by_site: dict[str, list[Source]] = defaultdict(list)
     for s in sources:
-        by_site[site_of(s.urls[0].replace("{query}", "q").replace("{page}", "1"))].append(s)
+        by_site[s.site].append(s)
     return list(by_site.values())
 
 
@@ -96,8 +93,6 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
     from scrapy.crawler import CrawlerProcess
 
     from crawler.settings import scrapy_settings
-    from crawler.spiders import SPIDERS
-    from crawler.spiders.gdelt import download_slots
     from crawler.workers import Workers
     from veille.db import database_url
 
@@ -120,12 +115,13 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
         closed_reasons: list[str] = []
         try:
             _quiet_logging(app.debug)
-            process = CrawlerProcess(scrapy_settings(config.crawl, app.debug, download_slots(sources)))
+            slots = {k: v for s in sources for k, v in spider_of(s).download_slots(s).items()}
+            process = CrawlerProcess(scrapy_settings(config.crawl, app.debug, slots))
             _quiet_logging(app.debug)
             # Sources that lead to any site (gdelt) run last, on their own: beside an outlet's own
             # spider, a site would see the requests of both crawlers at once (each crawler keeps
             # its own per-site limit), and the pages the others collected are then known (not asked again).
-            everywhere = [s for s in sources if SPIDERS[s.kind].follows_any_site]
+            everywhere = [s for s in sources if spider_of(s).follows_any_site]
             chains = [_chain(process, group, ctx, closed_reasons)
                       for group in _groups([s for s in sources if s not in everywhere])]
             if everywhere:
@@ -181,12 +177,10 @@ def _chain(process, sources, ctx, closed_reasons):
     """Crawl ``sources`` one after the other; the Deferred fires when the last one is done."""
     from scrapy import signals
 
-    from crawler.spiders import SPIDERS
-
     def start(i):
         if i >= len(sources):
             return None
-        crawler = process.create_crawler(SPIDERS[sources[i].kind])
+        crawler = process.create_crawler(spider_of(sources[i]))
         # weak=False: Scrapy's signals hold receivers weakly, and a lambda would be collected unheard.
         crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed,
                                 weak=False)

@@ -29,11 +29,12 @@ from crawler.outbound import HttpError, PoliteClient
 from crawler.captures import Capture, autocommit, source_for, store_capture, stored_since
 from crawler.subject import bare_word, fold
 from veille.errors import VeilleError
+from veille.kinds import WAYBACK_CDX_PATH, WAYBACK_RATE_MAX, WAYBACK_STAMP, kind_of
 
-CDX_PATH = "/cdx/search/cdx"
+CDX_PATH = WAYBACK_CDX_PATH
 PAGE_LIMIT = 500
-RATE_MAX = 1.0              # the Internet Archive asks for gentle, sequential use
-STAMP = re.compile(r"^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?$")
+RATE_MAX = WAYBACK_RATE_MAX
+STAMP = WAYBACK_STAMP
 # Replay headers that are the archive's, not the page's.
 _ORIGINAL_PREFIX = "x-archive-orig-"
 
@@ -51,7 +52,8 @@ class WaybackSettings:
 
 
 def wayback_settings(config, source, start: str | None = None, end: str | None = None) -> WaybackSettings:
-    """The source's settings, checked (``start``/``end`` override ``from``/``to``)."""
+    """The source's settings with their defaults (each value was checked when the configuration
+    was read: ``veille/kinds.py``); ``start``/``end`` (--from/--to) override ``from``/``to``."""
     s = dict(source.settings)
 
     def fail(key: str, problem: str):
@@ -60,43 +62,27 @@ def wayback_settings(config, source, start: str | None = None, end: str | None =
 
     def strings(key: str) -> tuple[str, ...]:
         value = s.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(f"settings.{key}", "doit être un texte ou une liste de textes non vides")
-        return tuple(v.strip() for v in value)
+        return tuple(v.strip() for v in ([value] if isinstance(value, str) else value))
 
     base = source.urls[0].rstrip("/")
     cdx = s.get("cdx_url") or (base if base.endswith(CDX_PATH) else base + CDX_PATH)
     replay = s.get("replay_url") or (cdx[: -len(CDX_PATH)] if cdx.endswith(CDX_PATH) else None)
-    if not replay:
-        fail("settings.replay_url", "obligatoire quand l'adresse CDX ne finit pas par /cdx/search/cdx")
     sites = strings("sites") + strings("targets")
     if not sites:
-        sites = tuple(dict.fromkeys(_site_root(u) for o in config.sources if o.kind in ("feed", "sitemap", "search")
-                                    for u in o.urls[:1]))
-    for site in sites:
-        if not re.match(r"^https?://[^/\s]+", site):
-            fail("settings.sites", f"« {site} » n'est pas une adresse http(s)")
-    match_type = s.get("match_type", "prefix")
-    if match_type not in ("exact", "prefix", "host", "domain"):
-        fail("settings.match_type", f"« {match_type} » n'est pas parmi : exact, prefix, host, domain")
+        sites = tuple(dict.fromkeys(_site_root(o.urls[0]) for o in config.sources if kind_of(o.kind).outlet))
     match = strings("match") or _dossier_words(config, source)
     bounds = {}
     for key, value in (("from", start if start is not None else s.get("from")),
                        ("to", end if end is not None else s.get("to"))):
         value = str(value).strip() if value is not None else None
-        if value and not STAMP.match(value):
-            fail(f"settings.{key}" if key in s else f"--{key}",
-                 f"« {value} » : écrire AAAAMMJJ (20240901), AAAAMM ou AAAA")
+        if value and not STAMP.match(value):  # only --from/--to can be wrong here
+            fail(f"--{key}", f"« {value} » : écrire AAAAMMJJ (20240901), AAAAMM ou AAAA")
         bounds[key] = value or None
     if bounds["from"] and bounds["to"] and bounds["from"][:8] > bounds["to"][:8]:
         fail("from/to", f"la période commence ({bounds['from']}) après sa fin ({bounds['to']})")
-    rate = s.get("requests_per_second", RATE_MAX)
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate <= RATE_MAX:
-        fail("settings.requests_per_second", f"doit être un nombre entre 0 et {RATE_MAX:g}, pas {rate!r}")
-    return WaybackSettings(cdx_url=cdx, replay_url=replay.rstrip("/"), sites=sites, match_type=match_type,
-                           match=match, start=bounds["from"], end=bounds["to"], rate=float(rate))
+    return WaybackSettings(cdx_url=cdx, replay_url=replay.rstrip("/"), sites=sites,
+                           match_type=s.get("match_type", "prefix"), match=match, start=bounds["from"],
+                           end=bounds["to"], rate=float(s.get("requests_per_second", RATE_MAX)))
 
 
 def _site_root(url: str) -> str:
@@ -290,6 +276,11 @@ def publisher_robots(client: PoliteClient, site: str, user_agent: str) -> Callab
     parser = RobotFileParser()
     parser.parse(reply.body.decode("utf-8", "replace").splitlines())
     return lambda url: parser.can_fetch(user_agent, url)
+
+
+def collect(app, source, progress) -> str:
+    """``veille crawl --source`` (and the scheduler): one backfill; its summary line."""
+    return summary(backfill_wayback(app.db(), app.config, source, progress=progress))
 
 
 def summary(counts: dict) -> str:

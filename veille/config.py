@@ -12,13 +12,15 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from veille.errors import VeilleError
+from veille.kinds import KINDS, Settings
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
-SOURCE_KINDS = ("feed", "sitemap", "search", "gdelt", "judilibre", "wayback")
+SOURCE_KINDS = tuple(KINDS)  # declared in veille/kinds.py
 TDM_POLICIES = ("metadata_only", "ignore", "skip")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -51,6 +53,18 @@ class Source:
     interval: str | None = None
     cron: str | None = None
     settings: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @cached_property
+    def sites(self) -> tuple[str, ...]:
+        """The sites of the source's addresses ({query} and {page} filled), first address first."""
+        from crawler.urls import site_of  # what a site is (registrable domain) is the crawler's rule
+
+        return tuple(dict.fromkeys(site_of(u.replace("{query}", "q").replace("{page}", "1")) for u in self.urls))
+
+    @property
+    def site(self) -> str:
+        """The site of the source's first address: the one its crawl is grouped by."""
+        return self.sites[0]
 
 
 @dataclass(frozen=True)
@@ -136,9 +150,10 @@ class _Reader:
             self.fail(where, "doit être une table TOML")
         self.table: dict[str, Any] = table
 
-    def fail(self, key: str, problem: str) -> None:
+    def fail(self, key: str, problem: str, source: str | None = None) -> None:
         name = self.path if self.path else "configuration intégrée"
-        raise VeilleError(f"configuration invalide ({name}) : clé « {key} » : {problem}",
+        where = f"source « {source} », " if source else ""
+        raise VeilleError(f"configuration invalide ({name}) : {where}clé « {key} » : {problem}",
                           "corrigez le fichier (voir docs/configuration.md)")
 
     def key(self, name: str) -> str:
@@ -207,34 +222,13 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     if interval is not None and not re.fullmatch(r"\d+[smhd]", interval):
         r.fail(r.key("interval"), f"« {interval} » : écrire par exemple 30m, 1h, 6h, 1d")
     settings = r.get("settings", dict, {})
-    if settings.get("document_kind", "article") not in DOCUMENT_KINDS:
-        r.fail(r.key("settings") + ".document_kind",
-               f"« {settings['document_kind']} » : choisir parmi {', '.join(DOCUMENT_KINDS)}")
-    if kind == "gdelt":
-        _check_gdelt_settings(r, settings)
+    checked = Settings(settings, lambda name, problem: r.fail(f"{r.key('settings')}.{name}", problem, sid))
+    checked.choice("document_kind", DOCUMENT_KINDS)
+    if KINDS[kind].check_settings:  # each kind's own settings (veille/kinds.py)
+        KINDS[kind].check_settings(checked)
     return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
                   dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
                   interval=interval, cron=r.get("cron", str, None), settings=settings)
-
-
-# A gdelt source's numbers: (lowest, highest) accepted (crawler/spiders/gdelt.py uses them).
-GDELT_NUMBERS = {"min_interval": (0, None), "max_records": (1, 250), "max_requests": (1, None)}
-
-
-def _check_gdelt_settings(r: _Reader, settings: dict) -> None:
-    for name, (low, high) in GDELT_NUMBERS.items():
-        value = settings.get(name)
-        if value is None:
-            continue
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        whole = name != "min_interval"
-        if not number or (whole and not isinstance(value, int)) or value < low or (high and value > high):
-            bounds = f"entre {low} et {high}" if high else f"d'au moins {low}"
-            r.fail(f"{r.key('settings')}.{name}",
-                   f"« {value!r} » : {'un entier' if whole else 'un nombre'} {bounds} attendu")
-    for name in ("language", "query"):
-        if name in settings and (not isinstance(settings[name], str) or not settings[name].strip()):
-            r.fail(f"{r.key('settings')}.{name}", "doit être un texte non vide")
 
 
 def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict[str, tuple] | None = None):

@@ -42,10 +42,10 @@ from psycopg.types.json import Jsonb
 
 from veille.app import App, pass_app
 from veille.errors import VeilleError
+from veille.kinds import kind_of
 
 PARIS = ZoneInfo("Europe/Paris")
 SCHEDULER_LOCK = 0x7665696C6C66  # distinct from the migration lock
-DEFAULT_INTERVALS = {"feed": "1h", "sitemap": "4h", "search": "7d", "gdelt": "6h", "judilibre": "1d", "wayback": "30d"}
 DEFAULT_DIGEST_CRON = "0 8 * * mon"  # Monday 08:00, Europe/Paris
 # A follow-up runs after a run of its upstream kind that changed one of these counters.
 FOLLOW_UPS = {"nlp": ("crawl", ("new", "updated", "stored", "deleted")),
@@ -131,7 +131,7 @@ def plan_jobs(app: App, settings: ScheduleSettings) -> list[JobSpec]:
     jobs = []
     for source in app.config.sources:
         job_id = f"crawl:{source.id}"
-        trigger, period = _trigger(job_id, source.interval or DEFAULT_INTERVALS.get(source.kind, "1d"),
+        trigger, period = _trigger(job_id, source.interval or kind_of(source.kind).interval,
                                    source.cron, settings)
         jobs.append(JobSpec(job_id, "crawl", ("crawl", "--source", source.id), trigger, period, source.id))
     for job_id, kind, argv in (("nlp", "nlp", ("nlp", "run")),

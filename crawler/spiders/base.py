@@ -21,7 +21,7 @@ from scrapy.http import Response
 from crawler.failures import TRANSIENT, Refused, exception_failure, http_failure
 from crawler.ingest import FetchedPage
 from crawler.items import PageItem, UrlItem
-from crawler.listings.model import Listed
+from crawler.listings.model import Listed, Listing
 from crawler.store import record_url, url_states
 from crawler.urls import canonical_url, fetch_url, site_of, site_of_host
 
@@ -44,13 +44,14 @@ def conditional_headers(state: dict | None) -> dict[str, str]:
 class SourceSpider(scrapy.Spider):
     url_kind = "feed"                       # crawl_urls.kind of the source's own addresses
     follows_any_site = False                # True: its listings lead to any outlet (gdelt)
+    listing_name = "flux"                   # in « flux illisible : … »
     handle_httpstatus_list = [304, *range(400, 600)]
 
     def __init__(self, source, ctx, *args, **kwargs):
         super().__init__(source.id, *args, **kwargs)
         self.source, self.ctx = source, ctx
         follow = source.settings.get("follow_domains", [])
-        self.sites = {site_of(u.replace("{query}", "q").replace("{page}", "1")) for u in source.urls}
+        self.sites = set(source.sites)
         self.sites |= {site_of_host(d.strip().lower()) for d in follow if isinstance(d, str) and d.strip()}
         self.requested: set[str] = set()
         self.validators: dict[str, tuple] = {}
@@ -61,9 +62,24 @@ class SourceSpider(scrapy.Spider):
     def entry_points(self) -> list[str]:
         return list(self.source.urls)
 
-    async def parse_listing(self, response: Response):  # pragma: no cover - each kind has its own
+    def read_listing(self, body: bytes, response: Response) -> Listing:  # pragma: no cover - each kind's own
+        """The listing in a response's body (``kind`` "unknown" when unreadable)."""
         raise NotImplementedError
-        yield
+
+    def unreadable(self, listing: Listing) -> str:
+        """Why a listing could not be read: the reason of its ``crawl_urls`` row."""
+        return f"{self.listing_name} illisible : " + " ; ".join(listing.problems)
+
+    async def follow_listing(self, listing: Listing, response: Response):
+        """What a listing read leads to: by default, its items."""
+        self.ctx.count(self.name, "listed", len(listing.items))
+        async for out in self.follow(listing.items, response.url):
+            yield out
+
+    @classmethod
+    def download_slots(cls, source) -> dict[str, dict]:
+        """Scrapy ``DOWNLOAD_SLOTS`` a source needs beyond the per-site ones (an API's pace)."""
+        return {}
 
     # ------------------------------------------------------------------ requests
 
@@ -83,6 +99,21 @@ class SourceSpider(scrapy.Spider):
                               headers=conditional_headers(states.get(url)), dont_filter=True,
                               meta={"kind": kind or self.url_kind, "fetch_url": url, "listed": listed,
                                     "download_slot": self.slot_of(url)})
+
+    async def parse_listing(self, response: Response):
+        """Every kind's listing: the body (or why there is none), read, remembered, followed."""
+        body, outcome = self.listing_body(response)
+        if outcome:
+            yield outcome
+            return
+        listing = self.read_listing(body, response)
+        if listing.kind == "unknown":
+            yield UrlItem(response.meta["fetch_url"], self.name, response.meta["kind"], response.status, "error",
+                          self.unreadable(listing), "listing", counted=False)
+            return
+        self.remember_listing(response, listing.problems)
+        async for out in self.follow_listing(listing, response):
+            yield out
 
     def listing_body(self, response: Response):
         """The body of a listing response, or the UrlItem that says why there is none."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from veille.kinds import Probed, Unreadable
+
 from crawler.items import UrlItem
 from crawler.listings.gdelt import MAX_RECORDS, api_url, gdelt_query, parse_gdelt
 from crawler.spiders.base import FINAL_OUTCOMES, SourceSpider
@@ -28,21 +30,6 @@ LOOKBACK = timedelta(days=90)        # the API searches a rolling window of thre
 MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
 MIN_INTERVAL = 5.0                   # seconds between two requests, as GDELT asks
 MAX_REQUESTS = 100                   # per crawl and source: 100 × 5 s is under a quarter of an hour
-
-
-def download_slots(sources) -> dict[str, dict]:
-    """Scrapy's ``DOWNLOAD_SLOTS`` for the GDELT sources' APIs: one request at a time,
-    ``min_interval`` seconds apart at least (the slot counts from when it sends a request,
-    the API from when it receives it: a margin covers the difference)."""
-    slots = {}
-    for source in sources:
-        if source.kind != "gdelt":
-            continue
-        interval = float(source.settings.get("min_interval", MIN_INTERVAL))
-        interval += max(0.1, 0.1 * interval)
-        for url in source.urls:
-            slots[SourceSpider.slot_of(url)] = {"concurrency": 1, "delay": interval, "jitter": 0}
-    return slots
 
 
 def source_query(source, dossiers) -> str:
@@ -61,6 +48,15 @@ class GdeltSpider(SourceSpider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.api_requests = 0
+
+    @classmethod
+    def download_slots(cls, source) -> dict[str, dict]:
+        """The API's slot: one request at a time, ``min_interval`` seconds apart at least (the
+        slot counts from when it sends a request, the API from when it receives it: a margin
+        covers the difference)."""
+        interval = float(source.settings.get("min_interval", MIN_INTERVAL))
+        interval += max(0.1, 0.1 * interval)
+        return {cls.slot_of(url): {"concurrency": 1, "delay": interval, "jitter": 0} for url in source.urls}
 
     @property
     def max_records(self) -> int:
@@ -97,20 +93,16 @@ class GdeltSpider(SourceSpider):
         """Nothing to remember: the API's addresses change with their time window, and its
         answers carry no validators for a conditional request."""
 
-    async def parse_listing(self, response):
-        body, outcome = self.listing_body(response)
-        if outcome:
-            yield outcome
-            return
-        listing = parse_gdelt(body, response.url)
-        if listing.kind == "unknown":
-            reason = listing.problems[0]
-            self.ctx.listing_failed(self.name, reason)
-            yield UrlItem(response.meta["fetch_url"], self.name, self.url_kind, response.status, "error", reason,
-                          "listing", counted=False)
-            return
-        self.ctx.count(self.name, "listed", len(listing.items))
-        async for out in self.follow(listing.items, response.url):
+    def read_listing(self, body, response):
+        return parse_gdelt(body, response.url)
+
+    def unreadable(self, listing) -> str:
+        reason = listing.problems[0]
+        self.ctx.listing_failed(self.name, reason)  # the API said something else than a list: reported
+        return reason
+
+    async def follow_listing(self, listing, response):
+        async for out in super().follow_listing(listing, response):
             yield out
         start, end = response.meta["window"]
         if len(listing.items) < self.max_records or end - start <= MIN_WINDOW:
@@ -124,3 +116,18 @@ class GdeltSpider(SourceSpider):
         middle = (start + (end - start) / 2).replace(microsecond=0)
         for first, last in ((middle, end), (start, middle)):
             yield await self.api_request(response.meta["gdelt_base"], first, last)
+
+
+def probe_url(source, config, base: str) -> str:
+    """``veille sources check``: the crawl's own first question to the API (one request: no
+    splitting of its window)."""
+    end = datetime.now(timezone.utc).replace(microsecond=0)
+    return api_url(base, source_query(source, config.dossiers_for(source)), end - LOOKBACK, end)
+
+
+def probe(source, url: str, body: bytes) -> Probed:
+    """``veille sources check``: what the API proposes (nothing for three months is an answer too)."""
+    listing = parse_gdelt(body, url)
+    if listing.kind == "unknown":
+        raise Unreadable(listing.problems[0])
+    return Probed(len(listing.items), "propose {n} article(s) des trois derniers mois", empty_is_an_answer=True)

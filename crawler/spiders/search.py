@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
+from veille.kinds import Probed
+
 from crawler.items import UrlItem
 from crawler.listings.search import parse_search
 from crawler.spiders.base import SourceSpider
@@ -37,19 +39,15 @@ class SearchSpider(SourceSpider):
             request.meta["template"] = template
             yield request
 
-    async def parse_listing(self, response):
-        body, outcome = self.listing_body(response)
-        if outcome:
-            yield outcome
-            return
+    def read_listing(self, body, response):
         settings = self.source.settings
-        listing = parse_search(body, response.url, settings.get("result_selector"), settings.get("next_selector"))
-        self.remember_listing(response, listing.problems)
-        self.ctx.count(self.name, "listed", len(listing.items))
-        async for out in self.follow(listing.items, response.url):
+        return parse_search(body, response.url, settings.get("result_selector"), settings.get("next_selector"))
+
+    async def follow_listing(self, listing, response):
+        async for out in super().follow_listing(listing, response):
             yield out
         number = response.meta.get("search_page", 1)
-        max_pages = int(settings.get("max_pages", MAX_PAGES))
+        max_pages = self.source.settings.get("max_pages", MAX_PAGES)  # ≥ 1, checked with the configuration
         next_url = listing.next_url
         if next_url is None and listing.items and "{page}" in self._template(response):
             next_url = self._template(response).replace("{page}", str(number + 1))
@@ -64,3 +62,10 @@ class SearchSpider(SourceSpider):
 
     def _template(self, response) -> str:
         return response.meta.get("template") or ""
+
+
+def probe(source, url: str, body: bytes) -> Probed:
+    """``veille sources check``: the results of the first results page."""
+    s = source.settings
+    return Probed(len(parse_search(body, url, s.get("result_selector"), s.get("next_selector")).items),
+                  "liste {n} résultat(s)")

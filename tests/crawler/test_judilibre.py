@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.judilibre import judilibre_settings, sync_judilibre
+from crawler.judilibre import sync_judilibre
 from samples.corpus import load_decisions
 from veille.config import load_config
 from veille.errors import VeilleError
@@ -223,11 +223,11 @@ def test_press_articles_citing_a_number_bring_the_decision_and_link_it(conn, jud
     assert "25-80.456" in reason
 
 
-def test_bad_settings_are_one_line_naming_the_key(tmp_path, miniweb):
-    config = load_config(write_config(tmp_path, miniweb, page_size="80"))
+def test_bad_settings_are_one_line_naming_the_key_when_the_configuration_is_read(tmp_path, miniweb):
     with pytest.raises(VeilleError) as err:
-        judilibre_settings(config, config.source("judilibre"))
-    assert "settings.page_size" in str(err.value) and "50" in str(err.value)
+        load_config(write_config(tmp_path, miniweb, page_size="80"))
+    assert "source « judilibre », clé « sources[0].settings.page_size »" in str(err.value)
+    assert "entre 1 et 50" in str(err.value)
 
 
 def test_cli_sync_and_skip(veille, judilibre, tmp_path):

@@ -109,3 +109,21 @@ def test_a_capture_the_publishers_robots_txt_closes_is_not_fetched(conn, miniweb
     assert not [r for r in stored(conn) if "/abonnes/" in r["url"]]
     from crawler.wayback import summary
     assert "fermée aux robots" in summary(counts)
+
+
+def test_crawl_runs_a_wayback_source_only_when_named(veille, conn, config_path):
+    """The scheduler's `veille crawl --source wayback` backfills through the same client; its
+    summary is the command's only line, and no outlet is crawled beside it. A plain
+    `veille crawl` leaves it out (a backfill is heavy)."""
+    from crawler.run import api_sources
+
+    config = load_config(config_path)
+    assert [s.id for s in api_sources(config, (), None)] == []  # judilibre=False here: no API source
+    assert [s.id for s in api_sources(config, ("wayback",), None)] == ["wayback"]
+    result = veille("--config", config_path, "crawl", "--source", "wayback")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Wayback : ") and "nouveau(x) document(s)" in lines[0], lines
+    vias = {r["provenance"]["via"] for r in stored(conn)}
+    assert vias == {"wayback"}
+    assert conn.execute("SELECT count(*) AS n FROM runs WHERE kind = 'crawl'").fetchone()["n"] == 0

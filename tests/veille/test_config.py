@@ -105,3 +105,54 @@ def test_missing_config_file_names_the_fix(tmp_path):
     result = run_veille("--config", str(tmp_path / "absent.toml"), "db", "info")
     assert result.returncode == 1
     assert "fichier de configuration introuvable" in result.stderr and "--config" in result.stderr
+
+
+SEARCH = ('[[sources]]\nid = "recherche_locale"\nname = "R"\nkind = "search"\n'
+          'urls = ["https://a.fr/recherche?q={query}&page={page}"]\n[sources.settings]\n')
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ('result_selector = "article h3 a["\n',
+     "source « recherche_locale », clé « sources[0].settings.result_selector » : « article h3 a[ » n'est pas "
+     "un sélecteur CSS valide"),
+    ('next_selector = "a:suivant"\n',
+     "source « recherche_locale », clé « sources[0].settings.next_selector » : « a:suivant » n'est pas "
+     "un sélecteur CSS valide"),
+    ('result_selector = ""\n', "clé « sources[0].settings.result_selector » : doit être un texte non vide"),
+    ('next_selector = 3\n', "clé « sources[0].settings.next_selector » : doit être un texte non vide"),
+    ('max_pages = "dix"\n', "clé « sources[0].settings.max_pages » : « 'dix' » : un entier d'au moins 1 attendu"),
+])
+def test_search_selectors_are_checked_when_the_configuration_is_read(tmp_path, settings, expected):
+    path = write(tmp_path, SEARCH + settings)
+    with pytest.raises(VeilleError) as exc:
+        load_config(path)
+    assert expected in str(exc.value)
+    assert str(exc.value).endswith("corrigez le fichier (voir docs/configuration.md)")
+
+
+def test_valid_search_selectors_are_accepted(tmp_path):
+    path = write(tmp_path, SEARCH + 'result_selector = "article h3 a"\nnext_selector = "a[rel=next]"\nmax_pages = 5\n')
+    assert load_config(path).source("recherche_locale").settings["max_pages"] == 5
+
+
+@pytest.mark.parametrize("table, expected", [
+    ('kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
+     '[sources.settings]\npage_size = 80\n',
+     "source « x », clé « sources[0].settings.page_size » : « 80 » : un entier entre 1 et 50 attendu"),
+    ('kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
+     '[sources.settings]\noperator = "xor"\n',
+     "clé « sources[0].settings.operator » : « xor » n'est pas parmi : or, and, exact"),
+    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nmatch_type = "partout"\n',
+     "clé « sources[0].settings.match_type » : « partout » n'est pas parmi : exact, prefix, host, domain"),
+    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nfrom = "2024-01"\n',
+     "clé « sources[0].settings.from » : « 2024-01 » : écrire AAAAMMJJ"),
+    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\ncdx_url = "https://cdx.example/q"\n',
+     "clé « sources[0].settings.replay_url » : obligatoire quand l'adresse CDX ne finit pas par /cdx/search/cdx"),
+    ('kind = "feed"\nurls = ["https://a.fr/rss"]\n[sources.settings]\ndocument_kind = "communiqué"\n',
+     "clé « sources[0].settings.document_kind » : « communiqué » n'est pas parmi : article, press_release"),
+])
+def test_every_kinds_settings_are_checked_when_the_configuration_is_read(tmp_path, table, expected):
+    path = write(tmp_path, f'[[sources]]\nid = "x"\nname = "X"\n{table}')
+    with pytest.raises(VeilleError) as exc:
+        load_config(path)
+    assert expected in str(exc.value)

@@ -80,8 +80,67 @@ class EventMaker:
                     continue
                 seen.add(marker)
                 events.append(event)
+        # An undated sentence that retells a happening already dated in the document adds nothing.
+        told = {(e["date"], e["kind"]) for e in events}
+        for event in self._undated(doc, by_sentence, published):
+            if (event["date"], event["kind"]) not in told:
+                told.add((event["date"], event["kind"]))
+                events.append(event)
         doc._.events = events
         return doc
+
+    def _undated(self, doc: Doc, by_sentence: dict[int, list[Span]], published: date) -> list[dict]:
+        """Events whose sentence gives no date but whose context does. « Ses parents signalent sa
+        disparition au commissariat » after « Le 14 octobre 2022, Lola ne rentre pas » is dated by the
+        sentence before it in the same paragraph; « Deux mineurs ont été mis en examen pour assassinat »
+        in an article's opening lines, told in the past or present, happened on the day of publication.
+        Only an event the sentence itself names (an arrest, a verdict …), never context."""
+        if not doc.has_annotation("SENT_START"):
+            return []
+        out = []
+        previous: Span | None = None   # the last dated sentence's main date, in this paragraph
+        for number, sent in enumerate(doc.sents):
+            spans = by_sentence.get(sent.start)
+            if spans:
+                main = [s for s in spans if not _weak(s)]
+                previous = main[0] if len(main) == 1 else None  # several dates: which one carries over is unsure
+                continue
+            text = doc.text[sent.start_char:sent.end_char]
+            if "\n\n" in doc.text[(previous.end_char if previous is not None else sent.start_char):sent.start_char]:
+                previous = None  # a new paragraph: the date does not carry over
+            if _heading(sent) or len(sent) < 4:
+                continue
+            verb = sent.root if doc.has_annotation("DEP") else governing_verb(sent[:1])
+            tense = clause_tense(verb)
+            if tense not in ("past", "present", "pluperfect"):
+                continue
+            kind = self._sentence_kind(doc, sent, text)
+            if kind not in INHERITING_KINDS:
+                continue
+            if previous is not None:
+                anchor, day, precision, how = previous, date.fromisoformat(previous._.date), previous._.precision, "previous_sentence"
+                if day > published and tense != "present":
+                    continue
+            elif number < LEAD_SENTENCES and tense != "pluperfect":
+                anchor, day, precision, how = None, published, "day", "publication"
+            else:
+                continue
+            start, end = evidence_offsets(sent)
+            people, places = _people(doc, sent), _places(sent)
+            charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
+                                         if sent.start <= c.start < sent.end and not c._.not_held))
+            event = {"date": iso_at(day, precision), "precision": precision, "date_end": None, "kind": kind,
+                     "summary": _summary(kind, people, places, sent, day, precision, anchor),
+                     "upcoming": False, "places": places, "people": [p for p, _ in people], "charges": charges,
+                     "start": start, "end": end,
+                     "date_start": anchor.start_char if anchor is not None else start,
+                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how}
+            out.extend(self._with_its_penalty(doc, sent, event, anchor))
+        return out
+
+    def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
+        found = [cue for cue, _ in self._matches(doc, sent, text) if not cue.chain_only and self._fits(cue, text, False)]
+        return found[0].kind if found else "other"
 
     def _event(self, doc: Doc, sent: Span, span: Span, others: list[Span], published: date) -> dict | None:
         day = date.fromisoformat(span._.date)
@@ -104,10 +163,10 @@ class EventMaker:
                 "summary": _summary(kind, people, places, sent, day, precision, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
                 "charges": charges, "start": start, "end": end,
-                "date_start": span.start_char, "date_stop": span.end_char}
+                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence"}
 
     @staticmethod
-    def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span) -> list[dict]:
+    def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span | None) -> list[dict]:
         """A judgment that states its penalties (« condamné à vingt ans de réclusion ») is both the
         verdict and the sentence: two events of one sentence, one date."""
         if event["kind"] not in ("verdict", "sentence") or event["upcoming"]:
@@ -115,7 +174,7 @@ class EventMaker:
         if not PENALTY.search(doc.text[sent.start_char:sent.end_char]):
             return [event]
         other = "sentence" if event["kind"] == "verdict" else "verdict"
-        day = date.fromisoformat(span._.date)
+        day = date.fromisoformat((event["date"] + "-01-01")[:10])
         twin = {**event, "kind": other, "summary": _summary(other, [(p, None) for p in event["people"]],
                                                              event["places"], sent, day, event["precision"], span)}
         return [event, twin]
@@ -185,6 +244,10 @@ def _weak(span: Span) -> bool:
     kind = span._.date_kind or ""
     return kind.startswith("clock") or (kind.startswith("deictic") and span.text.lower().startswith(TIMES_OF_DAY))
 
+
+# Kinds an undated sentence names clearly enough to take its date from the context.
+INHERITING_KINDS = ("arrest", "indictment", "verdict", "sentence", "complaint", "site_event", "appeal")
+LEAD_SENTENCES = 4   # the title and the opening lines: what the article reports as news
 
 # Verbs that say who told what: the date they govern is the statement's, not the event's.
 REPORTING = {"annoncer", "indiquer", "révéler", "déclarer", "préciser", "confier", "apprendre", "affirmer",
@@ -276,7 +339,7 @@ def _places(sent: Span) -> list[str]:
 
 
 def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, day: date,
-             precision: str, span: Span) -> str:
+             precision: str, span: Span | None) -> str:
     """« Ouverture du procès — Avignon — 2 septembre 2024 »: kind, people, place, date."""
     parts = [KIND_LABELS[kind].capitalize()]
     if kind == "site_event":
@@ -290,7 +353,7 @@ def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str],
     if place:
         parts.append(place)
     when = format_date(day, precision)
-    if span._.date_end:
+    if span is not None and span._.date_end:
         when = f"{when} – {format_date(date.fromisoformat(span._.date_end), span._.date_end_precision or 'day')}"
     parts.append(when)
     return " — ".join(parts)

@@ -128,3 +128,31 @@ def test_a_judgment_without_penalty_is_only_the_verdict():
     text = "La cour a acquitté Jean Dupont le 19 avril."
     events = analyse(text, ents=[("Jean Dupont", "PER")], words={"acquitté": {"lemma": "acquitter"}})["events"]
     assert [e["kind"] for e in events] == ["verdict"]
+
+
+PAST = {"signalent": {"pos": "VERB", "lemma": "signaler", "morph": "Tense=Pres|VerbForm=Fin"},
+        "examen": {"pos": "NOUN"}, "été": {"pos": "AUX", "lemma": "être", "morph": "VerbForm=Part"},
+        "ont": {"pos": "AUX", "lemma": "avoir", "morph": "Tense=Pres|VerbForm=Fin"},
+        "mis": {"pos": "VERB", "lemma": "mettre", "morph": "Tense=Past|VerbForm=Part"}}
+
+
+def test_an_undated_sentence_takes_the_date_of_the_sentence_before_it_in_its_paragraph():
+    text = ("Le dossier est lourd. Le village est sous le choc. Le maire parle. Le 14 octobre 2022, la fillette ne "
+            "rentre pas du collège. Ses parents signalent sa disparition au commissariat.\n\nSes parents "
+            "signalent sa disparition au commissariat.")
+    events = analyse(text, published="2025-10-24", words=PAST)["events"]
+    complaint = [e for e in events if e["kind"] == "complaint"]
+    assert [(e["date"], e["date_from"], e["evidence"][:10]) for e in complaint] == [
+        ("2022-10-14", "previous_sentence", "Ses parent")]   # not the copy in the next paragraph
+
+
+def test_an_undated_event_in_the_opening_lines_happened_on_the_day_of_publication():
+    text = "Deux mineurs ont été mis en examen pour assassinat. Le dossier est lourd."
+    (event,) = analyse(text, published="2024-04-19", words=PAST)["events"]
+    assert (event["kind"], event["date"], event["date_from"]) == ("indictment", "2024-04-19", "publication")
+
+
+def test_an_undated_retelling_of_a_dated_happening_adds_nothing():
+    text = "Deux mineurs ont été mis en examen le 19 avril. Deux mineurs ont été mis en examen pour assassinat."
+    events = analyse(text, published="2024-04-19", words=PAST)["events"]
+    assert [(e["kind"], e["date_from"]) for e in events] == [("indictment", "sentence")]

@@ -31,6 +31,15 @@ DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s
 # Head words of an affaire's name (the not_entities rows that apply to people too).
 AFFAIRE_WORDS = {"affaire", "affaires", "viol", "viols", "meurtre", "assassinat", "mort", "disparition", "proces",
                  "attentat", "tuerie", "drame"}
+# Nouns that open an institution's name: the place that ends the name is not a place of the story.
+INSTITUTION_NOUNS = {"parquet", "tribunal", "cour", "procureur", "procureure", "prefecture", "prefet", "prefete",
+                     "gendarmerie", "commissariat", "palais", "pole", "brigade", "police", "juridiction",
+                     "universite", "mairie", "conseil", "prison", "arret", "centre", "assises", "barreau",
+                     "hopital", "chu", "academie", "rectorat", "diocese", "eveche", "legion", "groupement",
+                     "compagnie", "direction", "service", "office", "agence", "institut", "lycee", "college"}
+# Nouns before a name that make it a landmark: « la cité Fonscolombes », « le lac Kir ».
+LANDMARK_NOUNS = {"cite", "quartier", "lac", "bois", "foret", "parc", "rue", "avenue", "boulevard", "place",
+                  "quai", "pont", "plage", "mont", "col", "residence", "lotissement", "hameau", "lieu dit", "rond point"}
 ROAD = re.compile(r"(?:A|N|RN|D|RD|E)\s?\d{1,4}")
 PART_OF_TOWN = re.compile(r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
                           r"(?:de la |de l'|de l’|du |des |de |d'|d’)")
@@ -72,20 +81,39 @@ class SiteRecogniser:
         return doc
 
     @staticmethod
+    def _inside_a_name(doc: Doc, start: int) -> bool:
+        """The place closes an institution's name: « de » right before it, and an institution's noun
+        a few words before that, with no verb or punctuation between."""
+        if start == 0 or key(doc[start - 1].text) not in ("de", "du", "d", "des", "la", "l"):
+            return False
+        for i in range(start - 2, max(-1, start - 9), -1):
+            token = doc[i]
+            if token.is_punct or token.pos_ in ("VERB", "AUX"):
+                return False
+            if key(token.text) in INSTITUTION_NOUNS:
+                return True
+        return False
+
+    @staticmethod
+    def _before_a_person(doc: Doc, end: int) -> bool:
+        return end < len(doc) and any(e.label_ == "PER" and e.start == end for e in doc.ents)
+
+    @staticmethod
     def _name_the_affaires_place(doc: Doc, ents: list[Span]) -> list[Span]:
         """The name inside an affaire's name is kept when the text names it elsewhere as a place or a
         person (« à Mazan » makes the « Mazan » of « viols de Mazan » a place); else nothing is."""
         known = {key(e.text): e.label_ for e in ents if e.label_ in ("LOC", "PER")}
         out = []
         for ent in ents:
-            if ent.label_ != "AFFAIRE":
+            if not ent.label_.startswith("AFFAIRE_"):
                 out.append(ent)
                 continue
             tail = [t for t in ent if t.text[:1].isupper() and t.i > ent.start]
             if not tail:
                 continue
             name = doc[tail[0].i:ent.end]
-            label = known.get(key(name.text))
+            # What the model took the whole name for counts when the text says nothing else.
+            label = known.get(key(name.text)) or ("LOC" if ent.label_ == "AFFAIRE_LOC" else None)
             if label:
                 out.append(Span(doc, name.start, name.end, label=label))
         return out
@@ -110,6 +138,9 @@ class SiteRecogniser:
         start, end = ent.start, ent.end
         doc = ent.doc
         while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in LEADING_WORDS):
+            if (doc[start].text in ("La", "Le", "Les", "L'", "L’") and start + 1 < end and not doc[start].is_sent_start
+                    and ent.label_ == "LOC"):
+                break  # « à La Mulatière », « au sud des Mureaux »: the article is part of the town's name
             start += 1
         while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ".")):
             end -= 1
@@ -129,10 +160,16 @@ class SiteRecogniser:
             return None
         if (words[0], span.label_) in self.heads:
             # An affaire's name (« viols de Mazan ») is resolved below; a landmark is nothing.
-            return Span(doc, start, end, label="AFFAIRE") if words[0] in AFFAIRE_WORDS else None
+            return Span(doc, start, end, label=f"AFFAIRE_{span.label_}") if words[0] in AFFAIRE_WORDS else None
         if span.label_ == "LOC":
             if ROAD.fullmatch(text):
                 return None  # « A154 », « RN 7 »
+            if self._inside_a_name(doc, start):
+                return None  # « procureur de la République de Senlis », « palais de justice de Paris »
+            if start > 0 and key(doc[start - 1].text) in LANDMARK_NOUNS:
+                return None  # « la cité Fonscolombes », « le lac Kir »
+            if self._before_a_person(doc, end) and DEMONYM.search(doc[end - 1].lower_):
+                return None  # « l'Algérienne Dahbia B. »: who she is, not where
             inside = PART_OF_TOWN.match(text)
             if inside and inside.end() < len(text):  # « 15e arrondissement de Paris », « département du Nord »
                 span._.canonical = text[inside.end():]

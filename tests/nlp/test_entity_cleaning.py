@@ -47,3 +47,22 @@ def test_an_acronym_in_brackets_is_the_same_organisation_in_any_case():
             "La Junalco a saisi les serveurs.")
     orgs = {e["canonical"] for e in analyse(text, ents=[("Junalco", "PER")])["entities"]}
     assert orgs == {"Juridiction nationale de lutte contre la criminalité organisée"}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Selon le procureur de la République de Senlis, le mode opératoire est connu.", "Senlis"),
+    ("Le corps a été retrouvé dans la cité Fonscolombes.", "Fonscolombes"),
+])
+def test_a_place_closing_an_institutions_name_or_after_a_landmark_noun_is_not_a_place(text, name):
+    assert labelled(text, [(name, "LOC")]) == []
+
+
+def test_a_demonym_before_a_name_says_who_not_where():
+    text = "Un juge a ordonné un procès contre l'Algérienne Dahbia Benkired."
+    found = labelled(text, [("Algérienne", "LOC"), ("Dahbia Benkired", "PER")])
+    assert found == [("Dahbia Benkired", "PER")]
+
+
+def test_a_towns_own_article_stays_in_its_name():
+    text = "Le meurtre a eu lieu en 2020 à La Mulatière."
+    assert labelled(text, [("La Mulatière", "LOC")]) == [("La Mulatière", "LOC")]

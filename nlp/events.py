@@ -32,7 +32,7 @@ from veille.vocabulary import HEARING_KINDS, KIND_LABELS, iso_at
 
 COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
-PENALTY = re.compile(r"\bcondamn\w*\s+(?:\w+\s+){0,4}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
+PENALTY = re.compile(r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
                      r"réclusion|prison|emprisonnement|amende|euros|sursis|travaux d'intérêt général)\b", re.I)
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
@@ -43,6 +43,7 @@ class Cue:
         self.lemmas = frozenset(row.get("lemmas", ()))
         self.phrases = compile_forms(row["phrases"]) if row.get("phrases") else None
         self.needs = compile_forms(row["needs"]) if row.get("needs") else None
+        self.unless = compile_forms(row["unless"]) if row.get("unless") else None
         self.when = row.get("when")
         self.chain_only = row.get("level") == "chain"
 
@@ -151,6 +152,8 @@ class EventMaker:
             return None  # told in the past tense yet dated after publication: the date was misread
         upcoming = _upcoming(day, precision, published, tense, span)
         kind = self._kind(doc, sent, span, others, verb, upcoming)
+        if kind == "hearing" and tense == "present" and span.text.lower().startswith("depuis"):
+            kind = "trial_opening"  # « la cour juge, depuis le 5 septembre, huit accusés »: it opened then
         if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:
             upcoming = kind == "trial_opening"
         start, end = evidence_offsets(sent)
@@ -229,6 +232,8 @@ class EventMaker:
     def _fits(cue: Cue, sentence_text: str, upcoming: bool) -> bool:
         if cue.needs is not None and not cue.needs.search(sentence_text):
             return False
+        if cue.unless is not None and cue.unless.search(sentence_text):
+            return False
         if cue.when == "upcoming" and not upcoming:
             return False
         if cue.when == "past" and upcoming:
@@ -246,7 +251,7 @@ def _weak(span: Span) -> bool:
 
 
 # Kinds an undated sentence names clearly enough to take its date from the context.
-INHERITING_KINDS = ("arrest", "indictment", "verdict", "sentence", "complaint", "site_event", "appeal")
+INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "complaint", "site_event", "appeal")
 LEAD_SENTENCES = 4   # the title and the opening lines: what the article reports as news
 
 # Verbs that say who told what: the date they govern is the statement's, not the event's.

@@ -156,3 +156,14 @@ def test_an_undated_retelling_of_a_dated_happening_adds_nothing():
     text = "Deux mineurs ont été mis en examen le 19 avril. Deux mineurs ont été mis en examen pour assassinat."
     events = analyse(text, published="2024-04-19", words=PAST)["events"]
     assert [(e["kind"], e["date_from"]) for e in events] == [("indictment", "sentence")]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Vingt ans de réclusion ont été requis le 25 novembre contre Jean Dupont.", "hearing"),   # asked, not given
+    ("Le juge a ordonné le 15 novembre un procès aux assises contre Jean Dupont.", "indictment"),
+])
+def test_a_penalty_asked_for_is_a_hearing_and_an_order_to_stand_trial_an_indictment(text, kind):
+    events = analyse(text, ents=[("Jean Dupont", "PER")], words={
+        "requis": {"pos": "VERB", "lemma": "requérir", "morph": "Tense=Past|VerbForm=Part"},
+        "ordonné": {"pos": "VERB", "lemma": "ordonner", "morph": "Tense=Past|VerbForm=Part"}})["events"]
+    assert [e["kind"] for e in events] == [kind]

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from veille.vocabulary import of
+
 # Places that name a country, a region or a département: « dans le Nord », « le Vaucluse ».
 # Two cases in the same département are different cases, so these never link events.
 # Paris is left out on purpose: it is a town, where the courts of the site's own case sit.
@@ -64,15 +66,8 @@ def is_full_name(name: str) -> bool:
 
 
 def of_place(place: str) -> str:
-    """French « de » before a place name, with elision and contraction: d'Avignon, du Mans, des Mureaux."""
-    if place.startswith("Le "):
-        return "du " + place[3:]
-    if place.startswith("Les "):
-        return "des " + place[4:]
-    if key(place[:1]) in ("a", "e", "i", "o", "u", "y") or (place[:1] in "hH" and key(place).startswith(
-            ("haut", "hau", "hon", "hell"))):
-        return "d'" + place
-    return "de " + place
+    """French « de » before a place name: d'Avignon, du Mans, des Mureaux."""
+    return of(place)
 
 
 FAMILY_ORDER = ("ambush", "minors", "rape", "murder")  # when a case's charges name several, the first wins
@@ -129,4 +124,4 @@ def default_name(place: str | None, person: str | None, charges: list[str], crim
 
 
 def of_person(name: str) -> str:
-    return ("d'" if key(name[:1]) in ("a", "e", "i", "o", "u", "y") else "de ") + name
+    return of(name)

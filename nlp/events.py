@@ -23,12 +23,13 @@ from spacy.tokens import Doc, Span
 
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
-from nlp.dates import format_date, last_day
-from nlp.extensions import enclosing_sentence, evidence_offsets
+from nlp.dates import last_day
+from nlp.extensions import enclosing_sentence, evidence_offsets, sentences
 from nlp.forms import compile_forms
+from nlp.headlines import headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
-from veille.vocabulary import HEARING_KINDS, KIND_LABELS, iso_at
+from veille.vocabulary import HEARING_KINDS, iso_at
 
 COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
@@ -83,10 +84,13 @@ class EventMaker:
                 events.append(event)
         # An undated sentence that retells a happening already dated in the document adds nothing.
         told = {(e["date"], e["kind"]) for e in events}
+        # Of several undated retellings, the first sentence of the body (a title says it in fewer words).
+        first: dict[tuple[str, str], dict] = {}
         for event in self._undated(doc, by_sentence, published):
-            if (event["date"], event["kind"]) not in told:
-                told.add((event["date"], event["kind"]))
-                events.append(event)
+            marker = (event["date"], event["kind"])
+            if marker not in told and (marker not in first or first[marker].get("title")):
+                first[marker] = event
+        events.extend({k: v for k, v in e.items() if k != "title"} for e in first.values())
         doc._.events = events
         return doc
 
@@ -100,7 +104,10 @@ class EventMaker:
             return []
         out = []
         previous: Span | None = None   # the last dated sentence's main date, in this paragraph
-        for number, sent in enumerate(doc.sents):
+        number = -1  # the sentence's rank among those with a verb: headings and labels do not count
+        for sent in sentences(doc):
+            if not _heading(sent):
+                number += 1
             spans = by_sentence.get(sent.start)
             if spans:
                 main = [s for s in spans if not _weak(s)]
@@ -111,7 +118,7 @@ class EventMaker:
                 previous = None  # a new paragraph: the date does not carry over
             if _heading(sent) or len(sent) < 4:
                 continue
-            verb = sent.root if doc.has_annotation("DEP") else governing_verb(sent[:1])
+            verb = _main_verb(sent)
             tense = clause_tense(verb)
             if tense not in ("past", "present", "pluperfect"):
                 continue
@@ -127,15 +134,16 @@ class EventMaker:
             else:
                 continue
             start, end = evidence_offsets(sent)
+            title = start == evidence_offsets(doc[:])[0] and "\n" in doc.text[end:end + 2]
             people, places = _people(doc, sent), _places(sent)
             charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
                                          if sent.start <= c.start < sent.end and not c._.not_held))
             event = {"date": iso_at(day, precision), "precision": precision, "date_end": None, "kind": kind,
-                     "summary": _summary(kind, people, places, sent, day, precision, anchor),
+                     "summary": _summary(kind, people, places, sent, verb, charges, None),
                      "upcoming": False, "places": places, "people": [p for p, _ in people], "charges": charges,
                      "start": start, "end": end,
                      "date_start": anchor.start_char if anchor is not None else start,
-                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how}
+                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how, "title": title}
             out.extend(self._with_its_penalty(doc, sent, event, anchor))
         return out
 
@@ -163,7 +171,7 @@ class EventMaker:
                                      if sent.start <= c.start < sent.end and not c._.not_held))
         return {"date": iso_at(day, precision), "precision": precision,
                 "date_end": span._.date_end, "kind": kind,
-                "summary": _summary(kind, people, places, sent, day, precision, span),
+                "summary": _summary(kind, people, places, sent, verb, charges, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
                 "charges": charges, "start": start, "end": end,
                 "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence"}
@@ -177,9 +185,9 @@ class EventMaker:
         if not PENALTY.search(doc.text[sent.start_char:sent.end_char]):
             return [event]
         other = "sentence" if event["kind"] == "verdict" else "verdict"
-        day = date.fromisoformat((event["date"] + "-01-01")[:10])
+        verb = governing_verb(span) if span is not None else _main_verb(sent)
         twin = {**event, "kind": other, "summary": _summary(other, [(p, None) for p in event["people"]],
-                                                             event["places"], sent, day, event["precision"], span)}
+                                                             event["places"], sent, verb, event["charges"], span)}
         return [event, twin]
 
     # -- kind ---------------------------------------------------------------------------
@@ -272,6 +280,14 @@ def _reporting(span: Span, others: list[Span]) -> bool:
     return any(o.root.i in reported for o in others)
 
 
+def _main_verb(sent: Span):
+    """The sentence's main verb: a verb the parse makes a root (a mended sentence may hold two),
+    else its first verb."""
+    verbs = [t for t in sent if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "aux:tense", "aux:pass", "cop")]
+    roots = [t for t in verbs if t.dep_ == "ROOT"]
+    return (roots or verbs or [None])[0]
+
+
 def _heading(sent: Span) -> bool:
     """A short line without a verb: a subheading or a caption's label, never an event's evidence."""
     doc = sent.doc
@@ -343,25 +359,15 @@ def _places(sent: Span) -> list[str]:
     return list(dict.fromkeys(places))
 
 
-def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, day: date,
-             precision: str, span: Span | None) -> str:
-    """« Ouverture du procès — Avignon — 2 septembre 2024 »: kind, people, place, date."""
-    parts = [KIND_LABELS[kind].capitalize()]
-    if kind == "site_event":
-        sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
-        parts = [f"Le site {sites[0]}" if sites else "Le site"]
-    principal = [name for name, role in people if role not in SECONDARY_ROLES][:2]
-    if principal:
-        parts.append(", ".join(principal))
-    seats = [e._.seat for e in sent.ents if e.label_ == "ORG" and e._.seat]
-    place = seats[0] if kind in COURT_KINDS and seats else (places[0] if places else None)
-    if place:
-        parts.append(place)
-    when = format_date(day, precision)
-    if span is not None and span._.date_end:
-        when = f"{when} – {format_date(date.fromisoformat(span._.date_end), span._.date_end_precision or 'day')}"
-    parts.append(when)
-    return " — ".join(parts)
+def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, verb,
+             charges: list[str], span: Span | None) -> str:
+    """The event's French headline (:mod:`nlp.headlines`), from what its sentence names."""
+    principal = [name for name, role in people if role not in SECONDARY_ROLES]
+    courts = list(dict.fromkeys(e._.canonical or e.text for e in sent.ents
+                                if e.label_ == "ORG" and e._.org_kind == "court"))
+    sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
+    words = (span.start_char, span.end_char) if span is not None else None
+    return headline(kind, sent, verb, principal, places, courts, charges, sites[0] if sites else None, words)
 
 
 @Language.factory("veille_events")

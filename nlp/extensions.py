@@ -44,12 +44,73 @@ def replace_entities(doc: Doc, new: list[Span]) -> None:
     doc.ents = sorted(kept + new, key=lambda s: s.start)
 
 
+SENTENCE_END = (".", "!", "?", "…", "»", "\"", "”", ")", "]")
+ABBREVIATIONS = {"m.", "mm.", "mme", "mmes", "me", "mes", "mlle", "dr", "pr", "st", "ste", "mgr", "cf.", "etc.", "n°",
+                 "av.", "art.", "p.", "env.", "ex."}
+
+
 def sentence_of(span: Span) -> Span:
-    """The sentence holding ``span``; the whole document when sentences are not set (blank pipelines)."""
+    """The sentence holding ``span``; the whole document when sentences are not set (blank pipelines).
+
+    The model's sentences are mended first, once per document: a sentence that starts with a
+    lower-case word or a comma, or follows one that ends without a full stop or on an
+    abbreviation (« M. », « Me », « H. »), continues the previous one unless a line break
+    separates them. Evidence is then always a whole sentence."""
     doc = span.doc
-    if doc.has_annotation("SENT_START"):
-        return span[0].sent
-    return doc[:]
+    if not doc.has_annotation("SENT_START"):
+        return doc[:]
+    bounds = doc.user_data.get("veille_sentences")
+    if bounds is None:
+        bounds = doc.user_data["veille_sentences"] = _mended_sentences(doc)
+    i = span[0].i
+    lo, hi = 0, len(bounds) - 1
+    while lo < hi:  # the last sentence starting at or before the token
+        mid = (lo + hi + 1) // 2
+        if bounds[mid][0] <= i:
+            lo = mid
+        else:
+            hi = mid - 1
+    start, end = bounds[lo]
+    return doc[start:end]
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The document's mended sentences (see :func:`sentence_of`), in order."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]]
+    bounds = doc.user_data.get("veille_sentences")
+    if bounds is None:
+        bounds = doc.user_data["veille_sentences"] = _mended_sentences(doc)
+    return [doc[a:b] for a, b in bounds]
+
+
+def _mended_sentences(doc: Doc) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for sent in doc.sents:
+        if out and _continues(doc, out[-1], sent):
+            out[-1][1] = sent.end
+        else:
+            out.append([sent.start, sent.end])
+    return [(a, b) for a, b in out]
+
+
+def _continues(doc: Doc, previous: list[int], sent: Span) -> bool:
+    words = [t for t in doc[previous[0]:previous[1]] if not t.is_space]
+    first = next((t for t in sent if not t.is_space), None)
+    if not words or first is None:
+        return False
+    between = doc.text[words[-1].idx + len(words[-1].text):first.idx]
+    if "\n" in between:
+        return False  # a new line: a title, a caption, a new paragraph
+    last = words[-1]
+    if first.text[:1].islower() or first.text[:1] in ",;:)»”":
+        return True
+    if last.lower_ in ABBREVIATIONS or (len(last.text) == 2 and last.text[1] == "." and last.text[0].isupper()):
+        return True
+    if last.text in (".", "!", "?", "…") and len(words) >= 2 and (
+            words[-2].lower_ + "." in ABBREVIATIONS or (len(words[-2].text) == 1 and words[-2].text.isupper())):
+        return True  # « M . », « H . »: the tokenizer split the abbreviation's point
+    return not last.text.endswith(SENTENCE_END)
 
 
 def enclosing_sentence(span: Span) -> Span:

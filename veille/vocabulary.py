@@ -85,3 +85,15 @@ def date_label(d: date, precision: str, end: date | None = None) -> str:
 
 def _de(text: str) -> str:
     return ("d'" if text[:1] in "aeiouyéèàâAEIOUYÉ" else "de ") + text
+
+
+def of(text: str) -> str:
+    """French « de » before a name or a noun phrase, contracted and elided: « du Mans », « des Mureaux »,
+    « d'Avignon », « des deux suspects », « du principal accusé », « de Gisèle Pelicot »."""
+    for article, contracted in (("le ", "du "), ("Le ", "du "), ("les ", "des "), ("Les ", "des ")):
+        if text.startswith(article):
+            return contracted + text[len(article):]
+    first = text[:1].lower()
+    if first in "aeiouyàâéèêîôûœ" or (first == "h" and text.lower().startswith(("haut", "hau", "hon", "hell", "hom"))):
+        return "d'" + text
+    return "de " + text

@@ -1,0 +1,145 @@
+"""A short French headline for each event, built from its own sentence.
+
+« Mise en examen de deux mineurs pour assassinat », « Ouverture du procès de Dominique
+Pelicot devant la cour criminelle du Vaucluse », « Fermeture du site Coco »,
+« Dominique Pelicot condamné à vingt ans de réclusion criminelle »: what happened, to whom,
+where — never the date (the timeline prints it beside) and never a generic « Événement ».
+
+Who: the principal people the sentence names (never a minor: the NLP stage never gives a
+minor's name), else the subject of the sentence's verb when it names nobody
+(« deux mineurs de 14 et 15 ans », « les quatre suspects »). An event of no known kind is
+headed by its own sentence, shortened to its first words without the date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from veille.vocabulary import of
+
+MAX_WORDS = 12
+SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
+# « condamné à vingt ans de réclusion criminelle », « à la réclusion criminelle à perpétuité ».
+PENALTY = re.compile(r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
+                     r"(?:ans?|mois|jours|perpétuité|réclusion criminelle|prison(?: ferme)?|emprisonnement|amende|"
+                     r"sursis)(?:\s+(?:de réclusion criminelle|de prison(?: ferme)?|d'emprisonnement|"
+                     r"avec sursis|ferme))?)", re.I)
+SITE_CHANGES = (("fermeture", ("ferm", "saisi", "inaccessible", "bandeau", "bannière")),
+                ("création", ("créé", "créa", "fond", "lancé", "lancement", "mis en ligne", "mise en ligne")),
+                ("changement d'adresse", ("devenu", "migr", "nom de domaine", "changement", "déplac")))
+
+
+def headline(kind: str, sent: Span, verb: Token | None, people: list[str], places: list[str], courts: list[str],
+             charges: list[str], site: str | None, date_words: tuple[int, int] | None = None) -> str:
+    text = sent.text
+    low = text.lower()
+    who = _who(people, sent, verb)
+    court = courts[0] if courts else None
+    place = places[0] if places else None
+    charge = charges[0] if charges else None
+    if kind == "crime":
+        if not charge:
+            return _shortened(sent, date_words)
+        return _cap(charge) + (f" à {place}" if place else (f" : {who}" if who and people else ""))
+    if kind == "arrest":
+        head = "Garde à vue" if "garde à vue" in low or "gardes à vue" in low else "Interpellation"
+        return head + (f" {of(who)}" if who else (f" à {place}" if place else ""))
+    if kind == "indictment":
+        head = "Mise en examen" if "examen" in low else ("Renvoi devant la cour" if "renvo" in low or "procès" in low
+                                                           else "Mise en examen")
+        return head + (f" {of(who)}" if who else "") + (f" pour {charge}" if charge else "")
+    if kind == "trial_opening":
+        return "Ouverture du procès" + (f" {of(who)}" if who else "") + (f" devant {_article(court)}" if court else
+                                                                         (f" à {place}" if place else ""))
+    if kind == "hearing":
+        head = ("Réquisitions" if re.search(r"\brequi|réquisit", low) else "Plaidoiries" if "plaidoir" in low
+                else "Témoignage" if "témoign" in low else "Audience")
+        return head + (f" {of(who)}" if who and head != "Audience" else "") + (
+            f" devant {_article(court)}" if court else (f" : {who}" if who and head == "Audience" else ""))
+    if kind == "sentence":
+        m = PENALTY.search(text)
+        if who and m:
+            return f"{who} {_agree('condamné', who)} {' '.join(m.group('penalty').split())}"
+        return "Condamnation" + (f" {of(who)}" if who else "")
+    if kind == "verdict":
+        if re.search(r"acquitt", low):
+            return "Acquittement" + (f" {of(who)}" if who else "")
+        return "Verdict" + (f" du procès {of(who)}" if who else (f" {of(_article(court))}" if court else ""))
+    if kind == "appeal":
+        if "procès en appel" in low or "cour d'appel" in low or "cour d’appel" in low:
+            return "Procès en appel" + (f" {of(who)}" if who else "") + (f" devant {_article(court)}" if court else "")
+        return "Appel" + (f" {of(who)}" if who else "")
+    if kind == "site_event":
+        name = site or "Coco"
+        for what, words in SITE_CHANGES:
+            if any(w in low for w in words):
+                return f"{_cap(what)} du site {name}"
+        return f"Le site {name}"
+    if kind == "complaint":
+        head = "Signalement" if re.search(r"signal|alert", low) else "Plainte"
+        return head + (f" {of(who)}" if who else "")
+    return _shortened(sent, date_words)
+
+
+def _who(people: list[str], sent: Span, verb: Token | None) -> str | None:
+    if people:
+        return " et ".join(people[:2])
+    if verb is None or not sent.doc.has_annotation("DEP"):
+        return None
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS and child.pos_ in ("NOUN", "PROPN"):
+            words = [t for t in child.subtree if t.dep_ not in ("acl:relcl", "punct") and not _in_a_clause(t, child)]
+            if any(t.ent_type_ == "PER" for t in words) or not words or len(words) > 8:
+                return None
+            return " ".join(t.text for t in words).replace(" ,", ",").replace("' ", "'")
+    return None
+
+
+def _in_a_clause(token: Token, top: Token) -> bool:
+    while token is not top:
+        if token.dep_ in ("acl:relcl", "acl", "appos", "parataxis") or token.pos_ in ("VERB", "AUX"):
+            return True
+        token = token.head
+    return False
+
+
+def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
+    """The sentence's first words, without its date: a headline for an event of no known kind."""
+    doc = sent.doc
+    words = []
+    for t in sent:
+        if date_words and date_words[0] <= t.idx < date_words[1]:
+            continue
+        if t.is_space:
+            continue
+        words.append(t)
+    while words and (words[0].is_punct or words[0].lower_ in ("et", "mais", "puis", "ainsi", "alors")):
+        words.pop(0)
+    text = "".join(t.text_with_ws for t in words[:MAX_WORDS]).strip()
+    text = re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,;:-–—")
+    if len(words) > MAX_WORDS:
+        text += " …"
+    return _cap(text) if text else doc.text[sent.start_char:sent.end_char][:80]
+
+
+def _article(court: str) -> str:
+    """« cour criminelle du Vaucluse » → « la cour criminelle du Vaucluse »."""
+    first = court.split()[0].lower() if court.split() else ""
+    if first in ("le", "la", "les", "l'"):
+        return court
+    feminine = first in ("cour", "juridiction", "chambre", "brigade", "gendarmerie", "police", "direction")
+    if first[:1] in "aeiouyéh":
+        return "l'" + court
+    return ("la " if feminine else "le ") + court
+
+
+def _agree(participle: str, who: str) -> str:
+    plural = " et " in who or who.split()[0].lower() in ("deux", "trois", "quatre", "cinq", "six", "sept", "huit",
+                                                          "neuf", "dix", "onze", "douze", "les", "des", "ces")
+    return participle + ("s" if plural else "")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -6,7 +6,7 @@
    an embedded PostgreSQL in a temporary folder) with synthetic stored facts: documents
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
    then groups them into cases and happenings (``cases.grouping.recompute_cases``, timed apart).
-2. Times the timeline's work as the command does it (``reports.timeline.write_timeline``:
+2. Times the timeline's work as the command does it (``reports.timeline.page.write_timeline``:
    the queries, the anonymisation, the page, and the four exports; two helper processes read
    the page's header and format the exports while the first renders the entries), best of
    ``--repeat``; and the real ``veille timeline`` command once, start-up included.
@@ -127,7 +127,8 @@ def main() -> None:
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment
-    from reports.timeline import TEMPLATE_HELPERS, timeline_context, write_timeline
+    from reports.timeline.header import TEMPLATE_HELPERS, timeline_context
+    from reports.timeline.page import write_timeline
     from veille.config import load_config
     from veille.db import migrate, sync_config
 

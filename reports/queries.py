@@ -1,6 +1,6 @@
 """The read API of the reports: happenings, upcoming hearings and cases of a dossier, ready to show.
 
-Used by the timeline (``reports/timeline.py``) and by the weekly digests. Everything
+Used by the timeline (``reports/timeline/page.py``) and by the weekly digests. Everything
 returned is already anonymised: no minor is named in any field (``reports/minors.py``).
 Scraped strings (titles, quotes) are returned as text, to be escaped by whoever displays
 them (Jinja2 does, with autoescape). Cases and happenings must have been computed

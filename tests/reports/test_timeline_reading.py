@@ -14,7 +14,7 @@ import pytest
 
 from cases.grouping import recompute_cases
 from reports import queries
-from reports.exports import publish, temporary
+from reports.timeline.publish import publish, temporary
 from reports.minors import Redactor
 from tests.reports.timeline_builder import Facts
 from veille.config import load_config
@@ -140,7 +140,7 @@ def test_publishing_never_shows_a_missing_page(tmp_path):
 @pytest.fixture
 def gold_timeline(conn, tmp_path):
     """The gold corpus with its cases, and a timeline already published from it."""
-    from reports.timeline import write_timeline
+    from reports.timeline.page import write_timeline
     from tests.reports.timeline_builder import load_gold_corpus
 
     load_gold_corpus(conn, with_minor=True)
@@ -152,7 +152,7 @@ def gold_timeline(conn, tmp_path):
 
 
 def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, gold_timeline, monkeypatch):
-    from reports import timeline
+    from reports.timeline import page as timeline
     from veille.errors import VeilleError
 
     out, before = gold_timeline
@@ -168,7 +168,7 @@ def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, 
 
 
 def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, gold_timeline, monkeypatch):
-    from reports import timeline
+    from reports.timeline import page as timeline
 
     out, before = gold_timeline
 
@@ -186,7 +186,7 @@ def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, g
 
 def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_timeline, monkeypatch):
     """Behind a transaction pooler the header's connection may not reach the snapshot's server."""
-    from reports import timeline
+    from reports.timeline import page as timeline
 
     out, before = gold_timeline
     real = timeline._snapshot_reader

@@ -121,6 +121,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import psycopg
+    from psycopg import sql
     from psycopg.rows import dict_row
 
     from cases.grouping import recompute_cases
@@ -183,8 +184,9 @@ def main() -> None:
             if result.returncode != 0:
                 sys.exit(f"veille timeline a échoué : {result.stderr}")
 
-            sql = queries._happenings_sql(None, None, None, None, None, None)
-            plan = conn.execute(f"EXPLAIN {sql}", {"dossier": "coco"}).fetchall()
+            explain = sql.SQL("EXPLAIN {}").format(sql.SQL(queries.QUERIES["happenings"]))
+            plan = conn.execute(explain, {"dossier": "coco", "since": None, "until": None, "as_of": None,
+                                          "kinds": None, "first": None, "last": None}).fetchall()
 
         best_cmd, best_jinja = min(command_times), min(jinja_times)
         print()

@@ -203,3 +203,43 @@ def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_ti
     assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
         len(re.findall(rb'<article class="entry', before["index.html"]))
     assert b"Affaires (" in after["index.html"]  # the header was read
+
+
+def test_each_filter_of_the_happenings_query_keeps_what_it_says(conn):
+    """The read query is fixed text whose filters are null or not: each one, alone and together."""
+    _stored(conn, [f"numéro {i}" for i in range(12)])  # hearings every three days from 2024-01-01
+    conn.execute("UPDATE happenings SET kind = 'verdict' WHERE event_date >= '2024-01-19'")
+    everything = queries.happenings(conn, "coco")
+    assert len(everything) == 12
+    published = {h.key: h.sources[0].published_at for h in everything}
+    day = {h.key: h.date for h in everything}
+
+    def keys(**filters):
+        return [h.key for h in queries.happenings(conn, "coco", **filters)]
+
+    since, until = published[everything[3].key], published[everything[7].key]
+    assert keys(since=since) == [k for k in day if published[k] >= since]
+    assert keys(until=until) == [k for k in day if published[k] < until]
+    assert keys(since=since, until=until) == [h.key for h in everything[3:7]]
+    assert keys(as_of=until) == [k for k in day if published[k] <= until]
+    assert keys(kinds=("verdict",)) == [k for k in day if day[k] >= date(2024, 1, 19)]
+    assert keys(kinds=("verdict", "hearing")) == list(day)
+    assert keys(first=date(2024, 1, 10)) == [k for k in day if day[k] >= date(2024, 1, 10)]
+    assert keys(last=date(2024, 1, 10)) == [k for k in day if day[k] <= date(2024, 1, 10)]
+    assert keys(kinds=("hearing",), first=date(2024, 1, 7), last=date(2024, 1, 30), since=since) == \
+        [k for k in day if date(2024, 1, 7) <= day[k] < date(2024, 1, 19) and published[k] >= since]
+    assert keys(since=until, until=since) == []
+
+
+def test_null_filters_cost_the_timeline_nothing(conn):
+    """COPY binds the parameters in the text, so a null filter is a constant the planner drops: the
+    timeline's plan is the one of a query without it, in the order of ``happenings_timeline_idx``."""
+    _stored(conn, [f"numéro {i}" for i in range(5)])
+    params = {"dossier": "coco", "since": None, "until": None, "as_of": None, "kinds": None, "first": None,
+              "last": None}
+    text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
+    conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index
+    conn.execute("SET enable_sort = off")
+    plan = "\n".join(r["QUERY PLAN"] for r in conn.execute("EXPLAIN " + text).fetchall())
+    assert "happenings_timeline_idx" in plan
+    assert "IS NULL" not in plan and "published_at <=" not in plan and "ANY" not in plan, plan

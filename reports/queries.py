@@ -4,7 +4,8 @@ Used by the timeline (``reports/timeline/page.py``) and by the weekly digests. E
 returned is already anonymised: no minor is named in any field (``reports/minors.py``).
 Scraped strings (titles, quotes) are returned as text, to be escaped by whoever displays
 them (Jinja2 does, with autoescape). Cases and happenings must have been computed
-(``cases.grouping.recompute_cases`` or ``ensure_cases_current``) for events to appear.
+(``cases.grouping.recompute_cases`` or ``ensure_cases_current``) for events to appear. The SQL is in
+``queries.sql``, next to this module (named queries, ``veille/sql.py``).
 
     happenings(conn, "coco")                          # every happening, chronological
     happenings(conn, "coco", since=monday, until=next_monday)   # reported that week
@@ -196,7 +197,8 @@ class HappeningLines:
     no parse per column, so the timeline can hand them as they are to its exports process
     (``on_batch``, called in the reading thread as each batch arrives). The thread reads up to
     ``ahead`` batches before the caller asks for them, so the server computes the next rows instead
-    of waiting to be asked. ``conn`` belongs to the thread until the object is closed."""
+    of waiting to be asked. ``conn`` belongs to the thread until the object is closed. The query is
+    ``happenings`` in ``queries.sql``, whose null filters COPY binds as constants the planner drops."""
 
     def __init__(self, conn: psycopg.Connection, dossier: str, since: datetime | None = None,
                  until: datetime | None = None, *, as_of: datetime | None = None,

@@ -2,7 +2,7 @@
 chart and what the filters offer, read on the page's snapshot of the database (``page.py``).
 
 With ``as_of`` (``veille timeline --date``), everything is as it stood at that moment: later
-reports, and what only they said, are left out.
+reports, and what only they said, are left out. The SQL is in ``header.sql``, next to this module.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from reports.french import capfirst, day, kind_label, place_slug, plural, short_
 from reports.minors import Redactor
 from reports.timeline.chart import layout
 from reports.timeline.exports import FILES
+from veille.sql import load_queries
 from veille.vocabulary import KIND_LABELS, STAGE_OF_KIND, STAGES
 
+QUERIES = load_queries("reports.timeline", "header.sql")  # the SQL of this module, by name
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE_HELPERS = {"kind_label": kind_label, "plural": plural, "capfirst": capfirst, "short_day": short_day}
 
@@ -42,11 +44,7 @@ def _case_cards(conn: psycopg.Connection, dossier: str, redactor: Redactor, coun
     event_ids = [e for c in found for v in (c.key_figures.get("defendants") or {}).get("values", []) for e in v["events"]]
     outlets: dict[int, str] = {}
     if event_ids:
-        for r in conn.execute(
-                """SELECT e.id, coalesce(s.name, d.site_name, d.source_id, '') AS outlet FROM events e
-                     JOIN documents d ON d.id = e.document_id LEFT JOIN sources s ON s.id = d.source_id
-                    WHERE e.id = ANY(%(ids)s) AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)""",
-                {"ids": event_ids, "as_of": as_of}).fetchall():
+        for r in conn.execute(QUERIES["event_outlets"], {"ids": event_ids, "as_of": as_of}).fetchall():
             outlets[r["id"]] = r["outlet"]
     cards = []
     # The most covered cases first: they are what a reader comes for.
@@ -67,27 +65,10 @@ def _case_cards(conn: psycopg.Connection, dossier: str, redactor: Redactor, coun
 
 def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as_of: datetime) -> list[queries.Case]:
     """Cases restricted to what had been published by ``as_of``: their stage, period and coverage then."""
-    rows = {r["case_slug"]: r for r in conn.execute(
-        """SELECT h.case_slug, count(DISTINCT d.id) AS documents, count(DISTINCT d.source_id) AS outlets,
-                  min(d.published_at) AS first_report, max(d.published_at) AS last_report,
-                  array_agg(DISTINCT h.kind) FILTER (WHERE NOT e.upcoming) AS kinds,
-                  min(h.event_date) FILTER (WHERE NOT e.upcoming) AS period_start,
-                  max(coalesce(h.date_end, h.event_date)) FILTER (WHERE NOT e.upcoming) AS period_end
-             FROM happenings h
-             JOIN events e ON e.happening_id = h.happening_id
-             JOIN documents d ON d.id = e.document_id
-             JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-            WHERE h.current AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
-            GROUP BY h.case_slug""", {"dossier": dossier, "as_of": as_of}).fetchall()}
-    named = {r["case_slug"]: set(r["names"]) for r in conn.execute(
-        """SELECT c.slug AS case_slug, array_agg(DISTINCT x.name) AS names
-             FROM cases c JOIN case_documents cd ON cd.case_id = c.id
-             JOIN documents d ON d.id = cd.document_id AND d.published_at <= %(as_of)s
-             JOIN LATERAL (SELECT unnest(e.places) AS name FROM events e WHERE e.document_id = d.id
-                           UNION ALL
-                           SELECT en.canonical FROM mentions m JOIN entities en ON en.id = m.entity_id
-                            WHERE m.document_id = d.id AND en.label IN ('LOC', 'ORG')) x ON true
-            GROUP BY c.slug""", {"as_of": as_of}).fetchall()}
+    rows = {r["case_slug"]: r
+            for r in conn.execute(QUERIES["cases_as_of"], {"dossier": dossier, "as_of": as_of}).fetchall()}
+    named = {r["case_slug"]: set(r["names"])
+             for r in conn.execute(QUERIES["case_names_as_of"], {"as_of": as_of}).fetchall()}
     kept = []
     for c in found:
         r = rows.get(c.slug)
@@ -107,21 +88,7 @@ def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as
 
 def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> dict:
     """What the filters offer, with how many entries each choice keeps (one round trip)."""
-    rows = conn.execute(
-        """WITH shown AS MATERIALIZED (
-               SELECT h.happening_id, h.case_slug, h.kind, extract(year FROM h.event_date)::int AS year
-                 FROM happenings h
-                WHERE h.current AND EXISTS (
-                      SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id
-                        JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-                       WHERE e.happening_id = h.happening_id
-                         AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)))
-           SELECT 'case' AS what, case_slug AS v, count(*) AS n FROM shown GROUP BY case_slug
-           UNION ALL SELECT 'kind', kind, count(*) FROM shown GROUP BY kind
-           UNION ALL SELECT 'year', year::text, count(*) FROM shown GROUP BY year
-           UNION ALL SELECT 'place', p, count(DISTINCT s.happening_id)
-                       FROM shown s JOIN events e ON e.happening_id = s.happening_id, unnest(e.places) AS p
-                      GROUP BY p""", {"dossier": dossier, "as_of": as_of}).fetchall()
+    rows = conn.execute(QUERIES["filter_choices"], {"dossier": dossier, "as_of": as_of}).fetchall()
     by: dict[str, list] = {"case": [], "kind": [], "year": [], "place": []}
     for r in rows:
         by[r["what"]].append(r)
@@ -143,12 +110,7 @@ def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> 
 
 
 def _totals(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> dict:
-    return conn.execute(
-        """SELECT count(*) AS documents, count(DISTINCT d.source_id) AS outlets
-             FROM documents d JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-            WHERE (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)
-              AND d.id IN (SELECT document_id FROM events WHERE happening_id IS NOT NULL)""",
-        {"dossier": dossier, "as_of": as_of}).fetchone()
+    return conn.execute(QUERIES["totals"], {"dossier": dossier, "as_of": as_of}).fetchone()
 
 
 def timeline_context(conn: psycopg.Connection, config, dossier: str, today: date, as_of: datetime | None,

@@ -13,7 +13,7 @@ from veille.sql import load_queries, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every named-query file of the project's packages (migrations/ holds migrations, not named queries).
-QUERY_FILES = sorted(p.relative_to(ROOT) for top in ("veille", "crawler", "nlp", "reports")
+QUERY_FILES = sorted(p.relative_to(ROOT) for top in ("veille", "crawler", "nlp", "cases", "reports")
                      for p in (ROOT / top).rglob("*.sql"))
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\)s|%)")
 

@@ -97,8 +97,8 @@ def test_the_wheel_holds_the_migrations_and_the_named_sql(wheel):
     assert {"reports/queries.sql", "reports/digest/data.sql"} <= shipped <= names
     templates = {str(p.relative_to(ROOT)) for p in (ROOT / "reports" / "templates").iterdir()}
     assert templates <= names
-    packages = {str(p.parent.relative_to(ROOT)) for top in ("veille", "crawler", "nlp", "reports", "samples",
-                                                            "migrations")
+    packages = {str(p.parent.relative_to(ROOT)) for top in ("veille", "crawler", "nlp", "cases", "reports",
+                                                            "samples", "migrations")
                 for p in (ROOT / top).rglob("__init__.py") if "__pycache__" not in p.parts}
     assert {f"{p}/__init__.py" for p in packages} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)

@@ -14,8 +14,8 @@ import pytest
 
 from cases.grouping import recompute_cases
 from reports import queries
-from reports.timeline.publish import publish, temporary
 from reports.minors import Redactor
+from reports.timeline.publish import publish, temporary
 from tests.reports.timeline_builder import Facts
 from veille.config import load_config
 from veille.db import sync_config

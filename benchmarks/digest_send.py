@@ -70,12 +70,12 @@ def main() -> None:
     from psycopg.rows import dict_row
 
     from cases.grouping import recompute_cases
-    from reports.digest import build_digest, render_html, render_text
-    from reports.digest_calendar import PARIS
-    from reports.digest_calendar import parse_week
-    from reports.digest_send import send_digests
-    from reports.digest_subscribers import add
-    from reports.mail import build_message, inline_css, sender_of
+    from reports.digest.content import build_digest, render_html, render_text
+    from reports.digest.weeks import PARIS
+    from reports.digest.weeks import parse_week
+    from reports.digest.send import send_digests
+    from reports.digest.subscribers import add
+    from reports.mail.message import build_message, inline_css, sender_of
     from tests.reports.test_digest_support import load_sample_corpus, write_config
     from veille.config import load_config
     from veille.db import migrate, sync_config

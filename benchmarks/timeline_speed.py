@@ -6,7 +6,7 @@
    an embedded PostgreSQL in a temporary folder) with synthetic stored facts: documents
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
    then groups them into cases and happenings (``cases.grouping.recompute_cases``, timed apart).
-2. Times the timeline's work as the command does it (``reports.timeline.write_timeline``:
+2. Times the timeline's work as the command does it (``reports.timeline.page.write_timeline``:
    the queries, the anonymisation, the page, and the four exports; two helper processes read
    the page's header and format the exports while the first renders the entries), best of
    ``--repeat``; and the real ``veille timeline`` command once, start-up included.
@@ -121,13 +121,15 @@ def main() -> None:
     args = parser.parse_args()
 
     import psycopg
+    from psycopg import sql
     from psycopg.rows import dict_row
 
     from cases.grouping import recompute_cases
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment
-    from reports.timeline import TEMPLATE_HELPERS, timeline_context, write_timeline
+    from reports.timeline.header import TEMPLATE_HELPERS, timeline_context
+    from reports.timeline.page import write_timeline
     from veille.config import load_config
     from veille.db import migrate, sync_config
 
@@ -182,8 +184,9 @@ def main() -> None:
             if result.returncode != 0:
                 sys.exit(f"veille timeline a échoué : {result.stderr}")
 
-            sql = queries._happenings_sql(None, None, None, None, None, None)
-            plan = conn.execute(f"EXPLAIN {sql}", {"dossier": "coco"}).fetchall()
+            explain = sql.SQL("EXPLAIN {}").format(sql.SQL(queries.QUERIES["happenings"]))
+            plan = conn.execute(explain, {"dossier": "coco", "since": None, "until": None, "as_of": None,
+                                          "kinds": None, "first": None, "last": None}).fetchall()
 
         best_cmd, best_jinja = min(command_times), min(jinja_times)
         print()

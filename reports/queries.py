@@ -1,10 +1,11 @@
 """The read API of the reports: happenings, upcoming hearings and cases of a dossier, ready to show.
 
-Used by the timeline (``reports/timeline.py``) and by the weekly digests. Everything
+Used by the timeline (``reports/timeline/page.py``) and by the weekly digests. Everything
 returned is already anonymised: no minor is named in any field (``reports/minors.py``).
 Scraped strings (titles, quotes) are returned as text, to be escaped by whoever displays
 them (Jinja2 does, with autoescape). Cases and happenings must have been computed
-(``cases.grouping.recompute_cases`` or ``ensure_cases_current``) for events to appear.
+(``cases.grouping.recompute_cases`` or ``ensure_cases_current``) for events to appear. The SQL is in
+``queries.sql``, next to this module (named queries, ``veille/sql.py``).
 
     happenings(conn, "coco")                          # every happening, chronological
     happenings(conn, "coco", since=monday, until=next_monday)   # reported that week
@@ -26,9 +27,13 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from orjson import loads
+from psycopg import sql
 
 from reports.french import HEARING_KINDS, date_label, iso_label, kind_label, place_slug, short_day, stage_label
 from reports.minors import Redactor, load_redactor
+from veille.sql import load_queries
+
+QUERIES = load_queries("reports", "queries.sql")  # the SQL of this module, by name
 
 PARIS = ZoneInfo("Europe/Paris")
 _NOT_ID = re.compile(r"[^0-9A-Za-z]+")
@@ -179,46 +184,6 @@ class Case:
 
 # --------------------------------------------------------------------------- happenings
 
-def _happenings_sql(since: datetime | None, until: datetime | None, as_of: datetime | None,
-                    kinds: tuple[str, ...] | None, first: date | None, last: date | None) -> str:
-    """One JSON array per happening (the shape :func:`happening_from_line` reads), chronological (the
-    ``happenings_timeline_idx`` order), its reports in the dossier aggregated by the server, earliest
-    first (``events_happening_idx``)."""
-    where = ["h.current"]
-    if kinds:
-        where.append("h.kind = ANY(%(kinds)s)")
-    if first is not None:
-        where.append("h.event_date >= %(first)s")
-    if last is not None:
-        where.append("h.event_date <= %(last)s")
-    if since is not None or until is not None:
-        window = " AND ".join(x for x in ("d2.published_at >= %(since)s" if since else "",
-                                          "d2.published_at < %(until)s" if until else "") if x)
-        where.append(f"""EXISTS (SELECT 1 FROM events e2 JOIN documents d2 ON d2.id = e2.document_id
-                                   JOIN document_dossiers dd2 ON dd2.document_id = d2.id
-                                        AND dd2.dossier_slug = %(dossier)s
-                                  WHERE e2.happening_id = h.happening_id AND {window})""")
-    published = "AND d.published_at <= %(as_of)s" if as_of is not None else ""
-    return f"""SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
-                                       h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports)
-                 FROM happenings h
-                 LEFT JOIN cases c ON c.slug = h.case_slug
-                 JOIN LATERAL (
-                      SELECT json_agg(json_build_array(
-                                 e.id, d.id, coalesce(s.name, d.site_name, d.source_id, ''), d.title, d.url,
-                                 d.published_at, to_char(d.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD'),
-                                 e.evidence, e.event_date, e.precision, e.kind, e.upcoming,
-                                 d.duplicate_of IS NOT NULL, e.places, e.people, e.charges)
-                             ORDER BY d.published_at NULLS LAST, d.duplicate_of NULLS FIRST, e.id) AS reports
-                        FROM events e
-                        JOIN documents d ON d.id = e.document_id
-                        JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-                        LEFT JOIN sources s ON s.id = d.source_id
-                       WHERE e.happening_id = h.happening_id {published}) r ON r.reports IS NOT NULL
-                WHERE {' AND '.join(where)}
-                ORDER BY h.event_date, h.happening_id"""
-
-
 class _Stop(Exception):
     """Raised inside the COPY block when the reader stops early: psycopg then cancels the query."""
 
@@ -232,7 +197,8 @@ class HappeningLines:
     no parse per column, so the timeline can hand them as they are to its exports process
     (``on_batch``, called in the reading thread as each batch arrives). The thread reads up to
     ``ahead`` batches before the caller asks for them, so the server computes the next rows instead
-    of waiting to be asked. ``conn`` belongs to the thread until the object is closed."""
+    of waiting to be asked. ``conn`` belongs to the thread until the object is closed. The query is
+    ``happenings`` in ``queries.sql``, whose null filters COPY binds as constants the planner drops."""
 
     def __init__(self, conn: psycopg.Connection, dossier: str, since: datetime | None = None,
                  until: datetime | None = None, *, as_of: datetime | None = None,
@@ -241,7 +207,7 @@ class HappeningLines:
         self._conn = conn
         self._params = {"dossier": dossier, "since": since, "until": until, "as_of": as_of,
                         "kinds": list(kinds) if kinds else None, "first": first, "last": last}
-        self._sql = f"COPY ({_happenings_sql(since, until, as_of, kinds, first, last)}) TO STDOUT"
+        self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
         self._queue: queue.Queue = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
@@ -418,16 +384,9 @@ def is_ahead(h: Happening, today: date) -> bool:
 def cases(conn: psycopg.Connection, dossier: str, redactor: Redactor | None = None) -> list[Case]:
     """The dossier's cases, oldest first, with their stages' history."""
     redactor = redactor if redactor is not None else load_redactor(conn)
-    rows = conn.execute(
-        """SELECT c.slug, c.name, c.stage, c.places, c.courts, c.charges, c.people, c.period_start, c.period_end,
-                  c.key_figures, c.first_seen_at, c.stage_changed_at, c.stage_reached_on, c.manual,
-                  array(SELECT dossier_slug FROM case_dossiers x WHERE x.case_id = c.id ORDER BY 1) AS dossiers
-             FROM cases c
-            WHERE EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %s)
-            ORDER BY c.period_start NULLS LAST, c.slug""", (dossier,)).fetchall()
+    rows = conn.execute(QUERIES["cases"], {"dossier": dossier}).fetchall()
     stages: dict[str, list[Stage]] = {}
-    for r in conn.execute("SELECT case_slug, stage, reached_on, first_seen_at FROM case_stages "
-                          "ORDER BY case_slug, reached_on NULLS LAST, first_seen_at").fetchall():
+    for r in conn.execute(QUERIES["case_stages"]).fetchall():
         stages.setdefault(r["case_slug"], []).append(Stage(r["stage"], r["reached_on"], r["first_seen_at"]))
     return [Case(slug=r["slug"], name=redactor.text(r["name"]), stage=r["stage"], places=r["places"],
                  courts=r["courts"], charges=r["charges"], people=redactor.people(r["people"]),
@@ -453,11 +412,7 @@ def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until:
 
 def coverage(conn: psycopg.Connection, dossier: str, as_of: datetime | None = None) -> list[tuple[date, int]]:
     """Documents of the dossier published each month (Europe/Paris), months without any included."""
-    rows = conn.execute(
-        """SELECT date_trunc('month', d.published_at AT TIME ZONE 'Europe/Paris')::date AS month, count(*) AS n
-             FROM documents d JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-            WHERE d.published_at IS NOT NULL AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)
-            GROUP BY 1 ORDER BY 1""", {"dossier": dossier, "as_of": as_of}).fetchall()
+    rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of}).fetchall()
     if not rows:
         return []
     counts = {r["month"]: r["n"] for r in rows}

@@ -1,6 +1,6 @@
 """What every command shares: the configuration, the database, progress output.
 
-Stage CLIs (``crawler/cli.py``, ``nlp/cli.py``, ``reports/cli.py``) receive an
+Stage CLIs (``crawler/cli.py``, ``nlp/cli.py``, ``reports/timeline/cli.py``) receive an
 ``App`` as click's context object and never build their own.
 """
 

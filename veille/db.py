@@ -4,7 +4,8 @@
 embedded server (``veille.embedded``). Migrations are the numbered SQL files of
 ``migrations/``, each applied in one transaction together with its row in
 ``schema_migrations``, under an advisory lock so that two processes never migrate
-at once.
+at once. They are package data of the ``migrations`` package, read through
+``importlib.resources``: an installed wheel migrates as a checkout does.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 import psycopg
 from psycopg.rows import dict_row
 
 from veille.errors import VeilleError
 
-MIGRATIONS_DIR = Path(os.environ.get("VEILLE_MIGRATIONS_DIR", Path(__file__).resolve().parent.parent / "migrations"))
+MIGRATIONS_PACKAGE = "migrations"
 MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # Any constant will do, as long as every veille process agrees on it ("veille" in ASCII).
 MIGRATION_LOCK = 0x7665696C6C65
@@ -69,26 +71,34 @@ def sibling(conn: psycopg.Connection, **kwargs) -> psycopg.Connection:
 class Migration:
     version: int
     name: str
-    path: Path
+    path: Traversable  # a file of the migrations package (or of the folder given instead)
 
     @property
     def sql(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
 
-def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    if not directory.is_dir():
-        raise VeilleError(f"dossier des migrations introuvable : {directory}",
-                          "installez veille depuis son dépôt (pip install -e .) ou définissez VEILLE_MIGRATIONS_DIR")
+def migrations_folder() -> Traversable:
+    """The files of the ``migrations`` package, wherever veille is installed."""
+    try:
+        return resources.files(MIGRATIONS_PACKAGE)
+    except ModuleNotFoundError:
+        raise VeilleError("migrations introuvables : le paquet « migrations » de veille n'est pas installé",
+                          "réinstallez veille (pip install .) depuis son dépôt ou sa roue") from None
+
+
+def available_migrations(directory: Traversable | None = None) -> list[Migration]:
+    """The numbered migrations of ``directory`` (default: the ``migrations`` package), in order."""
+    directory = migrations_folder() if directory is None else directory
     found = []
-    for path in sorted(directory.glob("*.sql")):
+    for path in sorted((p for p in directory.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name):
         m = MIGRATION_FILE.match(path.name)
         if not m:
             raise VeilleError(f"nom de migration invalide : {path.name}", "nommez-la NNNN_description.sql")
         found.append(Migration(int(m.group(1)), m.group(2), path))
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise VeilleError(f"migrations non consécutives dans {directory} : {versions}",
+    if not found or versions != list(range(1, len(found) + 1)):
+        raise VeilleError(f"migrations absentes ou non consécutives dans {directory} : {versions}",
                           "numérotez-les 0001, 0002, … sans trou")
     return found
 

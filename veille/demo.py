@@ -115,12 +115,14 @@ def demo(app: App, out: str, serve: bool) -> None:
 def _empty_embedded_database() -> None:
     """Recreate the embedded database under the demo's own data folder (nothing else lives there)."""
     import psycopg
+    from psycopg import sql
 
     from veille.embedded import DATABASE_NAME, embedded_server
 
+    name = sql.Identifier(DATABASE_NAME)
     with psycopg.connect(embedded_server().uri("postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def _require_empty(url: str) -> None:

@@ -89,12 +89,13 @@ class EmbeddedServer:
 
     def _ensure_database(self) -> None:
         import psycopg
+        from psycopg import sql
 
         with psycopg.connect(self.uri("postgres"), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
             if not exists:
                 try:
-                    conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
                 except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                     pass  # another veille process created it a moment ago (the race shows as either error)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.digest_calendar import parse_week
-from reports.digest_send import send_digests
+from reports.digest.weeks import parse_week
+from reports.digest.send import send_digests
 from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config, seed_week, smtp,  # noqa: F401
                                                smtp_controller)
 from veille.config import load_config

@@ -7,8 +7,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from reports.digest import build_digest, render_html, render_text
-from reports.digest_calendar import PARIS, french_date, last_complete_week, parse_week
+from reports.digest.content import build_digest, render_html, render_text
+from reports.digest.weeks import PARIS, french_date, last_complete_week, parse_week
 from tests.reports.test_digest_support import (add_document, add_event, add_source, index_happenings, digest_config,  # noqa: F401
                                                seed_week, smtp_controller)
 from veille.config import load_config

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from reports.digest_calendar import parse_week
-from reports.digest_send import problems, send_digests
+from reports.digest.weeks import parse_week
+from reports.digest.send import problems, send_digests
 from tests.reports.test_digest_support import (PEOPLE, SENDER_ASCII_DOMAIN, add_subscribers, digest_config,  # noqa: F401
                                                seed_week, smtp, smtp_controller, write_config)
 from veille.config import load_config
@@ -184,7 +184,7 @@ def test_no_unsubscribe_link_no_email(conn, world, tmp_path, smtp_controller, sm
 
 
 def test_unsubscribed_people_get_nothing(conn, world, smtp):
-    from reports.digest_subscribers import remove
+    from reports.digest.subscribers import remove
 
     config, subscribers = world
     remove(conn, token=subscribers[0]["token"])

@@ -283,7 +283,7 @@ def index_happenings(conn) -> None:
 
 
 def add_subscribers(conn, *people: tuple[str, str | None], dossier: str = "coco") -> list[dict]:
-    from reports.digest_subscribers import add
+    from reports.digest.subscribers import add
 
     return [add(conn, address, dossier, name).subscriber for address, name in people]
 

@@ -11,8 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from reports.digest_calendar import parse_week
-from reports.digest_send import send_digests
+from reports.digest.weeks import parse_week
+from reports.digest.send import send_digests
 from tests.reports.test_digest_support import (MailboxHandler, add_subscribers, digest_config, free_port,  # noqa: F401
                                                seed_week, smtp, smtp_controller, write_config)
 from veille.config import load_config

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reports.digest_subscribers import add, remove
-from reports.mail_address import ascii_email, normalise_email
+from reports.digest.subscribers import add, remove
+from reports.mail.address import ascii_email, normalise_email
 from tests.reports.test_digest_support import coco  # noqa: F401 (fixture)
 from veille.errors import VeilleError
 
@@ -106,7 +106,7 @@ def test_names_must_be_one_line(coco):
 def test_every_command_and_option_has_help(veille):
     import click
 
-    from reports.digest_cli import digest, subscribers
+    from reports.digest.cli import digest, subscribers
 
     for group in (subscribers, digest):
         assert group.help

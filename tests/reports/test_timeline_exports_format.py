@@ -9,7 +9,8 @@ import random
 
 from markupsafe import escape
 
-from reports.exports import _ENCODE, _csv, _escape, _j, _text_cell, _cell
+from reports.timeline.exports import text
+from reports.timeline.exports.events_csv import COLUMNS, cell, defused, head, text_cell
 
 TRICKY = ["", "plain", "a;b", 'say "hi"', "line\nbreak", "cr\rlf", "\r\n", ";", '"', "=SUM(A1)", "-3", "- item", "-x",
           "@home", "+33", "\tindent", " espace ", "à l'audience", "<script>alert('x')</script>", "a & b", "\u2028",
@@ -28,13 +29,16 @@ def test_csv_cells_match_the_csv_module():
         row = texts[i:i + 17]
         buf = io.StringIO(newline="")
         csv.writer(buf, delimiter=";", quoting=csv.QUOTE_MINIMAL).writerow(row)
-        assert ";".join(_csv(t) for t in row) + "\r\n" == buf.getvalue(), row
-        assert [_text_cell(t) for t in row] == [_csv(_cell(t)) for t in row]
+        assert ";".join(cell(t) for t in row) + "\r\n" == buf.getvalue(), row
+        assert [text_cell(t) for t in row] == [cell(defused(t)) for t in row]
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter=";", quoting=csv.QUOTE_MINIMAL).writerow(COLUMNS)
+    assert head() == buf.getvalue()
 
 
 def test_json_strings_and_escaping_match_the_libraries():
     for t in _random_texts():
-        assert _j(t) == _ENCODE(t) == json.dumps(t, ensure_ascii=False)
-        assert _escape(t) == str(escape(t))
+        assert text.value(t) == text.encode(t) == json.dumps(t, ensure_ascii=False)
+        assert text.escape(t) == str(escape(t))
     for v in (None, True, False, 3, ["a", None]):
-        assert _j(v) == json.dumps(v, ensure_ascii=False)
+        assert text.value(v) == json.dumps(v, ensure_ascii=False)

@@ -14,8 +14,8 @@ import pytest
 
 from cases.grouping import recompute_cases
 from reports import queries
-from reports.exports import publish, temporary
 from reports.minors import Redactor
+from reports.timeline.publish import publish, temporary
 from tests.reports.timeline_builder import Facts
 from veille.config import load_config
 from veille.db import sync_config
@@ -140,7 +140,7 @@ def test_publishing_never_shows_a_missing_page(tmp_path):
 @pytest.fixture
 def gold_timeline(conn, tmp_path):
     """The gold corpus with its cases, and a timeline already published from it."""
-    from reports.timeline import write_timeline
+    from reports.timeline.page import write_timeline
     from tests.reports.timeline_builder import load_gold_corpus
 
     load_gold_corpus(conn, with_minor=True)
@@ -152,7 +152,7 @@ def gold_timeline(conn, tmp_path):
 
 
 def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, gold_timeline, monkeypatch):
-    from reports import timeline
+    from reports.timeline import page as timeline
     from veille.errors import VeilleError
 
     out, before = gold_timeline
@@ -168,7 +168,7 @@ def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, 
 
 
 def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, gold_timeline, monkeypatch):
-    from reports import timeline
+    from reports.timeline import page as timeline
 
     out, before = gold_timeline
 
@@ -186,7 +186,7 @@ def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, g
 
 def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_timeline, monkeypatch):
     """Behind a transaction pooler the header's connection may not reach the snapshot's server."""
-    from reports import timeline
+    from reports.timeline import page as timeline
 
     out, before = gold_timeline
     real = timeline._snapshot_reader
@@ -203,3 +203,43 @@ def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_ti
     assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
         len(re.findall(rb'<article class="entry', before["index.html"]))
     assert b"Affaires (" in after["index.html"]  # the header was read
+
+
+def test_each_filter_of_the_happenings_query_keeps_what_it_says(conn):
+    """The read query is fixed text whose filters are null or not: each one, alone and together."""
+    _stored(conn, [f"numéro {i}" for i in range(12)])  # hearings every three days from 2024-01-01
+    conn.execute("UPDATE happenings SET kind = 'verdict' WHERE event_date >= '2024-01-19'")
+    everything = queries.happenings(conn, "coco")
+    assert len(everything) == 12
+    published = {h.key: h.sources[0].published_at for h in everything}
+    day = {h.key: h.date for h in everything}
+
+    def keys(**filters):
+        return [h.key for h in queries.happenings(conn, "coco", **filters)]
+
+    since, until = published[everything[3].key], published[everything[7].key]
+    assert keys(since=since) == [k for k in day if published[k] >= since]
+    assert keys(until=until) == [k for k in day if published[k] < until]
+    assert keys(since=since, until=until) == [h.key for h in everything[3:7]]
+    assert keys(as_of=until) == [k for k in day if published[k] <= until]
+    assert keys(kinds=("verdict",)) == [k for k in day if day[k] >= date(2024, 1, 19)]
+    assert keys(kinds=("verdict", "hearing")) == list(day)
+    assert keys(first=date(2024, 1, 10)) == [k for k in day if day[k] >= date(2024, 1, 10)]
+    assert keys(last=date(2024, 1, 10)) == [k for k in day if day[k] <= date(2024, 1, 10)]
+    assert keys(kinds=("hearing",), first=date(2024, 1, 7), last=date(2024, 1, 30), since=since) == \
+        [k for k in day if date(2024, 1, 7) <= day[k] < date(2024, 1, 19) and published[k] >= since]
+    assert keys(since=until, until=since) == []
+
+
+def test_null_filters_cost_the_timeline_nothing(conn):
+    """COPY binds the parameters in the text, so a null filter is a constant the planner drops: the
+    timeline's plan is the one of a query without it, in the order of ``happenings_timeline_idx``."""
+    _stored(conn, [f"numéro {i}" for i in range(5)])
+    params = {"dossier": "coco", "since": None, "until": None, "as_of": None, "kinds": None, "first": None,
+              "last": None}
+    text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
+    conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index
+    conn.execute("SET enable_sort = off")
+    plan = "\n".join(r["QUERY PLAN"] for r in conn.execute("EXPLAIN " + text).fetchall())
+    assert "happenings_timeline_idx" in plan
+    assert "IS NULL" not in plan and "published_at <=" not in plan and "ANY" not in plan, plan

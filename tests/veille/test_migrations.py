@@ -24,6 +24,8 @@ def test_migration_files_are_numbered_without_gaps():
     names = [m.path.name for m in available_migrations()]
     assert names[0] == "0001_initial.sql"
     assert [int(n[:4]) for n in names] == list(range(1, len(names) + 1))
+    # Read from the package, they are every SQL file of the migrations/ folder.
+    assert names == sorted(p.name for p in (ROOT / "migrations").glob("*.sql"))
 
 
 def test_migrating_from_zero_gives_the_documented_schema(empty_db_url):
@@ -94,8 +96,7 @@ def test_failed_migration_leaves_nothing_half_applied(empty_db_url, tmp_path, mo
     n = len(available_migrations()) + 1
     (tmp_path / f"{n:04d}_broken.sql").write_text(
         "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n", encoding="utf-8")
-    monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path)
-    monkeypatch.setattr(db.available_migrations, "__defaults__", (tmp_path,))
+    monkeypatch.setattr(db, "migrations_folder", lambda: tmp_path)
     with connect(empty_db_url) as conn:
         with pytest.raises(VeilleError) as exc:
             migrate(conn)

@@ -27,7 +27,7 @@ def _conn(app: App) -> psycopg.Connection:
 
 
 def _week(text: str | None):
-    from reports.digest_calendar import last_complete_week, parse_week
+    from reports.digest.weeks import last_complete_week, parse_week
 
     return parse_week(text) if text else last_complete_week()
 
@@ -55,7 +55,7 @@ def subscribers() -> None:
 @pass_app
 def add_subscriber(app: App, email: str | None, dossier: str | None, name: str | None) -> None:
     """Abonner l'adresse EMAIL au résumé d'un dossier (ou réactiver un abonnement résilié)."""
-    from reports.digest_subscribers import add
+    from reports.digest.subscribers import add
 
     if not email:
         raise VeilleError("adresse électronique manquante", "veille subscribers add nom@exemple.fr --dossier coco")
@@ -77,7 +77,7 @@ def add_subscriber(app: App, email: str | None, dossier: str | None, name: str |
 @pass_app
 def remove_subscriber(app: App, email: str | None, dossier: str | None, token: str | None) -> None:
     """Désabonner l'adresse EMAIL (ou le jeton --token) ; l'historique des envois est conservé."""
-    from reports.digest_subscribers import remove
+    from reports.digest.subscribers import remove
 
     if not email and not token:
         raise VeilleError("adresse ou jeton manquant", "veille subscribers remove nom@exemple.fr [--dossier coco], "
@@ -94,7 +94,7 @@ def remove_subscriber(app: App, email: str | None, dossier: str | None, token: s
 @pass_app
 def list_subscribers(app: App, dossier: str | None, include_gone: bool) -> None:
     """Lister les abonnés (adresse, nom, dossier, date d'abonnement)."""
-    from reports.digest_subscribers import listing
+    from reports.digest.subscribers import listing
 
     if dossier:
         app.config.dossier(dossier)
@@ -150,7 +150,7 @@ def send(app: App, dossier: str | None, week: str | None, dry_run: bool, out_dir
     Relancer la commande pour la même semaine n'envoie rien de plus ; après une
     interruption, elle reprend là où l'envoi s'était arrêté (voir docs/digests.md).
     """
-    from reports.digest_send import send_digests
+    from reports.digest.send import send_digests
 
     if dry_run and not out_dir:
         raise VeilleError("--dry-run demande --out", "ajoutez --out DOSSIER pour y écrire les fichiers .eml")
@@ -195,7 +195,7 @@ def _stop_between_messages():
 
 
 def _report(app: App, conn, slug: str, the_week, counts: dict, dry_run: bool) -> int:
-    from reports.digest_send import problems
+    from reports.digest.send import problems
 
     app.say(_summary(slug, the_week, counts))
     if dry_run:
@@ -223,8 +223,8 @@ def _problem_line(p: dict) -> str:
 @pass_app
 def preview(app: App, dossier: str | None, week: str | None, as_html: bool) -> None:
     """Afficher le résumé d'une semaine tel que les abonnés le liront (partie texte), sans rien envoyer."""
-    from reports.digest import build_digest, render_html, render_text
-    from reports.mail import inline_css
+    from reports.digest.content import build_digest, render_html, render_text
+    from reports.mail.message import inline_css
 
     slug = _one_dossier(app, dossier)
     the_digest = build_digest(_conn(app), app.config, slug, _week(week))
@@ -241,8 +241,8 @@ def preview(app: App, dossier: str | None, week: str | None, as_html: bool) -> N
 @pass_app
 def status(app: App, dossier: str | None, week: str | None) -> None:
     """Lister l'état de remise des résumés : envoyé, reporté, refusé, en état inconnu."""
-    from reports.digest_calendar import parse_week
-    from reports.digest_send import statuses
+    from reports.digest.weeks import parse_week
+    from reports.digest.send import statuses
 
     if dossier:
         app.config.dossier(dossier)
@@ -267,9 +267,9 @@ def status(app: App, dossier: str | None, week: str | None) -> None:
 @pass_app
 def confirm(app: App, email: str | None, dossier: str | None, week: str | None) -> None:
     """Marquer comme remis un résumé en état inconnu, après l'avoir trouvé dans le journal du serveur SMTP."""
-    from reports.digest_calendar import parse_week
-    from reports.digest_send import confirm_delivered
-    from reports.mail_address import normalise_email
+    from reports.digest.weeks import parse_week
+    from reports.digest.send import confirm_delivered
+    from reports.mail.address import normalise_email
 
     if not email or not week:
         raise VeilleError("adresse ou semaine manquante",

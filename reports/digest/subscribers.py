@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from reports.mail_address import check_display_name, normalise_email
+from reports.mail.address import check_display_name, normalise_email
 from veille.errors import VeilleError
 
 

@@ -21,9 +21,9 @@ from urllib.parse import quote
 import css_inline
 import idna
 
-from reports.digest import Digest, render_html, render_text
-from reports.digest_calendar import PARIS
-from reports.mail_address import ascii_email
+from reports.digest.content import Digest, render_html, render_text
+from reports.digest.weeks import PARIS
+from reports.mail.address import ascii_email
 from veille.config import Config
 from veille.errors import VeilleError
 

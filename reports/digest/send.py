@@ -30,12 +30,12 @@ from typing import Callable
 
 import psycopg
 
-from reports import digest_subscribers
-from reports.digest import Digest, build_digest
-from reports.digest_calendar import Week, parse_week
-from reports.mail import build_message, check_mail_settings, message_bytes
-from reports.mail_address import ascii_email
-from reports.mail_smtp import DeliveryError, SmtpTransport
+from reports.digest import subscribers as digest_subscribers
+from reports.digest.content import Digest, build_digest
+from reports.digest.weeks import Week, parse_week
+from reports.mail.address import ascii_email
+from reports.mail.message import build_message, check_mail_settings, message_bytes
+from reports.mail.smtp import DeliveryError, SmtpTransport
 from veille.config import Config
 from veille.errors import VeilleError
 from veille.runs import Run, recorded_run

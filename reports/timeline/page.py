@@ -18,7 +18,6 @@ import queue
 import shutil
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from functools import partial
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,14 +28,14 @@ import psycopg
 from psycopg import sql
 
 from reports import queries
-from reports.chart import layout
-from reports.exports import FILES, Exports, discard, publish, temporary, write_calendar
-from reports.french import capfirst, day, kind_label, place_slug, plural, short_day
 from reports.minors import Redactor, load_redactor
 from reports.rendering import environment
+from reports.timeline.exports import FILES, Exports
+from reports.timeline.exports.ics import write_calendar
+from reports.timeline.header import TEMPLATE_HELPERS, timeline_context
+from reports.timeline.publish import discard, publish, temporary
 from veille.db import sibling
 from veille.errors import VeilleError
-from veille.vocabulary import KIND_LABELS, STAGE_OF_KIND, STAGES
 
 PARIS = ZoneInfo("Europe/Paris")
 PAGE = "index.html"
@@ -45,151 +44,6 @@ ENTRIES = "index.entries.html"  # the entries, rendered apart while the header i
 # longest task: at a lower priority they take the cores the page leaves (measured on two cores: a
 # timeline of 60,000 entries 0.5 s sooner, the page process waiting half as long for a core).
 HELPER_NICENESS = 10
-TEMPLATE_HELPERS = {"kind_label": kind_label, "plural": plural, "capfirst": capfirst, "short_day": short_day}
-
-
-@dataclass
-class CaseCard:
-    case: queries.Case
-    happenings: int
-    first: str | None
-    last: str | None
-    defendants: list[dict]          # [{"value": 12, "outlets": "…"}]; two or more: the sources disagree
-
-
-def _case_cards(conn: psycopg.Connection, dossier: str, redactor: Redactor, counts: dict[str, int],
-                as_of: datetime | None) -> list[CaseCard]:
-    """The dossier's cases with their key figures; with ``as_of``, as they stood then."""
-    found = queries.cases(conn, dossier, redactor)
-    if as_of is not None:
-        found = _as_of(conn, dossier, found, as_of)
-    event_ids = [e for c in found for v in (c.key_figures.get("defendants") or {}).get("values", []) for e in v["events"]]
-    outlets: dict[int, str] = {}
-    if event_ids:
-        for r in conn.execute(
-                """SELECT e.id, coalesce(s.name, d.site_name, d.source_id, '') AS outlet FROM events e
-                     JOIN documents d ON d.id = e.document_id LEFT JOIN sources s ON s.id = d.source_id
-                    WHERE e.id = ANY(%(ids)s) AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)""",
-                {"ids": event_ids, "as_of": as_of}).fetchall():
-            outlets[r["id"]] = r["outlet"]
-    cards = []
-    # The most covered cases first: they are what a reader comes for.
-    found.sort(key=lambda c: (-c.key_figures.get("documents", 0), c.period_start or date.max, c.slug))
-    for c in found:
-        figures = c.key_figures
-        defendants = []
-        for v in (figures.get("defendants") or {}).get("values", []):
-            names = sorted({outlets[e] for e in v["events"] if e in outlets})
-            if names:
-                defendants.append({"value": v["value"], "outlets": ", ".join(names)})
-        first = date.fromisoformat(figures["first_report"]) if figures.get("first_report") else None
-        last = date.fromisoformat(figures["last_report"]) if figures.get("last_report") else None
-        cards.append(CaseCard(case=c, happenings=counts.get(c.slug, 0), first=day(first) if first else None,
-                              last=day(last) if last else None, defendants=defendants))
-    return cards
-
-
-def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as_of: datetime) -> list[queries.Case]:
-    """Cases restricted to what had been published by ``as_of``: their stage, period and coverage then."""
-    rows = {r["case_slug"]: r for r in conn.execute(
-        """SELECT h.case_slug, count(DISTINCT d.id) AS documents, count(DISTINCT d.source_id) AS outlets,
-                  min(d.published_at) AS first_report, max(d.published_at) AS last_report,
-                  array_agg(DISTINCT h.kind) FILTER (WHERE NOT e.upcoming) AS kinds,
-                  min(h.event_date) FILTER (WHERE NOT e.upcoming) AS period_start,
-                  max(coalesce(h.date_end, h.event_date)) FILTER (WHERE NOT e.upcoming) AS period_end
-             FROM happenings h
-             JOIN events e ON e.happening_id = h.happening_id
-             JOIN documents d ON d.id = e.document_id
-             JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-            WHERE h.current AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
-            GROUP BY h.case_slug""", {"dossier": dossier, "as_of": as_of}).fetchall()}
-    named = {r["case_slug"]: set(r["names"]) for r in conn.execute(
-        """SELECT c.slug AS case_slug, array_agg(DISTINCT x.name) AS names
-             FROM cases c JOIN case_documents cd ON cd.case_id = c.id
-             JOIN documents d ON d.id = cd.document_id AND d.published_at <= %(as_of)s
-             JOIN LATERAL (SELECT unnest(e.places) AS name FROM events e WHERE e.document_id = d.id
-                           UNION ALL
-                           SELECT en.canonical FROM mentions m JOIN entities en ON en.id = m.entity_id
-                            WHERE m.document_id = d.id AND en.label IN ('LOC', 'ORG')) x ON true
-            GROUP BY c.slug""", {"as_of": as_of}).fetchall()}
-    kept = []
-    for c in found:
-        r = rows.get(c.slug)
-        if r is None:
-            continue  # not yet reported then
-        known = named.get(c.slug, set())  # places and courts named by then, not those of later articles
-        c = replace(c, places=[p for p in c.places if p in known], courts=[x for x in c.courts if x in known])
-        stages = [STAGE_OF_KIND[k] for k in (r["kinds"] or []) if k in STAGE_OF_KIND]
-        stage = c.stage if c.stage == "closed" and not stages else max(stages, key=STAGES.index, default=None)
-        figures = {**c.key_figures, "documents": r["documents"], "outlets": r["outlets"],
-                   "first_report": r["first_report"].astimezone(PARIS).date().isoformat(),
-                   "last_report": r["last_report"].astimezone(PARIS).date().isoformat()}
-        kept.append(replace(c, stage=stage, period_start=r["period_start"], period_end=r["period_end"],
-                            stage_reached_on=None, key_figures=figures))
-    return kept
-
-
-def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> dict:
-    """What the filters offer, with how many entries each choice keeps (one round trip)."""
-    rows = conn.execute(
-        """WITH shown AS MATERIALIZED (
-               SELECT h.happening_id, h.case_slug, h.kind, extract(year FROM h.event_date)::int AS year
-                 FROM happenings h
-                WHERE h.current AND EXISTS (
-                      SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id
-                        JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-                       WHERE e.happening_id = h.happening_id
-                         AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)))
-           SELECT 'case' AS what, case_slug AS v, count(*) AS n FROM shown GROUP BY case_slug
-           UNION ALL SELECT 'kind', kind, count(*) FROM shown GROUP BY kind
-           UNION ALL SELECT 'year', year::text, count(*) FROM shown GROUP BY year
-           UNION ALL SELECT 'place', p, count(DISTINCT s.happening_id)
-                       FROM shown s JOIN events e ON e.happening_id = s.happening_id, unnest(e.places) AS p
-                      GROUP BY p""", {"dossier": dossier, "as_of": as_of}).fetchall()
-    by: dict[str, list] = {"case": [], "kind": [], "year": [], "place": []}
-    for r in rows:
-        by[r["what"]].append(r)
-    merged: dict[str, list] = {}
-    for r in by["place"]:  # « Grande-Synthe » and « Grande Synthe » are one choice
-        merged.setdefault(place_slug(r["v"]), []).append(r)
-    places = sorted(({"value": s, "label": max(rs, key=lambda r: r["n"])["v"], "count": sum(r["n"] for r in rs)}
-                     for s, rs in merged.items() if s), key=lambda c: (place_slug(c["label"]), c["value"]))
-    kind_counts = {r["v"]: r["n"] for r in by["kind"]}
-    return {
-        "case_counts": {r["v"]: r["n"] for r in by["case"] if r["v"]},
-        "caseless": sum(r["n"] for r in by["case"] if not r["v"]),
-        "kinds": [{"value": k, "label": label, "count": kind_counts[k]} for k, label in KIND_LABELS.items()
-                  if k in kind_counts],
-        "years": sorted(({"value": int(r["v"]), "count": r["n"]} for r in by["year"]), key=lambda y: y["value"]),
-        "places": places,
-        "total": sum(r["n"] for r in by["kind"]),
-    }
-
-
-def _totals(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> dict:
-    return conn.execute(
-        """SELECT count(*) AS documents, count(DISTINCT d.source_id) AS outlets
-             FROM documents d JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-            WHERE (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)
-              AND d.id IN (SELECT document_id FROM events WHERE happening_id IS NOT NULL)""",
-        {"dossier": dossier, "as_of": as_of}).fetchone()
-
-
-def timeline_context(conn: psycopg.Connection, config, dossier: str, today: date, as_of: datetime | None,
-                     redactor: Redactor, generated: datetime) -> dict:
-    """Everything the page shows except the streamed entries."""
-    d = config.dossier(dossier)
-    choices = _choices(conn, dossier, as_of)
-    cards = _case_cards(conn, dossier, redactor, choices["case_counts"], as_of)
-    ahead = queries.upcoming(conn, dossier, today)
-    return {
-        "dossier": d, "generated": generated, "generated_label": f"{day(generated.astimezone(PARIS).date())} à "
-                                                               f"{generated.astimezone(PARIS):%H:%M}",
-        "today": today, "today_label": day(today), "as_of": as_of is not None,
-        "cases": cards, "upcoming": ahead,
-        "chart": layout(queries.coverage(conn, dossier, as_of)),
-        "choices": choices, "totals": _totals(conn, dossier, as_of), "files": FILES, **TEMPLATE_HELPERS,
-    }
 
 
 def _entries(stream: queries.HappeningLines, redactor: Redactor, exports: Exports | None,

@@ -36,7 +36,7 @@ def timeline(app: App, dossier: str | None, out_dir: str | None, day: str | None
     (TimelineJS), events.csv, events.json et audiences.ics (audiences à venir).
 
     Les affaires sont recalculées d'abord si les événements ou la configuration ont changé."""
-    from reports.timeline import write_timeline
+    from reports.timeline.page import write_timeline
     from veille.stages import ensure_cases_current
 
     today = _parse_day(day)

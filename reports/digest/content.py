@@ -1,7 +1,7 @@
 """The weekly digest of one dossier: what changed during one week, case by case.
 
 ``build_digest`` reads the database once per dossier and week into a ``Digest``:
-the week's documents (see ``digest_data`` for what counts as new), and the happenings
+the week's documents (see ``reports/digest/data.py`` for what counts as new), and the happenings
 and announced hearings through the reports' read API (``reports/queries.py``, fed by
 the case grouping). ``render_text`` and ``render_html`` turn it into the two parts of
 each subscriber's email, which differ only in the greeting and the unsubscribe link.
@@ -22,15 +22,15 @@ from datetime import date, timedelta
 
 import psycopg
 
-from reports import digest_data as data
 from reports import queries
-from reports.digest_calendar import PARIS, Week, french_date
-from veille.vocabulary import WEEKDAYS
-from reports.digest_clean import Cleaner, safe_url
+from reports.digest import data
+from reports.digest.clean import Cleaner, safe_url
+from reports.digest.weeks import PARIS, Week, french_date
 from reports.french import capfirst, date_label, kind_label, stage_label
 from reports.minors import load_redactor
 from reports.rendering import environment
 from veille.config import Config
+from veille.vocabulary import WEEKDAYS
 
 DOCUMENT_KIND_LABELS = {"decision": "décision de justice", "press_release": "communiqué"}
 OTHER_SECTION = "Autres articles du dossier"

@@ -1,0 +1,1 @@
+"""Email for the digests: addresses (``address``), the message itself (``message``), SMTP delivery (``smtp``)."""

@@ -1,0 +1,69 @@
+-- The read API of the reports (reports/queries.py): happenings, cases and coverage of a dossier.
+-- Named queries (veille/sql.py); an optional filter is a parameter that may be null.
+
+-- name: happenings --
+-- One JSON array per happening (the shape queries.happening_from_line reads), chronological (the
+-- happenings_timeline_idx order), its reports in the dossier aggregated by the server, earliest
+-- first (events_happening_idx). Read through COPY … TO STDOUT, which binds the parameters in the
+-- text: a null filter is then a constant the planner drops before planning.
+--   dossier       the dossier's slug
+--   since, until  only happenings with a report in the dossier published in [since, until)
+--   as_of         reports published later are left out
+--   kinds         only these kinds (text[]); first, last: bounds of the happening's date
+SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
+                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports)
+  FROM happenings h
+  LEFT JOIN cases c ON c.slug = h.case_slug
+  JOIN LATERAL (
+       SELECT json_agg(json_build_array(
+                  e.id, d.id, coalesce(s.name, d.site_name, d.source_id, ''), d.title, d.url,
+                  d.published_at, to_char(d.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD'),
+                  e.evidence, e.event_date, e.precision, e.kind, e.upcoming,
+                  d.duplicate_of IS NOT NULL, e.places, e.people, e.charges)
+              ORDER BY d.published_at NULLS LAST, d.duplicate_of NULLS FIRST, e.id) AS reports
+         FROM events e
+         JOIN documents d ON d.id = e.document_id
+         JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
+         LEFT JOIN sources s ON s.id = d.source_id
+        WHERE e.happening_id = h.happening_id
+          AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)) r
+    ON r.reports IS NOT NULL
+ WHERE h.current
+   AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
+   AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
+   AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
+   AND ((%(since)s::timestamptz IS NULL AND %(until)s::timestamptz IS NULL)
+        OR EXISTS (SELECT 1 FROM events e2 JOIN documents d2 ON d2.id = e2.document_id
+                     JOIN document_dossiers dd2 ON dd2.document_id = d2.id AND dd2.dossier_slug = %(dossier)s
+                    WHERE e2.happening_id = h.happening_id
+                      AND (%(since)s::timestamptz IS NULL OR d2.published_at >= %(since)s::timestamptz)
+                      AND (%(until)s::timestamptz IS NULL OR d2.published_at < %(until)s::timestamptz)))
+ ORDER BY h.event_date, h.happening_id
+
+-- name: cases --
+-- The cases touching the dossier, oldest first, with every dossier each belongs to.
+--   dossier  the dossier's slug
+SELECT c.slug, c.name, c.stage, c.places, c.courts, c.charges, c.people, c.period_start, c.period_end,
+       c.key_figures, c.first_seen_at, c.stage_changed_at, c.stage_reached_on, c.manual,
+       array(SELECT dossier_slug FROM case_dossiers x WHERE x.case_id = c.id ORDER BY 1) AS dossiers
+  FROM cases c
+ WHERE EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %(dossier)s)
+ ORDER BY c.period_start NULLS LAST, c.slug
+
+-- name: case_stages --
+-- Every stage each case reached, in the order reached.
+SELECT case_slug, stage, reached_on, first_seen_at
+  FROM case_stages
+ ORDER BY case_slug, reached_on NULLS LAST, first_seen_at
+
+-- name: coverage --
+-- Documents of the dossier published each month (Europe/Paris); months without any are absent.
+--   dossier  the dossier's slug
+--   as_of    documents published later are not counted (null: all)
+SELECT date_trunc('month', d.published_at AT TIME ZONE 'Europe/Paris')::date AS month, count(*) AS n
+  FROM documents d
+  JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
+ WHERE d.published_at IS NOT NULL
+   AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)
+ GROUP BY 1
+ ORDER BY 1

@@ -1,0 +1,60 @@
+"""The exports written next to the HTML timeline, from the same happenings, as they stream by; one
+module per format:
+
+- ``timeline.json`` (:mod:`.timelinejs`): TimelineJS;
+- ``events.json`` (:mod:`.events_json`): every happening with all its sources;
+- ``events.csv`` (:mod:`.events_csv`): one row per source, for spreadsheets;
+- ``audiences.ics`` (:mod:`.ics`): the upcoming hearings, for calendar apps (written from the
+  page's header, not from the stream).
+
+Every file is written under a temporary name and published with the page (``reports/timeline/publish.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from reports.french import iso_label
+from reports.queries import Happening
+from reports.timeline.exports import events_csv, events_json, timelinejs
+from reports.timeline.publish import discard, temporary
+
+FILES = {"timelinejs": "timeline.json", "json": "events.json", "csv": "events.csv", "ics": "audiences.ics"}
+
+
+class Exports:
+    """Streams every happening into the JSON, CSV and TimelineJS files."""
+
+    def __init__(self, out_dir: Path, dossier_slug: str, dossier_title: str, generated: datetime,
+                 as_of: date | None = None):
+        self.out_dir = out_dir
+        self.count = 0
+        self.names = [fname for name, fname in FILES.items() if name != "ics"]
+        self.files = {name: temporary(out_dir / fname).open("w", encoding=events_csv.ENCODING if name == "csv"
+                                                            else "utf-8", newline="" if name == "csv" else None)
+                      for name, fname in FILES.items() if name != "ics"}
+        self.files["json"].write(events_json.head(dossier_slug, dossier_title, generated, as_of))
+        self.files["timelinejs"].write(timelinejs.head(dossier_title, generated))
+        self.files["csv"].write(events_csv.head())
+
+    def add(self, h: Happening) -> None:
+        sep = ",\n" if self.count else ""
+        self.count += 1
+        iso = iso_label(h.date, h.precision)
+        label = h.date_label
+        self.files["json"].write(sep + events_json.happening(h, iso, label))
+        self.files["timelinejs"].write(sep + timelinejs.event(h, label))
+        self.files["csv"].write(events_csv.rows(h, iso, label))
+
+    def close(self) -> None:
+        """Finish the temporary files; ``publish`` gives them their names once the page is written too."""
+        self.files["json"].write(events_json.FOOT)
+        self.files["timelinejs"].write(timelinejs.FOOT)
+        for f in self.files.values():
+            f.close()
+
+    def abort(self) -> None:
+        for f in self.files.values():
+            f.close()
+        discard(self.out_dir, self.names)

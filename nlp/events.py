@@ -135,7 +135,8 @@ class EventMaker:
                      "upcoming": False, "places": places, "people": [p for p, _ in people], "charges": charges,
                      "start": start, "end": end,
                      "date_start": anchor.start_char if anchor is not None else start,
-                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how}
+                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how,
+                     "how": anchor._.date_how if anchor is not None else None}
             out.extend(self._with_its_penalty(doc, sent, event, anchor))
         return out
 
@@ -166,7 +167,8 @@ class EventMaker:
                 "summary": _summary(kind, people, places, sent, day, precision, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
                 "charges": charges, "start": start, "end": end,
-                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence"}
+                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence",
+                "how": span._.date_how}
 
     @staticmethod
     def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span | None) -> list[dict]:

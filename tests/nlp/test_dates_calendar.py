@@ -263,10 +263,14 @@ def test_after_a_happening_not_dated_counts_back_from_publication():
 
 
 def test_a_time_of_day_follows_the_day_told_just_before():
-    text = "Le 14 octobre 2022, elle ne rentre pas. Ses parents s'inquiètent. Elle sera retrouvée dans la soirée."
+    text = ("Le 14 octobre 2022, elle ne rentre pas. Ses parents s'inquiètent. Elle sera retrouvée plus tard, "
+            "dans la soirée.")
     mentions = find_dates(text, date(2025, 10, 24))
     assert [(m.text, m.iso) for m in mentions] == [("Le 14 octobre 2022", "2022-10-14"),
                                                    ("dans la soirée", "2022-10-14")]
+    # alone in its sentence, a time of day is the day of publication
+    mentions = find_dates("Ils ont été jugés le 25 avril. Le délibéré est tombé en fin de matinée.", date(2024, 5, 3))
+    assert [(m.text, m.iso) for m in mentions] == [("le 25 avril", "2024-04-25"), ("en fin de matinée", "2024-05-03")]
 
 
 # -- the tense, from cue words on a blank pipeline -----------------------------------------

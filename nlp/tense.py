@@ -123,17 +123,22 @@ _FUTURE_CUES = re.compile(
     r"(?:doit|doivent|devrait|devraient|pourrait|pourraient|va|vont)\s+(?:(?:se |s'|être |y |en |l')\s*)?"
     r"[a-zàâçéèêëîïôûù]+(?:er|ir|re|oir)|"
     r"[a-zàâçéèêëîïôûù]{3,}(?:era|eront|iront|dra|dront|îtra|îtront|erait|eraient|irait|iraient|drait|draient)|"
-    r"attendue?s?|prévue?s?|programmée?s?|à venir|prochaine?s?|d'ici)(?![\w-])")
+    r"attendue?s?|prévue?s?|programmée?s?|fixée?s?|à venir|prochaine?s?|d'ici)(?![\w-])")
 _PAST_CUES = re.compile(
     r"(?<![\w-])(?:(?:a|ont|avait|avaient|avons|avez|eut|eurent)\s+(?:(?:été|déjà|pas|bien|"
     r"notamment|finalement|ensuite|alors)\s+)*[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées|i|ie|is|it|u|ue|us|ert|ort)|"
-    r"(?:s'est|se sont|s'était|s'étaient|est|sont|était|étaient)\s+(?:(?:déjà|pas|bien)\s+)*"
+    r"(?:s'est|se sont|s'était|s'étaient|était|étaient)\s+(?:(?:déjà|pas|bien)\s+)*"
+    r"[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées|i|ie|is|u|ue|us|ert|erte|ort|orte)|"
+    r"(?:est|sont)\s+(?:(?:déjà|pas|bien)\s+)*"
     r"(?:arrivée?s?|partie?s?|venue?s?|morte?s?|née?s?|décédée?s?|entrée?s?|sortie?s?|tombée?s?|restée?s?|"
-    r"devenue?s?|survenue?s?|intervenue?s?|passée?s?|[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées))|"
+    r"devenue?s?|survenue?s?|intervenue?s?|passée?s?|revenue?s?|retournée?s?|apparue?s?|disparue?s?)|"
     r"fut|furent|était|étaient|avait|avaient|[a-zàâçéèêëîïôûù]{3,}(?<!r)(?:ait|aient))(?![\w-])", re.I)
 # « renvoyé au 5 juin », « reporté à mars »: what comes before the date points forward whatever the tense.
 _POSTPONED = re.compile(r"(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*\s+"
                         r"(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$", re.I)
+# « les faits remontent au 3 mars », « datent de l'été 2019 »: a present that looks back.
+_LOOKS_BACK = re.compile(r"(?<![\w-])(?:remont|dat)(?:e|ent|ait|aient)\s+(?:(?:à|au|aux|de|du|d')\s*(?:l'|la |le )?)?$",
+                         re.I)
 _CLAUSE_END = re.compile(r"[.;!?]")
 
 
@@ -161,6 +166,8 @@ def span_tense(span: Span) -> str | None:
     start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
     if _POSTPONED.search(text[max(0, start - 40):start]):
         return "future"
+    if _LOOKS_BACK.search(text[max(0, start - 40):start]):
+        return "past"
     tense = tense_of(span)
     if tense is None:
         tense = cue_tense(text, start, end)

@@ -2,9 +2,9 @@
 
 « s'ouvrira le 2 septembre » is future, « doivent être jugés en 2024 » too (devoir or aller
 in the present with an infinitive), and so are « attendu », « prévu » or « programmé » not told
-in a past tense (« verdict attendu en décembre ») and « renvoyé au 5 juin »; « devait se tenir
-le 11 janvier » and « aurait dû être jugé » are past; « avait éclaté en septembre 2020 » is a
-pluperfect; « est jugé » (a passive in the present) is present, « est arrivé » past.
+in a past tense (« verdict attendu en décembre »), « renvoyé au 5 juin » and « mis en délibéré
+au 2 avril »; « devait se tenir le 11 janvier », « aurait dû être jugé » and « les faits
+remontent au 3 mars » are past; « avait éclaté en septembre 2020 » is a pluperfect; « est jugé » (a passive in the present) is present, « est arrivé » past.
 Without a parse (blank pipelines, or a verb the model gives no tense) the cue words of the
 sentence nearest to the date decide (:func:`cue_tense`: « sera », « doit s'ouvrir », « a été »,
 « avait », future or conditional endings …); without any, None.
@@ -134,8 +134,8 @@ _PAST_CUES = re.compile(
     r"devenue?s?|survenue?s?|intervenue?s?|passée?s?|revenue?s?|retournée?s?|apparue?s?|disparue?s?)|"
     r"fut|furent|était|étaient|avait|avaient|[a-zàâçéèêëîïôûù]{3,}(?<!r)(?:ait|aient))(?![\w-])", re.I)
 # « renvoyé au 5 juin », « reporté à mars »: what comes before the date points forward whatever the tense.
-_POSTPONED = re.compile(r"(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*\s+"
-                        r"(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$", re.I)
+_POSTPONED = re.compile(r"(?:(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*|"
+                        r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$", re.I)
 # « les faits remontent au 3 mars », « datent de l'été 2019 »: a present that looks back.
 _LOOKS_BACK = re.compile(r"(?<![\w-])(?:remont|dat)(?:e|ent|ait|aient)\s+(?:(?:à|au|aux|de|du|d')\s*(?:l'|la |le )?)?$",
                          re.I)

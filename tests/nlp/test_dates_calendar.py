@@ -287,6 +287,10 @@ def test_a_time_of_day_follows_the_day_told_just_before():
     ("Il a été interpellé en octobre.", "2023-10"),
     ("Ils avaient été interpellés le 12 décembre.", "2023-12-12"),
     ("La police est arrivée le 30 août.", "2024-08-30"),
+    ("Les faits remontent au 3 mars.", "2024-03-03"),          # a present that looks back
+    ("Le délibéré a été mis au 2 avril.", "2025-04-02"),       # a past that points forward
+    ("L'audience est fixée en mars.", "2025-03"),
+    ("Il est jugé en février.", "2025-02"),                    # a present passive, no past: the nearest
     # present and no cue: the nearest one
     ("Audience en décembre.", "2024-12"),
     ("Audience en février.", "2025-02"),

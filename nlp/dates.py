@@ -705,7 +705,10 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         word = g["w"].lower()
         offset = {"au lendemain": 1, "le lendemain": 1, "le surlendemain": 2, "la veille": -1, "à la veille": -1,
                   "l'avant-veille": -2}.get(word, 0)
-        named = ctx.named(g["noun"], m.start()) or ctx.recent(m.start())
+        named = ctx.named(g["noun"], m.start())
+        if named is None and offset:
+            # « la veille de son procès », the trial dated just before in other words: the last day told
+            named = ctx.recent(m.start())
         if named is not None:
             return made(named.date + timedelta(days=offset), "day", "offset_from_named", kind="anchored",
                         anaphoric=True, anchor=named.date, anchor_kind="date")
@@ -806,29 +809,32 @@ def _holiday(m: re.Match, g: dict, published: date, direction: str, out: dict) -
         d = _pick(candidates, published, direction)
         rule = "holiday_" + {"past": "last", "future": "next", "nearest": "nearest"}[direction]
     end = None
-    if pre in ("la veille de", "le soir de") and name in ("noël", "noel"):
-        d = d - timedelta(days=1)
-    elif pre == "la veille de":
+    christmas = name in ("noël", "noel")
+    if pre == "la veille de" or (pre == "le soir de" and christmas):   # « le soir de Noël »: the 24th
         d = d - timedelta(days=1)
     elif pre == "le lendemain de":
         d = d + timedelta(days=1)
-    elif pre == "la nuit de" and name in ("noël", "noel", "la saint-sylvestre", "réveillon du nouvel an"):
-        d, end = (d - timedelta(days=1), d) if name.startswith("no") else (d, d + timedelta(days=1))
+    elif pre == "la nuit de" and (christmas or d.month == 12 and d.day == 31):
+        d, end = (d - timedelta(days=1), d) if christmas else (d, d + timedelta(days=1))
     keep_pre = pre in ("le soir de", "la nuit de", "la veille de", "le jour de", "le lendemain de", "le week-end de",
                        "la semaine de")
     start = m.start() if keep_pre else m.start("h")
-    if name in ("la saint-sylvestre",) or (not keep_pre and pre in ("la", "le", "l'") and start == m.start("h")):
-        start = m.start("h")
-    fields = {**out, "start": start, "text": m.string[start:m.end()]}
-    if pre.startswith("le week-end de"):
-        saturday = d - timedelta(days=(d.weekday() - 5) % 7) if d.weekday() != 6 else d - timedelta(days=1)
+    fields = {**out, "start": start, "text": m.string[start:m.end()], "explicit_year": year is not None}
+    if pre == "le week-end de":
+        # Easter and Pentecost: Saturday to Monday; otherwise the week-end the day falls in, or nearest to it.
         if name in EASTER_OFFSETS and EASTER_OFFSETS[name] in (0, 49):
-            saturday = d - timedelta(days=1)
-        return [DateMention(date=saturday, precision="day", rule=rule + "_weekend",
-                            end_date=saturday + timedelta(days=2 if name in EASTER_OFFSETS else 1),
-                            end_precision="day", explicit_year=year is not None, **fields)]
+            saturday, days = d - timedelta(days=1), 2
+        else:
+            saturday = d + timedelta(days=5 - d.weekday()) if d.weekday() >= 2 else d - timedelta(days=d.weekday() + 2)
+            days = 1
+        return [DateMention(date=saturday, precision="day", rule=rule + "_weekend", end_date=saturday +
+                            timedelta(days=days), end_precision="day", **fields)]
+    if pre == "la semaine de":
+        monday = _monday(d)
+        return [DateMention(date=monday, precision="day", rule=rule + "_week", end_date=monday + timedelta(days=6),
+                            end_precision="day", **fields)]
     return [DateMention(date=d, precision="day", rule=rule, end_date=end, end_precision="day" if end else None,
-                        explicit_year=year is not None, **fields)]
+                        **fields)]
 
 
 def _decade(m: re.Match, g: dict, out: dict) -> list[DateMention]:

@@ -194,6 +194,23 @@ def test_holidays_and_named_days(text, tense, words, iso):
     assert read(text, tense)[:3] == (words, iso, "day")
 
 
+@pytest.mark.parametrize("text, tense, expected", [
+    ("Il a été arrêté le soir de Noël.", "past", ("le soir de Noël", "2023-12-24", "day", None)),
+    ("Il a été arrêté la nuit de Noël.", "past", ("la nuit de Noël", "2023-12-24", "day", "2023-12-25")),
+    ("Il a été arrêté le week-end de Pâques.", "past", ("le week-end de Pâques", "2024-03-30", "day", "2024-04-01")),
+    # 1 November 2024 is a Friday
+    ("Il partira le week-end de la Toussaint.", "future",
+     ("le week-end de la Toussaint", "2024-11-02", "day", "2024-11-03")),
+])
+def test_around_a_holiday(text, tense, expected):
+    assert read(text, tense) == expected
+
+
+def test_the_day_of_a_happening_not_dated_before_is_not_guessed():
+    mentions = find_dates("Le 12 mars 2020, il a été arrêté. Le jour de son anniversaire, il a fui.", FRIDAY)
+    assert [m.text for m in mentions] == ["Le 12 mars 2020"]
+
+
 def test_easter_is_computed():
     assert [easter(y).isoformat() for y in (2023, 2024, 2025)] == ["2023-04-09", "2024-03-31", "2025-04-20"]
 

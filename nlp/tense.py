@@ -87,7 +87,8 @@ def clause_tense(verb: Token | None) -> str | None:
     if (participle and finite and all("Pres" in t.morph.get("Tense") for t in finite)
             and all(t.lemma_ == "être" for t in group if t is not verb) and "Part" in verb.morph.get("VerbForm")
             and "Pass" in verb.morph.get("Voice") and verb.lemma_ not in WITH_ETRE and not _reflexive(verb)):
-        return "present"  # « il est jugé en janvier »: a passive in the present
+        # « il est jugé en janvier »: a passive in the present; « il serait jugé en mars »: to come
+        return "future" if any("Cnd" in t.morph.get("Mood") for t in finite) else "present"
     for t in group:
         # « doivent être jugés », « va s'ouvrir »: devoir or aller with an infinitive (not « vont de … à … »)
         modal = t is not verb or any(c.dep_ == "xcomp" and "Inf" in c.morph.get("VerbForm") for c in t.children)

@@ -382,6 +382,9 @@ def _dates(nlp, text: str, published: date) -> list[str]:
     ("Le procès était prévu en juin.", "2024-06"),
     ("Il est arrivé en août à Lyon.", "2024-08"),
     ("Le procès a été renvoyé au 5 juin.", "2025-06-05"),
+    ("Il serait jugé en avril.", "2025-04"),            # a passive conditional: to come
+    ("Le drame se serait produit en mars.", "2024-03"),  # a past conditional
+    ("Il aurait été tué en mars.", "2024-03"),
 ])
 def test_the_model_s_tenses_give_the_direction(model, text, iso):
     assert _dates(model, text, TUESDAY) == [iso]

@@ -44,12 +44,11 @@ from typing import Callable, Iterable
 
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
           "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
-          "janv.": 1, "févr.": 2, "fév.": 2, "avr.": 4, "juil.": 7, "sept.": 9, "oct.": 10, "nov.": 11,
+          "janv.": 1, "févr.": 2, "fév.": 2, "avr.": 4, "juil.": 7, "oct.": 10, "nov.": 11,
           "déc.": 12}
 MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                "novembre", "décembre")
 WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
-WEEKDAY_NAMES = tuple(WEEKDAYS)
 UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
          "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
          "premier": 1}
@@ -465,9 +464,14 @@ class _Context:
 
     def add(self, mention: DateMention, name: str) -> None:
         self.mentions.append(mention)
-        if mention.precision in ("day", "month") and name not in ("after", "of_happening", "deictic", "week",
-                                                                   "weekend") and not mention.end_date:
-            self.reference = mention
+        if mention.precision not in ("day", "month") or name in ("after", "of_happening", "deictic", "week",
+                                                                  "weekend", "season"):
+            pass
+        elif mention.end_date and name in ("day_range", "day_list"):
+            # « jugé du 2 au 5 mars ; le lendemain … »: the day after the last one
+            self.reference = replace(mention, date=mention.end_date, end_date=None)
+        else:
+            self.reference = mention   # a night: « le lendemain » is its second day
         if mention.explicit_year and mention.precision in ("day", "month"):
             self.narrative = mention.date
 

@@ -253,6 +253,14 @@ def test_counted_from_the_date_before():
         ("La veille", "2020-03-14", "offset_from_previous", date(2020, 3, 15))]
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("Il a été jugé du 2 au 5 mars 2023. Le lendemain, il a fait appel.", "2023-03-06"),   # after the last day
+    ("Il a été tué dans la nuit du 15 au 16 avril 2024. Le lendemain, un suspect a été arrêté.", "2024-04-16"),
+])
+def test_the_day_after_a_range_or_a_night(text, iso):
+    assert find_dates(text, FRIDAY, lambda start, end: "past")[-1].iso == iso
+
+
 def test_a_few_months_earlier_is_the_year_they_all_fall_in():
     mentions = find_dates("En janvier 2021, il a été agressé. Quelques mois plus tôt, il avait été volé.", FRIDAY)
     assert [(m.text, m.iso, m.precision) for m in mentions] == [("janvier 2021", "2021-01", "month"),

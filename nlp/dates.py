@@ -98,10 +98,12 @@ HOLIDAY_BEFORE = (r"(?P<pre>(?:le soir|la nuit|la veille|le jour|le lendemain|le
                   r"(?:de la |de l'|du |de )|à la |à l'|au |à |de la |de l'|du |de |d'|pour la |pour l'|"
                   r"pour |depuis la |depuis |avant la |avant |après la |après |lors de la |lors de |dès la |dès |"
                   r"pendant la |pendant |la |le |l')")
-DECADE_BEFORE = (r"(?P<pre>dans les |durant les |pendant les |au cours des |depuis les |dès les |jusqu'aux |"
-                 r"à partir des |vers la fin des |à la fin des |au début des |au milieu des |au tournant des |"
-                 r"^fin des |^début des |^milieu des |, fin des |, début des |, milieu des |"
-                 r"(?<=[.!?] )(?:fin|début|milieu) des )")
+# A decade dates something when told as a time (« dans les années 1990 », « fin des années 1990, il … »),
+# not when it qualifies a noun (« les tchats des années 1990 », « celui de la fin des années 1990 »).
+DECADE_BEFORE = (r"(?P<pre>(?:dans|durant|pendant|depuis|dès|vers) les |(?:au cours|à partir|au début|au milieu|"
+                 r"au tournant|à la fin|vers la fin|depuis la fin|dès la fin|depuis le début|dès le début|"
+                 r"jusqu'à la fin|jusqu'au début|jusqu'au milieu) des |jusqu'aux |"
+                 r"(?<!la )(?<!le )(?<!du )(?<!de )(?:fin|début|milieu) des )")
 
 # Expression kinds, most specific first; overlaps are resolved to the longest match.
 PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for name, p in (

@@ -112,8 +112,18 @@ def test_decades(text, expected):
     assert read(text, "past") == expected
 
 
-def test_a_decade_that_qualifies_a_noun_dates_nothing():
-    assert find_dates("C'était la mode des tchats des années 1990.", FRIDAY) == []
+@pytest.mark.parametrize("text, expected", [
+    ("Le site a été créé fin des années 1990.", ("fin des années 1990", "1997", "year", "1999-12-31")),
+    ("Depuis la fin des années 1980, il vit ici.", ("fin des années 1980", "1987", "year", "1989-12-31")),
+])
+def test_decades_told_as_a_time_without_a_preposition_or_with_another(text, expected):
+    assert read(text, "past") == expected
+
+
+@pytest.mark.parametrize("text", ["C'était la mode des tchats des années 1990.",
+                                  "Le concept est celui des tchats de la fin des années 1990."])
+def test_a_decade_that_qualifies_a_noun_dates_nothing(text):
+    assert find_dates(text, FRIDAY) == []
 
 
 @pytest.mark.parametrize("text, tense, expected", [

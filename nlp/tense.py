@@ -123,7 +123,7 @@ _FUTURE_CUES = re.compile(
     r"viendra|viendront|tiendra|tiendront|rendra|rendront|"
     r"(?:doit|doivent|devrait|devraient|pourrait|pourraient|va|vont)\s+(?:(?:se |s'|être |y |en |l')\s*)?"
     r"[a-zàâçéèêëîïôûù]+(?:er|ir|re|oir)|"
-    r"[a-zàâçéèêëîïôûù]{3,}(?:era|eront|iront|dra|dront|îtra|îtront|erait|eraient|irait|iraient|drait|draient)|"
+    r"[a-zàâçéèêëîïôûù]{3,}(?:era|eront|ira|iront|dra|dront|îtra|îtront|erait|eraient|irait|iraient|drait|draient)|"
     r"attendue?s?|prévue?s?|programmée?s?|fixée?s?|à venir|prochaine?s?|d'ici)(?![\w-])")
 _PAST_CUES = re.compile(
     r"(?<![\w-])(?:(?:a|ont|avait|avaient|avons|avez|eut|eurent)\s+(?:(?:été|déjà|pas|bien|"

@@ -406,3 +406,26 @@ def _dates(nlp, text: str, published: date) -> list[str]:
 ])
 def test_the_model_s_tenses_give_the_direction(model, text, iso):
     assert _dates(model, text, TUESDAY) == [iso]
+
+
+# -- the same sentences through the component on a blank pipeline (tense from the cue words) --------
+
+FAMILIES = {
+    "numeric": test_numeric_dates_and_first_of_the_month, "ranges": test_ranges_of_days_with_or_without_du_au,
+    "parts": test_parts_of_a_period, "weeks": test_weeks_and_week_ends, "relative": test_relative_to_publication,
+}
+
+
+def _component_cases():
+    for family, function in FAMILIES.items():
+        for mark in function.pytestmark:
+            if mark.name == "parametrize":
+                for text, _tense, expected in mark.args[1]:
+                    yield pytest.param(text, expected, id=f"{family}: {text}")
+
+
+@pytest.mark.parametrize("text, expected", list(_component_cases()))
+def test_the_component_reads_the_families_from_cue_words(text, expected):
+    (found,) = analyse(text, published=FRIDAY.isoformat())["dates"]
+    words, iso, precision, end = expected
+    assert (found["date"], found["precision"], found["date_end"], words in found["text"]) == (iso, precision, end, True)

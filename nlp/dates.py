@@ -179,6 +179,9 @@ RANGE_BEFORE = re.compile(r"(?:\bdu|\bentre|\bde|\bd'|\bdepuis|\bdès)\s*(?:le |
 RANGE_BETWEEN = re.compile(r"^\s*(?:au|à|a|et|jusqu'au|jusqu'à|jusqu'en)\s+(?:le |la |l'|fin |début |mi-)?$", re.I)
 COORDINATED = re.compile(r"^\s*(?:et|ou)\s+(?:en\s+)?$", re.I)
 SENTENCE_END = re.compile(r"[.!?…]+[\"»”]?\s+|\n+")
+STREET_BEFORE = re.compile(r"\b(?:rue|avenue|av\.|boulevard|bd|place|allée|quai|cours|square|impasse|chemin|"
+                           r"route|pont|stade|parc|lycée|collège|école|résidence|cité|gare|esplanade|promenade)"
+                           r"\s+(?:du|de la|des|de l')\s*$", re.I)
 # « un soir de janvier », « une nuit d'août »: a day of some month, told as a story.
 ONE_DAY_OF = re.compile(r"\b(?:un|une)\s+(?:beau\s+|belle\s+)?(?:soir|matin|nuit|jour|journée|après-midi|"
                         r"soirée|matinée|week-end|" + "|".join(WEEKDAYS) + r")\s+(?:d'|de\s*)$", re.I)
@@ -430,6 +433,9 @@ def _scan(text: str) -> list[tuple[int, int, str, re.Match]]:
                 continue  # « Noël » alone may be a first name, « Ascension » a place
             if name == "numeric" and not _numeric_is_date(m):
                 continue
+            at = m.start("h") if name == "holiday" else m.start()
+            if name in ("holiday", "day_month", "numeric") and STREET_BEFORE.search(text, max(0, at - 30), at):
+                continue  # « rue du 14-Juillet », « place du 8 mai 1945 »: a street, not a day
             if name == "weekend" and not m.group("rel") and m.group("det").lower() != "ce":
                 continue  # « le week-end, il travaillait »: any week-end, not one
             found.append((m.start(), m.end(), order, name, m))

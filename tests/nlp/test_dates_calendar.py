@@ -229,6 +229,12 @@ def test_easter_is_computed():
     assert [easter(y).isoformat() for y in (2023, 2024, 2025)] == ["2023-04-09", "2024-03-31", "2025-04-20"]
 
 
+@pytest.mark.parametrize("text", ["Il habite rue du 14-Juillet à Lyon.", "Le rassemblement a eu lieu place du 8 mai 1945.",
+                                  "Les élèves du collège du 4 septembre ont manifesté."])
+def test_a_street_named_after_a_day_is_no_date(text):
+    assert find_dates(text, FRIDAY) == []
+
+
 def test_a_first_name_is_no_holiday():
     assert find_dates("Noël Dupont a parlé. Jean-Noël a répondu.", FRIDAY) == []
 

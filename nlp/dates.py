@@ -694,6 +694,8 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         vague = g["n"].lower() in ("quelques", "plusieurs")
         cue = g["cue"].lower()
         sign = 1 if cue == "dans" else -1
+        if vague and cue == "depuis":
+            return []  # « il discutait depuis plusieurs jours »: a state going on, from no day one can tell
         if vague and not g["unit"].lower().startswith("heure"):
             # « il y a quelques jours »: the month (or year) all the days it may mean share, if they share one
             found = _vague(published, sign, g["unit"])

@@ -261,6 +261,7 @@ def test_relative_to_publication(text, tense, expected):
 
 def test_a_few_days_across_a_month_end_give_no_date():
     assert find_dates("Il a été arrêté il y a quelques jours.", date(2024, 5, 3)) == []
+    assert find_dates("Il discutait avec lui depuis plusieurs jours.", FRIDAY) == []
 
 
 def test_counted_from_the_date_before():

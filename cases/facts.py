@@ -40,7 +40,7 @@ def event_fact(id: int, document_id: int, event: dict, named: list[dict], minors
         kind=event["kind"], summary=event.get("summary", ""), evidence=event.get("evidence", ""),
         date_end=_day(event["date_end"]) if event.get("date_end") else None, upcoming=bool(event.get("upcoming")),
         places=tuple(sorted({*event.get("places", ()), *places})), people=tuple(sorted(principal)),
-        courts=tuple(sorted(courts)), charges=tuple(event.get("charges", ())))
+        courts=tuple(sorted(courts)), charges=tuple(event.get("charges", ())), context=bool(event.get("context")))
 
 
 def _day(value) -> date:

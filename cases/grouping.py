@@ -50,7 +50,7 @@ __all__ = ["EventFact", "DocumentFact", "CaseResult", "HappeningResult", "Groupi
            "recompute_cases", "ensure_cases_current", "ALGORITHM_VERSION"]
 
 # Bump when the grouping changes: stored cases are then recomputed by the next command that reads them.
-ALGORITHM_VERSION = "1"
+ALGORITHM_VERSION = "2"
 
 
 # --------------------------------------------------------------------------- corrections

@@ -128,7 +128,7 @@ def make_happening(reports: list[Ev], case_slug: str | None) -> HappeningResult:
         key="", id=min(e.f.id for e in reports), case_slug=case_slug, event_ids=[e.f.id for e in reports],
         date=shown, precision=precision, date_end=max(ends) if ends else None, kind=kind,
         summary=reports[0].f.summary or reports[0].f.evidence, upcoming=all(e.f.upcoming for e in reports),
-        conflicts=conflicts)
+        conflicts=conflicts, context=all(e.f.context for e in reports))
 
 
 def stated_counts(reports: list[Ev]) -> dict[int, list[int]]:

@@ -22,6 +22,7 @@ class EventFact:
     people: tuple[str, ...] = ()         # principal people: victims, defendants (never minors, lawyers …)
     courts: tuple[str, ...] = ()         # courts and prosecutors' offices named in the sentence
     charges: tuple[str, ...] = ()        # canonical charges
+    context: bool = False                # a date that tells no event: evidence for grouping, never an entry
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class HappeningResult:
     summary: str
     upcoming: bool
     conflicts: list[dict]
+    context: bool = False                 # every report is context: grouped, never shown
 
 
 @dataclass

@@ -49,11 +49,16 @@ def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[
         named[r["event_id"]].append(r)
     minors = {key(r["canonical"]) for r in conn.execute("SELECT canonical FROM entities WHERE minor")}
     minors |= {key(e["canonical"]) for es in named.values() for e in es if e["label"] == "PER" and e["minor"]}
+    # Documents that name the subject only in passing everywhere they belong: only their sentences that
+    # name it are about it (an article on Omegle listing coco.gg once does not date the site's story).
+    passing = {r["document_id"] for r in conn.execute(
+        "SELECT document_id FROM document_dossiers GROUP BY document_id HAVING bool_and(passing)")}
+    site_words = _site_words(config)
     events = [event_fact(r["id"], r["document_id"], {**r, "date": r["event_date"]}, named.get(r["id"], []), minors)
               for r in conn.execute(
                   """SELECT id, document_id, event_date, precision, date_end, kind, summary, evidence, upcoming,
-                            places, people, charges FROM events ORDER BY id""")]
-    site_words = _site_words(config)
+                            places, people, charges, context FROM events ORDER BY id""")
+              if r["document_id"] not in passing or any(w.search(key(r["evidence"])) for w in site_words)]
     documents = []
     for r in conn.execute(
             """SELECT d.id, d.published_at, d.duplicate_of, d.title, d.source_id,
@@ -194,20 +199,21 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
     conn.execute("UPDATE happenings SET current = false, happening_id = NULL WHERE current")
     conn.execute("""CREATE TEMP TABLE _happenings (key text, happening_id bigint, case_slug text, event_date date,
                         precision text, date_end date, kind text, summary text, upcoming boolean, reports integer,
-                        conflicts jsonb) ON COMMIT DROP""")
+                        conflicts jsonb, context boolean) ON COMMIT DROP""")
     with conn.cursor() as cur, cur.copy("COPY _happenings FROM STDIN") as copy:
         for h in result.happenings:
             copy.write_row((h.key, h.id, h.case_slug, h.date, h.precision, h.date_end, h.kind, h.summary,
-                            h.upcoming, len(h.event_ids), Jsonb(h.conflicts)))
+                            h.upcoming, len(h.event_ids), Jsonb(h.conflicts), h.context))
     conn.execute("""INSERT INTO happenings (key, happening_id, case_slug, event_date, precision, date_end, kind,
-                                            summary, upcoming, reports, conflicts, current, last_seen_at)
+                                            summary, upcoming, reports, conflicts, context, current, last_seen_at)
                     SELECT key, happening_id, case_slug, event_date, precision, date_end, kind, summary, upcoming,
-                           reports, conflicts, true, now() FROM _happenings
+                           reports, conflicts, context, true, now() FROM _happenings
                     ON CONFLICT (key) DO UPDATE SET
                         happening_id = EXCLUDED.happening_id, case_slug = EXCLUDED.case_slug,
                         event_date = EXCLUDED.event_date, precision = EXCLUDED.precision,
                         date_end = EXCLUDED.date_end, kind = EXCLUDED.kind, summary = EXCLUDED.summary,
                         upcoming = EXCLUDED.upcoming, reports = EXCLUDED.reports, conflicts = EXCLUDED.conflicts,
+                        context = EXCLUDED.context,
                         current = true, last_seen_at = now()""")
     return {
         "new_cases": sum(1 for c in result.cases if c.slug not in before),

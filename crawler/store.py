@@ -136,11 +136,13 @@ def _save_decisions(conn: psycopg.Connection, doc_id: int, decisions: list[Decis
                      (doc_id, [d.dossier for d in kept]))
     for d in kept:
         conn.execute(
-            """INSERT INTO document_dossiers (document_id, dossier_slug, score, matched_terms, reason, decided_at)
-               VALUES (%s, %s, %s, %s, %s, now())
+            """INSERT INTO document_dossiers (document_id, dossier_slug, score, matched_terms, reason, passing,
+                                              decided_at)
+               VALUES (%s, %s, %s, %s, %s, %s, now())
                ON CONFLICT (document_id, dossier_slug) DO UPDATE SET score = EXCLUDED.score,
-                   matched_terms = EXCLUDED.matched_terms, reason = EXCLUDED.reason, decided_at = now()""",
-            (doc_id, d.dossier, d.score, list(d.matched_terms), d.reason))
+                   matched_terms = EXCLUDED.matched_terms, reason = EXCLUDED.reason, passing = EXCLUDED.passing,
+                   decided_at = now()""",
+            (doc_id, d.dossier, d.score, list(d.matched_terms), d.reason, d.passing))
 
 
 def save_url(conn: psycopg.Connection, url: str, source_id: str | None, kind: str, status: int | None,

@@ -71,7 +71,8 @@ def analyse_doc(doc: Doc) -> dict:
                 "end": span.end_char, "sentence_start": s_start, "sentence_end": s_end}
         if span._.not_held and span._.not_held != "circumstance":
             set_aside.append(item)
-        elif entry["category"] == CIRCUMSTANCE or span._.not_held == "circumstance":  # « guet-apens », « soumission chimique »: how, not what
+        elif entry["category"] == CIRCUMSTANCE or span._.not_held == "circumstance":
+            item["category"] = CIRCUMSTANCE  # « guet-apens », « soumission chimique »: how, not what
             circumstances.append(item)
         else:
             charges.append(item)

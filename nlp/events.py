@@ -47,6 +47,7 @@ class Cue:
         self.unless = compile_forms(row["unless"]) if row.get("unless") else None
         self.when = row.get("when")
         self.chain_only = row.get("level") == "chain"
+        self.notable = bool(row.get("notable"))   # an « other » happening that belongs in a chronology
 
 
 class EventMaker:
@@ -144,9 +145,14 @@ class EventMaker:
                      "start": start, "end": end,
                      "date_start": anchor.start_char if anchor is not None else start,
                      "date_stop": anchor.end_char if anchor is not None else start, "date_from": how, "title": title,
+                     "context": False,
                      "how": anchor._.date_how if anchor is not None else _published_how(published)}
             out.extend(self._with_its_penalty(doc, sent, event, anchor))
         return out
+
+    def _notable(self, doc: Doc, sent: Span) -> bool:
+        text = doc.text[sent.start_char:sent.end_char]
+        return any(cue.notable and self._fits(cue, text, False) for cue, _ in self._matches(doc, sent, text))
 
     def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
         found = [cue for cue, _ in self._matches(doc, sent, text) if not cue.chain_only and self._fits(cue, text, False)]
@@ -168,6 +174,9 @@ class EventMaker:
         start, end = evidence_offsets(sent)
         people = _people(doc, sent)
         places = _places(sent)
+        # A date with no event of its own (a statistic, a law's article, the atmosphere of a day) stays
+        # as context: stored for researchers, never a timeline entry.
+        context = kind == "other" and not self._notable(doc, sent)
         charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
                                      if sent.start <= c.start < sent.end and not c._.not_held))
         return {"date": iso_at(day, precision), "precision": precision,
@@ -175,7 +184,7 @@ class EventMaker:
                 "summary": _summary(kind, people, places, sent, verb, charges, span),
                 "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
                 "charges": charges, "start": start, "end": end,
-                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence",
+                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence", "context": context,
                 "how": span._.date_how}
 
     @staticmethod
@@ -298,8 +307,12 @@ def _main_verb(sent: Span):
 
 
 def _heading(sent: Span) -> bool:
-    """A short line without a verb: a subheading or a caption's label, never an event's evidence."""
+    """A short line without a verb, or a line in capitals: a subheading, a caption's label, a decision's
+    header or a dateline, never an event's evidence."""
     doc = sent.doc
+    letters = [c for c in sent.text if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
+        return True  # « ARRÊT DE LA COUR DE CASSATION, CHAMBRE CRIMINELLE, DU … », « 2 AVRIL 2025 »: a header
     if not doc.has_annotation("POS") or len(sent) > 12:
         return False
     return not any(t.pos_ in ("VERB", "AUX") for t in sent)

@@ -20,11 +20,13 @@ from spacy.tokens import Span, Token
 from veille.vocabulary import of
 
 MAX_WORDS = 12
+# Kinds told of the people they happen to, usually by an institution that does it.
+DONE_TO = ("arrest", "indictment", "sentence", "verdict", "trial_opening")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 # « condamné à vingt ans de réclusion criminelle », « à la réclusion criminelle à perpétuité ».
 PENALTY = re.compile(r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
                      r"(?:ans?|mois|jours|perpétuité|réclusion criminelle|prison(?: ferme)?|emprisonnement|amende|"
-                     r"sursis)(?:\s+(?:de réclusion criminelle|de prison(?: ferme)?|d'emprisonnement|"
+                     r"sursis)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|d'emprisonnement|"
                      r"avec sursis|ferme))?)", re.I)
 SITE_CHANGES = (("fermeture", ("ferm", "saisi", "inaccessible", "bandeau", "bannière")),
                 ("création", ("créé", "créa", "fond", "lancé", "lancement", "mis en ligne", "mise en ligne")),
@@ -33,9 +35,14 @@ SITE_CHANGES = (("fermeture", ("ferm", "saisi", "inaccessible", "bandeau", "bann
 
 def headline(kind: str, sent: Span, verb: Token | None, people: list[str], places: list[str], courts: list[str],
              charges: list[str], site: str | None, date_words: tuple[int, int] | None = None) -> str:
+    return _cap(_headline(kind, sent, verb, people, places, courts, charges, site, date_words))
+
+
+def _headline(kind: str, sent: Span, verb: Token | None, people: list[str], places: list[str], courts: list[str],
+              charges: list[str], site: str | None, date_words: tuple[int, int] | None) -> str:
     text = sent.text
     low = text.lower()
-    who = _who(people, sent, verb)
+    who = _who(people, sent, verb, kind)
     court = courts[0] if courts else None
     place = places[0] if places else None
     charge = charges[0] if charges else None
@@ -56,6 +63,7 @@ def headline(kind: str, sent: Span, verb: Token | None, people: list[str], place
     if kind == "hearing":
         head = ("Réquisitions" if re.search(r"\brequi|réquisit", low) else "Plaidoiries" if "plaidoir" in low
                 else "Témoignage" if "témoign" in low else "Audience")
+        who = " et ".join(people[:2]) if people else (who if head != "Audience" else None)
         return head + (f" {of(who)}" if who and head != "Audience" else "") + (
             f" devant {_article(court)}" if court else (f" : {who}" if who and head == "Audience" else ""))
     if kind == "sentence":
@@ -83,26 +91,64 @@ def headline(kind: str, sent: Span, verb: Token | None, people: list[str], place
     return _shortened(sent, date_words)
 
 
-def _who(people: list[str], sent: Span, verb: Token | None) -> str | None:
+def _who(people: list[str], sent: Span, verb: Token | None, kind: str) -> str | None:
     if people:
         return " et ".join(people[:2])
     if verb is None or not sent.doc.has_annotation("DEP"):
         return None
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS and child.pos_ in ("NOUN", "PROPN"):
-            words = [t for t in child.subtree if t.dep_ not in ("acl:relcl", "punct") and not _in_a_clause(t, child)]
-            if any(t.ent_type_ == "PER" for t in words) or not words or len(words) > 8:
+    # Whom it happened to: the subject of a passive (« deux mineurs ont été mis en examen »), the
+    # object of an active verb told of an institution (« la cour a condamné trois hommes »), else
+    # the subject (« le parquet a requis … », « ses parents ont porté plainte »).
+    order = ("nsubj:pass", "obj", "nsubj") if kind in DONE_TO else ("nsubj", "nsubj:pass")
+    children = list(verb.children)
+    for dep in order:
+        for child in children:
+            if child.dep_ != dep or child.pos_ not in ("NOUN", "PROPN", "PRON" if dep == "obj" else "NOUN"):
+                continue
+            if dep == "nsubj" and kind in DONE_TO and _institution(child):
+                continue
+            # Not what the parser hung on the noun from the rest of the clause (« trois hommes | à dix ans »).
+            dropped = {t.i for c in child.children if c.dep_ == "nmod" and any(
+                g.dep_ == "case" and g.lower_ in ("à", "au", "aux", "pour", "après", "avant") for g in c.children)
+                for t in c.subtree}
+            words = []
+            for t in child.subtree:  # the noun phrase up to its first comma, dash or apposition
+                if t.i > child.i and (t.is_punct and t.text in ",;:–—()" or
+                                      t.head.i == child.i and t.dep_ in ("appos", "conj", "cc")):
+                    break
+                if t.i not in dropped and not t.is_punct and not _in_a_clause(t, child):
+                    words.append(t)
+            if (child.pos_ == "PRON" or any(t.ent_type_ == "PER" for t in words) or not words or len(words) > 8
+                    or child.lemma_.lower() in NOT_WHO):
                 return None
-            return " ".join(t.text for t in words).replace(" ,", ",").replace("' ", "'")
+            text = " ".join(t.text for t in words).replace("' ", "'").replace("’ ", "’")
+            return text[:1].lower() + text[1:] if words[0].pos_ != "PROPN" else text
     return None
 
 
+# Nouns that name what happened or what is discussed, never to whom: « l'acquittement », « la difficulté ».
+NOT_WHO = {"acquittement", "verdict", "peine", "procès", "audience", "plainte", "enquête", "condamnation", "dossier",
+           "affaire", "fait", "faits", "difficulté", "question", "décision", "jugement", "arrêt", "réquisition",
+           "réquisitoire", "débat", "site", "tchat", "plateforme", "association", "chiffre", "nombre", "série",
+           "information", "instruction", "procédure", "mise", "garde", "fermeture", "appel", "cour", "tribunal"}
+
+
+def _institution(token: Token) -> bool:
+    return token.lemma_.lower() in ("cour", "tribunal", "juge", "parquet", "procureur", "procureure", "justice",
+                                     "police", "gendarmerie", "enquêteur", "gendarme", "policier", "jury")
+
+
 def _in_a_clause(token: Token, top: Token) -> bool:
-    while token is not top:
+    """The word belongs to a clause or an apposition inside the noun phrase (not the phrase itself)."""
+    while token.i != top.i:
         if token.dep_ in ("acl:relcl", "acl", "appos", "parataxis") or token.pos_ in ("VERB", "AUX"):
             return True
         token = token.head
     return False
+
+
+DATE_LEADS = {"en", "à", "a", "au", "le", "la", "l'", "du", "de", "d'", "depuis", "dès", "vers", "jusqu'", "jusqu'au",
+              "entre", "ce", "cette", "dans", "pour", "avant", "après", "il", "y", "a"}
 
 
 def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
@@ -111,6 +157,10 @@ def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
     words = []
     for t in sent:
         if date_words and date_words[0] <= t.idx < date_words[1]:
+            # « en 2013 », « remontent à 2015 », « depuis la loi du 21 avril »: the date's own
+            # preposition and article go with it.
+            while words and words[-1].lower_ in DATE_LEADS and words[-1].idx >= sent.start_char:
+                words.pop()
             continue
         if t.is_space:
             continue

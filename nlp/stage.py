@@ -221,7 +221,7 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                                  e["minor"], e["sentence_start"], e["sentence_end"], e.get("honorific")))
             for c in (*a["charges"], *a.get("circumstances", ())):  # circumstances name cases (« guet-apens »)
                 charges.append((item.id, c["charge"], c["category"], c["articles"], c["text"], c["start"], c["end"],
-                                c["sentence_start"], c["sentence_end"]))
+                                c["sentence_start"], c["sentence_end"], c.get("lemma") or c["charge"]))
             for d in a["dates"]:
                 dates.append((item.id, d["text"], _first_day(d["date"]), d["precision"], d["date_end"], d["start"],
                               d["end"], d["sentence_start"], d["sentence_end"]))
@@ -229,17 +229,18 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                 events.append((item.id, _first_day(ev["date"]), ev["precision"], ev.get("date_end"), ev["kind"],
                                ev["summary"], ev["upcoming"], ev["places"], ev["people"], ev["charges"],
                                ev["evidence"], ev["start"], ev["end"], ev.get("date_text"),
-                               ev.get("date_text_start"), ev.get("date_text_end")))
+                               ev.get("date_text_start"), ev.get("date_text_end"), ev.get("date_from", "sentence"),
+                               Jsonb(ev["how"]) if ev.get("how") else None, bool(ev.get("context"))))
         with conn.cursor() as cur:
             _copy(cur, "mentions (document_id, entity_id, start_char, end_char, text, role, minor, sentence_start, "
                        "sentence_end, honorific)", mentions)
             _copy(cur, "charges (document_id, canonical, category, articles, text, start_char, end_char, "
-                       "sentence_start, sentence_end)", charges)
+                       "sentence_start, sentence_end, lemma)", charges)
             _copy(cur, "date_mentions (document_id, text, date_value, precision, date_end, start_char, end_char, "
                        "sentence_start, sentence_end)", dates)
             _copy(cur, "events (document_id, event_date, precision, date_end, kind, summary, upcoming, places, "
                        "people, charges, evidence, evidence_start, evidence_end, date_text, date_start_char, "
-                       "date_end_char)", events)
+                       "date_end_char, date_from, date_how, context)", events)
         analyses_rows = []
         for item, a in zip(items, analyses):
             if isinstance(a, NotFrench):

@@ -56,6 +56,7 @@ class Source:
     kind: str
     upcoming: bool
     republication: bool                   # a copy of another document (wire dispatch)
+    how: str = ""                         # how this report's date was worked out (« « mardi dernier », article du …»)
 
     @property
     def published_at(self) -> datetime | None:
@@ -290,7 +291,7 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     all_upcoming = True
     # Runs for every entry of a timeline, twice when the exports are formatted alongside: kept lean.
     for (event_id, doc, outlet, title, url, published, published_day, evidence, event_day, event_precision,
-         event_kind, upcoming, republication, e_places, e_people, e_charges) in reports:
+         event_kind, upcoming, republication, e_places, e_people, e_charges, how) in reports:
         all_upcoming = all_upcoming and upcoming
         for v in e_places:
             if v not in places:
@@ -308,13 +309,33 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
             continue
         seen_docs[doc] = event_source[event_id] = len(sources)
         sources.append(Source(event_id, doc, outlet, text(title), url, published, published_day or "",
-                              text(evidence), event_day, event_precision, event_kind, upcoming, republication))
+                              text(evidence), event_day, event_precision, event_kind, upcoming, republication,
+                              text(how) if how else ""))
+    _lead_with_the_most_precise(sources, event_source)
     h.upcoming = all_upcoming
     if flagged:
         h.people = redactor.people(people)
     if conflicts:
         _conflicts(h, conflicts, event_source)
     return h
+
+
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _lead_with_the_most_precise(sources: list[Source], event_source: dict[int, int]) -> None:
+    """The lead source states the date most precisely (the earliest of those); the others follow,
+    earliest first. ``event_source`` (event → index in ``sources``) is kept in step."""
+    if len(sources) < 2:
+        return
+    lead = min(range(len(sources)), key=lambda i: (PRECISION_RANK.get(sources[i].precision, 3), i))
+    if lead == 0:
+        return
+    order = [lead, *(i for i in range(len(sources)) if i != lead)]
+    new_index = {old: new for new, old in enumerate(order)}
+    sources[:] = [sources[i] for i in order]
+    for event_id, index in event_source.items():
+        event_source[event_id] = new_index[index]
 
 
 def iter_happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,

@@ -19,7 +19,7 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
                   e.id, d.id, coalesce(s.name, d.site_name, d.source_id, ''), d.title, d.url,
                   d.published_at, to_char(d.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD'),
                   e.evidence, e.event_date, e.precision, e.kind, e.upcoming,
-                  d.duplicate_of IS NOT NULL, e.places, e.people, e.charges)
+                  d.duplicate_of IS NOT NULL, e.places, e.people, e.charges, e.date_how->>'explanation')
               ORDER BY d.published_at NULLS LAST, d.duplicate_of NULLS FIRST, e.id) AS reports
          FROM events e
          JOIN documents d ON d.id = e.document_id
@@ -28,7 +28,7 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
         WHERE e.happening_id = h.happening_id
           AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)) r
     ON r.reports IS NOT NULL
- WHERE h.current
+ WHERE h.current AND NOT h.context
    AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)

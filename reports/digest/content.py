@@ -57,6 +57,8 @@ class Step:
     outlet: str
     url: str | None
     other_sources: int = 0
+    quote: str = ""       # the source's whole sentence
+    how: str = ""         # how its date was worked out
 
 
 @dataclass
@@ -138,7 +140,8 @@ def _day(value) -> str:
 def _step(clean: Cleaner, h: queries.Happening, source: queries.Source, count: int) -> Step:
     return Step(day=h.date, label=capfirst(kind_label(h.kind)), date_text=date_label(h.date, h.precision, h.date_end),
                 summary=clean.text(h.summary), outlet=clean.text(source.outlet, "source inconnue", 80),
-                url=clean.url(source.url), other_sources=count - 1)
+                url=clean.url(source.url), other_sources=count - 1, quote=clean.text(source.evidence, "", 600),
+                how=clean.text(source.how, "", 300))
 
 
 def _articles(clean: Cleaner, docs: list[dict]) -> list[tuple[list[int], Article]]:

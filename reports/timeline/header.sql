@@ -24,7 +24,7 @@ SELECT h.case_slug, count(DISTINCT d.id) AS documents, count(DISTINCT d.source_i
   JOIN events e ON e.happening_id = h.happening_id
   JOIN documents d ON d.id = e.document_id
   JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
- WHERE h.current AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
+ WHERE h.current AND NOT h.context AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
  GROUP BY h.case_slug
 
 -- name: case_names_as_of --
@@ -47,7 +47,7 @@ SELECT c.slug AS case_slug, array_agg(DISTINCT x.name) AS names
 WITH shown AS MATERIALIZED (
      SELECT h.happening_id, h.case_slug, h.kind, extract(year FROM h.event_date)::int AS year
        FROM happenings h
-      WHERE h.current AND EXISTS (
+      WHERE h.current AND NOT h.context AND EXISTS (
             SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id
               JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
              WHERE e.happening_id = h.happening_id

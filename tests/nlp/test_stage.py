@@ -78,13 +78,18 @@ def test_every_stored_fact_points_at_the_words_that_state_it(conn, small_pipelin
     for d in conn.execute("SELECT document_id, start_char, end_char, text FROM date_mentions"):
         assert texts[d["document_id"]][d["start_char"]:d["end_char"]] == d["text"]
     events = conn.execute("""SELECT document_id, evidence, evidence_start, evidence_end, date_text,
-                                    date_start_char, date_end_char, summary FROM events""").fetchall()
+                                    date_start_char, date_end_char, summary, date_from, date_how FROM events""").fetchall()
     for e in events:
         body = texts[e["document_id"]]
         assert body[e["evidence_start"]:e["evidence_end"]] == e["evidence"]
         assert body[e["date_start_char"]:e["date_end_char"]] == e["date_text"]
-        assert e["evidence_start"] <= e["date_start_char"] and e["date_end_char"] <= e["evidence_end"]
-        assert e["summary"]
+        if e["date_from"] == "sentence":  # the date's words are in the quoted sentence
+            assert e["evidence_start"] <= e["date_start_char"] and e["date_end_char"] <= e["evidence_end"]
+        elif e["date_from"] == "previous_sentence":  # … or in the sentence before it
+            assert e["date_end_char"] <= e["evidence_start"] and e["date_text"]
+        else:
+            assert e["date_from"] == "publication" and e["date_text"] == ""
+        assert e["summary"] and e["date_how"]["explanation"]
     # One person, one entity: « M. Pelicot » and « Pelicot » are not entities of their own.
     people = {r["canonical"] for r in conn.execute("SELECT canonical FROM entities WHERE label = 'PER'")}
     assert "Dominique Pelicot" in people and not people & {"Pelicot", "M. Pelicot", "pelicot"}

@@ -114,9 +114,9 @@ class Facts:
     def charge(self, doc: int, canonical: str) -> None:
         text = self._text(doc)
         self.conn.execute(
-            """INSERT INTO charges (document_id, canonical, category, text, start_char, end_char, sentence_start,
-                                    sentence_end) VALUES (%s, %s, 'test', %s, 0, 1, 0, 1)""",
-            (doc, canonical, text[:1] or "x"))
+            """INSERT INTO charges (document_id, canonical, lemma, category, text, start_char, end_char, sentence_start,
+                                    sentence_end) VALUES (%s, %s, %s, 'test', %s, 0, 1, 0, 1)""",
+            (doc, canonical, canonical, text[:1] or "x"))
 
 
 def _within(text: str, name: str) -> bool:

@@ -112,7 +112,9 @@ class EventMaker:
             spans = by_sentence.get(sent.start)
             if spans:
                 main = [s for s in spans if not _weak(s)]
-                previous = main[0] if len(main) == 1 else None  # several dates: which one carries over is unsure
+                # Several dates: which one carries over is unsure; a year alone is too loose to date the next
+                # sentence's event (« 3 ans après le meurtre » dates the murder, not the verdict told next).
+                previous = main[0] if len(main) == 1 and main[0]._.precision != "year" else None
                 continue
             text = doc.text[sent.start_char:sent.end_char]
             if "\n\n" in doc.text[(previous.end_char if previous is not None else sent.start_char):sent.start_char]:

@@ -68,8 +68,10 @@ def _headline(kind: str, sent: Span, verb: Token | None, people: list[str], plac
             f" devant {_article(court)}" if court else (f" : {who}" if who and head == "Audience" else ""))
     if kind == "sentence":
         m = PENALTY.search(text)
-        if who and m:
-            return f"{who} {_agree('condamné', who)} {' '.join(m.group('penalty').split())}"
+        if who and m:  # the participle as the sentence agrees it: « condamnée », « condamnés »
+            participle = m.group(0).split()[0].lower()
+            participle = participle if participle.startswith("condamné") else _agree("condamné", who)
+            return f"{who} {participle} {' '.join(m.group('penalty').split())}"
         return "Condamnation" + (f" {of(who)}" if who else "")
     if kind == "verdict":
         if re.search(r"acquitt", low):

@@ -169,7 +169,8 @@ class EventMaker:
             return None  # told in the past tense yet dated after publication: the date was misread
         upcoming = _upcoming(day, precision, published, tense, span)
         kind = self._kind(doc, sent, span, others, verb, upcoming)
-        if kind == "hearing" and tense == "present" and span.text.lower().startswith("depuis"):
+        if (kind in ("hearing", "other") and tense == "present" and span.text.lower().startswith("depuis")
+                and TRIAL_WORDS.search(doc.text[sent.start_char:sent.end_char])):
             kind = "trial_opening"  # « la cour juge, depuis le 5 septembre, huit accusés »: it opened then
         if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:
             upcoming = kind == "trial_opening"
@@ -271,6 +272,7 @@ def _weak(span: Span) -> bool:
     return kind.startswith("clock") or (kind.startswith("deictic") and span.text.lower().startswith(TIMES_OF_DAY))
 
 
+TRIAL_WORDS = re.compile(r"\b(?:jug\w+|procès|cour|tribunal|comparaî\w+|compara\w+)\b", re.I)
 # Kinds an undated sentence names clearly enough to take its date from the context.
 INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "complaint", "site_event", "appeal")
 LEAD_SENTENCES = 4   # the title and the opening lines: what the article reports as news

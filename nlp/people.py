@@ -135,11 +135,20 @@ class PeopleResolver:
                     target = before[-1]
                 elif candidates:
                     target = candidates[0]
-            span._.canonical = people[target].text if target is not None else span.text
+            span._.canonical = _clean_name(people[target].text if target is not None else span.text)
         # « DOMINIQUE PÉLICOT » and « Dominique Pelicot » are one person: one spelling, the first seen.
         spelling: dict[str, str] = {}
         for span in people:
             span._.canonical = spelling.setdefault(key(span._.canonical), span._.canonical)
+
+
+_GLUED = re.compile(r"(?<=[^\W\d_])\d[\d/.:h-]*$")   # « Calvayrac19/12/2024 »: a byline glued to its date
+
+
+def _clean_name(name: str) -> str:
+    """A name as a reader writes it: without quotes around a nickname and without a glued date."""
+    name = name.replace('"', " ").replace("“", " ").replace("”", " ").replace("«", " ").replace("»", " ")
+    return " ".join(_GLUED.sub("", word) for word in name.split())
 
 
 @Language.factory("veille_people")

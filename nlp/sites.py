@@ -28,6 +28,9 @@ LEADING_WORDS = {"le", "la", "les", "l'", "l", "du", "de", "des", "d'", "d", "au
                  "un", "une", "en", "par", "sur", "pour", "avec", "dans", "chez", "selon", "vers"}
 # « un Roubaisien », « des Lillois »: an inhabitant, not the town.
 DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s?$")
+# Nouns that make a name a group's (an organisation), not a person's nor a place's.
+GROUP_NOUNS = {"mafia", "gang", "clan", "cartel", "groupe", "collectif", "brigade", "bande", "reseau", "parti",
+               "association", "syndicat", "federation", "union", "fondation", "comite"}
 # Head words of an affaire's name (the not_entities rows that apply to people too).
 AFFAIRE_WORDS = {"affaire", "affaires", "viol", "viols", "meurtre", "assassinat", "mort", "disparition", "proces",
                  "attentat", "tuerie", "drame"}
@@ -77,8 +80,24 @@ class SiteRecogniser:
                 span = self.clean(ent)
                 if span is not None:
                     cleaned.append(span)
-        doc.ents = self._name_the_affaires_place(doc, cleaned)
+        doc.ents = self._one_label_per_name(doc, self._name_the_affaires_place(doc, cleaned))
         return doc
+
+    @staticmethod
+    def _one_label_per_name(doc: Doc, ents: list[Span]) -> list[Span]:
+        """« la DZ Mafia » is a group, not a person; « La Mulatière », a place elsewhere in the text, is a
+        place wherever the model took it for a person."""
+        places = {key(e.text) for e in ents if e.label_ == "LOC"}
+        out = []
+        for e in ents:
+            words = key(e.text).split()
+            if e.label_ in ("PER", "LOC") and any(w in GROUP_NOUNS for w in words):
+                e = Span(doc, e.start, e.end, label="ORG")
+            elif e.label_ == "PER" and (key(e.text) in places or key(e.text).removeprefix("la ") in
+                                        {p.removeprefix("la ") for p in places}):
+                e = Span(doc, e.start, e.end, label="LOC")
+            out.append(e)
+        return out
 
     @staticmethod
     def _inside_a_name(doc: Doc, start: int) -> bool:

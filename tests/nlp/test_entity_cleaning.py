@@ -66,3 +66,15 @@ def test_a_demonym_before_a_name_says_who_not_where():
 def test_a_towns_own_article_stays_in_its_name():
     text = "Le meurtre a eu lieu en 2020 à La Mulatière."
     assert labelled(text, [("La Mulatière", "LOC")]) == [("La Mulatière", "LOC")]
+
+
+def test_a_gang_is_an_organisation_and_a_place_named_elsewhere_is_a_place():
+    text = "La DZ Mafia domine le trafic. Le meurtre a eu lieu à La Mulatière. La Mulatière est sous le choc."
+    found = labelled(text, [("DZ Mafia", "PER"), ("La Mulatière", "LOC"), ("La Mulatière", "PER")])
+    assert [label for _, label in found] == ["ORG", "LOC", "LOC"]
+
+
+def test_a_name_keeps_neither_a_glued_date_nor_a_nicknames_quotes():
+    text = 'Par Sandrine Calvayrac19/12/2024 et Tommy" Recco.'
+    names = [c for c, label in labelled(text, [("Sandrine Calvayrac19/12/2024", "PER"), ('Tommy" Recco', "PER")])]
+    assert names == ["Sandrine Calvayrac", "Tommy Recco"]

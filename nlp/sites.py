@@ -105,8 +105,10 @@ class SiteRecogniser:
         a few words before that, with no verb or punctuation between."""
         if start == 0 or key(doc[start - 1].text) not in ("de", "du", "d", "des", "la", "l"):
             return False
-        for i in range(start - 2, max(-1, start - 9), -1):
+        for i in range(start - 2, max(-1, start - 12), -1):
             token = doc[i]
+            if token.text in ("(", ")"):
+                continue  # « le pôle des extractions judiciaires (Prej) de Caen »: an acronym in brackets
             if token.is_punct or token.pos_ in ("VERB", "AUX"):
                 return False
             if key(token.text) in INSTITUTION_NOUNS:

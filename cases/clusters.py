@@ -10,6 +10,7 @@ The links and the guard are described in ``cases/grouping.py``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Iterable
@@ -37,6 +38,11 @@ TITLE_VOTES = 2  # a place or person in the title counts as two sentences
 ENUMERATION = 3  # a sentence naming places of this many topics is an enumeration, not a scene
 
 
+SITE_OWNER = re.compile(r"\b(?:fondateur|fondatrice|créateur|créatrice|administrateur|administratrice|propriétaire|"
+                        r"gérant|gérante|éditeur|patron)s?\b", re.I)
+SITE_WORDS = re.compile(r"\b(?:site|tchat|chat|plateforme|forum|messagerie)\b", re.I)
+
+
 class Ev:
     """An event with its comparison keys, date interval and, once topics are known, its anchors."""
 
@@ -57,7 +63,9 @@ class Ev:
                     | {("c", k) for k in self.courts})
         self.anchors = set(self.own)
         self.topical = False
-        self.site = f.kind == "site_event"
+        # The site's own story: its life, and what happens to whoever runs it (« le fondateur du site
+        # placé en garde à vue », « l'administrateur de la plateforme mis en examen »).
+        self.site = f.kind == "site_event" or bool(SITE_OWNER.search(f.evidence) and SITE_WORDS.search(f.evidence))
 
     @property
     def published(self) -> date:

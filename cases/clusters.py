@@ -179,7 +179,7 @@ def assign_topics(events: list[Ev]) -> None:
 # --------------------------------------------------------------------------- union-find with a guard
 
 class _Group:
-    __slots__ = ("events", "stories", "place_stories", "place_events", "people", "site")
+    __slots__ = ("events", "stories", "place_stories", "place_events", "people", "people_stories", "site")
 
     def __init__(self, ev: Ev):
         self.events = [ev]
@@ -187,6 +187,7 @@ class _Group:
         self.place_stories: dict[str, set] = {k: {ev.story} for k in ev.anchor_places()}
         self.place_events: Counter = Counter(ev.anchor_places())
         self.people = set(ev.people)
+        self.people_stories: dict[str, set] = {k: {ev.story} for k in ev.people}
         self.site = ev.site
 
     def absorb(self, other: "_Group") -> None:
@@ -196,7 +197,16 @@ class _Group:
             self.place_stories.setdefault(k, set()).update(s)
         self.place_events.update(other.place_events)
         self.people |= other.people
+        for k, st in other.people_stories.items():
+            self.people_stories.setdefault(k, set()).update(st)
         self.site = self.site or other.site
+
+    def is_main_person(self, k: str) -> bool:
+        """``k`` is named by as many of the group's stories as anyone is (or by all of them)."""
+        if k not in self.people_stories:
+            return False
+        top = max(len(v) for v in self.people_stories.values())
+        return len(self.people_stories[k]) >= top
 
     def main_place(self) -> str | None:
         if not self.place_stories:
@@ -248,7 +258,7 @@ class Groups:
 
 # --------------------------------------------------------------------------- links
 
-def _person_links(events: list[Ev]) -> Iterable[tuple[int, int]]:
+def _person_links(events: list[Ev]) -> Iterable[tuple[int, int, str]]:
     by_person: dict[str, list[Ev]] = defaultdict(list)
     for e in events:
         if e.f.kind == "site_event":
@@ -258,7 +268,7 @@ def _person_links(events: list[Ev]) -> Iterable[tuple[int, int]]:
     for k in sorted(by_person):
         evs = by_person[k]
         for e in evs[1:]:
-            yield evs[0].f.id, e.f.id
+            yield evs[0].f.id, e.f.id, k
 
 
 def _same_happening(a: Ev, b: Ev) -> bool:
@@ -356,8 +366,16 @@ def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
     for _, x, y in _article_links(anchored):  # sentences of one topic belong together
         groups.union(x, y, guarded=not (x in topical and y in topical))
     person_linkable = [e for e in site if e.topical] + anchored
-    for x, y in _person_links(person_linkable):
-        groups.union(x, y, guarded=not (groups.group[groups.find(x)].site or groups.group[groups.find(y)].site))
+    people_of: dict[tuple[int, int], str] = {}
+    for x, y, k in _person_links(person_linkable):
+        people_of[(x, y)] = k
+    for x, y in people_of:
+        # A person both groups are mainly about is one affaire across courts and towns (the trial in
+        # Avignon, the appeal in Nîmes); a person one of them only mentions is context.
+        k = people_of[(x, y)]
+        gx, gy = groups.group[groups.find(x)], groups.group[groups.find(y)]
+        main = gx.is_main_person(k) and gy.is_main_person(k)
+        groups.union(x, y, guarded=not (main or gx.site or gy.site))
     for _, x, y in _happening_links(anchored):
         groups.union(x, y)
     for _, x, y in _scene_links(anchored):

@@ -76,7 +76,9 @@ class RoleFinder:
         return doc
 
     def _role(self, ent: Span, before: str, after: str) -> str | None:
-        for m in reversed(list(self.nouns.finditer(before))):
+        # The outermost role noun whose complement runs to the name: « l'avocate du principal accusé,
+        # Béatrice Zavarro » is a lawyer, not the accused.
+        for m in self.nouns.finditer(before):
             if self.before_tail.fullmatch(before, m.end()):
                 return self.noun_role.get(m.group(0).lower())
         m = self.after.search(after)

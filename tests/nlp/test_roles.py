@@ -111,3 +111,12 @@ def test_a_minor_is_never_named_in_the_output():
         assert event["people"] == ["Jean Dupont"]
         assert "Lucas" not in json.dumps({k: v for k, v in event.items()
                                           if k not in ("evidence", "date_text")}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("L'avocate du principal accusé, Béatrice Zavarro, a plaidé.", "Béatrice Zavarro", "lawyer"),
+    ("Le président de la cour criminelle, Roger Arata, a lu le résumé.", "Roger Arata", "magistrate"),
+])
+def test_the_role_is_the_phrases_head_not_its_complement(text, name, role):
+    (person,) = [e for e in analyse(text, ents=[(name, "PER")])["entities"] if e["label"] == "PER"]
+    assert person["role"] == role

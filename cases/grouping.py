@@ -242,6 +242,9 @@ def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happeni
     defendants = _defendants(happenings, by_id)
     if defendants:
         figures["defendants"] = defendants
+    contradictions = _out_of_order(happened)
+    if contradictions:
+        figures["contradictions"] = contradictions
     dossiers = sorted({s for d in docs.values() if d for s in d.dossiers})
     return CaseResult(
         slug=slug, name=name, main_place=facts.main_place, places=facts.place_names, people=facts.people,
@@ -251,6 +254,24 @@ def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happeni
         stage=stage, stage_reached_on=stages.get(stage) if stage else None, stages=stages,
         event_ids=sorted(e.f.id for e in cluster), document_ids=sorted(docs), dossiers=dossiers,
         key_figures=figures, manual=manual, site=_is_site(cluster))
+
+
+def _out_of_order(happened: list[HappeningResult]) -> list[dict]:
+    """Steps dated before a step they must follow (a verdict before the trial opens): a contradiction
+    for an editor to resolve, never a stage. After an appeal, a new trial and verdict are in order."""
+    found = []
+    latest: HappeningResult | None = None   # the step furthest along so far, in date order
+    for h in sorted((h for h in happened if h.kind in STAGE_OF_KIND and h.kind != "hearing"), key=lambda h: (h.date, h.id)):
+        stage = STAGE_OF_KIND[h.kind]
+        if latest is not None:
+            before = STAGE_OF_KIND[latest.kind]
+            retrial = before == "appeal" and stage in ("trial", "verdict")
+            if STAGES.index(stage) < STAGES.index(before) and not retrial and stage != "investigation":
+                found.append({"kind": h.kind, "date": h.date.isoformat(), "after_kind": latest.kind,
+                              "after_date": latest.date.isoformat()})
+        if latest is None or STAGES.index(stage) >= STAGES.index(STAGE_OF_KIND[latest.kind]):
+            latest = h
+    return found
 
 
 def _defendants(happenings: list[HappeningResult], by_id: dict[int, Ev]) -> dict | None:

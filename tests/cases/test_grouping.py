@@ -325,3 +325,18 @@ def test_french_numbers():
     assert french_number(["vingt", "et", "un"]) == 21
     assert french_number(["cent", "trois"]) == 103
     assert french_number(["et"]) is None
+
+
+def test_a_verdict_dated_before_its_trial_opens_is_a_contradiction_not_a_stage():
+    from cases.grouping import _out_of_order
+    from cases.model import HappeningResult
+
+    def h(i, kind, day):
+        return HappeningResult(key=str(i), id=i, case_slug="x", event_ids=[i], date=date.fromisoformat(day),
+                               precision="day", date_end=None, kind=kind, summary="", upcoming=False, conflicts=[])
+
+    wrong = _out_of_order([h(1, "verdict", "2023-01-05"), h(2, "trial_opening", "2023-03-01")])
+    assert wrong == [{"kind": "trial_opening", "date": "2023-03-01", "after_kind": "verdict", "after_date": "2023-01-05"}]
+    # an appeal, then the retrial and its verdict: in order
+    assert _out_of_order([h(1, "trial_opening", "2024-09-02"), h(2, "verdict", "2024-12-19"), h(3, "appeal", "2024-12-30"),
+                          h(4, "trial_opening", "2025-10-06"), h(5, "verdict", "2025-10-09")]) == []

@@ -85,17 +85,18 @@ class EventMaker:
                 events.append(event)
         # An undated sentence that retells a happening already dated in the document adds nothing.
         told = {(e["date"], e["kind"]) for e in events}
-        # Of several undated retellings, the first sentence of the body (a title says it in fewer words).
-        first: dict[tuple[str, str], dict] = {}
-        for event in self._undated(doc, by_sentence, published):
-            marker = (event["date"], event["kind"])
-            if marker not in told and (marker not in first or first[marker].get("title")):
-                first[marker] = event
-        events.extend({k: v for k, v in e.items() if k != "title"} for e in first.values())
+        # The article's news: what its sentences date on the day of publication.
+        news = {FAMILY_OF.get(e["kind"]) for e in events if e["date"] == published.isoformat()} - {None}
+        undated = self._undated(doc, by_sentence, published, news)
+        # Each undated retelling is a source of the same happening (grouped later), but the title only
+        # when the body does not tell it.
+        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | told
+        events.extend({k: v for k, v in e.items() if k != "title"} for e in undated
+                      if not (e["title"] and (e["date"], e["kind"]) in in_body))
         doc._.events = events
         return doc
 
-    def _undated(self, doc: Doc, by_sentence: dict[int, list[Span]], published: date) -> list[dict]:
+    def _undated(self, doc: Doc, by_sentence: dict[int, list[Span]], published: date, news: set[str]) -> list[dict]:
         """Events whose sentence gives no date but whose context does. « Ses parents signalent sa
         disparition au commissariat » after « Le 14 octobre 2022, Lola ne rentre pas » is dated by the
         sentence before it in the same paragraph; « Deux mineurs ont été mis en examen pour assassinat »
@@ -133,6 +134,10 @@ class EventMaker:
                 if day > published and tense != "present":
                     continue
             elif number < LEAD_SENTENCES and tense != "pluperfect":
+                anchor, day, precision, how = None, published, "day", "publication"
+            elif tense != "pluperfect" and FAMILY_OF.get(kind) in news:
+                # Further down a report of that day's news (« La coupable a été condamnée à la perpétuité »
+                # in the verdict's article): the same day.
                 anchor, day, precision, how = None, published, "day", "publication"
             else:
                 continue
@@ -276,6 +281,8 @@ TRIAL_WORDS = re.compile(r"\b(?:jug\w+|procès|cour|tribunal|comparaî\w+|compar
 # Kinds an undated sentence names clearly enough to take its date from the context.
 INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "complaint", "site_event", "appeal")
 LEAD_SENTENCES = 4   # the title and the opening lines: what the article reports as news
+FAMILY_OF = {"verdict": "judgment", "sentence": "judgment", "hearing": "hearing", "arrest": "arrest",
+             "indictment": "indictment", "site_event": "site_event", "complaint": "complaint", "appeal": "appeal"}
 
 # Verbs that say who told what: the date they govern is the statement's, not the event's.
 REPORTING = {"annoncer", "indiquer", "révéler", "déclarer", "préciser", "confier", "apprendre", "affirmer",

@@ -152,10 +152,18 @@ def test_an_undated_event_in_the_opening_lines_happened_on_the_day_of_publicatio
     assert (event["kind"], event["date"], event["date_from"]) == ("indictment", "2024-04-19", "publication")
 
 
-def test_an_undated_retelling_of_a_dated_happening_adds_nothing():
+def test_an_undated_retelling_of_a_dated_happening_is_one_more_source_of_it():
     text = "Deux mineurs ont été mis en examen le 19 avril. Deux mineurs ont été mis en examen pour assassinat."
     events = analyse(text, published="2024-04-19", words=PAST)["events"]
-    assert [(e["kind"], e["date_from"]) for e in events] == [("indictment", "sentence")]
+    # Same kind, same date: the cases stage makes them one happening with two quotes.
+    assert [(e["kind"], e["date"], e["date_from"]) for e in events] == [
+        ("indictment", "2024-04-19", "sentence"), ("indictment", "2024-04-19", "previous_sentence")]
+
+
+def test_a_title_that_only_retells_the_body_is_not_a_source():
+    text = "Deux mineurs mis en examen\n\nDeux mineurs ont été mis en examen pour assassinat. Le dossier est lourd."
+    events = analyse(text, published="2024-04-19", words=PAST)["events"]
+    assert [e["evidence"][:20] for e in events] == ["Deux mineurs ont été"]
 
 
 @pytest.mark.parametrize("text, kind", [

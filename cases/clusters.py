@@ -29,7 +29,6 @@ DATE_TOLERANCE = {"crime": 1, "arrest": 1, "indictment": 1, "trial_opening": 7, 
                   "appeal": 7}
 SAME_ARTICLE_WINDOW = timedelta(days=3 * 365)
 SAME_SCENE_WINDOW = timedelta(days=120)
-BUSY_PLACE_STORIES = 6   # stories naming a place before it is too busy to tie two of them by itself
 SCENE_NEIGHBOURS = 12
 # Charges too general to corroborate anything.
 GENERIC_CHARGES = {"complicité", "association de malfaiteurs", "recel", "menaces", "harcèlement"}
@@ -329,9 +328,6 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
     links = []
     for k in sorted(by_place):
         evs = sorted(by_place[k], key=lambda e: (e.start, e.f.id))
-        # At a place many stories name (a capital, a big city), a shared charge is no evidence: two
-        # murders in Paris two months apart are two cases.
-        busy = len({e.story for e in evs}) >= BUSY_PLACE_STORIES
         for i, a in enumerate(evs):
             # The next few stories suffice: links are transitive, and a busy place (hundreds of
             # articles a year) must not cost a comparison of every pair.
@@ -344,8 +340,8 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
                 stories.add(b.story)
                 # The place is one piece of evidence, the months another; a third is needed unless both
                 # articles are about that place (it is the topic of both).
-                second = (len(a.anchors & b.anchors) - 1 + (0 if busy else len(a.charges & b.charges))
-                          + (a.topical and b.topical and not busy))
+                second = (len(a.anchors & b.anchors) - 1 + len(a.charges & b.charges)
+                          + (a.topical and b.topical))
                 if second > 0:
                     links.append((second, a.f.id, b.f.id))
     links.sort(key=lambda t: (-t[0], t[1], t[2]))

@@ -46,12 +46,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Callable, Iterable
 
+from veille.vocabulary import MONTHS as MONTH_NAMES
+from veille.vocabulary import date_label, iso_at
+
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
           "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
           "janv.": 1, "févr.": 2, "fév.": 2, "avr.": 4, "juil.": 7, "oct.": 10, "nov.": 11,
           "déc.": 12}
-MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-               "novembre", "décembre")
 WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
 UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
          "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
@@ -220,7 +221,7 @@ class DateMention:
 
 def iso(d: date, precision: str) -> str:
     """« 2024-09-02 », « 2024-09 » or « 2024 » as the precision says."""
-    return {"day": d.isoformat(), "month": d.isoformat()[:7], "year": d.isoformat()[:4]}[precision]
+    return iso_at(d, precision)
 
 
 def parse_number(words: str) -> int | None:
@@ -1064,12 +1065,7 @@ def _year_from_end(a: DateMention, b: DateMention) -> DateMention:
 
 def format_date(d: date, precision: str) -> str:
     """« 2 septembre 2024 », « 1er janvier 2023 », « septembre 2020 », « 2018 »."""
-    if precision == "year":
-        return str(d.year)
-    if precision == "month":
-        return f"{MONTH_NAMES[d.month - 1]} {d.year}"
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTH_NAMES[d.month - 1]} {d.year}"
+    return date_label(d, precision)
 
 
 def format_period(m: DateMention) -> str:

@@ -55,7 +55,8 @@ class Extracted:
 
 # Pre-pruning removes only what it can name precisely: consent banners by their vendors'
 # markup, and the page's own furniture (sharing buttons, breadcrumbs, bylines, lists of
-# links) when the element holds no article paragraph. Everything else is trafilatura's
+# links, the paywall's « la suite est réservée aux abonnés ») when the element holds no
+# article paragraph. Everything else is trafilatura's
 # job: a class-name substring (« comment » in « commentary », « paywall » on the element
 # that wraps a free article, « sidebar » on a layout column) removed whole paragraphs.
 _CONSENT = re.compile(r"^(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|sd-cmp|"
@@ -65,7 +66,8 @@ _FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "
                     "signature", "author", "authors", "auteur", "auteurs", "date", "dates", "credits", "related",
                     "tags", "tag", "rubrique", "surtitre", "kicker", "newsletter", "lire-aussi", "a-lire",
                     "plus-lus", "plus-lu", "meta", "infos", "cat-links", "player", "duree", "pub", "cmp",
-                    "type", "contact", "apropos", "a-propos", "about", "widget", "encart", "similaire"}
+                    "type", "contact", "apropos", "a-propos", "about", "widget", "encart", "similaire",
+                    "paywall"}
 _WORD_SPLIT = re.compile(r"[\s_]+|--")
 _ARTICLE_PARAGRAPH = 150   # characters: a <p> this long is article text, never furniture
 

@@ -100,6 +100,6 @@ def test_html_comments_neither_split_a_paragraph_nor_stay_in_the_tree():
     assert "les rendez-vous pris sur ces salons ont servi de guet-apens" in text
 
 
-def test_a_consent_banner_and_the_share_buttons_are_not_the_article():
+def test_a_consent_banner_the_share_buttons_and_the_paywall_teaser_are_not_the_article():
     text = extract_page(_tribune(), TRIBUNE_URL, "text/html", FETCHED).text
-    assert "cookies" not in text and "Partager" not in text
+    assert "cookies" not in text and "Partager" not in text and "abonnés" not in text

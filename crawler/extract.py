@@ -59,8 +59,8 @@ class Extracted:
 # article paragraph. Everything else is trafilatura's
 # job: a class-name substring (« comment » in « commentary », « paywall » on the element
 # that wraps a free article, « sidebar » on a layout column) removed whole paragraphs.
-_CONSENT = re.compile(r"^(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|sd-cmp|"
-                      r"axeptio|cookie-?(?:banner|consent|notice|bar)|cookie-law|gdpr-?(?:banner|consent)|"
+_CONSENT = re.compile(r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
+                      r"sd-cmp|axeptio|cookie-?(?:banner|consent|notice|bar)|cookie-law|gdpr-?(?:banner|consent)|"
                       r"rgpd-?(?:banner|consent))", re.I)
 _FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "partage", "social", "byline",
                     "signature", "author", "authors", "auteur", "auteurs", "date", "dates", "credits", "related",
@@ -72,20 +72,16 @@ _WORD_SPLIT = re.compile(r"[\s_]+|--")
 _ARTICLE_PARAGRAPH = 150   # characters: a <p> this long is article text, never furniture
 
 
-def _marks(el) -> list[str]:
+def _marks(attrs: str) -> list[str]:
     """Class and id tokens, and their dash-separated words (« share-buttons » → « share »,
     « lieu-date » → « date »): whole words, never a substring (« commentary » is no « comment »)."""
     tokens = []
-    for token in _WORD_SPLIT.split(f"{el.get('class', '')} {el.get('id', '')}".lower()):
+    for token in _WORD_SPLIT.split(attrs.lower()):
         if token:
             tokens.append(token)
             if "-" in token:
                 tokens += token.split("-")
     return tokens
-
-
-def is_consent_banner(el) -> bool:
-    return any(_CONSENT.match(t) for t in _WORD_SPLIT.split(f"{el.get('class', '')} {el.get('id', '')}") if t)
 
 
 def remove_comments(tree) -> None:
@@ -126,7 +122,9 @@ def prune_boilerplate(tree) -> None:
         tag, length = el.tag, size[el]
         if tag in ("html", "body", "head"):
             continue
-        if is_consent_banner(el):
+        css, ident = el.get("class"), el.get("id")
+        attrs = f"{css or ''} {ident or ''}" if css or ident else ""
+        if attrs and _CONSENT.search(attrs):
             doomed.append(el)
             continue
         if prose[el]:
@@ -138,7 +136,7 @@ def prune_boilerplate(tree) -> None:
         elif tag in ("div", "ul", "ol", "section") and links[el] >= 2 and 0 < length <= 2000 \
                 and linked[el] >= 0.7 * length:
             doomed.append(el)  # « À lire aussi », « Autres infos »: a block of links
-        elif length < 1200 and set(_marks(el)) & _FURNITURE_WORDS:
+        elif attrs and length < 1200 and not _FURNITURE_WORDS.isdisjoint(_marks(attrs)):
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()

@@ -59,9 +59,10 @@ class Extracted:
 # article paragraph. Everything else is trafilatura's
 # job: a class-name substring (« comment » in « commentary », « paywall » on the element
 # that wraps a free article, « sidebar » on a layout column) removed whole paragraphs.
+# Consent banners: a class or id word that begins with a consent vendor's name or with
+# consent, cookie, rgpd, gdpr (« rgpd-overlay », id « consent »).
 _CONSENT = re.compile(r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
-                      r"sd-cmp|axeptio|cookie-?(?:banner|consent|notice|bar)|cookie-law|gdpr-?(?:banner|consent)|"
-                      r"rgpd-?(?:banner|consent))", re.I)
+                      r"sd-cmp|axeptio|consent|cookie|rgpd|gdpr)", re.I)
 _FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "partage", "social", "byline",
                     "signature", "author", "authors", "auteur", "auteurs", "date", "dates", "credits", "related",
                     "tags", "tag", "rubrique", "surtitre", "kicker", "newsletter", "lire-aussi", "a-lire",
@@ -124,8 +125,8 @@ def prune_boilerplate(tree) -> None:
             continue
         css, ident = el.get("class"), el.get("id")
         attrs = f"{css or ''} {ident or ''}" if css or ident else ""
-        if attrs and _CONSENT.search(attrs):
-            doomed.append(el)
+        if attrs and _CONSENT.search(attrs) and (not prose[el] or length < 2000):
+            doomed.append(el)  # a banner may say more than a paragraph; it is never a whole article
             continue
         if prose[el]:
             continue  # never an element that holds article text, whatever its name

@@ -53,14 +53,14 @@ class Extracted:
     kind: str = "article"           # or press_release
 
 
-# Pre-pruning removes only what it can name precisely: consent banners by their vendors'
-# markup, and the page's own furniture (sharing buttons, breadcrumbs, bylines, lists of
-# links, the paywall's « la suite est réservée aux abonnés ») when the element holds no
-# article paragraph. Everything else is trafilatura's
-# job: a class-name substring (« comment » in « commentary », « paywall » on the element
-# that wraps a free article, « sidebar » on a layout column) removed whole paragraphs.
-# Consent banners: a class or id word that begins with a consent vendor's name or with
-# consent, cookie, rgpd, gdpr (« rgpd-overlay », id « consent »).
+# Pre-pruning removes only what it can name precisely: consent banners by their markup
+# (a class or id word that begins with a consent vendor's name, or with consent, cookie,
+# rgpd, gdpr: « rgpd-overlay », id « consent »), and the page's furniture (sharing
+# buttons, breadcrumbs, bylines, lists of links, the paywall's « la suite est réservée
+# aux abonnés ») when the element holds no article paragraph. Everything else is
+# trafilatura's job: class-name substrings (« comment » in « commentary », « paywall »
+# on the element that wraps a free article, « sidebar » on a layout column) removed
+# whole articles.
 _CONSENT = re.compile(r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
                       r"sd-cmp|axeptio|consent|cookie|rgpd|gdpr)", re.I)
 _FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "partage", "social", "byline",

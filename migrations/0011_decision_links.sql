@@ -83,3 +83,5 @@ COMMENT ON COLUMN press_decision_links.number IS 'The decision number that match
 COMMENT ON COLUMN press_decision_links.cited_as IS 'The number as the press wrote it (NULL for a link by ruling).';
 COMMENT ON COLUMN press_decision_links.matched_by IS 'number: the press cites the decision''s number; ruling: the press reports a ruling the decision names.';
 COMMENT ON COLUMN press_decision_links.ruling IS 'For a link by ruling: the court and the day (« cour criminelle départementale du Vaucluse, 2024-12-19 »).';
+
+GRANT SELECT ON decision_anchors, decision_case_links TO veille_reader;

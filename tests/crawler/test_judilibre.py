@@ -338,3 +338,10 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         (DECISIONS["ca-douai-2024-10-08-valenciennes"].id,)).fetchone()["reason"]
     assert reason.startswith("décision liée à une affaire du dossier : la presse rapporte Cour d'appel de Douai, "
                              "8 octobre 2024")
+    # Researchers read the links too.
+    conn.execute("SET ROLE veille_reader")
+    try:
+        assert conn.execute("SELECT count(*) AS n FROM decision_case_links").fetchone()["n"] == 4
+        assert conn.execute("SELECT count(*) AS n FROM decision_anchors").fetchone()["n"] > 7
+    finally:
+        conn.execute("RESET ROLE")

@@ -345,3 +345,14 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         assert conn.execute("SELECT count(*) AS n FROM decision_anchors").fetchone()["n"] > 7
     finally:
         conn.execute("RESET ROLE")
+
+
+def test_the_sample_configuration_imports_every_decision_about_the_site(conn, judilibre, tmp_path, monkeypatch):
+    """What ``veille demo`` syncs: the mini-web's own configuration, its dossier's spellings."""
+    from samples.miniweb.config import JUDILIBRE_KEY_ENV
+
+    monkeypatch.setenv(JUDILIBRE_KEY_ENV, judilibre.judilibre_key)
+    path = str(judilibre.write_config(tmp_path / "veille.toml", wayback=False))
+    counts, lines = sync(conn, path)
+    assert lines == [] and counts["new"] == 7
+    assert DECISIONS["cc-cr-2025-03-05-stupefiants-sans-lien"].id not in decisions(conn)

@@ -99,10 +99,6 @@ def judilibre_settings(config, source) -> JudilibreSettings:
         incremental=s.get("incremental", "export"), cited_numbers=s.get("cited_numbers", True))
 
 
-def verdict_of(verdicts, slug: str):
-    return next((v for v in verdicts if v.dossier == slug), None)
-
-
 def _echo_err(line: str) -> None:
     click.echo(line, err=True)
 
@@ -231,6 +227,7 @@ class _Sync:
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():
             # Cited by the dossier's press: the strongest tie a pseudonymised decision can have.
+            cited = set()
             for slug, number in store.citing_dossiers(self.conn, document_id):
                 if slug in ours:
                     verdict = wanted.get(slug)
@@ -239,13 +236,15 @@ class _Sync:
                     store.attach(self.conn, document_id, slug, 1.0, terms,
                                  f"{reason} ; {verdict.reason}" if verdict else reason)
                     wanted[slug] = verdict
-            # Reported by the dossier's press: a ruling it names (court and date) is one they report.
+                    cited.add(slug)
+            # Reported by the dossier's press: a ruling it names (court and day) is one they report,
+            # which says more than a passing mention of the site.
             for slug, ruling in store.reporting_dossiers(self.conn, document_id):
-                if slug in ours and slug not in wanted:
-                    verdict = verdict_of(verdicts, slug)
+                if slug in ours and slug not in cited:
+                    verdict = wanted.get(slug)
                     reason = f"décision liée à une affaire du dossier : la presse rapporte {ruling}"
                     store.attach(self.conn, document_id, slug, 0.8, list(verdict.matched_terms) if verdict else [],
-                                 f"{reason} ; {verdict.reason}" if verdict and verdict.belongs else reason)
+                                 f"{reason} ; {verdict.reason}" if verdict else reason)
                     wanted[slug] = verdict
         self.known.add(decision_id)
         self.refreshed.add(decision_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from crawler.dedup import fingerprint
+from crawler.frdates import MONTHS
+from crawler.subject import fold
 from veille.vocabulary import day_label
 
 DECISION_URL = "https://www.courdecassation.fr/decision/{id}"
@@ -75,6 +78,67 @@ def decision_day(record: dict) -> date | None:
         return None
 
 
+_LONG_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True))
+                        + r")\.?\s+(\d{4})")
+_COURT_PART = (r"(?:appel|criminelle|d[ée]partementale|correctionnelle|correctionnel|judiciaire|instruction|"
+               r"assises|cassation|commerce|mineurs|pour\s+enfants|[A-ZÀ-Ý][\w'-]+)")
+# « cour criminelle départementale du Vaucluse », « chambre de l'instruction de la cour d'appel de Douai »
+_COURT = re.compile(r"\b(?:[Cc]our|[Tt]ribunal|[Cc]hambre)(?:\s+(?:de\s+la\s+|de\s+l'|d'|du\s+|de\s+|des\s+|la\s+)?"
+                    r"(?:cour\b|tribunal\b|" + _COURT_PART + r"))+")
+_COURT_WORDS = {"cour", "tribunal", "chambre", "appel", "d'appel", "criminelle", "departementale", "correctionnelle",
+                "judiciaire", "instruction", "l'instruction", "assises", "d'assises", "cassation", "de", "du", "des",
+                "la", "le", "l", "d", "et", "a", "en", "sa", "son", "qui", "date"}
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+def _court_key(phrase: str) -> str | None:
+    """The word that tells one court from another: its town or département (« Vaucluse »,
+    « Nîmes »), folded; « cassation » for the Cour de cassation."""
+    words = re.findall(r"[^\W\d_][\w'-]*", phrase)
+    places = [w for w in words if w[:1].isupper() and fold(w).split("'")[-1] not in _COURT_WORDS]
+    if places:
+        return fold(places[-1].split("'")[-1])
+    return "cassation" if "cassation" in fold(phrase) else None
+
+
+def decision_anchors(record: dict) -> list[dict]:
+    """The dated court rulings a decision names — its own, the one it reviews (``contested``),
+    and each sentence that puts a court next to a date (« Par arrêt du 19 décembre 2024, la
+    cour criminelle départementale du Vaucluse a condamné … »): how press reports of the same
+    ruling find it (the view ``decision_case_links``), since names are pseudonymised."""
+    anchors: dict[tuple[str, str], dict] = {}
+
+    def add(day: date | None, court: str, evidence: str) -> None:
+        key = _court_key(court)
+        if day is not None and key and (day.isoformat(), key) not in anchors:
+            anchors[(day.isoformat(), key)] = {"date": day.isoformat(), "court": " ".join(court.split()),
+                                               "key": key, "evidence": " ".join(evidence.split())[:400]}
+
+    own = decision_day(record)
+    add(own, court_name(record), decision_title(record))
+    contested = record.get("contested")
+    if isinstance(contested, dict):
+        try:
+            add(date.fromisoformat(str(contested.get("date") or "")[:10]), str(contested.get("title") or ""),
+                str(contested.get("title") or ""))
+        except ValueError:
+            pass
+    for sentence in _SENTENCE.split(str(record.get("text") or "")):
+        if sentence.isupper():
+            continue  # the heading repeats the decision's own court and date
+        folded = fold(sentence)
+        for m in _LONG_DATE.finditer(folded):
+            court = _COURT.search(sentence)
+            if court is None:
+                continue
+            try:
+                day = date(int(m[3]), MONTHS[m[2]], int(m[1]))
+            except ValueError:
+                continue
+            add(day, court.group(), sentence)
+    return list(anchors.values())
+
+
 def _timestamp(value) -> datetime | None:
     text = str(value or "")
     try:
@@ -100,6 +164,7 @@ def store_decision(conn: psycopg.Connection, source_id: str, record: dict, decis
     metadata = {k: v for k, v in record.items() if k not in ("text", "to_be_deleted")}
     metadata["judilibre_id"] = decision_id
     served = json.dumps(metadata | {"text": text}, sort_keys=True, ensure_ascii=False).encode()
+    metadata["anchors"] = decision_anchors(record)  # veille's reading, not the court's: outside the hash
     values = dict(url=decision_url(decision_id), source=source_id, title=decision_title(record),
                   published=_timestamp(record.get("decision_date")),
                   modified=_timestamp(record.get("update_datetime") or record.get("update_date")),
@@ -183,6 +248,17 @@ def number_query(key: str) -> str:
     if len(key) == 8 and key[2] == "-" and key.replace("-", "").isdigit():
         return f"{key[:5]}.{key[5:]}"
     return key
+
+
+def reporting_dossiers(conn: psycopg.Connection, document_id: int) -> list[tuple[str, str]]:
+    """(dossier, « court, date ») for the dossiers whose press documents report a ruling this
+    decision names (``decision_case_links``)."""
+    rows = conn.execute(
+        """SELECT DISTINCT ON (dd.dossier_slug) dd.dossier_slug, l.court, l.anchor_date
+             FROM decision_case_links l JOIN document_dossiers dd ON dd.document_id = l.press_document_id
+            WHERE l.decision_document_id = %s ORDER BY dd.dossier_slug, l.anchor_date""",
+        (document_id,)).fetchall()
+    return [(r["dossier_slug"], f"{r['court']}, {day_label(r['anchor_date'])}") for r in rows]
 
 
 def citing_dossiers(conn: psycopg.Connection, document_id: int) -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ from datetime import datetime
 from crawler import metadata as markup
 from crawler.encoding import decode_html, strip_xml_declaration
 from crawler.frdates import byline_dates, parse_date
+from crawler.language import text_language
+from crawler.names import clean_authors, strip_site_name
 from crawler.subject import fold
 
 MIN_TEXT_CHARS = 80
@@ -51,71 +53,92 @@ class Extracted:
     kind: str = "article"           # or press_release
 
 
-_FR = {"le", "la", "les", "des", "est", "une", "et", "dans", "pour", "qui", "que", "sur", "pas", "au", "du", "a"}
-_EN = {"the", "and", "of", "to", "is", "in", "that", "for", "was", "with", "on", "by", "at", "from"}
-_ES = {"el", "los", "las", "del", "que", "por", "con", "una", "para", "y", "es", "fue", "se"}
+# Pre-pruning removes only what it can name precisely: consent banners by their markup
+# (a class or id word that begins with a consent vendor's name, or with consent, cookie,
+# rgpd, gdpr: « rgpd-overlay », id « consent »), and the page's furniture (sharing
+# buttons, breadcrumbs, bylines, lists of links, the paywall's « la suite est réservée
+# aux abonnés ») when the element holds no article paragraph. Everything else is
+# trafilatura's job: class-name substrings (« comment » in « commentary », « paywall »
+# on the element that wraps a free article, « sidebar » on a layout column) removed
+# whole articles.
+_CONSENT = re.compile(r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
+                      r"sd-cmp|axeptio|consent|cookie|rgpd|gdpr)", re.I)
+_FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "partage", "social", "byline",
+                    "signature", "author", "authors", "auteur", "auteurs", "date", "dates", "credits", "related",
+                    "tags", "tag", "rubrique", "surtitre", "kicker", "newsletter", "lire-aussi", "a-lire",
+                    "plus-lus", "plus-lu", "meta", "infos", "cat-links", "player", "duree", "pub", "cmp",
+                    "type", "contact", "apropos", "a-propos", "about", "widget", "encart", "similaire",
+                    "paywall"}
+_WORD_SPLIT = re.compile(r"[\s_]+|--")
+_ARTICLE_PARAGRAPH = 150   # characters: a <p> this long is article text, never furniture
 
 
-def guess_language(text: str) -> str | None:
-    """fr, en or es from function words (enough to tell the outlets' few foreign pages)."""
-    tokens = re.findall(r"[a-zàâçéèêëîïôûùüÿñæœ]+", text[:5000].lower())
-    if len(tokens) < 20:
-        return None
-    scores = {"fr": sum(t in _FR for t in tokens), "en": sum(t in _EN for t in tokens),
-              "es": sum(t in _ES for t in tokens)}
-    best = max(scores, key=scores.get)
-    return best if scores[best] >= 3 else None
+def _marks(attrs: str) -> list[str]:
+    """Class and id tokens, and their dash-separated words (« share-buttons » → « share »,
+    « lieu-date » → « date »): whole words, never a substring (« commentary » is no « comment »)."""
+    tokens = []
+    for token in _WORD_SPLIT.split(attrs.lower()):
+        if token:
+            tokens.append(token)
+            if "-" in token:
+                tokens += token.split("-")
+    return tokens
 
 
-_BOILERPLATE_PART = re.compile(
-    r"cookie|consent|rgpd|gdpr|didomi|tarteaucitron|breadcrumb|ariane|paywall|newsletter|share|partage|"
-    r"byline|signature|comment|respond|related|date|auteur|author|credits|autres|a-lire|lire-aussi|plus-lu|"
-    r"similaire|widget|sidebar|colonne|encart", re.I)
-_BOILERPLATE_TOKEN = {"cmp", "pub", "meta", "infos", "tag", "tags", "rubrique", "surtitre", "cat-links",
-                      "player", "duree", "cli-bar", "kicker", "contact", "apropos", "a-propos", "about", "type"}
-_ALWAYS_PRUNED = re.compile(r"cookie|consent|rgpd|gdpr|didomi|tarteaucitron|comment", re.I)
+def remove_comments(tree) -> None:
+    """HTML comments out of the tree, their tail text kept: left in, they split a
+    paragraph's text and trafilatura dropped the pieces."""
+    for comment in tree.xpath("//comment()"):
+        parent = comment.getparent()
+        if parent is not None:
+            _remove_keeping_tail(comment, parent)
 
 
 def prune_boilerplate(tree) -> None:
-    """Remove the title, bylines, dates, consent banners, sharing, comment blocks and lists of
-    links before text extraction: they are metadata (read before) or noise, not the article."""
+    """Remove the title, consent banners, and the page furniture that holds no article
+    paragraph (bylines, dates, sharing, breadcrumbs, lists of links) before text
+    extraction: they are metadata (read before) or noise, not the article."""
+    remove_comments(tree)
     elements = [el for el in tree.iter() if isinstance(el.tag, str)]
     size: dict = {}
     linked: dict = {}
     links: dict = {}
+    prose: dict = {}  # does the element hold an article paragraph?
     for el in reversed(elements):  # descendants before their ancestors: one pass, no re-reading
-        total, in_links, n_links = len(el.text or ""), 0, 0
+        total, in_links, n_links, holds = len(el.text or ""), 0, 0, False
         for child in el:
             if isinstance(child.tag, str):
                 total += size[child]
                 in_links += linked[child]
                 n_links += links[child]
+                holds = holds or prose[child]
             total += len(child.tail or "")
         if el.tag == "a":
             in_links, n_links = total, n_links + 1
-        size[el], linked[el], links[el] = total, in_links, n_links
+        if el.tag == "p" and total - in_links >= _ARTICLE_PARAGRAPH:
+            holds = True
+        size[el], linked[el], links[el], prose[el] = total, in_links, n_links, holds
     doomed = []
     for el in elements:
         tag, length = el.tag, size[el]
         if tag in ("html", "body", "head"):
             continue
+        css, ident = el.get("class"), el.get("id")
+        attrs = f"{css or ''} {ident or ''}" if css or ident else ""
+        if attrs and _CONSENT.search(attrs) and (not prose[el] or length < 2000):
+            doomed.append(el)  # a banner may say more than a paragraph; it is never a whole article
+            continue
+        if prose[el]:
+            continue  # never an element that holds article text, whatever its name
         if tag == "h1" and length < 400:  # an unclosed <h1> holds the page: keep that one
             doomed.append(el)
-            continue
-        if tag in ("aside", "nav") and length < 3000:
+        elif tag in ("aside", "nav") and length < 3000:
             doomed.append(el)
-            continue
-        if tag in ("div", "ul", "ol", "section") and links[el] >= 2 and 0 < length <= 2000 \
+        elif tag in ("div", "ul", "ol", "section") and links[el] >= 2 and 0 < length <= 2000 \
                 and linked[el] >= 0.7 * length:
             doomed.append(el)  # « À lire aussi », « Autres infos »: a block of links
-            continue
-        marks = f"{el.get('class', '')} {el.get('id', '')}".strip()
-        if not marks:
-            continue
-        if _ALWAYS_PRUNED.search(marks):
+        elif attrs and length < 1200 and not _FURNITURE_WORDS.isdisjoint(_marks(attrs)):
             doomed.append(el)
-        elif (set(marks.lower().split()) & _BOILERPLATE_TOKEN or _BOILERPLATE_PART.search(marks)) and length < 1200:
-            doomed.append(el)  # never a block that holds much text: that is the article
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
@@ -207,7 +230,7 @@ def extract_page(body: bytes, url: str, content_type: str | None, fetched_at: da
     if tree is None:
         raise ExtractionError("parse", "page illisible (HTML impossible à analyser)")
     tree = _repair_unclosed_title(html_text, tree)
-    meta = markup.read(tree)
+    meta = markup.read(tree, url)
     kind = document_kind(tree)
     byline = markup.byline_text(tree)
     stamped = markup.time_stamp(tree)
@@ -239,15 +262,17 @@ def extract_page(body: bytes, url: str, content_type: str | None, fetched_at: da
     if modified is not None and published is not None and modified <= published:
         modified = None
 
-    title = meta.title or found.get("title") or hints.get("title")
-    authors = meta.authors or [re.sub(r"^(?:par|by)\s+", "", a.strip(), flags=re.I)
-                               for a in (found.get("author") or "").split(";") if a.strip()]
-    lang = meta.lang or guess_language(text)
+    title = strip_site_name(meta.title or found.get("title") or hints.get("title"), meta.site_names, url)
+    authors, wires = meta.authors, meta.wires
+    if not authors and not wires:
+        authors, wires = clean_authors((found.get("author") or "").split(";"))
+    lang = text_language(text, meta.lang)
     details = {
         "date_source": date_source, "title_source": meta.sources.get("title", "trafilatura"),
         "section": meta.section or hints.get("section"), "keywords": meta.keywords or hints.get("keywords") or [],
         "description": meta.description, "paywall": meta.free is False or None,
-        "encoding": decoded.encoding,
+        "encoding": decoded.encoding, "wire": wires[0] if len(wires) == 1 else wires,
+        "declared_lang": meta.lang if meta.lang != lang else None,
     }
     return Extracted(
         title=" ".join(title.split()) or None if title else None, text=text, description=meta.description,

@@ -3,11 +3,13 @@ API (Judilibre, behind the PISTE gateway), stored as documents of kind ``decisio
 
 A sync runs these passes, each counted in the run:
 
-1. **search**: ``/search`` for each query of the source, and for each decision number
+1. **search**: ``/search`` for each query of the source (without any: each spelling of
+   the dossiers' subject, ``dossier_queries``), and for each decision number
    cited by the dossiers' press documents that no stored decision carries yet;
    decisions not yet stored are fetched with ``/decision`` and stored. Every decision
    a search returns is stored (the query is the user's filter); it joins a dossier
-   when the subject filter accepts its text or when a press document of the dossier
+   when the subject filter accepts its text, when the dossier's press reports a ruling
+   it names (a court and a day: ``decision_case_links``), or when a press document of the dossier
    cites its number;
 2. **updates** (once a sync has completed): ``/export`` (or ``/scan``) with
    ``date_type=update`` since then refreshes the stored decisions that changed and
@@ -33,7 +35,7 @@ from crawler import decision_store as store
 from crawler.outbound import PoliteClient
 from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
-from crawler.subject import decide_all
+from crawler.subject import bare_word, decide_all, fold
 from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
@@ -61,6 +63,19 @@ class JudilibreSettings:
     cited_numbers: bool
 
 
+def dossier_queries(dossiers) -> tuple[str, ...]:
+    """Every spelling of each dossier's subject, one exact search each: its terms (« coco.fr »,
+    « site Coco » …), its search queries, and the word they share (« coco »: decisions write
+    « le site de discussion dénommé « coco » », which no term matches). A decision a search
+    brings is stored; the subject filter and the press's rulings decide its dossiers."""
+    queries: dict[str, str] = {}
+    for dossier in dossiers:
+        bare = bare_word(tuple(dossier.terms), tuple(dossier.context_terms))
+        for query in (*dossier.terms, *dossier.search_queries, *([bare] if bare else [])):
+            queries.setdefault(" ".join(fold(query).split()), query.strip())
+    return tuple(queries.values())
+
+
 def judilibre_settings(config, source) -> JudilibreSettings:
     """The source's ``settings``, with their defaults (each value was checked when the
     configuration was read: ``veille/kinds.py``)."""
@@ -71,10 +86,7 @@ def judilibre_settings(config, source) -> JudilibreSettings:
         return tuple(v.strip() for v in ([value] if isinstance(value, str) else value))
 
     own_queries = strings("query") + strings("queries")
-    queries = own_queries
-    if not queries:
-        for slug in source.dossiers or tuple(config.dossiers):
-            queries += config.dossiers[slug].search_queries
+    queries = own_queries or dossier_queries(config.dossiers[slug] for slug in source.dossiers or tuple(config.dossiers))
     return JudilibreSettings(
         base_url=source.urls[0].rstrip("/"), key_env=s.get("key_env", "JUDILIBRE_KEY_ID").strip(),
         queries=tuple(dict.fromkeys(queries)), operator=s.get("operator", "or" if own_queries else "exact"),
@@ -215,12 +227,23 @@ class _Sync:
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():
             # Cited by the dossier's press: the strongest tie a pseudonymised decision can have.
+            cited = set()
             for slug, number in store.citing_dossiers(self.conn, document_id):
                 if slug in ours:
                     verdict = wanted.get(slug)
                     reason = f"décision citée par un document du dossier (n° {number})"
                     terms = [number, *(verdict.matched_terms if verdict else ())]
                     store.attach(self.conn, document_id, slug, 1.0, terms,
+                                 f"{reason} ; {verdict.reason}" if verdict else reason)
+                    wanted[slug] = verdict
+                    cited.add(slug)
+            # Reported by the dossier's press: a ruling it names (court and day) is one they report,
+            # which says more than a passing mention of the site.
+            for slug, ruling in store.reporting_dossiers(self.conn, document_id):
+                if slug in ours and slug not in cited:
+                    verdict = wanted.get(slug)
+                    reason = f"décision liée à une affaire du dossier : la presse rapporte {ruling}"
+                    store.attach(self.conn, document_id, slug, 0.8, list(verdict.matched_terms) if verdict else [],
                                  f"{reason} ; {verdict.reason}" if verdict else reason)
                     wanted[slug] = verdict
         self.known.add(decision_id)

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from lxml import html as lxml_html
 
+from crawler.names import clean_authors, strip_site_name
+
 PARIS = ZoneInfo("Europe/Paris")
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "blogposting",
@@ -32,6 +34,8 @@ class PageMeta:
     published: datetime | None = None
     modified: datetime | None = None
     site_name: str | None = None
+    site_names: list[str] = field(default_factory=list)  # every name the page gives its outlet
+    wires: list[str] = field(default_factory=list)        # agencies of « avec AFP »
     lang: str | None = None
     section: str | None = None
     keywords: list[str] = field(default_factory=list)
@@ -91,9 +95,11 @@ def _jsonld(tree, meta: PageMeta) -> None:
         for obj in _walk(data):
             types = _types(obj)
             if "website" in types or "organization" in types or "newsmediaorganization" in types:
-                if not meta.site_name and isinstance(obj.get("name"), str):
-                    meta.site_name = obj["name"].strip()
-                    meta.sources["site_name"] = "jsonld"
+                if isinstance(obj.get("name"), str) and obj["name"].strip():
+                    meta.site_names.append(obj["name"].strip())
+                    if not meta.site_name:
+                        meta.site_name = obj["name"].strip()
+                        meta.sources["site_name"] = "jsonld"
             if not types & ARTICLE_TYPES:
                 continue
             headline = obj.get("headline") or obj.get("name")
@@ -108,6 +114,8 @@ def _jsonld(tree, meta: PageMeta) -> None:
             publisher = obj.get("publisher")
             if isinstance(publisher, dict):
                 _set(meta, "site_name", publisher.get("name"), "jsonld")
+                if isinstance(publisher.get("name"), str):
+                    meta.site_names.append(publisher["name"].strip())
             lang = obj.get("inLanguage")
             _set(meta, "lang", lang if isinstance(lang, str) else None, "jsonld")
             section = obj.get("articleSection")
@@ -151,6 +159,7 @@ def _meta_tags(tree, meta: PageMeta) -> None:
     _set(meta, "modified", parse_iso(first("article:modified_time", "og:updated_time", "datemodified",
                                            "dcterms.modified")), "opengraph")
     _set(meta, "site_name", first("og:site_name", "application-name"), "opengraph")
+    meta.site_names += [v for k in ("og:site_name", "application-name", "twitter:site") for v in tags.get(k, []) if v]
     _set(meta, "section", first("article:section"), "opengraph")
     locale = first("og:locale", "language", "content-language")
     _set(meta, "lang", locale, "opengraph")
@@ -168,8 +177,9 @@ def _meta_tags(tree, meta: PageMeta) -> None:
         meta.tdm_policy = first("tdm-policy")
 
 
-def read(tree) -> PageMeta:
-    """Everything the markup of ``tree`` (an lxml HTML document) declares."""
+def read(tree, url: str | None = None) -> PageMeta:
+    """Everything the markup of ``tree`` (an lxml HTML document) declares; ``url``, the
+    page's address, tells the outlet's name in its title (lemonde.fr: « | Le Monde »)."""
     meta = PageMeta()
     _jsonld(tree, meta)
     _meta_tags(tree, meta)
@@ -182,9 +192,6 @@ def read(tree) -> PageMeta:
         _set(meta, "lang", root_lang, "html")
     if meta.lang:
         meta.lang = meta.lang.replace("_", "-").split("-")[0].lower()[:3] or None
-    if meta.title and meta.site_name:
-        # « Titre - Le Parisien »: the outlet's name is not part of the title
-        meta.title = re.sub(r"\s+[-|–—:]\s+" + re.escape(meta.site_name) + r"\s*$", "", meta.title) or meta.title
     if not meta.title and meta.headline:
         _set(meta, "title", meta.headline, "jsonld")
     if not meta.title:
@@ -192,30 +199,35 @@ def read(tree) -> PageMeta:
         h1 = [h for h in h1 if 0 < len(h) < 250]  # an unclosed <h1> swallows the page
         text = h1[0] if h1 else " ".join((tree.findtext(".//title") or "").split())[:250]
         _set(meta, "title", text or None, "html")
+    meta.site_names = list(dict.fromkeys(n.lstrip("@") for n in meta.site_names if n))
+    meta.title = strip_site_name(meta.title, meta.site_names, url)
+    meta.authors, meta.wires = clean_authors(meta.authors)
     if not meta.authors:
-        meta.authors = byline_authors(tree)
+        meta.authors, wires = byline_authors(tree)
+        meta.wires = list(dict.fromkeys(meta.wires + wires))
         if meta.authors:
             meta.sources["authors"] = "byline"
     return meta
 
 
 _AUTHOR_MARK = re.compile(r"author|auteur|byline|signature", re.I)
-_BY = re.compile(r"^(?:article\s+r[ée]dig[ée]\s+)?(?:par|by)\s+", re.I)
 
 
-def byline_authors(tree) -> list[str]:
-    """Names of a visible byline (« Par Marie Dupont et Paul Martin »), comments excluded."""
+def byline_authors(tree) -> tuple[list[str], list[str]]:
+    """Names of a visible byline (« Par Marie Dupont et Paul Martin »), comments excluded,
+    and the wire agencies it names (« avec AFP »)."""
     for el in tree.iter("span", "p", "div", "a", "address", "footer"):
         if not _AUTHOR_MARK.search(f"{el.get('class', '')} {el.get('id', '')} {el.get('rel', '')}"):
             continue
         if any(_COMMENTISH.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()):
             continue
-        text = _BY.sub("", " ".join(el.text_content().split()))
+        text = " ".join(el.text_content().split())
         if not text or len(text) > 150:
             continue
-        names = [n.strip(" .") for n in re.split(r",|\bet\b|\bavec\b|&", text) if n.strip(" .")]
-        return [n for n in names if 2 <= len(n) <= 60][:6]
-    return []
+        names, wires = clean_authors([text])
+        if names or wires:
+            return names[:6], wires
+    return [], []
 
 
 def byline_text(tree, limit: int = 12) -> str:

@@ -99,8 +99,14 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)  # rare letters whose lower case is longer
 
 
+# Between the words of a term, spaces, or quotation marks around the name: court decisions
+# write « le site de tchat « coco » » for the term « site de tchat Coco ».
+_JOINT = r"(?:\s*[«“\"]\s*|\s+)"
+_QUOTES = re.compile(r"[«»“”\"]")
+
+
 def _alternative(term: str) -> str:
-    return r"\s+".join(re.escape(w) for w in fold(term).split())
+    return _JOINT.join(re.escape(w) for w in fold(term).split())
 
 
 @lru_cache(maxsize=256)
@@ -133,7 +139,7 @@ def _find(compiled, folded: str) -> list[tuple[int, int, str]]:
     pattern, terms = compiled
     if pattern is None:
         return []
-    return [(m.start(), m.end(), terms.get(" ".join(m.group().split()), m.group()))
+    return [(m.start(), m.end(), terms.get(" ".join(_QUOTES.sub(" ", m.group()).split()), m.group()))
             for m in pattern.finditer(folded)]
 
 

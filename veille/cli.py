@@ -22,6 +22,7 @@ click_fr.install()
 STAGE_COMMANDS = {
     "crawl": ("crawler.cli:crawl", "Collecter les articles des sources configurées."),
     "sources": ("crawler.cli:sources", "Lister et vérifier les sources configurées."),
+    "extract": ("crawler.extract_cli:extract", "Montrer ce que veille garderait de pages enregistrées, sans rien stocker."),
     "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
     "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
     "cases": ("cases.cli:cases", "Lister les affaires regroupées à partir des événements."),

@@ -80,7 +80,8 @@ def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
     if judilibre:
         out.append({"id": "judilibre", "name": "Judilibre (Cour de cassation)", "kind": "judilibre",
                     "urls": [web.judilibre_url], "dossiers": ["coco"], "allow_private": True,
-                    "settings": {"key_env": JUDILIBRE_KEY_ENV}})
+                    # as the built-in configuration: the cours d'appel too (the API's default is cc only)
+                    "settings": {"key_env": JUDILIBRE_KEY_ENV, "jurisdictions": ["cc", "ca"]}})
     if gdelt:
         out.append({"id": "gdelt", "name": "GDELT (propositions)", "kind": "gdelt", "urls": [web.gdelt_url],
                     "dossiers": ["coco"], "allow_private": True,

@@ -5,11 +5,13 @@ every sample decision stored once, updates and deletions applied on the next syn
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.judilibre import sync_judilibre
+from crawler.judilibre import judilibre_settings, sync_judilibre
 from samples.corpus import load_decisions
 from veille.config import load_config
 from veille.errors import VeilleError
@@ -255,3 +257,102 @@ def test_numbers_written_any_way_the_press_writes_them_are_found(conn):
     rows = conn.execute("SELECT cited_as, key FROM document_cited_numbers ORDER BY key").fetchall()
     assert [(r["cited_as"], r["key"]) for r in rows] == [
         ("24-85.123", "24-85123"), ("24/01875", "24/01875"), ("25\u201180\u202f456", "25-80456")]
+
+
+def _without_queries(tmp_path, web) -> str:
+    path = Path(write_config(tmp_path, web))
+    path.write_text("\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines()
+                              if not ln.startswith("queries =")) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_queries_derived_from_the_dossier_bring_every_decision_about_the_site(conn, judilibre, tmp_path):
+    config = load_config(_without_queries(tmp_path, judilibre))
+    settings = judilibre_settings(config, config.source("judilibre"))
+    assert {"coco.fr", "coco.gg", "site Coco", "coco"} <= set(settings.queries) and settings.operator == "exact"
+    counts, lines = sync(conn, _without_queries(tmp_path, judilibre))
+    assert lines == [] and counts.get("errors", 0) == 0
+    about_the_site = {d.id for name, d in DECISIONS.items() if name != "cc-cr-2025-03-05-stupefiants-sans-lien"}
+    assert len(about_the_site) == 7 and set(decisions(conn)) == about_the_site
+    searched = {parse_qs(r.query).get("query", [""])[0] for r in judilibre.requests if r.path.endswith("/search")}
+    assert {"coco.fr", "coco"} <= searched
+
+
+def _press_report(conn, config, url: str, text: str, day: str, court_sentence: str, case_slug: str) -> int:
+    """A press article of the dossier with the event the NLP stage would have found in it."""
+    from veille.db import sync_config
+
+    sync_config(conn, config)
+    doc = conn.execute("""INSERT INTO documents (canonical_url, url, kind, title, text, published_at)
+                          VALUES (%s, %s, 'article', 'Compte rendu', %s, %s) RETURNING id""",
+                       (url, url, text, day)).fetchone()["id"]
+    conn.execute("INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (%s, 'coco', 0.8, 't')",
+                 (doc,))
+    case = conn.execute("""INSERT INTO cases (slug, name) VALUES (%s, %s)
+                           ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id""",
+                        (case_slug, case_slug)).fetchone()["id"]
+    start = text.index(court_sentence)
+    conn.execute("""INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start,
+                                        evidence_end, case_id)
+                    VALUES (%s, %s, 'day', 'verdict', 'décision', %s, %s, %s, %s)""",
+                 (doc, day, court_sentence, start, start + len(court_sentence), case))
+    return doc
+
+
+def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_articles(conn, judilibre, tmp_path):
+    path = _without_queries(tmp_path, judilibre)
+    config = load_config(path)
+    mazan_text = ("Verdict à Avignon. La cour criminelle départementale du Vaucluse a condamné jeudi les "
+                  "cinquante et un accusés. Le principal accusé écope de vingt ans.")
+    mazan = _press_report(conn, config, "https://presse.example/mazan-verdict", mazan_text, "2024-12-19",
+                          "La cour criminelle départementale du Vaucluse a condamné jeudi les cinquante et un accusés.",
+                          "mazan")
+    douai_text = ("Valenciennes. La chambre de l'instruction de la cour d'appel de Douai a maintenu mardi en détention "
+                  "l'un des hommes mis en examen pour les guets-apens.")
+    douai = _press_report(conn, config, "https://presse.example/douai-detention", douai_text, "2024-10-08",
+                          douai_text.split(". ", 1)[1], "valenciennes")
+    counts, lines = sync(conn, path)
+    assert lines == [] and counts["new"] == 7
+
+    links = conn.execute("""SELECT press_document_id, decision_document_id, matched_by, ruling, number
+                              FROM press_decision_links ORDER BY press_document_id, decision_title""").fetchall()
+    stored = {r["id"]: k for k, r in decisions(conn).items()}
+    by_press = {}
+    for r in links:
+        by_press.setdefault(r["press_document_id"], set()).add(stored[r["decision_document_id"]])
+        assert r["matched_by"] == "ruling" and r["number"] is None and r["ruling"]
+    # the Nîmes refusal of release and the Cour de cassation's ruling both name the Vaucluse verdict
+    assert by_press[mazan] == {DECISIONS["ca-nimes-2025-02-25-mazan-mise-en-liberte"].id,
+                               DECISIONS["cc-cr-2025-05-21-mazan-appel"].id}
+    # the Douai ruling itself, and the Cour de cassation's ruling that reviews it
+    assert by_press[douai] == {DECISIONS["ca-douai-2024-10-08-valenciennes"].id,
+                               DECISIONS["cc-cr-2024-12-18-valenciennes-detention"].id}
+    cases = conn.execute("SELECT DISTINCT case_slug FROM decision_case_links ORDER BY 1").fetchall()
+    assert [r["case_slug"] for r in cases] == ["mazan", "valenciennes"]
+
+    # Named by no dossier term (« le site de tchat « coco » »), the Douai ruling joins the dossier
+    # because its press reports it.
+    reason = conn.execute(
+        """SELECT dd.reason FROM document_dossiers dd JOIN documents d ON d.id = dd.document_id
+            WHERE d.metadata->>'judilibre_id' = %s AND dd.dossier_slug = 'coco'""",
+        (DECISIONS["ca-douai-2024-10-08-valenciennes"].id,)).fetchone()["reason"]
+    assert reason.startswith("décision liée à une affaire du dossier : la presse rapporte Cour d'appel de Douai, "
+                             "8 octobre 2024")
+    # Researchers read the links too.
+    conn.execute("SET ROLE veille_reader")
+    try:
+        assert conn.execute("SELECT count(*) AS n FROM decision_case_links").fetchone()["n"] == 4
+        assert conn.execute("SELECT count(*) AS n FROM decision_anchors").fetchone()["n"] > 7
+    finally:
+        conn.execute("RESET ROLE")
+
+
+def test_the_sample_configuration_imports_every_decision_about_the_site(conn, judilibre, tmp_path, monkeypatch):
+    """What ``veille demo`` syncs: the mini-web's own configuration, its dossier's spellings."""
+    from samples.miniweb.config import JUDILIBRE_KEY_ENV
+
+    monkeypatch.setenv(JUDILIBRE_KEY_ENV, judilibre.judilibre_key)
+    path = str(judilibre.write_config(tmp_path / "veille.toml", wayback=False))
+    counts, lines = sync(conn, path)
+    assert lines == [] and counts["new"] == 7
+    assert DECISIONS["cc-cr-2025-03-05-stupefiants-sans-lien"].id not in decisions(conn)

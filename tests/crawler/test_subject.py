@@ -66,3 +66,10 @@ def test_linked_cases_make_a_document_belong_without_naming_the_site():
 def test_explicit_terms_count_even_when_coco_also_means_chanel():
     d = decide("Rien à voir avec Coco Chanel : le site coco.gg a été fermé.", "Fermeture", COCO)
     assert d.belongs and any("coco.gg" in t for t in d.matched_terms)
+
+
+def test_a_term_whose_name_is_in_quotation_marks_still_names_the_site():
+    # How court decisions write it: « le site de tchat « coco » », for the term « site de tchat Coco ».
+    d = decide("Les victimes avaient convenu d'un rendez-vous avec un interlocuteur rencontré sur le site de "
+               "tchat « coco ».", "Cour d'appel, chambre de l'instruction", COCO)
+    assert d.belongs and d.matched_terms == ("site de tchat Coco",)

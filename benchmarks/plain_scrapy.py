@@ -214,8 +214,7 @@ def main() -> None:
 
     import trafilatura
 
-    from samples.miniweb import MiniWeb
-    from samples.miniweb import transport
+    from samples.miniweb import MiniWeb, transport
 
     # As in crawl_speed.py: real servers set TCP_NODELAY; the mini-web's handler does not by default.
     transport._Handler.disable_nagle_algorithm = True
@@ -260,8 +259,8 @@ def main() -> None:
     ratio_wall = [v / p for v, p in zip(rates(veille, "wall"), rates(plain, "wall"))]
     cpu = [(v["cpu"] / v["pages"]) / (p["cpu"] / p["pages"]) for v, p in zip(veille, plain)]
     print()
-    print(f"veille crawl        : {_span(rates(veille, 'seconds'))} pages/s ; de bout en bout {_span(rates(veille, 'wall'))}")
-    print(f"Scrapy + trafilatura : {_span(rates(plain, 'seconds'))} pages/s ; de bout en bout {_span(rates(plain, 'wall'))}")
+    for label, runs in (("veille crawl        ", veille), ("Scrapy + trafilatura", plain)):
+        print(f"{label} : {_span(rates(runs, 'seconds'))} pages/s ; de bout en bout {_span(rates(runs, 'wall'))}")
     print(f"rapport des débits (veille / Scrapy simple) : {_span(ratio, 2)}, médiane {statistics.median(ratio):.2f} "
           f"(objectif ≥ 1,0) ; de bout en bout {_span(ratio_wall, 2)}, médiane {statistics.median(ratio_wall):.2f}")
     print(f"CPU par page : veille {_span([1000 * v['cpu'] / v['pages'] for v in veille])} ms, Scrapy simple "

@@ -32,7 +32,8 @@ PAGE = "index.html"
 TEMPLATE = "timeline.html.j2"
 
 
-def _entries(stream: queries.HappeningLines, redactor: Redactor, exports: Exports, progress) -> Iterator[queries.Happening]:
+def _entries(stream: queries.HappeningLines, redactor: Redactor, exports: Exports,
+             progress) -> Iterator[queries.Happening]:
     """The happenings for the page, each handed to the exports on its way."""
     for lines in stream:
         for line in lines:

@@ -18,8 +18,8 @@ _DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 def head(dossier_slug: str, dossier_title: str, generated: datetime, as_of: date | None) -> bytes:
     """The file's opening, up to the list of happenings (the object without its closing brace)."""
-    top = {"dossier": {"slug": dossier_slug, "title": dossier_title}, "generated_at": generated.isoformat(),
-           "as_of": as_of.isoformat() if as_of else None, "happenings": []}
+    top: dict = {"dossier": {"slug": dossier_slug, "title": dossier_title}, "generated_at": generated.isoformat(),
+                 "as_of": as_of.isoformat() if as_of else None, "happenings": []}
     opening = orjson.dumps(top)
     assert opening.endswith(b"[]}")
     return opening[:-2] + b"\n"

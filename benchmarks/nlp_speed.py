@@ -9,17 +9,20 @@
    row in ``runs`` (from the first read of pending documents to the last commit: reads,
    analysis, writes of every fact), and the wall time of the whole command (interpreter
    start and model loading included) is printed too.
-3. Times raw ``nlp.pipe`` over the same texts, in this process, with the same model and
-   the same components (the model's, then veille's), the same batch size and processes,
-   each document's publication date set as the stage sets it; documents are only consumed.
+3. Times raw ``nlp.pipe`` over the same texts, with the same model and the same components (the
+   model's, then veille's), the same batch size and processes, each document's publication date
+   set as the stage sets it; documents are only consumed. Like the command, it runs in a fresh
+   process each round (model loading not timed): in a process that has already analysed the
+   texts, spaCy's vocabulary and caches are warm and the same pass is up to a third faster.
 
-Prints words per second of both and their ratio (target: ≥ 0.8).
+Prints words per second of both and their ratio (target: ≥ 0.85).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -100,6 +103,16 @@ def run_raw(nlp, texts: list[tuple[str, str]], processes: int, batch_size: int) 
     return time.perf_counter() - started
 
 
+def run_raw_apart(model: str, n: int, processes: int, batch_size: int) -> float:
+    """``run_raw`` in a fresh process, as the command runs (its time, model loading apart)."""
+    result = subprocess.run([sys.executable, __file__, "--raw", "--documents", str(n), "--model", model,
+                             "--processes", str(processes), "--batch-size", str(batch_size)],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"nlp.pipe seul a échoué : {result.stderr[-2000:]}")
+    return float(result.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=2000)
@@ -108,7 +121,15 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2,
                         help="rounds of (veille, raw), alternated so that a busy machine weighs on both")
+    parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.raw:
+        from nlp.pipeline import build_pipeline
+
+        texts = corpus_texts()
+        chosen = [texts[i % len(texts)] for i in range(args.documents)]
+        print(run_raw(build_pipeline(args.model), chosen, args.processes, args.batch_size))
+        return
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         url, drop = database_url(tmp)
@@ -116,14 +137,11 @@ def main() -> None:
             texts = store(url, corpus_texts(), args.documents)
             words = sum(len(t.split()) for t, _ in texts)
             print(f"{len(texts)} documents, {words} mots, modèle {args.model}, {args.processes} processus")
-            from nlp.pipeline import build_pipeline
-
-            nlp = build_pipeline(args.model)
             ratios = []
             for round_ in range(1, args.rounds + 1):
                 clear(url)
                 stage, wall, counts = run_veille(url, args.model, args.processes, args.batch_size, tmp)
-                raw = run_raw(nlp, texts, args.processes, args.batch_size)
+                raw = run_raw_apart(args.model, args.documents, args.processes, args.batch_size)
                 ratios.append(raw / stage)
                 print(f"tour {round_} : veille nlp run {stage:.1f} s ({words / stage:,.0f} mots/s ; commande entière, "
                       f"chargement du modèle compris : {wall:.1f} s ; {counts.get('events', 0)} événements et "
@@ -131,7 +149,8 @@ def main() -> None:
                       f"({words / raw:,.0f} mots/s) ; rapport {raw / stage:.2f}", flush=True)
         finally:
             drop()
-    print(f"rapport veille / spaCy seul : {min(ratios):.2f}–{max(ratios):.2f} (objectif ≥ 0,8)")
+    print(f"rapport veille / spaCy seul : {min(ratios):.2f}–{max(ratios):.2f}, médiane {statistics.median(ratios):.2f} "
+          f"(objectif ≥ 0,85)")
 
 
 if __name__ == "__main__":

@@ -7,14 +7,15 @@
    from 8 outlets about 40 towns, ``--events`` events, a few minors named in the texts;
    then groups them into cases and happenings (``cases.grouping.recompute_cases``, timed apart).
 2. Times the timeline's work as the command does it (``reports.timeline.page.write_timeline``:
-   the queries, the anonymisation, the page, and the four exports; two helper processes read
-   the page's header and format the exports while the first renders the entries), best of
-   ``--repeat``; and the real ``veille timeline`` command once, start-up included.
-3. Times Jinja2 alone rendering the same templates (the page's opening, entries and closing)
-   with the same entries, already built in memory, into a file: the baseline.
+   the queries, the anonymisation, the page, and the four exports, in one process on one
+   connection), best of ``--repeat``; and the real ``veille timeline`` command, start-up included
+   (end to end: what a user waits for), best of ``--repeat``.
+3. Times Jinja2 alone rendering the same template (``timeline.html.j2``) with the same entries,
+   already built in memory, into a file: the baseline.
 4. Prints the plan of the timeline's query (the one its ``COPY … TO STDOUT`` streams).
 
-Target: the timeline's work within 1.5 times Jinja2's rendering of the same list.
+Targets: the timeline's work within 2 times Jinja2's rendering of the same list; a dossier of
+10,000 entries (``--events 17000`` gives about that many) in 2 s end to end.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def main() -> None:
     from reports import queries
     from reports.minors import load_redactor
     from reports.rendering import environment
-    from reports.timeline.header import TEMPLATE_HELPERS, timeline_context
+    from reports.timeline.header import timeline_context
     from reports.timeline.page import write_timeline
     from veille.config import load_config
     from veille.db import migrate, sync_config
@@ -150,39 +151,39 @@ def main() -> None:
             print(f"regroupement (veille cases) : {counts['cases']} affaires, {counts['happenings']} entrées "
                   f"en {grouping:.1f} s", flush=True)
 
-            command_times, jinja_times = [], []
+            conn.execute("VACUUM ANALYZE")  # no autovacuum pass on the new rows during the timed runs
+
+            # Alternated rounds: the timeline's work, Jinja2 alone, the command. The baseline's entries
+            # are built before its rendering and dropped after it, so that no round carries them.
+            command_times, jinja_times, cli_times = [], [], []
             out = tmp / "timeline"
+            template = environment().get_template("timeline.html.j2")
+            env = {**os.environ, "DATABASE_URL": url}
             for _ in range(args.repeat):
                 t = time.perf_counter()
                 write_timeline(conn, config, "coco", out)
                 command_times.append(time.perf_counter() - t)
-            page_size = (out / "index.html").stat().st_size
 
-            # The baseline: the same template and the same entries, built beforehand, rendered to a file.
-            redactor = load_redactor(conn)
-            generated = datetime.now(PARIS)
-            context = timeline_context(conn, config, "coco", generated.date(), None, redactor, generated)
-            entries = list(queries.iter_happenings(conn, "coco", redactor=redactor))
-            # The page's three templates in turn, as the command renders them.
-            env = environment()
-            parts = [(env.get_template("_timeline_head.html.j2"), context),
-                     (env.get_template("_timeline_entries.html.j2"), {**TEMPLATE_HELPERS, "entries": entries}),
-                     (env.get_template("_timeline_foot.html.j2"), context)]
-            for _ in range(args.repeat):
+                # The baseline: the same template and the same entries, built beforehand, rendered to a file.
+                redactor = load_redactor(conn)
+                generated = datetime.now(PARIS)
+                context = timeline_context(conn, config, "coco", generated.date(), None, redactor, generated)
+                entries = list(queries.iter_happenings(conn, "coco", redactor=redactor))
                 t = time.perf_counter()
                 with (tmp / "jinja-alone.html").open("w", encoding="utf-8") as fh:
-                    for template, variables in parts:
-                        for chunk in template.generate(**variables):
-                            fh.write(chunk)
+                    fh.writelines(template.generate(**context, entries=entries))
                 jinja_times.append(time.perf_counter() - t)
+                n_entries = len(entries)
+                del entries, context
 
-            env = {**os.environ, "DATABASE_URL": url}
-            t = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "veille", "-q", "timeline", "--dossier", "coco", "--out",
-                                     str(tmp / "cli")], env=env, cwd=ROOT, capture_output=True, text=True)
-            cli = time.perf_counter() - t
-            if result.returncode != 0:
-                sys.exit(f"veille timeline a échoué : {result.stderr}")
+                t = time.perf_counter()
+                result = subprocess.run([sys.executable, "-m", "veille", "-q", "timeline", "--dossier", "coco",
+                                         "--out", str(tmp / "cli")], env=env, cwd=ROOT, capture_output=True, text=True)
+                cli_times.append(time.perf_counter() - t)
+                if result.returncode != 0:
+                    sys.exit(f"veille timeline a échoué : {result.stderr}")
+            page_size = (out / "index.html").stat().st_size
+            cli = min(cli_times)
 
             explain = sql.SQL("EXPLAIN {}").format(sql.SQL(queries.QUERIES["happenings"]))
             plan = conn.execute(explain, {"dossier": "coco", "since": None, "until": None, "as_of": None,
@@ -190,14 +191,15 @@ def main() -> None:
 
         best_cmd, best_jinja = min(command_times), min(jinja_times)
         print()
-        print(f"entrées rendues : {len(entries)} (page de {page_size / 1e6:.1f} Mo, plus les exports)")
+        print(f"entrées rendues : {n_entries} (page de {page_size / 1e6:.1f} Mo, plus les exports)")
         print(f"chronologie (requêtes, anonymisation, page et exports) : {best_cmd:.2f} s "
               f"(meilleur de {args.repeat} : {', '.join(f'{x:.2f}' for x in command_times)})")
         print(f"Jinja2 seul, même gabarit et mêmes entrées : {best_jinja:.2f} s "
               f"(meilleur de {args.repeat} : {', '.join(f'{x:.2f}' for x in jinja_times)})")
         ratio = best_cmd / best_jinja
-        print(f"rapport chronologie / Jinja2 seul : {ratio:.2f} (objectif ≤ 1,5) — {'atteint' if ratio <= 1.5 else 'MANQUÉ'}")
-        print(f"commande « veille timeline » complète (démarrage compris) : {cli:.2f} s")
+        print(f"rapport chronologie / Jinja2 seul : {ratio:.2f} (objectif ≤ 2) — {'atteint' if ratio <= 2 else 'MANQUÉ'}")
+        print(f"commande « veille timeline » de bout en bout (démarrage compris) : {cli:.2f} s "
+              f"(meilleur de {args.repeat} : {', '.join(f'{x:.2f}' for x in cli_times)}) pour {n_entries} entrées")
         print(f"regroupement en affaires (veille cases, à part) : {grouping:.1f} s")
         print()
         print("plan de la requête de la chronologie :")

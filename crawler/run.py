@@ -8,12 +8,10 @@ run is recorded in ``runs`` (kind ``crawl``) with the counters of the summary.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 import warnings
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -129,8 +127,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             with app.progress("collecte") as progress:
                 ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome}")
                 _save_counts_now_and_then(run, ctx)
-                with _fewer_garbage_collections():
-                    process.start()
+                process.start()
             ctx.counts.duplicates = pool.db_call(_duplicates_of_run, run.id)
         finally:
             pool.close()
@@ -144,24 +141,6 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
     report.lines = summary_lines(ctx.counts, ctx.per_source, time.monotonic() - started)
     report.lines += [f"Liste de liens non lue — {sid} : {why}" for sid, why in sorted(ctx.listing_failures.items())]
     return report
-
-
-@contextmanager
-def _fewer_garbage_collections():
-    """Scrapy allocates container objects (deferreds, requests, responses) faster than it frees
-    them, so at Python's default thresholds the cycle collector ran ~650 times in a crawl of 1,700
-    pages, now and then walking every object left by the imports: 0.9 s, an eighth of the crawling
-    process's time. Those objects are frozen out of its reach for the crawl, and young ones are
-    collected less often (the crawl's peak memory did not change measurably)."""
-    thresholds = gc.get_threshold()
-    gc.collect()  # what is garbage now must not be frozen with the rest
-    gc.freeze()
-    gc.set_threshold(20_000, 50, 1_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _duplicates_of_run(conn, run_id: int) -> int:

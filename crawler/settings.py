@@ -47,7 +47,6 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False, download_slots: d
             "Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5",
             "From": crawl.contact,
         },
-        "DOWNLOADER": "crawler.downloader.PoliteDownloader",
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.guard.GuardMiddleware": 50,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -62,6 +61,8 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False, download_slots: d
             # byte counts are not read (veille counts its own outcomes).
             "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
             "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+            # Last: nothing may run between it and the downloader (see its docstring).
+            "crawler.middlewares.persite.PerSiteLimitMiddleware": 990,
         },
         # Depth bookkeeping and a lint on copied request meta: per-request work no spider of veille
         # uses (sitemap nesting keeps its own depth). The Referer middleware stays: the redirect

@@ -289,7 +289,7 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     sources, event_source, seen_docs = h.sources, {}, {}
     places, people, charges = h.places, h.people, h.charges
     all_upcoming = True
-    # Runs for every entry of a timeline, twice when the exports are formatted alongside: kept lean.
+    # Runs for every entry of a timeline: kept lean.
     for (event_id, doc, outlet, title, url, published, published_day, evidence, event_day, event_precision,
          event_kind, upcoming, republication, e_places, e_people, e_charges, how) in reports:
         all_upcoming = all_upcoming and upcoming

@@ -283,23 +283,3 @@ def test_the_run_is_recorded(today, sample_url):
     with psycopg.connect(sample_url, row_factory=dict_row) as conn:
         run = conn.execute("SELECT status, params, counts FROM runs WHERE kind = 'timeline' ORDER BY id LIMIT 1").fetchone()
     assert run["status"] == "ok" and run["params"]["dossier"] == "coco" and run["counts"]["entries"] > 50
-
-
-def _without_generation_time(page: str) -> str:
-    return re.sub(r"Générée le <time [^>]*>[^<]*</time>", "", page)
-
-
-def test_page_and_exports_are_the_same_whether_made_by_one_process_or_three(today, sample_url, tmp_path):
-    """Three processes by default (the page; the header read on the same snapshot; the exports),
-    one with VEILLE_TIMELINE_WORKERS=1: the files must not tell which."""
-    out, _ = today
-    result = run_veille("timeline", "--dossier", "coco", "--out", str(tmp_path), env={
-        "DATABASE_URL": sample_url, "VEILLE_TIMELINE_WORKERS": "1"})
-    assert result.returncode == 0, result.stderr
-    one = _without_generation_time((tmp_path / "index.html").read_text(encoding="utf-8"))
-    assert one == _without_generation_time((out / "index.html").read_text(encoding="utf-8"))
-    assert len(entries(one)) == current_happenings(sample_url)
-    assert (tmp_path / "events.csv").read_bytes() == (out / "events.csv").read_bytes()
-    assert json.loads((tmp_path / "timeline.json").read_text())["events"] == \
-        json.loads((out / "timeline.json").read_text())["events"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in out.iterdir())

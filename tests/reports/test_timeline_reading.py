@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import re
 import threading
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import psycopg
@@ -15,6 +14,7 @@ import pytest
 from cases.grouping import recompute_cases
 from reports import queries
 from reports.minors import Redactor
+from reports.timeline.page import write_timeline
 from reports.timeline.publish import publish, temporary
 from tests.reports.timeline_builder import Facts
 from veille.config import load_config
@@ -140,7 +140,6 @@ def test_publishing_never_shows_a_missing_page(tmp_path):
 @pytest.fixture
 def gold_timeline(conn, tmp_path):
     """The gold corpus with its cases, and a timeline already published from it."""
-    from reports.timeline.page import write_timeline
     from tests.reports.timeline_builder import load_gold_corpus
 
     load_gold_corpus(conn, with_minor=True)
@@ -151,58 +150,34 @@ def gold_timeline(conn, tmp_path):
     return out, {p.name: p.read_bytes() for p in out.iterdir()}
 
 
-def test_a_failing_header_process_leaves_the_published_timeline_as_it_was(conn, gold_timeline, monkeypatch):
-    from reports.timeline import page as timeline
-    from veille.errors import VeilleError
-
+def test_a_failure_midway_leaves_the_published_timeline_as_it_was(conn, gold_timeline):
     out, before = gold_timeline
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("panne simulée")
-
-    monkeypatch.setattr(timeline, "timeline_context", broken)  # the forked header process inherits it
-    with pytest.raises(VeilleError) as failure:
-        timeline.write_timeline(conn, load_config(), "coco", out)
-    assert "en-tête" in str(failure.value) and "panne simulée" in str(failure.value)
+    (out / "index.html.tmp").mkdir()  # the page cannot be written, after the calendar and the exports began
+    with pytest.raises(OSError):
+        write_timeline(conn, load_config(), "coco", out)
+    (out / "index.html.tmp").rmdir()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no half-written or temporary file
+    assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE  # its transaction rolled back
 
 
-def test_without_a_second_connection_the_timeline_is_read_on_the_callers(conn, gold_timeline, monkeypatch):
-    from reports.timeline import page as timeline
-
+def test_the_timeline_is_read_in_one_transaction_its_own_or_the_callers(conn, gold_timeline):
     out, before = gold_timeline
-
-    def refused(*args, **kwargs):
-        raise psycopg.OperationalError("too many clients already")
-
-    monkeypatch.setattr(timeline, "sibling", refused)
-    timeline.write_timeline(conn, load_config(), "coco", out)
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(after) == sorted(before)
-    assert after["events.csv"] == before["events.csv"] and after["timeline.json"] == before["timeline.json"]
-    assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
-        len(re.findall(rb'<article class="entry', before["index.html"])) > 20
+    write_timeline(conn, load_config(), "coco", out)  # autocommit: a transaction of its own
+    assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert _entries(out) == _entries_of(before) > 20
+    with conn.transaction():  # inside the caller's transaction: read there, through a savepoint
+        conn.execute("SELECT 1")
+        write_timeline(conn, load_config(), "coco", out)
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    assert _entries(out) == _entries_of(before)
 
 
-def test_a_snapshot_that_cannot_be_shared_still_gives_the_timeline(conn, gold_timeline, monkeypatch):
-    """Behind a transaction pooler the header's connection may not reach the snapshot's server."""
-    from reports.timeline import page as timeline
+def _entries_of(files: dict[str, bytes]) -> int:
+    return len(re.findall(rb'<article class="entry', files["index.html"]))
 
-    out, before = gold_timeline
-    real = timeline._snapshot_reader
 
-    @contextmanager
-    def unknown_snapshot(c):
-        with real(c) as (body, snapshot):
-            yield body, "00000000-0000000F-1"  # the header process cannot import it
-
-    monkeypatch.setattr(timeline, "_snapshot_reader", unknown_snapshot)
-    timeline.write_timeline(conn, load_config(), "coco", out)
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert after["events.csv"] == before["events.csv"]
-    assert len(re.findall(rb'<article class="entry', after["index.html"])) == \
-        len(re.findall(rb'<article class="entry', before["index.html"]))
-    assert b"Affaires (" in after["index.html"]  # the header was read
+def _entries(out) -> int:
+    return _entries_of({"index.html": (out / "index.html").read_bytes()})
 
 
 def test_each_filter_of_the_happenings_query_keeps_what_it_says(conn):

@@ -24,37 +24,43 @@ FILES = {"timelinejs": "timeline.json", "json": "events.json", "csv": "events.cs
 
 
 class Exports:
-    """Streams every happening into the JSON, CSV and TimelineJS files."""
+    """Streams every happening into the JSON, CSV and TimelineJS files (under their temporary names)."""
 
     def __init__(self, out_dir: Path, dossier_slug: str, dossier_title: str, generated: datetime,
                  as_of: date | None = None):
         self.out_dir = out_dir
         self.count = 0
         self.names = [fname for name, fname in FILES.items() if name != "ics"]
-        self.files = {name: temporary(out_dir / fname).open("w", encoding=events_csv.ENCODING if name == "csv"
-                                                            else "utf-8", newline="" if name == "csv" else None)
-                      for name, fname in FILES.items() if name != "ics"}
-        self.files["json"].write(events_json.head(dossier_slug, dossier_title, generated, as_of))
-        self.files["timelinejs"].write(timelinejs.head(dossier_title, generated))
-        self.files["csv"].write(events_csv.head())
+        self.json = temporary(out_dir / FILES["json"]).open("wb")
+        self.timelinejs = temporary(out_dir / FILES["timelinejs"]).open("wb")
+        self.csv = temporary(out_dir / FILES["csv"]).open("w", encoding=events_csv.ENCODING, newline="")
+        self.json.write(events_json.head(dossier_slug, dossier_title, generated, as_of))
+        self.timelinejs.write(timelinejs.head(dossier_title, generated))
+        self.rows = events_csv.writer(self.csv)
+        self.rows.writerow(events_csv.COLUMNS)
 
     def add(self, h: Happening) -> None:
-        sep = ",\n" if self.count else ""
+        if self.count:
+            self.json.write(b",\n")
+            self.timelinejs.write(b",\n")
         self.count += 1
         iso = iso_label(h.date, h.precision)
         label = h.date_label
-        self.files["json"].write(sep + events_json.happening(h, iso, label))
-        self.files["timelinejs"].write(sep + timelinejs.event(h, label))
-        self.files["csv"].write(events_csv.rows(h, iso, label))
+        self.json.write(events_json.happening(h, iso, label))
+        self.timelinejs.write(timelinejs.event(h, label))
+        self.rows.writerows(events_csv.rows(h, iso, label))
+
+    def _files(self):
+        return (self.json, self.timelinejs, self.csv)
 
     def close(self) -> None:
         """Finish the temporary files; ``publish`` gives them their names once the page is written too."""
-        self.files["json"].write(events_json.FOOT)
-        self.files["timelinejs"].write(timelinejs.FOOT)
-        for f in self.files.values():
+        self.json.write(events_json.FOOT)
+        self.timelinejs.write(timelinejs.FOOT)
+        for f in self._files():
             f.close()
 
     def abort(self) -> None:
-        for f in self.files.values():
+        for f in self._files():
             f.close()
         discard(self.out_dir, self.names)

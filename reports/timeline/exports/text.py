@@ -1,39 +1,17 @@
-"""Text the export formats share: JSON values and HTML escaping written by hand, and the wording of
-a happening's sources and disagreements.
-
-Each file's text is assembled by hand rather than built as dicts and lists for json and csv to
-walk: the same bytes (tests/reports/test_timeline_exports_format.py checks them against the
-standard library and markupsafe), in half the time, which counts at a hundred thousand entries.
-"""
+"""Text the export formats share: the wording of a happening's sources and disagreements, and HTML
+escaping for the formats that carry HTML (markupsafe's, as Jinja2 escapes the page)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from functools import lru_cache
+
+from markupsafe import escape
 
 from reports.french import short_day
 from reports.queries import Happening, Source
 
-encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-string = json.encoder.encode_basestring  # a str as ``encode`` writes it (ensure_ascii=False)
-
-
-def value(v) -> str:
-    """One value as JSON, as ``encode`` writes it (strings, the common case, directly)."""
-    return string(v) if v.__class__ is str else encode(v)
-
-
-def boolean(v) -> str:
-    return "true" if v is True else "false" if v is False else encode(v)
-
-
-try:  # what markupsafe.escape gives for a string, without building a Markup for each
-    from markupsafe._speedups import _escape_inner as escape
-except ImportError:  # markupsafe without its C extension
-    def escape(text: str) -> str:
-        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
-                .replace('"', "&#34;"))
+__all__ = ["by", "conflicts_text", "escape", "published_label"]
 
 
 def by(sources: list[Source]) -> str:

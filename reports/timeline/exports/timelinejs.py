@@ -1,42 +1,46 @@
 """``timeline.json``: TimelineJS (https://timeline.knightlab.com/docs/json-format.html).
 
 TimelineJS renders ``text`` as HTML, so every scraped string in it is HTML-escaped here.
+One JSON object, ``{"title", "events": [...]}``, written as the happenings stream by (``orjson``).
 """
 
 from __future__ import annotations
 
 import html
-import json
 from datetime import date, datetime
+
+import orjson
 
 from reports.french import capfirst, short_day
 from reports.queries import Happening
-from reports.timeline.exports.text import by, escape, published_label, string, value
+from reports.timeline.exports.text import by, escape, published_label
 
-FOOT = "\n]}\n"
+FOOT = b"\n]}\n"
 
 
-def head(dossier_title: str, generated: datetime) -> str:
+def head(dossier_title: str, generated: datetime) -> bytes:
     """The file's opening: the timeline's title slide, up to the list of events."""
     title = {"text": {"headline": html.escape(f"Chronologie : {dossier_title}"),
                       "text": html.escape(f"Générée par veille le {short_day(generated)}. Chaque entrée "
                                           "cite la phrase de la source qui l'établit.")}}
-    return '{"title": ' + json.dumps(title, ensure_ascii=False) + ', "events": [\n'
+    opening = orjson.dumps({"title": title, "events": []})
+    assert opening.endswith(b"[]}")
+    return opening[:-2] + b"\n"
 
 
-def _date(d: date, precision: str, label: str | None = None) -> str:
-    """A TimelineJS date object: {"year", "month" (month or day precision), "day" (day precision), "display_date"}."""
-    out = f'{{"year": {d.year}'
+def _date(d: date, precision: str, label: str | None = None) -> dict:
+    """A TimelineJS date: {"year", "month" (month or day precision), "day" (day precision), "display_date"}."""
+    out: dict = {"year": d.year}
+    if precision in ("day", "month"):
+        out["month"] = d.month
     if precision == "day":
-        out += f', "month": {d.month}, "day": {d.day}'
-    elif precision == "month":
-        out += f', "month": {d.month}'
+        out["day"] = d.day
     if label:
-        out += f', "display_date": {value(label)}'
-    return out + "}"
+        out["display_date"] = label
+    return out
 
 
-def event(h: Happening, label: str) -> str:
+def event(h: Happening, label: str) -> bytes:
     """The happening as a TimelineJS event: {"start_date", "text": {"headline", "text"}, "group", "unique_id",
     "end_date" (a span)}; TimelineJS shows ``text`` as HTML, so every scraped string in it is escaped."""
     e = escape
@@ -50,10 +54,9 @@ def event(h: Happening, label: str) -> str:
         name = f'<a href="{e(link)}">{e(s.outlet)}</a>' if link else e(s.outlet)
         parts.append(f"<li>{name}, {published_label(s.published_day)} : {e(s.title)}</li>")
     parts.append("</ul>")
-    group = e(capfirst(h.case_name)) if h.case_name else "Sans affaire"
-    out = (f'{{"start_date": {_date(h.date, h.precision, label)}, '
-           f'"text": {{"headline": {string(e(capfirst(h.summary)))}, "text": {string("".join(parts))}}}, '
-           f'"group": {string(group)}, "unique_id": {string(h.anchor)}')
+    out = {"start_date": _date(h.date, h.precision, label),
+           "text": {"headline": str(e(capfirst(h.summary))), "text": "".join(parts)},
+           "group": str(e(capfirst(h.case_name))) if h.case_name else "Sans affaire", "unique_id": h.anchor}
     if h.date_end and h.date_end != h.date:
-        out += f', "end_date": {_date(h.date_end, h.precision)}'
-    return out + "}"
+        out["end_date"] = _date(h.date_end, h.precision)
+    return orjson.dumps(out)

@@ -283,3 +283,25 @@ def test_the_run_is_recorded(today, sample_url):
     with psycopg.connect(sample_url, row_factory=dict_row) as conn:
         run = conn.execute("SELECT status, params, counts FROM runs WHERE kind = 'timeline' ORDER BY id LIMIT 1").fetchone()
     assert run["status"] == "ok" and run["params"]["dossier"] == "coco" and run["counts"]["entries"] > 50
+
+
+def test_how_a_date_was_worked_out_is_shown_on_demand_and_exported(sample_url, tmp_path):
+    how = "« mardi dernier », article du 25 avril 2024 → 23 avril 2024"
+    with psycopg.connect(sample_url, autocommit=True, row_factory=dict_row) as conn:
+        event = conn.execute("SELECT e.id, e.evidence FROM events e JOIN happenings h ON h.happening_id = e.happening_id "
+                             "WHERE h.current AND NOT h.context ORDER BY e.id LIMIT 1").fetchone()
+        conn.execute("UPDATE events SET date_how = %s WHERE id = %s",
+                      (json.dumps({"expression": "mardi dernier", "anchor": "2024-04-25", "anchor_kind": "published",
+                                   "rule": "weekday_last", "explanation": how}), event["id"]))
+    try:
+        timeline(sample_url, tmp_path)
+        page = (tmp_path / "index.html").read_text(encoding="utf-8")
+        assert "Comment cette date a été établie" in page and escape(how) in page
+        rows = list(csv.DictReader(io.StringIO((tmp_path / "events.csv").read_text(encoding="utf-8-sig")),
+                                   delimiter=";"))
+        assert how in {r["date_etablie"] for r in rows if r["citation"] == event["evidence"]}
+        data = json.loads((tmp_path / "events.json").read_text(encoding="utf-8"))
+        assert how in {s["how"] for h in data["happenings"] for s in h["sources"]}
+    finally:
+        with psycopg.connect(sample_url, autocommit=True) as conn:
+            conn.execute("UPDATE events SET date_how = NULL WHERE id = %s", (event["id"],))

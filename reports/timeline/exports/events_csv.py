@@ -11,7 +11,8 @@ from reports.timeline.exports.text import conflicts_text
 
 ENCODING = "utf-8-sig"  # the BOM tells spreadsheet software the file is UTF-8
 COLUMNS = ("entree", "date", "precision", "date_affichee", "type", "libelle_type", "affaire", "nom_affaire",
-           "resume", "annonce", "divergences", "media", "publie_le", "titre", "url", "citation", "reprise")
+           "resume", "annonce", "divergences", "media", "publie_le", "titre", "url", "citation", "reprise",
+           "date_etablie")  # how this source's date was worked out (« « mardi dernier », article du … → … »)
 
 
 def defused(text: str) -> str:
@@ -31,4 +32,4 @@ def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
     prefix = [h.key, iso, h.precision, label, h.kind, h.kind_label, h.case_slug or "", defused(h.case_name or ""),
               defused(h.summary), "oui" if h.upcoming else "non", conflicts_text(h) if h.conflicts else ""]
     return [prefix + [defused(s.outlet), s.published or "", defused(s.title), s.url, defused(s.evidence),
-                      "oui" if s.republication else "non"] for s in h.sources]
+                      "oui" if s.republication else "non", defused(s.how)] for s in h.sources]

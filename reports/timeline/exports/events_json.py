@@ -28,7 +28,7 @@ def head(dossier_slug: str, dossier_title: str, generated: datetime, as_of: date
 def _source(s: Source) -> dict:
     return {"outlet": s.outlet, "title": s.title, "url": s.url, "published_at": s.published, "evidence": s.evidence,
             "event_date": s.day[:_DATE_LENGTH.get(s.precision, 10)], "precision": s.precision, "kind": s.kind,
-            "announced": s.upcoming, "republication": s.republication}
+            "announced": s.upcoming, "republication": s.republication, "how": s.how or None}
 
 
 def happening(h: Happening, iso: str, label: str) -> bytes:

@@ -45,6 +45,8 @@ def event(h: Happening, label: str) -> bytes:
     "end_date" (a span)}; TimelineJS shows ``text`` as HTML, so every scraped string in it is escaped."""
     e = escape
     parts = [f"<blockquote>« {e(h.sources[0].evidence)} »</blockquote>"] if h.sources else []
+    if h.sources and h.sources[0].how:
+        parts.append(f"<p><small>Date : {e(h.sources[0].how)}</small></p>")
     for c in h.conflicts:
         parts.append(f"<p><strong>{e(c.label)} :</strong> " + " ; ".join(
             f"{e(v.label)} selon {e(by(v.sources))}" for v in c.values) + "</p>")

@@ -22,7 +22,9 @@ from cases.model import DocumentFact, EventFact, Grouping
 from cases.naming import key
 from cases.overrides import overrides_from_config
 from veille.runs import recorded_run
+from veille.sql import load_queries
 
+QUERIES = load_queries("cases", "queries.sql")
 LOCK = 0x7665696C6C63  # "veillc": distinct from the migration and scheduler locks
 
 
@@ -40,34 +42,19 @@ def _site_words(config) -> list[re.Pattern]:
 def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[DocumentFact], dict[str, str]]:
     """Events with what their sentence names (from the mentions inside the evidence span), and documents."""
     named: dict[int, list[dict]] = defaultdict(list)
-    for r in conn.execute(
-            """SELECT e.id AS event_id, en.label, en.canonical, en.org_kind, (en.minor OR m.minor) AS minor, m.role
-                 FROM events e
-                 JOIN mentions m ON m.document_id = e.document_id
-                                AND m.start_char >= e.evidence_start AND m.end_char <= e.evidence_end
-                 JOIN entities en ON en.id = m.entity_id"""):
+    for r in conn.execute(QUERIES["event_mentions"]):
         named[r["event_id"]].append(r)
-    minors = {key(r["canonical"]) for r in conn.execute("SELECT canonical FROM entities WHERE minor")}
+    minors = {key(r["canonical"]) for r in conn.execute(QUERIES["minors"])}
     minors |= {key(e["canonical"]) for es in named.values() for e in es if e["label"] == "PER" and e["minor"]}
     # Documents that name the subject only in passing everywhere they belong: only their sentences that
     # name it are about it (an article on Omegle listing coco.gg once does not date the site's story).
-    passing = {r["document_id"] for r in conn.execute(
-        "SELECT document_id FROM document_dossiers GROUP BY document_id HAVING bool_and(passing)")}
+    passing = {r["document_id"] for r in conn.execute(QUERIES["passing_documents"])}
     site_words = _site_words(config)
     events = [event_fact(r["id"], r["document_id"], {**r, "date": r["event_date"]}, named.get(r["id"], []), minors)
-              for r in conn.execute(
-                  """SELECT id, document_id, event_date, precision, date_end, kind, summary, evidence, upcoming,
-                            places, people, charges, context FROM events ORDER BY id""")
+              for r in conn.execute(QUERIES["events"])
               if r["document_id"] not in passing or any(w.search(key(r["evidence"])) for w in site_words)]
     documents = []
-    for r in conn.execute(
-            """SELECT d.id, d.published_at, d.duplicate_of, d.title, d.source_id,
-                      coalesce(array_agg(DISTINCT dd.dossier_slug) FILTER (WHERE dd.dossier_slug IS NOT NULL), '{}')
-                          AS dossiers,
-                      array(SELECT DISTINCT c.canonical FROM charges c WHERE c.document_id = d.id) AS charges
-                 FROM documents d LEFT JOIN document_dossiers dd ON dd.document_id = d.id
-                WHERE d.id IN (SELECT document_id FROM events)
-                GROUP BY d.id"""):
+    for r in conn.execute(QUERIES["documents"]):
         title = key(r["title"] or "")
         documents.append(DocumentFact(
             id=r["id"], published=r["published_at"].date() if r["published_at"] else None,
@@ -80,12 +67,7 @@ def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[
 
 def state(conn: psycopg.Connection, config) -> str:
     """What the stored cases depend on: changes when events, mentions, dossiers or corrections change."""
-    row = conn.execute(
-        """SELECT (SELECT count(*) FROM events) AS e, (SELECT coalesce(max(id), 0) FROM events) AS me,
-                  (SELECT count(*) FROM mentions) AS m, (SELECT coalesce(max(id), 0) FROM mentions) AS mm,
-                  (SELECT count(*) FROM entities WHERE minor) AS minors,
-                  (SELECT count(*) FROM document_dossiers) AS dd,
-                  (SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS dup""").fetchone()
+    row = conn.execute(QUERIES["state"]).fetchone()
     parts = [ALGORITHM_VERSION, overrides_from_config(config).fingerprint(),
              *(str(v) for v in row.values()), *sorted(f"{d.slug}={d.title}" for d in config.dossiers.values())]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

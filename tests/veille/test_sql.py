@@ -49,7 +49,8 @@ def test_a_malformed_file_is_refused(text, message):
 
 
 def test_the_project_ships_its_query_files():
-    assert {Path("reports/queries.sql"), Path("reports/digest/data.sql"), Path("reports/timeline/header.sql")} <= \
+    assert {Path("reports/queries.sql"), Path("reports/digest/data.sql"), Path("reports/timeline/header.sql"),
+            Path("cases/queries.sql")} <= \
         set(QUERY_FILES)
 
 

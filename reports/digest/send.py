@@ -29,6 +29,7 @@ puts the digests refused for good back to ``pending`` (``veille digest retry``).
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -118,7 +119,11 @@ def _write_drafts(conn, config: Config, dossier: str, digest: _Lazy, out_dir: Pa
     for sub in subscribers:
         msg = build_message(digest.get(), sub, config, now)
         path = out_dir / f"{digest.get().week.code}-{dossier}-{sub['id']:05d}.eml"
-        path.write_bytes(message_bytes(msg))
+        # A draft holds an address and an unsubscribe token: readable by its owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(message_bytes(msg))
+        os.chmod(path, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
         run.count("written")
         if progress:
             progress.advance(detail=path.name)

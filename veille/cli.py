@@ -31,6 +31,7 @@ STAGE_COMMANDS = {
     "digest": ("reports.digest.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
+    "export": ("reports.export:export", "Exporter les tables d'un dossier (CSV, Parquet) pour la recherche."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
     "samples": ("samples.cli:samples", "Servir le mini-web d'exemple (corpus fictif) en local."),
 }

@@ -51,6 +51,9 @@ def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
     with app.progress("import WARC") as progress:
         counts = import_warc(conn, app.config, list(files), progress=progress, say=_say_err, source_id=source_id)
     app.say(summary(counts))
+    if counts.get("unreadable_files"):
+        raise VeilleError(f"{counts['unreadable_files']} fichier(s) sans aucun enregistrement lisible (détail ci-dessus)",
+                          "vérifiez qu'il s'agit bien d'archives WARC ou ARC, compressées ou non")
 
 
 @import_.command(name="wayback")

@@ -164,8 +164,10 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
         counts: Counter = run.counts
         for path in files:
             counts["files"] += 1
+            readable = 0
             for item in read_archive(path):
                 counts["records"] += 1
+                readable += not isinstance(item, BadRecord)
                 if isinstance(item, BadRecord):
                     counts["bad_records"] += 1
                     say(f"{path.name} : enregistrement illisible à l'octet {item.offset} ({item.problem}) — ignoré")
@@ -179,6 +181,9 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
                         progress.advance(1, f"{path.name} : {outcome}")
                 if counts["records"] % 200 == 0:
                     run.save_counts()
+            if not readable:  # not an archive at all, or nothing in it survived: the command fails
+                counts["unreadable_files"] += 1
+                say(f"{path.name} : aucun enregistrement WARC ou ARC lisible")
         result = dict(counts)
     return result
 

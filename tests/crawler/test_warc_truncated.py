@@ -50,3 +50,17 @@ def test_the_import_reports_it_in_one_line_and_stores_only_the_whole_page(veille
     urls = [r["url"] for r in conn.execute("SELECT url FROM documents")]
     assert "https://ex.fr/coupe" not in urls
     assert conn.execute("SELECT count(*) AS n FROM document_versions").fetchone()["n"] == 0
+
+
+def test_an_archive_with_no_readable_record_fails_the_import(veille, tmp_path):
+    garbage = tmp_path / "pas-une-archive.warc.gz"
+    garbage.write_bytes(b"\x1f\x8b\x08 ceci n'est pas une archive " * 20)
+    good = tmp_path / "bonne.warc"
+    good.write_bytes(record("https://ex.fr/entier", gzip=False))
+    result = veille("import", "warc", str(good), str(garbage))
+    assert result.returncode == 1
+    assert "pas-une-archive.warc.gz : aucun enregistrement WARC ou ARC lisible" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "veille : erreur : 1 fichier(s) sans aucun enregistrement lisible (détail ci-dessus) — vérifiez qu'il "
+        "s'agit bien d'archives WARC ou ARC, compressées ou non")
+    assert "Import terminé : 2 fichier(s)" in result.stdout  # the good one was imported all the same

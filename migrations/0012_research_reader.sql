@@ -177,8 +177,16 @@ COMMENT ON FUNCTION veille_private.refresh_research() IS 'Rebuild the research v
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM veille_reader;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM veille_reader;
 
--- No DDL for anyone but the operator: PostgreSQL 14 lets everyone create in public.
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+-- No DDL for anyone but the operator: PostgreSQL 14 lets everyone create in public. Only the
+-- schema's owner may revoke it; an operator who is not says so and goes on.
+DO $$
+BEGIN
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    EXECUTE format('GRANT CREATE ON SCHEMA public TO %I', current_user);
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE NOTICE 'not the owner of schema public: every role may still create there';
+END
+$$;
 
 -- Advisory locks serialise veille's commands (migrations, scheduler, digests, grouping): a reader
 -- holding one would freeze them. Only the operator may take them. Needs a superuser (the

@@ -95,8 +95,16 @@ def judilibre(app: App, source_id: str | None) -> None:
 
     sources = _sources_of_kind(app, "judilibre", source_id)  # their settings were checked with the configuration
     conn = app.db()
+    refused = []
     for source in sources:
         with app.progress(f"judilibre {source.id}") as progress:
             counts = sync_judilibre(conn, app.config, source, progress=progress, say=_say_err)
         if not counts.get("skipped"):
             app.say(summary(counts))
+        if counts.get("key_refused"):
+            refused.append(source)
+    if refused:
+        raise VeilleError(f"Judilibre a refusé la clé API de {', '.join(s.id for s in refused)} (détail ci-dessus)",
+                          "vérifiez la clé PISTE (KeyId) dans la variable "
+                          f"{', '.join(sorted({s.settings.get('key_env', 'JUDILIBRE_KEY_ID') for s in refused}))}, "
+                          "puis relancez")

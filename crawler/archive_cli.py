@@ -51,6 +51,9 @@ def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
     with app.progress("import WARC") as progress:
         counts = import_warc(conn, app.config, list(files), progress=progress, say=_say_err, source_id=source_id)
     app.say(summary(counts))
+    if counts.get("unreadable_files"):
+        raise VeilleError(f"{counts['unreadable_files']} fichier(s) sans aucun enregistrement lisible (détail ci-dessus)",
+                          "vérifiez qu'il s'agit bien d'archives WARC ou ARC, compressées ou non")
 
 
 @import_.command(name="wayback")
@@ -92,8 +95,16 @@ def judilibre(app: App, source_id: str | None) -> None:
 
     sources = _sources_of_kind(app, "judilibre", source_id)  # their settings were checked with the configuration
     conn = app.db()
+    refused = []
     for source in sources:
         with app.progress(f"judilibre {source.id}") as progress:
             counts = sync_judilibre(conn, app.config, source, progress=progress, say=_say_err)
         if not counts.get("skipped"):
             app.say(summary(counts))
+        if counts.get("key_refused"):
+            refused.append(source)
+    if refused:
+        raise VeilleError(f"Judilibre a refusé la clé API de {', '.join(s.id for s in refused)} (détail ci-dessus)",
+                          "vérifiez la clé PISTE (KeyId) dans la variable "
+                          f"{', '.join(sorted({s.settings.get('key_env', 'JUDILIBRE_KEY_ID') for s in refused}))}, "
+                          "puis relancez")

@@ -172,6 +172,7 @@ class _Sync:
                 self.update_pass(since)
                 self.history_pass(since)
         except _KeyRefused:
+            self._count("key_refused")  # the command fails on it (crawler/archive_cli.py)
             return
         if self.complete and point is not None:
             _record_sync(self.conn, self.source.id, point, self.run_.id)

@@ -176,16 +176,55 @@ def describe(exc: BaseException, timeout: float) -> str:
     return f"{type(reason).__name__} : {reason}"[:200]
 
 
+# Headers a redirect may carry to another host: nothing that identifies veille's account
+# (Judilibre's KeyId, Authorization, cookies, any API key) goes with it.
+CARRIED_ACROSS_HOSTS = {"user-agent", "accept", "accept-language", "accept-encoding"}
+
+
+class _OneHostCredentials(_GuardedRedirects):
+    """The rule on every hop, and credentials kept to the host they were given for."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        before, after = ((urlsplit(u).hostname or "").lower() for u in (req.full_url, newurl))
+        if new is not None and after != before:
+            for name in list(new.headers):
+                if name.lower() not in CARRIED_ACROSS_HOSTS:
+                    del new.headers[name]
+            for name in list(new.unredirected_hdrs):
+                if name.lower() not in CARRIED_ACROSS_HOSTS:
+                    del new.unredirected_hdrs[name]
+        return new
+
+
+def _read_within(answer, deadline: float, timeout: float, url: str, max_bytes: int | None) -> bytes:
+    """The body, cut at the deadline: the socket's timeout only bounds each read, and a server
+    trickling a byte every few seconds would hold the request for ever."""
+    chunks, size = [], 0
+    while max_bytes is None or size < max_bytes:
+        if time.monotonic() > deadline:
+            raise HttpError(None, url, reason=f"délai dépassé ({timeout:g} s, réponse trop lente)")
+        chunk = answer.read1(65536 if max_bytes is None else min(65536, max_bytes - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def fetch(url: str, headers: dict[str, str], timeout: float, allow_private: bool,
           max_bytes: int | None = None) -> Reply:
-    """One GET under the rule (checked before the request and on every redirect). An HTTP
-    error status raises ``HttpError`` with the answer; no answer raises it without status."""
+    """One GET under the rule (checked before the request and on every redirect), the whole
+    answer within ``timeout``. An HTTP error status raises ``HttpError`` with the answer; no
+    answer raises it without status."""
     guard_url(url, allow_private)
-    opener = urllib.request.build_opener(_GuardedRedirects(allow_private))
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(_OneHostCredentials(allow_private))
     request = urllib.request.Request(url, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as answer:
-            return Reply(answer.status, answer.geturl(), _lower(answer.headers), answer.read(max_bytes))
+            body = _read_within(answer, deadline, timeout, url, max_bytes)
+            return Reply(answer.status, answer.geturl(), _lower(answer.headers), body)
     except urllib.error.HTTPError as exc:
         body = exc.read() if exc.fp else b""
         raise HttpError(exc.code, url, body, headers=_lower(exc.headers)) from None

@@ -66,10 +66,11 @@ def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
                         yield _read_record(record, path, resume_from)
                     except _READ_ERRORS as exc:
                         yield BadRecord(resume_from, _problem(exc))
-                        if gzipped:
+                        if gzipped or isinstance(exc, TruncatedRecord):
                             # warcio may have fallen back to reading the broken member as plain
                             # bytes: what follows is noise until the next gzip member.
-                            start = _next_record_start(fh, resume_from + 1, gzipped)
+                            start = _next_record_start(fh, resume_from + 1, gzipped,
+                                                       cut_short=isinstance(exc, TruncatedRecord))
                             break
                     records.read_to_end()
                     offset, length = records.member_info  # absolute: the iterator started at fh.tell()
@@ -92,15 +93,22 @@ def _problem(exc: Exception) -> str:
     return " ".join(text.split())[:160] or exc.__class__.__name__
 
 
-def _next_record_start(fh, after: int, gzipped: bool) -> int | None:
-    """Offset of the next record header after ``after``, None at the end of the file."""
-    magic = GZIP_MAGIC if gzipped else WARC_MAGIC
+def _next_record_start(fh, after: int, gzipped: bool, cut_short: bool = False) -> int | None:
+    """Offset of the next record header after ``after``, None at the end of the file. After a
+    record ``cut_short``, the next one follows its last bytes directly, with no line break."""
+    magic = GZIP_MAGIC if gzipped else (b"WARC/1." if cut_short else WARC_MAGIC)
     fh.seek(after)
     data = fh.read()
     found = data.find(magic)
+    if cut_short and 0 <= found < 8:  # the cut record's own header (after the previous one's CRLFs)
+        found = data.find(magic, found + 1)
     if found < 0:
         return None
-    return after + found + (0 if gzipped else 1)
+    return after + found + (0 if gzipped or cut_short else 1)
+
+
+class TruncatedRecord(ValueError):
+    """A record shorter than its declared length: the next record may start inside it."""
 
 
 def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
@@ -120,6 +128,13 @@ def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
     if reason:
         return Ignored(reason)
     capture.body = record.content_stream().read()  # de-chunked and decompressed
+    record.raw_stream.read()  # what the decoding left, so that the count below is the record's own
+    # A record cut short: the file ends before its declared length, or the length runs into the
+    # next record, whose header then sits in the page. Stored, it would be a false « earlier
+    # version » of the article.
+    if getattr(record.raw_stream, "limit", 0) > 0 or b"\r\nWARC-Type:" in capture.body:
+        raise TruncatedRecord("enregistrement tronqué (plus court que la longueur qu'il annonce) : page non "
+                              "enregistrée")
     capture.provenance = {"via": "warc", "archive": str(path.resolve()), "offset": offset,
                           "record_id": record.rec_headers.get_header("WARC-Record-ID"),
                           "captured_at": capture.captured_at.isoformat()}
@@ -149,8 +164,10 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
         counts: Counter = run.counts
         for path in files:
             counts["files"] += 1
+            readable = 0
             for item in read_archive(path):
                 counts["records"] += 1
+                readable += not isinstance(item, BadRecord)
                 if isinstance(item, BadRecord):
                     counts["bad_records"] += 1
                     say(f"{path.name} : enregistrement illisible à l'octet {item.offset} ({item.problem}) — ignoré")
@@ -164,6 +181,9 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
                         progress.advance(1, f"{path.name} : {outcome}")
                 if counts["records"] % 200 == 0:
                     run.save_counts()
+            if not readable:  # not an archive at all, or nothing in it survived: the command fails
+                counts["unreadable_files"] += 1
+                say(f"{path.name} : aucun enregistrement WARC ou ARC lisible")
         result = dict(counts)
     return result
 

@@ -47,10 +47,21 @@ def analyse(app: App, file, published: str | None, as_json: bool, model: str | N
     except ValueError:
         raise VeilleError(f"date de publication illisible : « {published} »",
                           "donnez-la au format AAAA-MM-JJ, par exemple --published 2024-04-25") from None
-    text = file.read()
+    try:
+        text = file.read()
+    except UnicodeDecodeError:
+        raise VeilleError(f"le fichier {file.name} n'est pas un texte en UTF-8",
+                          "donnez un texte brut en UTF-8 (convertissez-le, par exemple avec iconv -t UTF-8)") from None
+    if "\x00" in text:
+        raise VeilleError(f"le fichier {file.name} est binaire, pas un texte",
+                          "donnez un texte brut en UTF-8 (extrayez d'abord le texte d'un PDF ou d'un document)")
     if not text.strip():
         raise VeilleError(f"le texte à analyser est vide ({file.name})", "donnez un fichier qui contient du texte")
     pipeline = _pipeline(app, model)
+    if len(text) > pipeline.max_length:  # spaCy refuses it, with a message in English about memory
+        size, limit = (f"{n:,}".replace(",", " ") for n in (len(text), pipeline.max_length))
+        raise VeilleError(f"texte trop long : {size} caractères, au plus {limit}",
+                          "découpez-le en plusieurs fichiers et analysez-les un à un")
     doc = pipeline.make_doc(text)
     doc._.published = day.isoformat()
     for _, component in pipeline.pipeline:

@@ -13,6 +13,9 @@ leaves the batch untouched and the next run takes it again; nothing is half-writ
 A document that makes the pipeline fail is analysed alone to confirm, then recorded
 with its error (``status = 'error'``) and skipped until ``retry_errors``. A text that is
 not French (by its ``lang`` or by its function words) is recorded ``skipped``.
+
+One run per database at a time: a session advisory lock (``NLP_LOCK``), held for the run; a
+second run says so and stops, instead of analysing the same documents twice alongside.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from veille.sql import load_queries
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
+NLP_LOCK = 0x6E6C7072756E  # "nlprun"
 
 
 class NotFrench(Exception):
@@ -128,6 +132,27 @@ def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | Non
               progress=None, on_batch: Callable[[StageResult], None] | None = None) -> StageResult:
     """Analyse the pending documents and store their facts; returns what was done.
     ``conn`` returns rows as dicts, as every veille connection does (``veille.db.connect``)."""
+    from veille.errors import VeilleError
+
+    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (NLP_LOCK,)).fetchone()
+    if not (row["ok"] if isinstance(row, dict) else row[0]):
+        raise VeilleError("une analyse (veille nlp run) tourne déjà sur cette base",
+                          "attendez qu'elle finisse (veille status) avant d'en lancer une autre")
+    try:
+        return _run_stage(conn, nlp, version, dossier=dossier, processes=processes, batch_size=batch_size,
+                          reanalyse=reanalyse, retry_errors=retry_errors, progress=progress, on_batch=on_batch)
+    finally:
+        if not conn.closed:
+            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+                conn.rollback()
+            conn.execute("SELECT pg_advisory_unlock(%s)", (NLP_LOCK,))
+            if not conn.autocommit:
+                conn.commit()
+
+
+def _run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None, processes: int,
+               batch_size: int, reanalyse: bool, retry_errors: bool, progress,
+               on_batch: Callable[[StageResult], None] | None) -> StageResult:
     result = StageResult(version)
     waiting = count_pending(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors)
     result.outdated, result.failed_before = waiting["outdated"], waiting["failed"]

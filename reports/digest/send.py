@@ -19,10 +19,17 @@ copies by itself, and never silently forgets anyone.
 
 One run per dossier and week at a time: a session advisory lock, released by
 PostgreSQL if the process dies.
+
+A refusal that is not about one recipient ends the run instead of being recorded against
+each subscriber: a 5xx to MAIL FROM (authentication required, sender refused) leaves the
+digest owed (``pending``) and fails the run; temporary refusals of several subscribers in a
+row (``MAX_DEFERRED_IN_A_ROW``) stop it, the rest waiting for the next run. ``retry_failed``
+puts the digests refused for good back to ``pending`` (``veille digest retry``).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +48,9 @@ from veille.errors import VeilleError
 from veille.runs import Run, recorded_run
 
 MAX_RETRY_DELAY = 300.0
+# Subscribers in a row whose digest the server kept deferring (4xx through every retry): past
+# this, the server is refusing everyone for now, and walking the rest would take hours.
+MAX_DEFERRED_IN_A_ROW = 3
 
 
 class _Lazy:
@@ -109,7 +119,11 @@ def _write_drafts(conn, config: Config, dossier: str, digest: _Lazy, out_dir: Pa
     for sub in subscribers:
         msg = build_message(digest.get(), sub, config, now)
         path = out_dir / f"{digest.get().week.code}-{dossier}-{sub['id']:05d}.eml"
-        path.write_bytes(message_bytes(msg))
+        # A draft holds an address and an unsubscribe token: readable by its owner only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(message_bytes(msg))
+        os.chmod(path, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
         run.count("written")
         if progress:
             progress.advance(detail=path.name)
@@ -137,6 +151,7 @@ def _deliver(conn, config: Config, dossier: str, week: Week, digest: _Lazy, run:
         known = {r["subscriber_id"]: r for r in conn.execute(
             "SELECT * FROM digests WHERE dossier_slug = %s AND week = %s", (dossier, week.code)).fetchall()}
         saved = time.monotonic()
+        deferred_in_a_row, last_error = 0, ""
         for sub in subscribers:
             if should_stop and should_stop():
                 raise KeyboardInterrupt  # between two messages: nothing is left half-done
@@ -155,7 +170,15 @@ def _deliver(conn, config: Config, dossier: str, week: Week, digest: _Lazy, run:
                     if status == "sending":
                         run.count("resent")  # left in flight by an earlier run: the same bytes go again
                     row = _mark_sending(conn, row["id"], run)
-                _attempt(conn, transport, config, sender.address, row, run, sleep)
+                outcome, error = _attempt(conn, transport, config, sender.address, row, run, sleep)
+                deferred_in_a_row = deferred_in_a_row + 1 if outcome == "deferred" else 0
+                last_error = error or last_error
+                if deferred_in_a_row >= MAX_DEFERRED_IN_A_ROW:
+                    raise VeilleError(
+                        f"le serveur SMTP diffère tous les envois ({deferred_in_a_row} abonnés de suite, "
+                        f"dernière réponse : {last_error})",
+                        "les résumés non envoyés restent dus : ils partiront à la prochaine exécution "
+                        "(veille digest send)")
             if progress:
                 progress.advance(detail=sub["email"])
             if time.monotonic() - saved > 2:
@@ -191,8 +214,10 @@ def _address_of(msg) -> str:
     return msg["To"].addresses[0].addr_spec
 
 
-def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: dict, run: Run, sleep) -> None:
-    """Deliver one stored message (already marked 'sending'), retrying temporary failures with backoff."""
+def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: dict, run: Run,
+             sleep) -> tuple[str, str | None]:
+    """Deliver one stored message (already marked 'sending'), retrying temporary failures with backoff.
+    Returns the outcome (sent, failed, deferred, in_doubt) and the server's last refusal."""
     retries = max(config.smtp.retries, 0)
     for attempt in range(retries + 1):
         if attempt:
@@ -204,12 +229,19 @@ def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: d
             if exc.in_doubt:
                 conn.execute("UPDATE digests SET error = %s WHERE id = %s", (str(exc), row["id"]))
                 run.count("in_doubt")
-                return
+                return "in_doubt", str(exc)
+            if not exc.temporary and exc.server_wide:
+                conn.execute("UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
+                             (str(exc), row["id"]))
+                raise VeilleError(f"le serveur SMTP refuse tout envoi ({exc}) : aucun résumé n'est parti, "
+                                  "tous restent dus",
+                                  "corrigez [smtp] (identifiant, mot de passe, expéditeur) puis relancez "
+                                  "veille digest send") from None
             if not exc.temporary:
                 conn.execute("UPDATE digests SET status = 'failed', dot_sent_at = NULL, error = %s WHERE id = %s",
                              (str(exc), row["id"]))
                 run.count("failed")
-                return
+                return "failed", str(exc)
             conn.execute("UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
                          (str(exc), row["id"]))
             run.count("retries")
@@ -219,13 +251,25 @@ def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: d
                                       "vérifiez [smtp] host et port ; les résumés non envoyés partiront "
                                       "à la prochaine exécution") from None
                 run.count("deferred")
-                return
+                return "deferred", str(exc)
             sleep(min(config.smtp.retry_delay * 2 ** attempt, MAX_RETRY_DELAY))
         else:
             conn.execute("UPDATE digests SET status = 'sent', sent_at = now(), error = NULL WHERE id = %s",
                          (row["id"],))
             run.count("sent")
-            return
+            return "sent", None
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def retry_failed(conn: psycopg.Connection, dossier: str, week: Week) -> int:
+    """Put the week's digests refused for good back in the queue (the stored message goes again, with
+    its Message-ID); returns how many."""
+    rows = conn.execute("""UPDATE digests SET status = 'pending', dot_sent_at = NULL
+                            WHERE dossier_slug = %s AND week = %s AND status = 'failed' RETURNING id""",
+                        (dossier, week.code)).fetchall()
+    if not conn.autocommit:
+        conn.commit()
+    return len(rows)
 
 
 def problems(conn: psycopg.Connection, dossier: str, week: Week) -> list[dict]:

@@ -23,12 +23,15 @@ from veille.errors import VeilleError
 
 
 class DeliveryError(Exception):
-    """A message was not delivered: ``temporary`` (4xx, connection trouble) may be retried."""
+    """A message was not delivered: ``temporary`` (4xx, connection trouble) may be retried;
+    ``server_wide`` when the server refused before any recipient was named (MAIL FROM: the
+    sender, authentication, policy), so that every other message would meet the same answer."""
 
     def __init__(self, message: str, code: int | None = None, temporary: bool = True, in_doubt: bool = False,
-                 unreachable: bool = False):
+                 unreachable: bool = False, server_wide: bool = False):
         super().__init__(" ".join(message.split()))
         self.code, self.temporary, self.in_doubt, self.unreachable = code, temporary, in_doubt, unreachable
+        self.server_wide = server_wide
 
 
 def _smtp_text(resp: bytes | str) -> str:
@@ -136,7 +139,7 @@ class SmtpTransport:
             self._drop()
         elif not after_dot:
             self._abort()
-        raise DeliveryError(text, code=code, temporary=not (500 <= code < 600))
+        raise DeliveryError(text, code=code, temporary=not (500 <= code < 600), server_wide=step == "MAIL FROM")
 
     def send(self, sender: str, recipient: str, message: bytes, before_final_dot: Callable[[], None]) -> str:
         """Deliver ``message`` to one recipient; returns the server's acceptance line."""

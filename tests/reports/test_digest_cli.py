@@ -51,6 +51,8 @@ def test_dry_run_writes_eml_files_and_sends_nothing(veille, ready, smtp, conn, t
     assert "3 écrit(s) en .eml" in result.stdout
     files = sorted(out.glob("*.eml"))
     assert [f.name[:14] for f in files] == ["2024-W36-coco-"] * 3
+    # They hold addresses and unsubscribe tokens: readable by their owner only.
+    assert {oct(f.stat().st_mode & 0o777) for f in files} == {"0o600"}
     msg = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     assert msg["To"].addresses[0].addr_spec == "elodie@exemple.fr"

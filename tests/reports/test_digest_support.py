@@ -47,6 +47,9 @@ class MailboxHandler:
         self.lock = threading.Lock()
         self.received: list[Received] = []
         self.refuse: dict[str, str] = {}
+        self.refuse_mail: str | None = None  # an answer to MAIL FROM, for every message (530 …)
+        self.refuse_all_rcpt: str | None = None  # an answer to every RCPT TO (451 …)
+        self.rcpt_seen = 0
         self.temporary: Counter[str] = Counter()
         self.drop_at_rcpt: Counter[str] = Counter()
         self.drop_after_dot: Counter[str] = Counter()
@@ -69,8 +72,18 @@ class MailboxHandler:
         while not self.release.is_set():
             await asyncio.sleep(0.02)
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_mail:
+            return self.refuse_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         key = address.lower()
+        self.rcpt_seen += 1
+        if self.refuse_all_rcpt:
+            return self.refuse_all_rcpt
         if self.block == (key, "rcpt"):
             await self._wait_release()
         if key in self.refuse:

@@ -93,9 +93,3 @@ def test_db_commands_on_a_server_given_by_database_url(veille):
     shell = veille("db", "shell", "-c", "SELECT count(*) AS n FROM schema_migrations")
     assert shell.returncode == 0, shell.stderr
     assert re.search(r"^\s*\d+\s*$", shell.stdout, re.M)
-
-
-def test_db_shell_as_reader_cannot_write(veille):
-    result = veille("db", "shell", "--reader", "-v", "ON_ERROR_STOP=1", "-c", "DELETE FROM documents")
-    assert result.returncode != 0
-    assert "permission denied" in result.stderr or "droit refusé" in result.stderr

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -85,3 +86,30 @@ def test_a_killed_process_does_not_keep_the_server_up(tmp_path):
     out, err = after.communicate(timeout=120)
     assert after.returncode == 0, err
     assert wait_gone(data) == [], "a killed veille process kept the embedded server running"  # …and pruned
+
+
+def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_path):
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="veille-initdb-test-"))  # see tests/veille/test_serve.py
+    data = folder / "data"
+    try:
+        first = subprocess.Popen([sys.executable, "-m", "veille", "db", "info"], env=env_for(data), cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not (data / "pgdata" / "PG_VERSION").exists():  # initdb has begun, and is far from done
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.005)
+        os.killpg(first.pid, signal.SIGKILL)  # the command and its initdb, as a killed terminal would
+        first.wait(10)
+        assert not (data / "pgdata" / "base" / "5").exists(), "initdb finished before the kill: retry"
+        again = veille(data, "db", "info")
+        out, err = again.communicate(timeout=180)
+        assert again.returncode == 0, err
+        assert "laissé inachevé par un premier démarrage interrompu" in err and "recréé" in err
+        assert "schéma :" in out
+        assert list(folder.glob("data/pgdata.interrompu-*")), "the unfinished directory was not kept aside"
+        assert wait_gone(data) == []
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -112,8 +112,8 @@ def test_reader_role_reads_but_cannot_write(conn):
     conn.execute("INSERT INTO subscribers (email, dossier_slug, token) VALUES ('a@example.org', 'coco', 't')")
     conn.execute("SET ROLE veille_reader")
     try:
-        assert conn.execute("SELECT name FROM sources").fetchone()["name"] == "Le Monde"
-        assert conn.execute("SELECT count(*) AS n FROM timeline").fetchone()["n"] == 0
+        assert conn.execute("SELECT name FROM research.sources").fetchone()["name"] == "Le Monde"
+        assert conn.execute("SELECT count(*) AS n FROM research.timeline").fetchone()["n"] == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO sources (id, name, kind) VALUES ('x', 'X', 'feed')")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -123,6 +123,8 @@ def test_reader_role_reads_but_cannot_write(conn):
         # Subscribers' addresses are personal data, kept from researchers.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT email FROM subscribers")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT text FROM documents")  # the raw tables are the operator's
     finally:
         conn.execute("RESET ROLE")
 

@@ -99,3 +99,36 @@ def test_a_second_scheduler_refuses_to_start_and_sigterm_stops_the_first_cleanly
     finally:
         if first.poll() is None:
             first.kill()
+
+
+def test_a_command_started_by_the_scheduler_dies_with_it_even_by_sigkill(tmp_path):
+    """The scheduler starts its jobs with DIE_WITH_PARENT: killed with SIGKILL, it leaves no job behind
+    that the next scheduler, resuming the job, would run a second copy of."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from tests.conftest import ROOT
+    from veille.cli import DIE_WITH_PARENT
+
+    parent = subprocess.Popen([sys.executable, "-c", f"""
+import os, subprocess, sys, time
+env = {{**os.environ, {DIE_WITH_PARENT!r}: str(os.getpid())}}
+child = subprocess.Popen([sys.executable, "-m", "veille", "samples", "serve", "--no-hostile"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(child.pid, flush=True)
+time.sleep(600)
+"""], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    child = psutil.Process(int(parent.stdout.readline()))
+    time.sleep(3)  # the command is up and past its start
+    assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(10)
+    try:
+        child.wait(10)
+    except psutil.TimeoutExpired:
+        child.kill()
+        raise AssertionError("the command outlived the scheduler that started it")

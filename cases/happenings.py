@@ -128,7 +128,7 @@ def make_happening(reports: list[Ev], case_slug: str | None) -> HappeningResult:
         key="", id=min(e.f.id for e in reports), case_slug=case_slug, event_ids=[e.f.id for e in reports],
         date=shown, precision=precision, date_end=max(ends) if ends else None, kind=kind,
         summary=reports[0].f.summary or reports[0].f.evidence, upcoming=all(e.f.upcoming for e in reports),
-        conflicts=conflicts, context=all(e.f.context for e in reports))
+        conflicts=conflicts, context=all(e.f.context for e in reports), evidence=reports[0].f.evidence)
 
 
 def stated_counts(reports: list[Ev]) -> dict[int, list[int]]:
@@ -152,13 +152,18 @@ def stated_counts(reports: list[Ev]) -> dict[int, list[int]]:
 
 
 def assign_keys(happenings: list[HappeningResult]) -> None:
-    """Stable keys: case slug, kind and date (« mazan/verdict/2024-12-19 »), numbered when they repeat."""
-    taken: set[str] = set()
-    for h in sorted(happenings, key=lambda h: (h.date, h.id)):
+    """Stable keys: case slug, kind and date (« mazan/verdict/2024-12-19 »), numbered when they repeat.
+
+    Among happenings that share a base, the numbers follow what they say, not event ids (a second
+    crawl stores the same articles under other ids): shown ones before context, then by headline."""
+    def base(h: HappeningResult) -> str:
         when = {"day": h.date.isoformat(), "month": h.date.isoformat()[:7], "year": str(h.date.year)}[h.precision]
-        base = f"{h.case_slug or 'sans-affaire'}/{h.kind}/{when}"
-        k, n = base, 2
+        return f"{h.case_slug or 'sans-affaire'}/{h.kind}/{when}"
+
+    taken: set[str] = set()
+    for h in sorted(happenings, key=lambda h: (h.date, base(h), h.context, h.summary, h.evidence, -len(h.event_ids), h.id)):
+        k, n = base(h), 2
         while k in taken:
-            k, n = f"{base}-{n}", n + 1
+            k, n = f"{base(h)}-{n}", n + 1
         taken.add(k)
         h.key = k

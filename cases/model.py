@@ -73,6 +73,7 @@ class HappeningResult:
     upcoming: bool
     conflicts: list[dict]
     context: bool = False                 # every report is context: grouped, never shown
+    evidence: str = ""                    # the first report's sentence: orders same-day happenings stably
 
 
 @dataclass

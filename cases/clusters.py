@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable
 
 from cases.model import DocumentFact, EventFact
 from cases.naming import is_broad_place, is_full_name, key
@@ -189,7 +189,7 @@ class _Group:
         self.people_stories: dict[str, set] = {k: {ev.story} for k in ev.people}
         self.site = ev.site
 
-    def absorb(self, other: "_Group") -> None:
+    def absorb(self, other: _Group) -> None:
         self.events.extend(other.events)
         self.stories |= other.stories
         for k, s in other.place_stories.items():

@@ -34,9 +34,9 @@ of defendants. Configuration corrections (``cases_overrides``) are applied last.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from cases.clusters import Ev, cluster
 from cases.figures import defendant_count
@@ -371,7 +371,7 @@ def _is_site(events: list[Ev]) -> bool:
     return any(e.site for e in events)
 
 
-def _name(events: list[Ev], f: "_Facts", hs: list[HappeningResult], titles: dict[str, str],
+def _name(events: list[Ev], f: _Facts, hs: list[HappeningResult], titles: dict[str, str],
           site_dossier: str | None) -> str:
     if _is_site(events):
         title = titles.get(site_dossier or "", "") or "le site"

@@ -16,8 +16,8 @@ from collections import defaultdict
 import psycopg
 from psycopg.types.json import Jsonb
 
-from cases.grouping import ALGORITHM_VERSION, group
 from cases.facts import event_fact
+from cases.grouping import ALGORITHM_VERSION, group
 from cases.model import DocumentFact, EventFact, Grouping
 from cases.naming import key
 from cases.overrides import overrides_from_config
@@ -146,7 +146,6 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
     gone = [s for s in before if s not in ids]
     if gone:
         conn.execute("DELETE FROM cases WHERE slug = ANY(%s)", (gone,))
-    case_ids = list(ids.values())
     conn.execute("DELETE FROM case_dossiers")
     conn.execute("DELETE FROM case_documents")
     with conn.cursor() as cur:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from veille.counts import CrawlCounts
-
 from crawler.failures import ERROR_LABELS
+from veille.counts import CrawlCounts
 
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import click
 import psycopg
 from psycopg.types.json import Jsonb
 
-from crawler.outbound import HttpError, PoliteClient
 from crawler.captures import Capture, autocommit, source_for, store_capture, stored_since
+from crawler.outbound import HttpError, PoliteClient
 from crawler.subject import bare_word, fold
 from veille.errors import VeilleError
 from veille.kinds import WAYBACK_CDX_PATH, WAYBACK_RATE_MAX, WAYBACK_STAMP, kind_of
@@ -117,7 +117,7 @@ class Row:
     @property
     def captured_at(self) -> datetime:
         ts = (self.timestamp + "00000101000000"[len(self.timestamp):])[:14]
-        return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 class WaybackError(Exception):

@@ -42,9 +42,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Callable, Iterable
 
 from veille.vocabulary import MONTHS as MONTH_NAMES
 from veille.vocabulary import date_label, iso_at

@@ -15,7 +15,6 @@ priority wins (a verdict over a hearing). Events are plain dicts in ``doc._.even
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from spacy.language import Language

@@ -21,9 +21,9 @@ second run says so and stops, instead of analysing the same documents twice alon
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg

@@ -20,9 +20,9 @@ from __future__ import annotations
 import queue
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -262,7 +262,7 @@ class HappeningLines:
             except queue.Empty:
                 self._thread.join(0.05)
 
-    def __enter__(self) -> "HappeningLines":
+    def __enter__(self) -> HappeningLines:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -64,7 +64,7 @@ class CrawlCounts:
         """Listings the site said were as last time (304, or a sitemap index's dates)."""
         return self.listings_not_modified + self.skipped_sitemaps
 
-    def __iadd__(self, other: "CrawlCounts") -> "CrawlCounts":
+    def __iadd__(self, other: CrawlCounts) -> CrawlCounts:
         for name in _COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, n in other.error_kinds.items():
@@ -77,7 +77,7 @@ class CrawlCounts:
         return out
 
     @classmethod
-    def from_json(cls, data: dict) -> "CrawlCounts":
+    def from_json(cls, data: dict) -> CrawlCounts:
         """The counters of a ``runs.counts`` value; other keys (older runs, the scheduler's own
         rows) are ignored."""
         counts = cls(**{name: int(data[name]) for name in _COUNTERS

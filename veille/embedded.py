@@ -16,10 +16,10 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import platformdirs
-import warnings
 import psutil
 
 from veille.errors import VeilleError

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 
 class Unreadable(ValueError):

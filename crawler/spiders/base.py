@@ -13,7 +13,7 @@ links it did not reach are not lost behind a 304.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import scrapy
 from scrapy.http import Response
@@ -229,7 +229,7 @@ class SourceSpider(scrapy.Spider):
             return
         page = FetchedPage(
             url=meta["fetch_url"], final_url=response.url, status=response.status, headers=headers_of(response),
-            body=response.body, fetched_at=datetime.now(timezone.utc), source_id=self.name,
+            body=response.body, fetched_at=datetime.now(UTC), source_id=self.name,
             provenance={"via": "crawl", "run_id": self.ctx.run_id, "listing": meta.get("listing_url"),
                         **({"redirects": meta["redirect_urls"]} if meta.get("redirect_urls") else {})},
             listed=meta.get("listed"), tdm_file=meta.get("tdm_rule"))

@@ -16,7 +16,7 @@ import re
 import smtplib
 import socket
 import ssl
-from typing import Callable
+from collections.abc import Callable
 
 from veille.config import SmtpSettings
 from veille.errors import VeilleError

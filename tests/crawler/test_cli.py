@@ -77,7 +77,7 @@ def test_crawl_of_a_judilibre_source_syncs_it_and_skips_it_without_key(crawl_env
     result = crawl_env.veille("crawl", "--source", "judilibre", env={"JUDILIBRE_KEY_ID": ""})
     assert result.returncode == 0, result.stderr
     lines = (result.stdout + result.stderr).strip().splitlines()
-    assert [l for l in lines if "judilibre" in l] == [
+    assert [line for line in lines if "judilibre" in line] == [
         "judilibre : source « judilibre » ignorée : pas de clé API (variable JUDILIBRE_KEY_ID vide) — créez une "
         "application sur piste.gouv.fr et exportez sa clé (KeyId)"]
 

@@ -2,7 +2,7 @@
 
 import itertools
 
-from crawler.dedup import (MIN_CONTAINMENT, SIMHASH_DISTANCE, containment, fingerprint, hamming, same_story)
+from crawler.dedup import MIN_CONTAINMENT, SIMHASH_DISTANCE, containment, fingerprint, hamming, same_story
 from samples.corpus import load_articles
 
 ARTICLES = load_articles()

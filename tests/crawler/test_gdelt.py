@@ -8,7 +8,7 @@ request that comes too soon after the previous one, as the real one does.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,7 +23,7 @@ def test_the_query_asks_for_any_phrase_in_french():
     assert gdelt_query(["coco.gg", "site Coco", "coco.gg"]) == '("coco.gg" OR "site Coco") sourcelang:french'
     assert gdelt_query(["Pelicot"]) == "Pelicot sourcelang:french"
     url = api_url("https://api.gdeltproject.org/api/v2/doc/doc", "Pelicot sourcelang:french",
-                  datetime(2024, 9, 1, tzinfo=timezone.utc), datetime(2024, 12, 1, 6, 30, tzinfo=timezone.utc), 250)
+                  datetime(2024, 9, 1, tzinfo=UTC), datetime(2024, 12, 1, 6, 30, tzinfo=UTC), 250)
     params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
     assert params == {"query": "Pelicot sourcelang:french", "mode": "artlist", "format": "json", "sort": "datedesc",
                       "maxrecords": "250", "startdatetime": "20240901000000", "enddatetime": "20241201063000"}

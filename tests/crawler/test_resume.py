@@ -9,7 +9,6 @@ import sys
 import time
 
 import psutil
-import pytest
 
 from tests.conftest import ROOT
 from tests.crawler.conftest import expected_documents

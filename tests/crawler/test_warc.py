@@ -11,7 +11,7 @@ import re
 import urllib.error
 import urllib.request
 import urllib.robotparser
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import psycopg
@@ -223,7 +223,7 @@ def test_arc_files_are_read_too(miniweb, tmp_path, conn, config_path):
     counts = import_warc(conn, load_config(config_path), [str(path)], say=print)
     assert counts["new"] == 1
     row = conn.execute("SELECT fetched_at, url FROM documents").fetchone()
-    assert row["fetched_at"] == datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+    assert row["fetched_at"] == datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def test_missing_file_is_one_error_and_nothing_imported(veille, config_path, archive):

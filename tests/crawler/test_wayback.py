@@ -3,7 +3,7 @@ a configured range is backfilled politely, with the original URL and the capture
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -55,7 +55,7 @@ def test_backfills_the_configured_range_politely(conn, miniweb_log, config_path)
     # fetched_at says when it was last seen (the second).
     twice = next(r for r in rows if "le-tchat-coco" in r["url"])
     assert twice["provenance"]["timestamp"] == "20240625123200"
-    assert twice["fetched_at"] == datetime(2024, 8, 4, 10, 20, tzinfo=timezone.utc)
+    assert twice["fetched_at"] == datetime(2024, 8, 4, 10, 20, tzinfo=UTC)
     once = next(r for r in rows if "gisele-pelicot" in r["url"])
     assert datetime.fromisoformat(once["provenance"]["captured_at"]) == once["fetched_at"]
 

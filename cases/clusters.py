@@ -404,7 +404,8 @@ def _absorb_small(groups: Groups) -> None:
 
 def _dissolve_trivial(clusters: list[list[Ev]]) -> tuple[list[list[Ev]], list[Ev]]:
     """A « case » told by one story, with no one named and nothing procedural, is a detail of its article."""
-    kept, loose = [], []
+    kept: list[list[Ev]] = []
+    loose: list[Ev] = []
     for c in clusters:
         trivial = (not any(e.site for e in c) and len({e.story for e in c}) == 1
                    and not any(e.people for e in c) and not any(e.f.kind in STAGE_KINDS for e in c))

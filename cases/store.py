@@ -102,7 +102,7 @@ def recompute(conn: psycopg.Connection, config, dossier: str | None = None) -> d
         run.count("happenings", len(result.happenings))
         for k in ("new_cases", "stage_changes", "new_happenings"):
             run.count(k, counts[k])
-        run.counts["warnings"] = list(result.warnings)  # kept to be shown again until the next computation
+        run.counts["warnings"] = list(result.warnings)  # type: ignore[assignment]  # kept to be shown again until the next computation
     return {"cases": len(wanted), "happenings": len(result.happenings), "events": len(events),
             "new_cases": counts["new_cases"], "stage_changes": counts["stage_changes"],
             "new_happenings": counts["new_happenings"], "warnings": result.warnings, "run_id": run.id}

@@ -35,7 +35,7 @@ from crawler import decision_store as store
 from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
 from crawler.outbound import PoliteClient
-from crawler.subject import bare_word, decide_all, fold
+from crawler.subject import Decision, bare_word, decide_all, fold
 from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
@@ -224,7 +224,7 @@ class _Sync:
                       "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds")}
         verdicts = decide_all(str(record.get("text") or ""), store.decision_title(record), self.dossiers)
         outcome, document_id = store.store_decision(self.conn, self.source.id, record, verdicts, provenance)
-        wanted = {v.dossier: v for v in verdicts if v.belongs}
+        wanted: dict[str, Decision | None] = {v.dossier: v for v in verdicts if v.belongs}
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():
             # Cited by the dossier's press: the strongest tie a pseudonymised decision can have.

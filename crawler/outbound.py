@@ -133,7 +133,7 @@ def guard_url(url: str, allow_private: bool) -> None:
         except (socket.gaierror, UnicodeError) as exc:
             raise HttpError(None, url, reason=f"nom de domaine introuvable ({host}) : "
                                               f"{getattr(exc, 'strerror', None) or exc}") from None
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = sorted({str(info[4][0]) for info in infos})
     why = refusal(host, addresses, allow_private)
     if why:
         raise AddressRefused(url, why)

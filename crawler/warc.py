@@ -55,7 +55,7 @@ def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
     """Every record of a WARC/ARC file, as a capture, a record to ignore, or a bad record."""
     with path.open("rb") as fh:
         gzipped = fh.read(2) == GZIP_MAGIC[:2]
-        start = 0
+        start: int | None = 0
         while start is not None:
             fh.seek(start)
             records = ArchiveIterator(fh, arc2warc=True)

@@ -77,7 +77,7 @@ class EventMaker:
                     continue
                 told.extend(self._with_its_penalty(doc, sent, event, span))
             for event in told:
-                marker = (sent.start_char, event["date"], event["precision"], event["kind"])
+                marker: tuple = (sent.start_char, event["date"], event["precision"], event["kind"])
                 if marker in seen:
                     continue
                 seen.add(marker)
@@ -313,7 +313,7 @@ def _main_verb(sent: Span):
     else its first verb."""
     verbs = [t for t in sent if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "aux:tense", "aux:pass", "cop")]
     roots = [t for t in verbs if t.dep_ == "ROOT"]
-    return (roots or verbs or [None])[0]
+    return roots[0] if roots else verbs[0] if verbs else None
 
 
 def _heading(sent: Span) -> bool:

@@ -12,6 +12,7 @@ a key no writer knows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 ERROR_PREFIX = "error_"
 
@@ -80,8 +81,9 @@ class CrawlCounts:
     def from_json(cls, data: dict) -> CrawlCounts:
         """The counters of a ``runs.counts`` value; other keys (older runs, the scheduler's own
         rows) are ignored."""
-        counts = cls(**{name: int(data[name]) for name in _COUNTERS
-                        if isinstance(data.get(name), (int, float))})
+        values: dict[str, Any] = {name: int(data[name]) for name in _COUNTERS
+                                  if isinstance(data.get(name), (int, float))}
+        counts = cls(**values)
         counts.error_kinds = {k[len(ERROR_PREFIX):]: int(v) for k, v in data.items()
                               if k.startswith(ERROR_PREFIX) and isinstance(v, (int, float))}
         return counts

@@ -52,7 +52,7 @@ def parse(text: str, origin: str = "<sql>") -> Queries:
     for name, body in zip(parts[1::2], parts[2::2]):
         if name in found:
             raise ValueError(f"{origin}: query {name!r} defined twice")
-        comment = _COMMENT.match(body).group(0)
+        comment = m.group(0) if (m := _COMMENT.match(body)) else ""
         sql = body[len(comment):].strip()
         if not sql:
             raise ValueError(f"{origin}: query {name!r} is empty")

@@ -221,6 +221,7 @@ class SourceSpider(scrapy.Spider):
         if response.status >= 400:
             if response.status in (404, 410) and meta.get("fallback"):
                 fallback = meta["fallback"]
+                assert response.request is not None  # Scrapy sets it on every response a callback reads
                 yield response.request.replace(url=fallback, meta={**meta, "fallback": None, "fetch_url": fallback})
                 return
             failure = http_failure(response.status, meta.get("retry_times", 0))

@@ -81,12 +81,14 @@ class SmtpTransport:
         s = self.settings
         context = ssl.create_default_context()
         try:
+            smtp: smtplib.SMTP
             if s.security == "tls":
                 smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             # The final dot is a small write right after the body: without TCP_NODELAY, Nagle's
             # algorithm holds it until the server's delayed ACK (40 ms per message on Linux).
+            assert smtp.sock is not None  # connected above
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo_or_helo_if_needed()
             if s.security == "starttls":
@@ -121,7 +123,8 @@ class SmtpTransport:
     def _abort(self) -> None:
         """After a refusal: reset the transaction, or drop a connection that cannot even do that."""
         try:
-            self._smtp.rset()
+            if self._smtp is not None:
+                self._smtp.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
 
@@ -146,6 +149,7 @@ class SmtpTransport:
         if self._smtp is None:
             self.open()
         smtp = self._smtp
+        assert smtp is not None  # open() connected or raised
         dot_sent = False
         try:
             self._expect("MAIL FROM", smtp.mail(sender), (250,))

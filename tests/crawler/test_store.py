@@ -14,7 +14,8 @@ from veille.db import sync_config
 
 CONFIG = load_config()
 DOSSIERS = list(CONFIG.dossiers.values())
-WIRE = sorted([a for a in load_articles() if a.wire == "afn-fermeture-coco"], key=lambda a: a.published)
+ARTICLES = load_articles()
+WIRE = sorted([a for a in ARTICLES if a.wire == "afn-fermeture-coco"], key=lambda a: a.published)
 NOW = datetime(2025, 12, 1, 11, 0, tzinfo=UTC)
 
 
@@ -103,6 +104,19 @@ def test_wire_copies_point_to_the_earliest_even_when_stored_last(db):
     assert rows[0]["duplicate_of"] is None and all(r["duplicate_of"] == rows[0]["id"] for r in rows[1:])
     story = db.execute("SELECT copies, outlets FROM story_outlets WHERE copies > 1").fetchall()
     assert len(story) == 1 and story[0]["copies"] == 6
+
+
+def _store_article(db, article):
+    body = page(article.title, [article.summary] + article.paragraphs, article.published.isoformat())
+    return store(db, f"https://{article.outlet}.example/{article.slug}", body)
+
+
+def test_different_articles_on_the_same_affair_are_different_stories(db):
+    # Every article on Coco but the dispatch's copies, and one of these: no two are one story.
+    for article in [a for a in ARTICLES if a.topic == "coco" and a.wire != "afn-fermeture-coco"] + WIRE[:1]:
+        _store_article(db, article)
+    counts = db.execute("SELECT count(*) AS n, count(duplicate_of) AS copies FROM documents").fetchone()
+    assert counts["n"] > 20 and counts["copies"] == 0
 
 
 def test_batched_writes_commit_together_and_a_failing_one_fails_alone(db, db_url):

@@ -38,6 +38,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from veille.app import App, pass_app
@@ -205,10 +206,14 @@ class Scheduler:
         return connect(self.url, autocommit=True)
 
     def _record_job(self, conn, spec: JobSpec, **fields) -> None:
-        cols = ", ".join(fields)
+        """Upsert the job's row with ``fields`` (column names of scheduler_jobs)."""
+        names = [sql.Identifier(c) for c in fields]
         conn.execute(
-            f"""INSERT INTO scheduler_jobs (job_id, kind, {cols}, updated_at) VALUES (%s, %s, {', '.join(['%s'] * len(fields))}, now())
-                ON CONFLICT (job_id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in fields)}, updated_at = now()""",
+            sql.SQL("""INSERT INTO scheduler_jobs (job_id, kind, {cols}, updated_at) VALUES (%s, %s, {values}, now())
+                       ON CONFLICT (job_id) DO UPDATE SET {updates}, updated_at = now()""").format(
+                cols=sql.SQL(", ").join(names),
+                values=sql.SQL(", ").join(sql.Placeholder() * len(names)),
+                updates=sql.SQL(", ").join(sql.SQL("{c} = EXCLUDED.{c}").format(c=c) for c in names)),
             (spec.job_id, spec.kind, *fields.values()))
 
     def _save_next_runs(self) -> None:

@@ -127,8 +127,20 @@ time.sleep(600)
     assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
     parent.send_signal(signal.SIGKILL)
     parent.wait(10)
+    parent.stdout.close()
     try:
         child.wait(10)
     except psutil.TimeoutExpired:
         child.kill()
         raise AssertionError("the command outlived the scheduler that started it")
+
+
+def test_a_job_row_is_inserted_then_updated_column_by_column(conn):
+    from veille.scheduler import Scheduler
+
+    spec = JobSpec("crawl:lequotidien", "crawl", ("crawl", "--source", "lequotidien"), None)
+    started = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+    Scheduler._record_job(None, conn, spec, last_started=started, last_status="running", last_error=None)
+    Scheduler._record_job(None, conn, spec, last_status="failed", last_error="boum")
+    row = conn.execute("SELECT kind, last_started, last_status, last_error FROM scheduler_jobs").fetchone()
+    assert row == {"kind": "crawl", "last_started": started, "last_status": "failed", "last_error": "boum"}

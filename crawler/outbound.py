@@ -160,7 +160,11 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
         self.allow_private = allow_private
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        guard_url(newurl, self.allow_private)
+        try:
+            guard_url(newurl, self.allow_private)
+        except AddressRefused:
+            fp.close()  # urllib closes the redirect's answer only when it follows it
+            raise
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

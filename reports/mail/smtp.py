@@ -77,15 +77,14 @@ class SmtpTransport:
         if self.settings.user:
             self._password()
 
-    def open(self) -> None:
+    def _connect(self, context: ssl.SSLContext) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if s.security == "tls":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         try:
-            smtp: smtplib.SMTP
-            if s.security == "tls":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             # The final dot is a small write right after the body: without TCP_NODELAY, Nagle's
             # algorithm holds it until the server's delayed ACK (40 ms per message on Linux).
             assert smtp.sock is not None  # connected above
@@ -96,6 +95,16 @@ class SmtpTransport:
                 smtp.ehlo()
             if s.user:
                 _login(smtp, s.user, self._password())
+        except BaseException:
+            smtp.close()  # a refused certificate or login leaves no connection behind
+            raise
+        return smtp
+
+    def open(self) -> None:
+        s = self.settings
+        context = ssl.create_default_context()
+        try:
+            smtp = self._connect(context)
         except smtplib.SMTPAuthenticationError as exc:
             raise VeilleError(f"le serveur SMTP {s.host}:{s.port} refuse l'identifiant « {s.user} » "
                               f"({exc.smtp_code} {_smtp_text(exc.smtp_error)})",

@@ -54,10 +54,13 @@ def write_warc(path, responses, gzipped: bool = True) -> None:
             reason = "OK" if status == 200 else "Error"
             kept = [(k, v) for k, v in headers if k.lower() not in ("transfer-encoding",)]
             http = StatusAndHeaders(f"{status} {reason}", kept, protocol="HTTP/1.1")
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http)
+            # With its length given, warcio digests the payload in place instead of copying it into
+            # a temporary file it never closes.
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                               http_headers=http)
             writer.write_record(record)
-            request = writer.create_warc_record(url, "request", payload=io.BytesIO(
-                f"GET {urlsplit(url).path} HTTP/1.1\r\nHost: {urlsplit(url).netloc}\r\n\r\n".encode()))
+            line = f"GET {urlsplit(url).path} HTTP/1.1\r\nHost: {urlsplit(url).netloc}\r\n\r\n".encode()
+            request = writer.create_warc_record(url, "request", payload=io.BytesIO(line), length=len(line))
             writer.write_record(request)
 
 
@@ -104,6 +107,7 @@ def count_documents(url: str) -> int:
         return c.execute("SELECT count(*) AS n FROM documents").fetchone()["n"]
 
 
+@pytest.mark.slow
 def test_import_stores_what_a_crawl_stores_and_never_twice(archive, config_path, db_url, other_db, veille,
                                                           miniweb_log):
     from tests.conftest import run_veille

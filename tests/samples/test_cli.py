@@ -41,3 +41,4 @@ def test_serve_and_sigint(tmp_path):
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate()  # closes its pipes

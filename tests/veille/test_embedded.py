@@ -74,6 +74,8 @@ def test_a_killed_process_does_not_keep_the_server_up(tmp_path):
     time.sleep(1)
     holder.send_signal(signal.SIGKILL)
     holder.wait(10)
+    for pipe in (holder.stdin, holder.stdout, holder.stderr):  # its orphaned psql may hold the other ends
+        pipe.close()
     for child in psutil.process_iter(["name", "cmdline"]):  # its psql, orphaned by SIGKILL
         try:
             if child.info["name"] == "psql" and str(data) in " ".join(child.info["cmdline"] or []):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_veille
 from veille.config import load_config
 
@@ -49,6 +51,7 @@ allow_private = true
     assert not [r for r in miniweb.requests if "/recherche" in r.path]  # never asked
 
 
+@pytest.mark.slow
 def test_sources_check_offline_reports_each_real_outlet_unreachable(veille):
     result = veille("sources", "check", "--timeout", "3")
     assert result.returncode == 0, result.stderr

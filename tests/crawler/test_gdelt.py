@@ -74,6 +74,7 @@ def _with_max_records(env, n: int) -> None:
                           encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_apis_pace(
         fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
@@ -105,6 +106,7 @@ def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_
     assert not errors, errors
 
 
+@pytest.mark.slow
 def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     _with_max_records(env, 8)
@@ -120,6 +122,7 @@ def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gd
     assert env.query("SELECT count(*) AS n FROM documents")[0]["n"] >= 8   # what was proposed is collected
 
 
+@pytest.mark.slow
 def test_what_is_known_already_is_not_asked_again_through_gdelt(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     assert env.veille("crawl", "--source", "lequotidien").returncode == 0
@@ -144,6 +147,7 @@ def test_what_is_known_already_is_not_asked_again_through_gdelt(fresh_env, miniw
     assert not pages   # (robots.txt is read again for a page it refused last time: it may have changed)
 
 
+@pytest.mark.slow
 def test_in_one_crawl_gdelt_comes_after_the_outlets_own_sources(fresh_env, miniweb, fake_gdelt):
     """Each crawler keeps its own per-site limit: run side by side, an outlet would get both at once."""
     env = fresh_env(gdelt=True)

@@ -56,6 +56,7 @@ def decisions(conn) -> dict[str, dict]:
     return {r["metadata"]["judilibre_id"]: r for r in rows}
 
 
+@pytest.mark.slow
 def test_first_sync_stores_every_sample_decision_once(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     counts, lines = sync(conn, path)
@@ -113,6 +114,7 @@ def test_first_sync_stores_every_sample_decision_once(conn, judilibre, tmp_path)
     assert run["kind"] == "judilibre" and run["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_next_sync_applies_updates_and_deletions(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     sync(conn, path)
@@ -137,6 +139,7 @@ def test_next_sync_applies_updates_and_deletions(conn, judilibre, tmp_path):
     assert counts.get("updated", 0) == 0 and counts.get("deleted", 0) == 0 and len(decisions(conn)) == 7
 
 
+@pytest.mark.slow
 def test_transient_errors_are_waited_out(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     for status in (429, 423, 500):
@@ -149,6 +152,7 @@ def test_transient_errors_are_waited_out(conn, judilibre, tmp_path):
     assert (times[1] - times[0]).total_seconds() >= 0.95
 
 
+@pytest.mark.slow
 def test_lasting_failure_is_one_line_and_the_next_sync_catches_up(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre, incremental='"scan"')
     judilibre.fail_next("judilibre", 500, 3)  # the first request and its 2 retries ([crawl] retries)

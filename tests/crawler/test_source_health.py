@@ -11,6 +11,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
+import pytest
 from psycopg.rows import dict_row
 
 from samples.miniweb.config import JUDILIBRE_KEY_ENV
@@ -43,6 +44,7 @@ def with_source(env, tmp_path, toml: str):
     return dataclasses.replace(env, config=config)
 
 
+@pytest.mark.slow
 def test_a_feed_answering_304_three_times_is_not_flagged(fresh_env, miniweb):
     env = fresh_env()
     miniweb.reset_log()
@@ -147,6 +149,7 @@ allow_private = true
     assert reason in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_a_source_whose_every_listing_fails_counts_as_failed_not_quiet(fresh_env, tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
@@ -165,6 +168,7 @@ allow_private = true
     assert "source injoignable ou en erreur ?" in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_a_source_collected_by_its_own_client_is_not_taken_for_a_dead_feed(fresh_env, miniweb):
     # Judilibre writes a « judilibre » run, not a crawl run: no feed counters to judge it by.
     env = fresh_env()

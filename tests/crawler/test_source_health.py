@@ -54,6 +54,7 @@ def test_a_feed_answering_304_three_times_is_not_flagged(fresh_env, miniweb):
     assert flagged_in_status(env) == "aucune"
 
 
+@pytest.mark.slow
 def test_a_listing_that_lists_nothing_three_times_is_flagged(fresh_env, miniweb, tmp_path):
     env = with_source(fresh_env(), tmp_path, f"""
 [[sources]]
@@ -73,6 +74,7 @@ allow_private = true
     assert "recherche-vide" in flagged_in_status(env) and "flux mort ou adresse changée ?" in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_one_5xx_is_one_error(fresh_env, miniweb):
     # No retries: Le Quotidien's unstable page answers 500 the first time it is asked.
     env = fresh_env(crawl={"retries": 0})
@@ -125,6 +127,7 @@ class _Outlet(BaseHTTPRequestHandler):
 LAST_MODIFIED = "Mon, 24 Jun 2024 08:00:00 GMT"
 
 
+@pytest.mark.slow
 def test_an_error_rate_jump_is_flagged(fresh_env, tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Outlet)
     server.broken = False

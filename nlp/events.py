@@ -83,13 +83,13 @@ class EventMaker:
                 seen.add(marker)
                 events.append(event)
         # An undated sentence that retells a happening already dated in the document adds nothing.
-        told = {(e["date"], e["kind"]) for e in events}
+        dated = {(e["date"], e["kind"]) for e in events}
         # The article's news: what its sentences date on the day of publication.
-        news = {FAMILY_OF.get(e["kind"]) for e in events if e["date"] == published.isoformat()} - {None}
+        news = {FAMILY_OF[e["kind"]] for e in events if e["date"] == published.isoformat() and e["kind"] in FAMILY_OF}
         undated = self._undated(doc, by_sentence, published, news)
         # Each undated retelling is a source of the same happening (grouped later), but the title only
         # when the body does not tell it.
-        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | told
+        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | dated
         events.extend({k: v for k, v in e.items() if k != "title"} for e in undated
                       if not (e["title"] and (e["date"], e["kind"]) in in_body))
         doc._.events = events

@@ -271,6 +271,7 @@ def _without_queries(tmp_path, web) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 def test_queries_derived_from_the_dossier_bring_every_decision_about_the_site(conn, judilibre, tmp_path):
     config = load_config(_without_queries(tmp_path, judilibre))
     settings = judilibre_settings(config, config.source("judilibre"))
@@ -304,6 +305,7 @@ def _press_report(conn, config, url: str, text: str, day: str, court_sentence: s
     return doc
 
 
+@pytest.mark.slow
 def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_articles(conn, judilibre, tmp_path):
     path = _without_queries(tmp_path, judilibre)
     config = load_config(path)
@@ -352,6 +354,7 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         conn.execute("RESET ROLE")
 
 
+@pytest.mark.slow
 def test_the_sample_configuration_imports_every_decision_about_the_site(conn, judilibre, tmp_path, monkeypatch):
     """What ``veille demo`` syncs: the mini-web's own configuration, its dossier's spellings."""
     from samples.miniweb.config import JUDILIBRE_KEY_ENV

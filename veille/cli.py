@@ -127,8 +127,7 @@ def shell(app: App, reader: bool, login: str | None, psql_args: tuple[str, ...])
     """Ouvrir psql sur la base (arguments supplémentaires transmis à psql)."""
     import shutil
 
-    from veille import embedded
-    from veille import reader as readers
+    from veille import embedded, reader as readers
     from veille.db import database_url
 
     conn = app.db()  # the schema is migrated before a researcher looks at it
@@ -269,7 +268,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-def _connection_lost(exc: BaseException) -> bool:
+def _connection_lost(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or what caused it) says the database server went away: killed, stopped,
     or the connection cut. A failed *first* connection is a VeilleError raised by veille.db.connect."""
     import psycopg

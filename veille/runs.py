@@ -16,7 +16,6 @@ from collections.abc import Iterator
 import psycopg
 from psycopg.types.json import Jsonb
 
-
 # Advisory locks of runs: this class in the upper 32 bits, the run's id in the lower ("runs").
 RUN_LOCK_CLASS = 0x72756E73
 KILLED = "interrompue : le processus s'est arrêté sans la terminer (tué, ou serveur perdu)"

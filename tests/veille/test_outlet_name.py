@@ -1,5 +1,5 @@
 """The name an outlet goes by is defined once, as the SQL function veille_outlet_name
-(migrations/0012_outlet_name.sql), which the reports' queries and the researchers' views call."""
+(migrations/0013_outlet_name.sql), which the reports' queries and the researchers' views call."""
 
 import re
 
@@ -29,6 +29,6 @@ def test_the_views_name_the_outlet_as_the_reports_do(conn):
 
 
 def test_no_query_writes_the_rule_out():
-    # 0002 wrote story_outlets before the function existed; 0012 replaces that view.
+    # 0002 wrote story_outlets before the function existed; 0013 replaces that view.
     files = [p for p in ROOT.glob("**/*.sql") if ".venv" not in p.parts and p.name != "0002_crawler.sql"]
     assert files and [str(p.relative_to(ROOT)) for p in files if WRITTEN_OUT.search(p.read_text())] == []

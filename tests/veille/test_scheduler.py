@@ -132,7 +132,7 @@ time.sleep(600)
         child.wait(10)
     except psutil.TimeoutExpired:
         child.kill()
-        raise AssertionError("the command outlived the scheduler that started it")
+        raise AssertionError("the command outlived the scheduler that started it") from None
 
 
 def test_a_job_row_is_inserted_then_updated_column_by_column(conn):

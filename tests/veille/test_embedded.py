@@ -104,7 +104,7 @@ def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_
             assert first.poll() is None and time.monotonic() < deadline, first.communicate()
             time.sleep(0.005)
         os.killpg(first.pid, signal.SIGKILL)  # the command and its initdb, as a killed terminal would
-        first.wait(10)
+        first.communicate(timeout=10)  # and close its pipes
         assert not (data / "pgdata" / "base" / "5").exists(), "initdb finished before the kill: retry"
         again = veille(data, "db", "info")
         out, err = again.communicate(timeout=180)

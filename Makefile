@@ -1,23 +1,27 @@
 # veille — the two commands of the README, and their parts.
 #   make demo   set up everything, then run the whole pipeline offline on the sample corpus
 #   make test   set up everything, then run the test suite
+#   make test-fast   the suite without the browser and slow tests (a few minutes)
+#   make lint   ruff (lint and format check) and mypy; `make lint-check` leaves out the format check
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install browser test-local-pg clean help
+.PHONY: demo test test-fast lint lint-check format install browser test-local-pg clean help
 
 help:
 	@echo "make demo   — installe veille et lance la démonstration hors ligne"
 	@echo "make test   — installe veille et lance les tests"
+	@echo "make test-fast — les tests sans navigateur ni tests lents"
+	@echo "make lint   — ruff (règles et mise en forme) et mypy"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "veille demande Python 3.11 ou plus récent ($(PYTHON) est trop ancien) — make PYTHON=python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,6 +42,23 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-local-pg
+
+# The suite without headless Chromium and without the tests marked slow (over 5 s each).
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# Lint rules and types; .ci/run runs this before the tests.
+lint-check: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# lint-check, plus the formatter's check: fails until the code base is formatted once with `make format`.
+lint: lint-check
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # The database tests again, on the machine's own PostgreSQL when one answers on 127.0.0.1:5432.
 test-local-pg:

@@ -49,8 +49,7 @@ def main() -> None:
     import trafilatura
     from psycopg.rows import dict_row
 
-    from samples.miniweb import MiniWeb
-    from samples.miniweb import transport
+    from samples.miniweb import MiniWeb, transport
 
     # The mini-web's handler leaves Nagle's algorithm on: on a kept-alive connection each
     # answer (headers, then body) then waits ~40 ms for a delayed ACK, so any client is

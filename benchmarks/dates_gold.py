@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 
@@ -66,7 +65,6 @@ def main(root: str, verbose: bool = False) -> None:
                 misses.append((gold_file.stem[:2], "none", event["date"], event.get("date_end"), [], event["evidence"][:90]))
                 continue
             found += 1
-            p = precision_of(event["date"])
             ok = any(_right(d, event) for d in dates)
             exact += ok
             # The relative expressions the gold note quotes (« dans la nuit de lundi à mardi »): the mention

@@ -71,12 +71,11 @@ def main() -> None:
 
     from cases.grouping import recompute_cases
     from reports.digest.content import build_digest, render_html, render_text
-    from reports.digest.weeks import PARIS
-    from reports.digest.weeks import parse_week
     from reports.digest.send import send_digests
     from reports.digest.subscribers import add
+    from reports.digest.weeks import PARIS, parse_week
     from reports.mail.message import build_message, inline_css, sender_of
-    from tests.reports.test_digest_support import load_sample_corpus, write_config
+    from tests.reports.digest_support import load_sample_corpus, write_config
     from veille.config import load_config
     from veille.db import migrate, sync_config
 

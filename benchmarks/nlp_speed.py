@@ -49,7 +49,6 @@ def corpus_texts() -> list[tuple[str, str]]:
 
 
 def store(url: str, texts: list[tuple[str, str]], n: int) -> list[tuple[str, str]]:
-    import psycopg
 
     from veille.db import migrate, open_database
 

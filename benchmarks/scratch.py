@@ -5,8 +5,8 @@ in the benchmark's temporary folder. Dropped when the benchmark ends."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def scratch_database(tmp: Path, label: str) -> tuple[str, Callable[[], None]]:

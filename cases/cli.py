@@ -10,7 +10,6 @@ from veille.app import App, pass_app
 from veille.vocabulary import KIND_LABELS, STAGE_LABELS
 
 
-
 def _period(start, end) -> str:
     if not start:
         return "—"
@@ -73,7 +72,7 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
         app.say(f"{r['slug']:<26} {name}")
         app.say(f"{'':<26} {STAGE_LABELS.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
                 f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} média(s)"
-                + (f" · corrigée dans la configuration" if r["manual"] else ""))
+                + (" · corrigée dans la configuration" if r["manual"] else ""))
         for c in figures.get("contradictions", ()):
             app.say(f"{'':<26} à vérifier : {KIND_LABELS.get(c['kind'], c['kind'])} du {c['date']} après "
                     f"{KIND_LABELS.get(c['after_kind'], c['after_kind'])} du {c['after_date']}")

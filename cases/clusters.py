@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable
 
 from cases.model import DocumentFact, EventFact
 from cases.naming import is_broad_place, is_full_name, key
@@ -189,7 +189,7 @@ class _Group:
         self.people_stories: dict[str, set] = {k: {ev.story} for k in ev.people}
         self.site = ev.site
 
-    def absorb(self, other: "_Group") -> None:
+    def absorb(self, other: _Group) -> None:
         self.events.extend(other.events)
         self.stories |= other.stories
         for k, s in other.place_stories.items():
@@ -404,7 +404,8 @@ def _absorb_small(groups: Groups) -> None:
 
 def _dissolve_trivial(clusters: list[list[Ev]]) -> tuple[list[list[Ev]], list[Ev]]:
     """A « case » told by one story, with no one named and nothing procedural, is a detail of its article."""
-    kept, loose = [], []
+    kept: list[list[Ev]] = []
+    loose: list[Ev] = []
     for c in clusters:
         trivial = (not any(e.site for e in c) and len({e.story for e in c}) == 1
                    and not any(e.people for e in c) and not any(e.f.kind in STAGE_KINDS for e in c))

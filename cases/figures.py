@@ -52,6 +52,7 @@ def defendant_count(sentence: str) -> int | None:
     The largest: « quatre jeunes, deux mineurs et deux majeurs » states four defendants."""
     tokens = _TOKEN.findall(sentence)
     best = None
+    value: int | None
     for i, tok in enumerate(tokens):
         if i == 0 or tok.lower() not in DEFENDANT_NOUNS or tokens[i - 1].lower() == "autres":
             continue

@@ -34,9 +34,9 @@ of defendants. Configuration corrections (``cases_overrides``) are applied last.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from cases.clusters import Ev, cluster
 from cases.figures import defendant_count
@@ -184,7 +184,7 @@ def _base_slug(cluster: list[Ev], facts: _Facts, dossier_of_site: str | None) ->
     if _is_site(cluster):
         return f"site-{dossier_of_site}" if dossier_of_site else "site"
     if facts.person_first:
-        return slugify(facts.main_person)
+        return slugify(facts.main_person or "")
     if facts.main_place:
         return slugify(facts.main_place)
     if facts.main_person:
@@ -229,10 +229,10 @@ def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happeni
     if slug in overrides.stage:
         stage = overrides.stage[slug]
         manual["stage"] = stage
-        stages.setdefault(stage, max((h.date for h in happened), default=None))
+        stages.setdefault(stage, max((h.date for h in happened), default=None))  # type: ignore[arg-type]  # None: set by hand, nothing happened
     docs = {e.f.document_id: e.doc for e in cluster}
     published = [d.published for d in docs.values() if d and d.published]
-    figures = {
+    figures: dict[str, object] = {
         "documents": len(docs), "stories": len({e.story for e in cluster}),
         "outlets": len({d.source for d in docs.values() if d and d.source}),
         "happenings": len(happenings),
@@ -361,7 +361,7 @@ def _distinguish_names(cases: list[CaseResult]) -> None:
     for same in by_name.values():
         if len(same) > 1:
             for c in same:
-                year = (c.period_end or c.period_start).year if (c.period_end or c.period_start) else None
+                year = d.year if (d := c.period_end or c.period_start) else None
                 if year:
                     c.name = f"{c.name} ({year})"
 
@@ -371,7 +371,7 @@ def _is_site(events: list[Ev]) -> bool:
     return any(e.site for e in events)
 
 
-def _name(events: list[Ev], f: "_Facts", hs: list[HappeningResult], titles: dict[str, str],
+def _name(events: list[Ev], f: _Facts, hs: list[HappeningResult], titles: dict[str, str],
           site_dossier: str | None) -> str:
     if _is_site(events):
         title = titles.get(site_dossier or "", "") or "le site"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,7 @@ class EventFact:
     kind: str = "other"
     summary: str = ""
     evidence: str = ""
-    date_end: date | None = None
+    date_end: datetime.date | None = None  # `date` is a field here
     upcoming: bool = False
     places: tuple[str, ...] = ()         # place names, as the text gives them
     people: tuple[str, ...] = ()         # principal people: victims, defendants (never minors, lawyers …)
@@ -67,7 +68,7 @@ class HappeningResult:
     event_ids: list[int]                  # earliest report first
     date: date
     precision: str
-    date_end: date | None
+    date_end: datetime.date | None  # `date` is a field here
     kind: str
     summary: str
     upcoming: bool

@@ -16,8 +16,8 @@ from collections import defaultdict
 import psycopg
 from psycopg.types.json import Jsonb
 
-from cases.grouping import ALGORITHM_VERSION, group
 from cases.facts import event_fact
+from cases.grouping import ALGORITHM_VERSION, group
 from cases.model import DocumentFact, EventFact, Grouping
 from cases.naming import key
 from cases.overrides import overrides_from_config
@@ -102,7 +102,7 @@ def recompute(conn: psycopg.Connection, config, dossier: str | None = None) -> d
         run.count("happenings", len(result.happenings))
         for k in ("new_cases", "stage_changes", "new_happenings"):
             run.count(k, counts[k])
-        run.counts["warnings"] = list(result.warnings)  # kept to be shown again until the next computation
+        run.counts["warnings"] = list(result.warnings)  # type: ignore[assignment]  # kept to be shown again until the next computation
     return {"cases": len(wanted), "happenings": len(result.happenings), "events": len(events),
             "new_cases": counts["new_cases"], "stage_changes": counts["stage_changes"],
             "new_happenings": counts["new_happenings"], "warnings": result.warnings, "run_id": run.id}
@@ -146,7 +146,6 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
     gone = [s for s in before if s not in ids]
     if gone:
         conn.execute("DELETE FROM cases WHERE slug = ANY(%s)", (gone,))
-    case_ids = list(ids.values())
     conn.execute("DELETE FROM case_dossiers")
     conn.execute("DELETE FROM case_documents")
     with conn.cursor() as cur:

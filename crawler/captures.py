@@ -14,10 +14,9 @@ from datetime import datetime
 
 import psycopg
 
-from veille.kinds import kind_of
-
 from crawler.ingest import configured_kind, store_page
 from crawler.urls import canonical_url, site_of
+from veille.kinds import kind_of
 
 _HTML = re.compile(r"html", re.I)
 # Headers that describe the transfer, not the page: the payload we hand over is already decoded.

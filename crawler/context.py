@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
-
-from veille.config import Config
-from veille.counts import CrawlCounts
 
 from crawler.workers import Workers
+from veille.config import Config
+from veille.counts import CrawlCounts
 
 
 @dataclass

@@ -123,6 +123,7 @@ def fingerprint(text: str) -> Fingerprint:
 
 
 def hamming(a: int, b: int) -> int:
+    """Bits that differ between two SimHashes: what ``bit_count(a # b)`` computes in crawler/grouping.py."""
     return ((a ^ b) & _MASK).bit_count()
 
 
@@ -139,8 +140,3 @@ def containment(sketch_a, count_a: int, sketch_b, count_b: int) -> float:
     common = jaccard * (count_a + count_b) / (1 + jaccard)
     return min(1.0, common / min(count_a, count_b))
 
-
-def same_story(a: Fingerprint, b: Fingerprint) -> bool:
-    return (a.text_hash == b.text_hash or
-            (hamming(a.simhash, b.simhash) <= SIMHASH_DISTANCE
-             and containment(a.sketch, a.shingle_count, b.sketch, b.shingle_count) >= MIN_CONTAINMENT))

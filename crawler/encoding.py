@@ -44,8 +44,8 @@ def declared_charset(body: bytes, content_type: str | None) -> str | None:
         m = _HEADER_CHARSET.search(content_type)
         if m:
             return m.group(1).lower()
-    m = _META_CHARSET.search(body[:4096])
-    return m.group(1).decode("ascii", "replace").lower() if m else None
+    meta = _META_CHARSET.search(body[:4096])
+    return meta.group(1).decode("ascii", "replace").lower() if meta else None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> Decoded:

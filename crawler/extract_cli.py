@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import click
 
@@ -66,7 +66,7 @@ def saved_pages(paths: list[Path], url: str | None, fetched: datetime | None) ->
             except (OSError, EOFError) as exc:
                 yield Unreadable(path.name, f"fichier gzip illisible ({exc})")
                 continue
-        moment = fetched or datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        moment = fetched or datetime.fromtimestamp(path.stat().st_mtime, UTC)
         yield SavedPage(path.name, url or path.resolve().as_uri(), raw, {"content-type": "text/html"}, moment)
 
 
@@ -74,8 +74,14 @@ def describe(page: SavedPage, config, dossier_slugs: tuple[str, ...] = ()) -> di
     """What veille would store of one page, as a JSON-ready dict (``error`` when nothing)."""
     from crawler.captures import source_for
     from crawler.extract import ExtractionError
-    from crawler.ingest import (FetchedPage, analyse_page, build_record, configured_kind,
-                                off_subject_rejection, tdm_refusal)
+    from crawler.ingest import (
+        FetchedPage,
+        analyse_page,
+        build_record,
+        configured_kind,
+        off_subject_rejection,
+        tdm_refusal,
+    )
 
     source = source_for(config, page.url) if page.url.startswith(("http://", "https://")) else None
     dossiers = ([config.dossier(s) for s in dossier_slugs] if dossier_slugs else list(config.dossiers.values()))
@@ -150,7 +156,7 @@ def _parse_fetched(value: str | None) -> datetime | None:
     except ValueError:
         raise VeilleError(f"date invalide pour --fetched : « {value} »",
                           "écrivez une date ISO 8601, par exemple 2024-06-25T14:00:00+02:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_paths(files: tuple[str, ...], url: str | None) -> list[Path]:

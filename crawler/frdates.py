@@ -35,7 +35,9 @@ PUBLISHED_WORDS = r"(?:publie|mis en ligne|poste|paru|cree)"
 MODIFIED_WORDS = r"(?:mis a jour|mise a jour|modifie|actualise|maj)"
 
 
-def _at(y: int, mo: int, d: int, h: str | None, m: str | None) -> datetime | None:
+def _at(y: int, mo: int | None, d: int, h: str | None, m: str | None) -> datetime | None:
+    if mo is None:  # a month name the table does not know
+        return None
     try:
         return datetime(y, mo, d, int(h or 0), int(m or 0), tzinfo=PARIS)
     except ValueError:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import psycopg
 
-from crawler.dedup import SIMHASH_DISTANCE, Fingerprint, containment, MIN_CONTAINMENT
+from crawler.dedup import MIN_CONTAINMENT, SIMHASH_DISTANCE, Fingerprint, containment
 
 DEDUP_LOCK = 0x76656964_64757073 & 0x7FFFFFFFFFFFFFFF  # "veiddups"
 WINDOW_DAYS = 30  # republications of a dispatch appear within days of each other

@@ -122,7 +122,8 @@ def analyse_page(page: FetchedPage, dossiers, since: datetime | None = None) -> 
     extracted = stage_extract(page)
     published = extracted.published_at
     if since and published and published < since:
-        decisions, off_subject = [], None
+        decisions: list = []
+        off_subject = None
     else:
         decisions, off_subject = stage_filter(extracted, dossiers)
     canonical, fp, chash = stage_dedup(page, extracted)

@@ -24,18 +24,18 @@ asked at the start of each sync), never on ours: the two need not agree.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Callable
+from datetime import UTC, date, datetime
 
 import click
 import psycopg
 
 from crawler import decision_store as store
-from crawler.outbound import PoliteClient
 from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
-from crawler.subject import bare_word, decide_all, fold
+from crawler.outbound import PoliteClient
+from crawler.subject import Decision, bare_word, decide_all, fold
 from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
@@ -200,8 +200,8 @@ class _Sync:
         except JudilibreError as exc:
             self._failed(exc)
             return None
-        day = date.fromisoformat(newest) if newest else datetime.now(timezone.utc).date()
-        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        day = date.fromisoformat(newest) if newest else datetime.now(UTC).date()
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
     def _fetch(self, decision_id: str) -> dict | None:
         """The full decision; None when it failed (reported) or is gone (then removed here too)."""
@@ -221,10 +221,10 @@ class _Sync:
     def _store(self, record: dict, route: str) -> None:
         decision_id = str(record["id"])
         provenance = {"via": "judilibre", "api": self.settings.base_url, "route": route,
-                      "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                      "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds")}
         verdicts = decide_all(str(record.get("text") or ""), store.decision_title(record), self.dossiers)
         outcome, document_id = store.store_decision(self.conn, self.source.id, record, verdicts, provenance)
-        wanted = {v.dossier: v for v in verdicts if v.belongs}
+        wanted: dict[str, Decision | None] = {v.dossier: v for v in verdicts if v.belongs}
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():
             # Cited by the dossier's press: the strongest tie a pseudonymised decision can have.

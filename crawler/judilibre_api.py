@@ -8,8 +8,8 @@ the route and the API's own error messages.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from crawler.outbound import HttpError, PoliteClient
@@ -115,7 +115,7 @@ class JudilibreApi:
         return str(results[0].get("update_date") or results[0].get("decision_date") or "")[:10] or None
 
     def transactions(self, since: datetime) -> Iterator[dict]:
-        stamp = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         for page in self._pages("/transactionalhistory", [("date", stamp), ("page_size", 500)], "next_page"):
             items = page.get("transactions") or []
             yield from items

@@ -31,9 +31,9 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
 
 from veille.errors import VeilleError
@@ -133,7 +133,7 @@ def guard_url(url: str, allow_private: bool) -> None:
         except (socket.gaierror, UnicodeError) as exc:
             raise HttpError(None, url, reason=f"nom de domaine introuvable ({host}) : "
                                               f"{getattr(exc, 'strerror', None) or exc}") from None
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = sorted({str(info[4][0]) for info in infos})
     why = refusal(host, addresses, allow_private)
     if why:
         raise AddressRefused(url, why)
@@ -160,7 +160,11 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
         self.allow_private = allow_private
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        guard_url(newurl, self.allow_private)
+        try:
+            guard_url(newurl, self.allow_private)
+        except AddressRefused:
+            fp.close()  # urllib closes the redirect's answer only when it follows it
+            raise
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -307,8 +311,8 @@ def retry_after(exc: HttpError) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _lower(headers) -> dict[str, str]:

@@ -14,11 +14,18 @@ import logging
 
 from crawler.extract import ExtractionError
 from crawler.failures import TRANSIENT
-from crawler.ingest import (analyse_page, build_record, configured_kind, off_subject_rejection, record_rejection,
-                            stage_store, tdm_refusal, too_old)
+from crawler.ingest import (
+    analyse_page,
+    build_record,
+    configured_kind,
+    off_subject_rejection,
+    record_rejection,
+    stage_store,
+    tdm_refusal,
+    too_old,
+)
 from crawler.items import PageItem, UrlItem
 from crawler.store import record_url
-
 
 logger = logging.getLogger(__name__)
 

@@ -15,14 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from crawler.context import CrawlContext
+from crawler.summary import summary_lines
 from veille.config import Source
 from veille.counts import CrawlCounts
 from veille.errors import VeilleError
 from veille.kinds import kind_of
 from veille.runs import recorded_run
-
-from crawler.context import CrawlContext
-from crawler.summary import summary_lines
 
 
 @dataclass

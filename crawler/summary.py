@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from veille.counts import CrawlCounts
-
 from crawler.failures import ERROR_LABELS
+from veille.counts import CrawlCounts
 
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:
@@ -30,9 +29,9 @@ def summary_lines(counts: CrawlCounts, per_source: dict[str, CrawlCounts], elaps
     refused = [(counts.robots, "interdites par robots.txt"), (counts.offsite, "hors du site de la source"),
                (counts.refused, "adresses refusées"), (counts.tdm, "réservées (TDM, politique skip)"),
                (counts.too_old, "antérieures à --since"), (counts.skipped, "déjà connues, sans changement signalé")]
-    refused = [f"{n} {label}" for n, label in refused if n]
-    if refused:
-        lines.append("Non collectées : " + ", ".join(refused) + ".")
+    said = [f"{n} {label}" for n, label in refused if n]
+    if said:
+        lines.append("Non collectées : " + ", ".join(said) + ".")
     if counts.withheld:
         lines.append(f"Texte intégral non conservé (réservation TDM) : {_n(counts.withheld, 'document')} "
                      "(titre, chapeau et courtes citations gardés).")

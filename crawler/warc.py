@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 import psycopg
@@ -55,7 +55,7 @@ def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
     """Every record of a WARC/ARC file, as a capture, a record to ignore, or a bad record."""
     with path.open("rb") as fh:
         gzipped = fh.read(2) == GZIP_MAGIC[:2]
-        start = 0
+        start: int | None = 0
         while start is not None:
             fh.seek(start)
             records = ArchiveIterator(fh, arc2warc=True)
@@ -145,7 +145,7 @@ def _warc_date(value: str | None) -> datetime:
     if not value:
         raise ValueError("enregistrement sans WARC-Date")
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=None,

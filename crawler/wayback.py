@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
+from typing import NoReturn
 from urllib.parse import quote
 
 import click
 import psycopg
 from psycopg.types.json import Jsonb
 
-from crawler.outbound import HttpError, PoliteClient
 from crawler.captures import Capture, autocommit, source_for, store_capture, stored_since
+from crawler.outbound import HttpError, PoliteClient
 from crawler.subject import bare_word, fold
 from veille.errors import VeilleError
 from veille.kinds import WAYBACK_CDX_PATH, WAYBACK_RATE_MAX, WAYBACK_STAMP, kind_of
@@ -56,7 +57,7 @@ def wayback_settings(config, source, start: str | None = None, end: str | None =
     was read: ``veille/kinds.py``); ``start``/``end`` (--from/--to) override ``from``/``to``."""
     s = dict(source.settings)
 
-    def fail(key: str, problem: str):
+    def fail(key: str, problem: str) -> NoReturn:
         raise VeilleError(f"source « {source.id} » : {key} : {problem}",
                           "corrigez la configuration (voir docs/court-sources.md)")
 
@@ -67,6 +68,8 @@ def wayback_settings(config, source, start: str | None = None, end: str | None =
     base = source.urls[0].rstrip("/")
     cdx = s.get("cdx_url") or (base if base.endswith(CDX_PATH) else base + CDX_PATH)
     replay = s.get("replay_url") or (cdx[: -len(CDX_PATH)] if cdx.endswith(CDX_PATH) else None)
+    if not replay:
+        fail("replay_url", f"obligatoire quand cdx_url ne finit pas par {CDX_PATH}")
     sites = strings("sites") + strings("targets")
     if not sites:
         sites = tuple(dict.fromkeys(_site_root(o.urls[0]) for o in config.sources if kind_of(o.kind).outlet))
@@ -117,7 +120,7 @@ class Row:
     @property
     def captured_at(self) -> datetime:
         ts = (self.timestamp + "00000101000000"[len(self.timestamp):])[:14]
-        return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 class WaybackError(Exception):

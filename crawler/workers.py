@@ -17,8 +17,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import signal
 import queue
+import signal
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool

@@ -43,7 +43,7 @@ def analyse(app: App, file, published: str | None, as_json: bool, model: str | N
 
     assumed = published is None
     try:
-        day = date.today() if assumed else date.fromisoformat(published)
+        day = date.today() if published is None else date.fromisoformat(published)
     except ValueError:
         raise VeilleError(f"date de publication illisible : « {published} »",
                           "donnez-la au format AAAA-MM-JJ, par exemple --published 2024-04-25") from None
@@ -182,7 +182,7 @@ def evaluate(app: App, model: str | None, gold_dir: str | None, details: bool, a
         score_cases(golds, report)
     figures = report.figures()
     missed = [name for name, target in TARGETS.items()
-              if (figures.get(f"{name}_f1") if f"{name}_f1" in figures else figures[name]) < target]
+              if (figures[f"{name}_f1"] if f"{name}_f1" in figures else figures[name]) < target]
     if as_json:
         click.echo(json.dumps({"documents": report.documents, "figures": figures, "targets": TARGETS,
                                "missed": missed}, indent=2))

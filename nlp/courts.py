@@ -52,7 +52,7 @@ class CourtRecogniser:
             self.institutions.append((re.compile(pattern, flags), row))
         # The configured outlets, then the French press's usual names (``patterns/media.jsonl``): a
         # newsroom is an organisation, never a place (« France 3 Provence ») or a person.
-        self.media = [(re.compile(rf"(?<![\w-]){_flexible(m)}(?![\w-])"), m) for m in media if m.strip()]
+        self.media: list[tuple[re.Pattern[str], str | None]] = [(re.compile(rf"(?<![\w-]){_flexible(m)}(?![\w-])"), m) for m in media if m.strip()]
         for row in load("media.jsonl"):
             forms = "|".join(row.get("forms") or [_flexible(row["name"])])
             self.media.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])"), None))
@@ -83,11 +83,11 @@ class CourtRecogniser:
                 span = self._add(doc, found, m.start(), m.end(), "association")
                 if span is not None:
                     span._.canonical = name
-        for regex, name in self.media:
+        for regex, medium in self.media:
             for m in regex.finditer(text):
                 span = self._add(doc, found, m.start(), m.end(), "media")
                 if span is not None:  # an edition is named as written: « France 3 Provence-Alpes »
-                    span._.canonical = name or " ".join(m.group().split())
+                    span._.canonical = medium or " ".join(m.group().split())
         self._aliases(doc, found)
         replace_entities(doc, sorted(found, key=lambda s: s.start))
         # The town or department inside a name (« parquet de Paris ») is also a place the text names.
@@ -99,6 +99,7 @@ class CourtRecogniser:
         départementale du Vaucluse » and « cour criminelle du Vaucluse » are one court, named as first seen."""
         text = doc.text
         acronyms: dict[str, Span] = {}
+        span: Span | None
         for span in found:
             m = ACRONYM_AFTER.match(text, span.end_char)
             if m:

@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Callable, Iterable
 
-from veille.vocabulary import MONTHS as MONTH_NAMES
-from veille.vocabulary import date_label, iso_at
+from veille.vocabulary import MONTHS as MONTH_NAMES, date_label, iso_at
 
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
           "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,

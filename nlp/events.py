@@ -15,7 +15,6 @@ priority wins (a verdict over a hearing). Events are plain dicts in ``doc._.even
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from spacy.language import Language
@@ -78,19 +77,19 @@ class EventMaker:
                     continue
                 told.extend(self._with_its_penalty(doc, sent, event, span))
             for event in told:
-                marker = (sent.start_char, event["date"], event["precision"], event["kind"])
+                marker: tuple = (sent.start_char, event["date"], event["precision"], event["kind"])
                 if marker in seen:
                     continue
                 seen.add(marker)
                 events.append(event)
         # An undated sentence that retells a happening already dated in the document adds nothing.
-        told = {(e["date"], e["kind"]) for e in events}
+        dated = {(e["date"], e["kind"]) for e in events}
         # The article's news: what its sentences date on the day of publication.
-        news = {FAMILY_OF.get(e["kind"]) for e in events if e["date"] == published.isoformat()} - {None}
+        news = {FAMILY_OF[e["kind"]] for e in events if e["date"] == published.isoformat() and e["kind"] in FAMILY_OF}
         undated = self._undated(doc, by_sentence, published, news)
         # Each undated retelling is a source of the same happening (grouped later), but the title only
         # when the body does not tell it.
-        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | told
+        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | dated
         events.extend({k: v for k, v in e.items() if k != "title"} for e in undated
                       if not (e["title"] and (e["date"], e["kind"]) in in_body))
         doc._.events = events
@@ -314,7 +313,7 @@ def _main_verb(sent: Span):
     else its first verb."""
     verbs = [t for t in sent if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "aux:tense", "aux:pass", "cop")]
     roots = [t for t in verbs if t.dep_ == "ROOT"]
-    return (roots or verbs or [None])[0]
+    return roots[0] if roots else verbs[0] if verbs else None
 
 
 def _heading(sent: Span) -> bool:

@@ -37,7 +37,7 @@ for _name, _default in DOC_ATTRIBUTES.items():
 
 def replace_entities(doc: Doc, new: list[Span]) -> None:
     """Set ``new`` spans as entities, dropping the model's entities they overlap."""
-    taken = set()
+    taken: set[int] = set()
     for span in new:
         taken.update(range(span.start, span.end))
     kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]

@@ -150,13 +150,13 @@ def _in_a_clause(token: Token, top: Token) -> bool:
 
 
 DATE_LEADS = {"en", "à", "a", "au", "le", "la", "l'", "du", "de", "d'", "depuis", "dès", "vers", "jusqu'", "jusqu'au",
-              "entre", "ce", "cette", "dans", "pour", "avant", "après", "il", "y", "a"}
+              "entre", "ce", "cette", "dans", "pour", "avant", "après", "il", "y"}
 
 
 def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
     """The sentence's first words, without its date: a headline for an event of no known kind."""
     doc = sent.doc
-    words = []
+    words: list[Token] = []
     for t in sent:
         if date_words and date_words[0] <= t.idx < date_words[1]:
             # « en 2013 », « remontent à 2015 », « depuis la loi du 21 avril »: the date's own

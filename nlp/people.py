@@ -106,7 +106,7 @@ class PeopleResolver:
     def _resolve(people: list[Span]) -> None:
         words = [key(p.text).split() for p in people]
         full = [i for i, w in enumerate(words) if len(w) >= 2 and not is_initial(w[-1])]
-        gender_of_name: dict[str, str] = {}
+        gender_of_name: dict[str, str | None] = {}
         for j in full:
             said = HONORIFIC_GENDER.get((people[j]._.honorific or "").lower())
             guessed = "f" if words[j][0] in FEMININE else "m" if words[j][0] in MASCULINE else None

@@ -21,9 +21,10 @@ second run says so and stops, instead of analysing the same documents twice alon
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Iterator
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -124,7 +125,7 @@ def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int
         else:
             for i in where:
                 out[i] = analyse_texts(nlp, [items[i]])[0]
-    return out
+    return cast("list[dict | Exception]", out)  # every slot was filled
 
 
 def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None = None, processes: int = 1,
@@ -239,7 +240,7 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                        "people, charges, evidence, evidence_start, evidence_end, date_text, date_start_char, "
                        "date_end_char, date_from, date_how, context)", events)
         analyses_rows = []
-        for item, a in zip(items, analyses):
+        for item, a in zip(items, analyses):  # type: ignore[assignment]  # `a` was a dict above
             if isinstance(a, NotFrench):
                 analyses_rows.append((item.id, version, "skipped", str(a), run_id, item.text_hash, Jsonb({})))
             elif isinstance(a, Exception):

@@ -70,5 +70,5 @@ def language_of(text: str, sample: int = 3000) -> str | None:
         for lang, words in _FUNCTION_WORDS.items():
             if word in words:
                 counts[lang] += 1
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] >= 5 else None

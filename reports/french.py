@@ -6,9 +6,17 @@ import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
-from veille.vocabulary import HEARING_KINDS, KIND_LABELS, STAGE_LABELS, STAGE_OF_KIND, STAGES, date_label, day_label
-from veille.vocabulary import iso_at as iso_label
-from veille.vocabulary import short_day_label
+from veille.vocabulary import (
+    HEARING_KINDS,
+    KIND_LABELS,
+    STAGE_LABELS,
+    STAGE_OF_KIND,
+    STAGES,
+    date_label,
+    day_label,
+    iso_at as iso_label,
+    short_day_label,
+)
 
 __all__ = ["HEARING_KINDS", "STAGE_OF_KIND", "STAGES", "capfirst", "date_label", "day", "iso_label", "kind_label",
            "place_slug", "plural", "short_day", "stage_label"]

@@ -10,7 +10,7 @@ get anonymised data, whatever template or export reads it.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import psycopg
 

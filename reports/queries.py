@@ -17,12 +17,13 @@ them (Jinja2 does, with autoescape). Cases and happenings must have been compute
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -106,7 +107,7 @@ class Happening:
     key: str
     date: date
     precision: str
-    date_end: date | None
+    date_end: dt.date | None  # `date` is a field here
     kind: str
     summary: str
     case_slug: str | None
@@ -262,7 +263,7 @@ class HappeningLines:
             except queue.Empty:
                 self._thread.join(0.05)
 
-    def __enter__(self) -> "HappeningLines":
+    def __enter__(self) -> HappeningLines:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -286,7 +287,9 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
                   date_end=date.fromisoformat(day_end) if day_end else None, kind=kind, summary=text(summary),
                   case_slug=case_slug, case_name=text(case_name) if case_name else None, upcoming=True,
                   first_seen_at=datetime.fromisoformat(first_seen_at))
-    sources, event_source, seen_docs = h.sources, {}, {}
+    sources = h.sources
+    event_source: dict[int, int] = {}
+    seen_docs: dict[int, int] = {}
     places, people, charges = h.places, h.people, h.charges
     all_upcoming = True
     # Runs for every entry of a timeline: kept lean.

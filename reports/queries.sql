@@ -16,7 +16,7 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
   LEFT JOIN cases c ON c.slug = h.case_slug
   JOIN LATERAL (
        SELECT json_agg(json_build_array(
-                  e.id, d.id, coalesce(s.name, d.site_name, d.source_id, ''), d.title, d.url,
+                  e.id, d.id, veille_outlet_name(s.name, d.site_name, d.source_id), d.title, d.url,
                   d.published_at, to_char(d.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD'),
                   e.evidence, e.event_date, e.precision, e.kind, e.upcoming,
                   d.duplicate_of IS NOT NULL, e.places, e.people, e.charges, e.date_how->>'explanation')

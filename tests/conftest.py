@@ -9,7 +9,6 @@ once into a template database; each test gets a fresh copy of it.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import shutil
@@ -25,7 +24,8 @@ from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["samples.miniweb.pytest_plugin"]
+# The digest tests' SMTP server and configuration are fixtures of tests/veille too.
+pytest_plugins = ["samples.miniweb.pytest_plugin", "tests.reports.digest_support"]
 
 
 def _admin(url: str) -> psycopg.Connection:

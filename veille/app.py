@@ -43,7 +43,7 @@ class App:
         if not self.quiet:
             click.echo(message)
 
-    def progress(self, label: str, total: int | None = None) -> "Progress":
+    def progress(self, label: str, total: int | None = None) -> Progress:
         return Progress(label, total, enabled=not self.quiet)
 
 
@@ -81,7 +81,7 @@ class Progress:
         if self.enabled and (self._tty or self.done):
             self._draw("\n" if self._tty else "")
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:

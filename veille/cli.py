@@ -43,16 +43,10 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in STAGE_COMMANDS:
-            target, _ = STAGE_COMMANDS[name]
-            module, attr = target.split(":")
-            try:
-                return getattr(importlib.import_module(module), attr)
-            except ModuleNotFoundError as exc:
-                if exc.name and module.startswith(exc.name):
-                    return _unavailable(name, STAGE_COMMANDS[name][1])  # stage not built yet
-                raise
-            except AttributeError:
-                return _unavailable(name, STAGE_COMMANDS[name][1])
+            # Imported when used, so that `veille --help` imports no stage. A target that does not
+            # resolve is a mistake in the table above, and fails here as one.
+            module, attr = STAGE_COMMANDS[name][0].split(":")
+            return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -61,15 +55,6 @@ class LazyGroup(click.Group):
         rows += [(name, cmd.get_short_help_str(80)) for name, cmd in self.commands.items()]
         with formatter.section("Commandes"):
             formatter.write_dl(sorted(rows))
-
-
-def _unavailable(name: str, help_text: str) -> click.Command:
-    @click.command(name=name, help=help_text + "\n\n(Pas encore disponible dans cette version.)")
-    def command() -> None:
-        raise VeilleError(f"la commande « veille {name} » n'est pas encore disponible dans cette version",
-                          "voir README.md pour les commandes disponibles")
-
-    return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -142,8 +127,7 @@ def shell(app: App, reader: bool, login: str | None, psql_args: tuple[str, ...])
     """Ouvrir psql sur la base (arguments supplémentaires transmis à psql)."""
     import shutil
 
-    from veille import embedded
-    from veille import reader as readers
+    from veille import embedded, reader as readers
     from veille.db import database_url
 
     conn = app.db()  # the schema is migrated before a researcher looks at it
@@ -284,7 +268,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-def _connection_lost(exc: BaseException) -> bool:
+def _connection_lost(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or what caused it) says the database server went away: killed, stopped,
     or the connection cut. A failed *first* connection is a VeilleError raised by veille.db.connect."""
     import psycopg

@@ -80,6 +80,6 @@ def install() -> None:
     for name in MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = gettext
+            vars(module)["_"] = gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            vars(module)["ngettext"] = ngettext

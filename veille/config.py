@@ -144,6 +144,11 @@ class Config:
         return tuple(s for s in self.sources if not s.dossiers or dossier in s.dossiers)
 
 
+# What a value of each type is called, for « doit être … ».
+_TYPE_NAMES: dict[Any, str] = {str: "un texte", int: "un entier", float: "un nombre", bool: "true ou false",
+                               list: "une liste", dict: "une table"}
+
+
 class _Reader:
     """Reads one table of the TOML file, remembering where it is for error messages."""
 
@@ -176,8 +181,7 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            expected = {str: "un texte", int: "un entier", float: "un nombre", bool: "true ou false",
-                        list: "une liste", dict: "une table"}.get(kind, str(kind))
+            expected = _TYPE_NAMES.get(kind, str(kind))
             self.fail(self.key(name), f"doit être {expected}, pas {value!r}")
         if choices and value not in choices:
             self.fail(self.key(name), f"« {value} » n'est pas parmi : {', '.join(choices)}")
@@ -227,14 +231,15 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     settings = r.get("settings", dict, {})
     checked = Settings(settings, lambda name, problem: r.fail(f"{r.key('settings')}.{name}", problem, sid))
     checked.choice("document_kind", DOCUMENT_KINDS)
-    if KINDS[kind].check_settings:  # each kind's own settings (veille/kinds.py)
-        KINDS[kind].check_settings(checked)
+    check = KINDS[kind].check_settings
+    if check:  # each kind's own settings (veille/kinds.py)
+        check(checked)
     return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
                   dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
                   interval=interval, cron=r.get("cron", str, None), settings=settings)
 
 
-def _settings(path: Path | None, data: dict, name: str, cls: type, choices: dict[str, tuple] | None = None):
+def _settings(path: Path | None, data: dict, name: str, cls: Any, choices: dict[str, tuple] | None = None):
     r = _Reader(path, name, data.get(name, {}))
     defaults = cls()
     fields = cls.__dataclass_fields__

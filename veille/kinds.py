@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, NamedTuple
+from typing import Any
 
 
 class Unreadable(ValueError):
     """An answer a probe could not read: its French reason is the source's line."""
 
 
-class Probed(NamedTuple):
+@dataclass(frozen=True)
+class Probed:
     """What ``veille sources check`` read in one answer of a source."""
     count: int
     says: str                       # French, after « répond et », with {n}: "liste {n} article(s)"

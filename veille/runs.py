@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 import psycopg
 from psycopg.types.json import Jsonb
-
 
 # Advisory locks of runs: this class in the upper 32 bits, the run's id in the lower ("runs").
 RUN_LOCK_CLASS = 0x72756E73

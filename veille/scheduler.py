@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -38,6 +38,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from veille.app import App, pass_app
@@ -205,10 +206,14 @@ class Scheduler:
         return connect(self.url, autocommit=True)
 
     def _record_job(self, conn, spec: JobSpec, **fields) -> None:
-        cols = ", ".join(fields)
+        """Upsert the job's row with ``fields`` (column names of scheduler_jobs)."""
+        names = [sql.Identifier(c) for c in fields]
         conn.execute(
-            f"""INSERT INTO scheduler_jobs (job_id, kind, {cols}, updated_at) VALUES (%s, %s, {', '.join(['%s'] * len(fields))}, now())
-                ON CONFLICT (job_id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in fields)}, updated_at = now()""",
+            sql.SQL("""INSERT INTO scheduler_jobs (job_id, kind, {cols}, updated_at) VALUES (%s, %s, {values}, now())
+                       ON CONFLICT (job_id) DO UPDATE SET {updates}, updated_at = now()""").format(
+                cols=sql.SQL(", ").join(names),
+                values=sql.SQL(", ").join(sql.Placeholder() * len(names)),
+                updates=sql.SQL(", ").join(sql.SQL("{c} = EXCLUDED.{c}").format(c=c) for c in names)),
             (spec.job_id, spec.kind, *fields.values()))
 
     def _save_next_runs(self) -> None:
@@ -247,7 +252,7 @@ class Scheduler:
         env = {**os.environ, "DATABASE_URL": self.url, DIE_WITH_PARENT: str(os.getpid())}
         with self.db() as conn:
             last_run = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs").fetchone()["id"]
-            self._record_job(conn, spec, last_started=datetime.now(timezone.utc), last_status="running",
+            self._record_job(conn, spec, last_started=datetime.now(UTC), last_status="running",
                              last_error=None)
         self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} ▶ {spec.job_id}")
         started = time.monotonic()
@@ -274,7 +279,7 @@ class Scheduler:
                              (spec.kind, status, Jsonb({"job": spec.job_id, "argv": list(spec.argv),
                                                         **({"sources": [spec.source_id]} if spec.source_id else {})}),
                               error))
-            self._record_job(conn, spec, last_finished=datetime.now(timezone.utc), last_status=status,
+            self._record_job(conn, spec, last_finished=datetime.now(UTC), last_status=status,
                              last_error=error)
             if spec.kind == "crawl" and spec.source_id:
                 from veille.health import record_crawl_runs
@@ -338,7 +343,7 @@ class Scheduler:
         self.acquire_lock()
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.db() as conn:
             rows = conn.execute("SELECT job_id, last_started, last_status FROM scheduler_jobs").fetchall()
             last = {r["job_id"]: r["last_started"] for r in rows}

@@ -22,7 +22,7 @@ table) goes through ``psycopg.sql.Identifier``. As in any psycopg query, a liter
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 _HEADER = re.compile(r"^-- name: ([a-z_][a-z0-9_]*) --[ \t]*$", re.MULTILINE)
@@ -52,7 +52,7 @@ def parse(text: str, origin: str = "<sql>") -> Queries:
     for name, body in zip(parts[1::2], parts[2::2]):
         if name in found:
             raise ValueError(f"{origin}: query {name!r} defined twice")
-        comment = _COMMENT.match(body).group(0)
+        comment = m.group(0) if (m := _COMMENT.match(body)) else ""
         sql = body[len(comment):].strip()
         if not sql:
             raise ValueError(f"{origin}: query {name!r} is empty")
@@ -61,7 +61,7 @@ def parse(text: str, origin: str = "<sql>") -> Queries:
     return Queries(origin, found, docs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_queries(package: str, resource: str) -> Queries:
     """The named queries of the file ``resource`` of ``package`` (read and parsed once)."""
     text = resources.files(package).joinpath(resource).read_text(encoding="utf-8")

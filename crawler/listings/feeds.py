@@ -6,6 +6,8 @@ the good items around it are kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urljoin
 
 from crawler.listings.model import Listed, Listing
@@ -53,6 +55,7 @@ def parse_feed(body: bytes, url: str) -> Listing:
     if root is None:
         return Listing("unknown", problems=problems or ["flux illisible"])
     kind = local(root)
+    read: Callable[[Any, str], Listed | None]
     if kind == "feed":
         entries, read, listing = children(root, "entry"), _atom_entry, Listing("atom")
     elif kind in ("rss", "rdf"):

@@ -12,7 +12,7 @@ when it was published).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from crawler.listings.model import Listed, Listing
@@ -30,7 +30,7 @@ def gdelt_query(phrases: list[str], language: str = "french") -> str:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
 
 def api_url(base: str, query: str, start: datetime, end: datetime, max_records: int = MAX_RECORDS) -> str:

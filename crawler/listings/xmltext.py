@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
@@ -67,4 +67,4 @@ def parse_when(value: str | None) -> datetime | None:
         dt = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

@@ -38,7 +38,7 @@ class GuardMiddleware:
         if key not in self._resolved:
             try:
                 infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                self._resolved[key] = sorted({info[4][0] for info in infos})
+                self._resolved[key] = sorted({str(info[4][0]) for info in infos})
             except (socket.gaierror, UnicodeError) as exc:
                 self._resolved[key] = f"{host} : {getattr(exc, 'strerror', None) or exc}"
         found = self._resolved[key]

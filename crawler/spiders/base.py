@@ -13,7 +13,7 @@ links it did not reach are not lost behind a 304.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import scrapy
 from scrapy.http import Response
@@ -221,6 +221,7 @@ class SourceSpider(scrapy.Spider):
         if response.status >= 400:
             if response.status in (404, 410) and meta.get("fallback"):
                 fallback = meta["fallback"]
+                assert response.request is not None  # Scrapy sets it on every response a callback reads
                 yield response.request.replace(url=fallback, meta={**meta, "fallback": None, "fetch_url": fallback})
                 return
             failure = http_failure(response.status, meta.get("retry_times", 0))
@@ -229,7 +230,7 @@ class SourceSpider(scrapy.Spider):
             return
         page = FetchedPage(
             url=meta["fetch_url"], final_url=response.url, status=response.status, headers=headers_of(response),
-            body=response.body, fetched_at=datetime.now(timezone.utc), source_id=self.name,
+            body=response.body, fetched_at=datetime.now(UTC), source_id=self.name,
             provenance={"via": "crawl", "run_id": self.ctx.run_id, "listing": meta.get("listing_url"),
                         **({"redirects": meta["redirect_urls"]} if meta.get("redirect_urls") else {})},
             listed=meta.get("listed"), tdm_file=meta.get("tdm_rule"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from veille.kinds import Probed
-
 from crawler.listings.feeds import parse_feed
 from crawler.spiders.base import SourceSpider
+from veille.kinds import Probed
 
 
 class FeedSpider(SourceSpider):

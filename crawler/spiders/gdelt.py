@@ -18,13 +18,12 @@ a page some source collected already, then or before, is not fetched again from 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-from veille.kinds import Probed, Unreadable
+from datetime import UTC, datetime, timedelta
 
 from crawler.items import UrlItem
 from crawler.listings.gdelt import MAX_RECORDS, api_url, gdelt_query, parse_gdelt
 from crawler.spiders.base import FINAL_OUTCOMES, SourceSpider
+from veille.kinds import Probed, Unreadable
 
 LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
 MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
@@ -66,7 +65,7 @@ class GdeltSpider(SourceSpider):
         return source_query(self.source, self.ctx.config.dossiers_for(self.source))
 
     def window(self) -> tuple[datetime, datetime]:
-        end = datetime.now(timezone.utc).replace(microsecond=0)
+        end = datetime.now(UTC).replace(microsecond=0)
         return (self.ctx.since or end - LOOKBACK), end
 
     async def start(self):
@@ -121,7 +120,7 @@ class GdeltSpider(SourceSpider):
 def probe_url(source, config, base: str) -> str:
     """``veille sources check``: the crawl's own first question to the API (one request: no
     splitting of its window)."""
-    end = datetime.now(timezone.utc).replace(microsecond=0)
+    end = datetime.now(UTC).replace(microsecond=0)
     return api_url(base, source_query(source, config.dossiers_for(source)), end - LOOKBACK, end)
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from veille.kinds import Probed
-
 from crawler.items import UrlItem
 from crawler.listings.search import parse_search
 from crawler.spiders.base import SourceSpider
+from veille.kinds import Probed
 
 MAX_PAGES = 50
 

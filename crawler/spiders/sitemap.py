@@ -3,12 +3,11 @@ URL set, news sitemaps included (their publication date and keywords are kept)."
 
 from __future__ import annotations
 
-from veille.kinds import Probed
-
 from crawler.listings.sitemaps import parse_sitemap
 from crawler.spiders.base import SourceSpider
 from crawler.store import url_states
 from crawler.urls import site_of
+from veille.kinds import Probed
 
 MAX_DEPTH = 3  # index → index → urlset is already unusual
 

@@ -268,8 +268,8 @@ def preview(app: App, dossier: str | None, week: str | None, as_html: bool) -> N
 @pass_app
 def status(app: App, dossier: str | None, week: str | None) -> None:
     """Lister l'état de remise des résumés : envoyé, reporté, refusé, en état inconnu."""
-    from reports.digest.weeks import parse_week
     from reports.digest.send import statuses
+    from reports.digest.weeks import parse_week
 
     if dossier:
         app.config.dossier(dossier)
@@ -294,8 +294,8 @@ def status(app: App, dossier: str | None, week: str | None) -> None:
 @pass_app
 def confirm(app: App, email: str | None, dossier: str | None, week: str | None) -> None:
     """Marquer comme remis un résumé en état inconnu, après l'avoir trouvé dans le journal du serveur SMTP."""
-    from reports.digest.weeks import parse_week
     from reports.digest.send import confirm_delivered
+    from reports.digest.weeks import parse_week
     from reports.mail.address import normalise_email
 
     if not email or not week:

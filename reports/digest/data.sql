@@ -11,7 +11,7 @@ WITH found_late AS (
      SELECT document_id FROM crawl_urls WHERE document_id IS NOT NULL
       GROUP BY document_id HAVING min(first_seen) >= %(start)s AND min(first_seen) < %(end)s)
 SELECT d.id, d.title, d.url, d.kind, d.published_at, d.duplicate_of, d.source_id,
-       coalesce(s.name, d.site_name, d.source_id, '') AS outlet,
+       veille_outlet_name(s.name, d.site_name, d.source_id) AS outlet,
        coalesce(d.published_at, d.fetched_at) AS news_at,
        (coalesce(d.published_at, d.fetched_at) < %(start)s) AS late
   FROM documents d

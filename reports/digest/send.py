@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import psycopg
 
@@ -57,7 +57,8 @@ class _Lazy:
     """The digest is built at most once per run, and only if some message still has to be made."""
 
     def __init__(self, make: Callable[[], Digest]):
-        self._make, self._digest = make, None
+        self._make = make
+        self._digest: Digest | None = None
 
     def get(self) -> Digest:
         if self._digest is None:
@@ -161,7 +162,7 @@ def _deliver(conn, config: Config, dossier: str, week: Week, digest: _Lazy, run:
                 run.count("already_sent")
             elif status == "failed":
                 run.count("failed_before")
-            elif status == "sending" and row["dot_sent_at"] is not None and not resend_unknown:
+            elif status == "sending" and row and row["dot_sent_at"] is not None and not resend_unknown:
                 run.count("in_doubt_before")
             else:
                 if row is None or row["message"] is None:

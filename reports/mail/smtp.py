@@ -16,7 +16,7 @@ import re
 import smtplib
 import socket
 import ssl
-from typing import Callable
+from collections.abc import Callable
 
 from veille.config import SmtpSettings
 from veille.errors import VeilleError
@@ -77,16 +77,17 @@ class SmtpTransport:
         if self.settings.user:
             self._password()
 
-    def open(self) -> None:
+    def _connect(self, context: ssl.SSLContext) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if s.security == "tls":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         try:
-            if s.security == "tls":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             # The final dot is a small write right after the body: without TCP_NODELAY, Nagle's
             # algorithm holds it until the server's delayed ACK (40 ms per message on Linux).
+            assert smtp.sock is not None  # connected above
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo_or_helo_if_needed()
             if s.security == "starttls":
@@ -94,6 +95,16 @@ class SmtpTransport:
                 smtp.ehlo()
             if s.user:
                 _login(smtp, s.user, self._password())
+        except BaseException:
+            smtp.close()  # a refused certificate or login leaves no connection behind
+            raise
+        return smtp
+
+    def open(self) -> None:
+        s = self.settings
+        context = ssl.create_default_context()
+        try:
+            smtp = self._connect(context)
         except smtplib.SMTPAuthenticationError as exc:
             raise VeilleError(f"le serveur SMTP {s.host}:{s.port} refuse l'identifiant « {s.user} » "
                               f"({exc.smtp_code} {_smtp_text(exc.smtp_error)})",
@@ -121,7 +132,8 @@ class SmtpTransport:
     def _abort(self) -> None:
         """After a refusal: reset the transaction, or drop a connection that cannot even do that."""
         try:
-            self._smtp.rset()
+            if self._smtp is not None:
+                self._smtp.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
 
@@ -146,6 +158,7 @@ class SmtpTransport:
         if self._smtp is None:
             self.open()
         smtp = self._smtp
+        assert smtp is not None  # open() connected or raised
         dot_sent = False
         try:
             self._expect("MAIL FROM", smtp.mail(sender), (250,))

@@ -5,7 +5,7 @@
 -- The outlet of each of these events' documents.
 --   ids    the events
 --   as_of  events of documents published later are left out (null: none)
-SELECT e.id, coalesce(s.name, d.site_name, d.source_id, '') AS outlet
+SELECT e.id, veille_outlet_name(s.name, d.site_name, d.source_id) AS outlet
   FROM events e
   JOIN documents d ON d.id = e.document_id
   LEFT JOIN sources s ON s.id = d.source_id

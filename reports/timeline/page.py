@@ -10,10 +10,10 @@ memory. Every file is written under a temporary name and published at the end (`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import psycopg

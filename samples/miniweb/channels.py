@@ -22,13 +22,13 @@ def _x(text: str) -> str:
     return escape(text, {'"': "&quot;"})
 
 
-def entry_link(site: "OutletSite", entry: "Entry") -> str:
+def entry_link(site: OutletSite, entry: Entry) -> str:
     """Absolute URL a channel gives for an entry."""
     link = entry.link or ""
     return link if link.startswith(("http://", "https://")) else site.url(link)
 
 
-def uses_amp_link(site: "OutletSite", entry: "Entry") -> bool:
+def uses_amp_link(site: OutletSite, entry: Entry) -> bool:
     """Le Quotidien's feed points one item in four at the AMP copy."""
     return (site.outlet.id == "lequotidien" and not entry.hostile and entry.path is not None
             and zlib.crc32(entry.slug.encode()) % 4 == 0)
@@ -36,7 +36,7 @@ def uses_amp_link(site: "OutletSite", entry: "Entry") -> bool:
 
 # --------------------------------------------------------------------------- RSS
 
-def _rss_item(site: "OutletSite", entry: "Entry") -> str:
+def _rss_item(site: OutletSite, entry: Entry) -> str:
     a = entry.article
     if entry.behaviour == "malformed_feed_item":
         # No <link>, an impossible date and a raw ampersand: not well-formed XML,
@@ -69,7 +69,7 @@ def _rss_item(site: "OutletSite", entry: "Entry") -> str:
         "    </item>\n")
 
 
-def rss(site: "OutletSite") -> str:
+def rss(site: OutletSite) -> str:
     entries = site.listed_entries()
     last = max((e.article.last_modified for e in entries), default=site.clock.now())
     items = "".join(_rss_item(site, e) for e in entries)
@@ -91,7 +91,7 @@ def rss(site: "OutletSite") -> str:
 
 # --------------------------------------------------------------------------- Atom
 
-def atom(site: "OutletSite") -> str:
+def atom(site: OutletSite) -> str:
     entries = site.page_entries()
     last = max((e.article.last_modified for e in entries), default=site.clock.now())
     parts = [
@@ -128,7 +128,7 @@ NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
 YEARLY_RE = re.compile(r"^/sitemap-(\d{4})(?:-(\d+))?\.xml$")
 
 
-def yearly_files(site: "OutletSite") -> dict[str, list["Entry"]]:
+def yearly_files(site: OutletSite) -> dict[str, list[Entry]]:
     """``/sitemap-<year>[-<n>].xml`` → entries (oldest first), ≤ page size per file."""
     by_year: dict[int, list[Entry]] = {}
     for e in reversed(site.page_entries()):
@@ -144,7 +144,7 @@ def yearly_files(site: "OutletSite") -> dict[str, list["Entry"]]:
     return files
 
 
-def sitemap_index(site: "OutletSite") -> str:
+def sitemap_index(site: OutletSite) -> str:
     rows = [f"  <sitemap>\n    <loc>{_x(site.url('/sitemap-news.xml'))}</loc>\n"
             f"    <lastmod>{dates.rfc3339(site.last_modified())}</lastmod>\n  </sitemap>\n"]
     for name, entries in yearly_files(site).items():
@@ -160,7 +160,7 @@ def keywords(text: str, section: str) -> str:
     return ", ".join([section.replace("-", " ")] + found)
 
 
-def sitemap_news(site: "OutletSite") -> str:
+def sitemap_news(site: OutletSite) -> str:
     rows = []
     for e in site.page_entries()[:NEWS_SITEMAP_SIZE]:
         a = e.article
@@ -181,7 +181,7 @@ def sitemap_news(site: "OutletSite") -> str:
             f"<urlset {SITEMAP_NS} {NEWS_NS}>\n{''.join(rows)}</urlset>\n")
 
 
-def sitemap_yearly(site: "OutletSite", entries: list["Entry"]) -> str:
+def sitemap_yearly(site: OutletSite, entries: list[Entry]) -> str:
     rows = [f"  <url>\n    <loc>{_x(entry_link(site, e))}</loc>\n"
             f"    <lastmod>{dates.rfc3339(e.article.last_modified)}</lastmod>\n"
             "    <changefreq>monthly</changefreq>\n  </url>\n" for e in entries]

@@ -53,7 +53,7 @@ def dumps(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
+def sources(web: MiniWeb, channels: str = "primary", judilibre: bool = True,
             wayback: bool = True, interval: str | None = None, gdelt: bool = False) -> list[dict[str, Any]]:
     """``[[sources]]`` tables. ``channels="primary"``: one source per outlet (its first
     discovery channel, id = outlet id); ``"all"``: secondary channels too, as ``<id>-<channel>``."""
@@ -95,7 +95,7 @@ def sources(web: "MiniWeb", channels: str = "primary", judilibre: bool = True,
     return out
 
 
-def write_config(web: "MiniWeb", path: Path | str, *, channels: str = "primary",
+def write_config(web: MiniWeb, path: Path | str, *, channels: str = "primary",
                  judilibre: bool = True, wayback: bool = True, crawl: dict[str, Any] | None = None,
                  interval: str | None = None, extra: dict[str, Any] | None = None, gdelt: bool = False) -> Path:
     """Write the config; ``crawl`` adds a ``[crawl]`` table, ``extra`` more top-level tables."""

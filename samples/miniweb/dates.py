@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-from veille.vocabulary import MONTHS, MONTHS_SHORT
-from veille.vocabulary import WEEKDAYS as DAYS
+from veille.vocabulary import MONTHS, MONTHS_SHORT, WEEKDAYS as DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NOW = datetime(2025, 12, 1, 12, 0, tzinfo=PARIS)
@@ -51,7 +50,7 @@ def paris(dt: datetime) -> datetime:
 
 def http_date(dt: datetime) -> str:
     """RFC 7231 date, e.g. ``Thu, 25 Apr 2024 16:32:00 GMT``."""
-    return format_datetime(aware(dt).astimezone(timezone.utc), usegmt=True)
+    return format_datetime(aware(dt).astimezone(UTC), usegmt=True)
 
 
 def parse_http_date(value: str) -> datetime | None:
@@ -59,7 +58,7 @@ def parse_http_date(value: str) -> datetime | None:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def rfc822(dt: datetime) -> str:

@@ -11,8 +11,8 @@ import random
 import re
 import string
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from samples.corpus import Article, Outlet
 from samples.miniweb.dates import PARIS

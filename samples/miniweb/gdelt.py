@@ -14,7 +14,7 @@ import json
 import re
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from samples.miniweb.transport import TEXT, Request, Response
@@ -30,7 +30,7 @@ def _when(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -38,7 +38,7 @@ def _when(value: str | None) -> datetime | None:
 class GdeltService:
     name = "gdelt"
 
-    def __init__(self, sites: dict[str, "OutletSite"], min_interval: float = 5.0):
+    def __init__(self, sites: dict[str, OutletSite], min_interval: float = 5.0):
         self.sites = sites
         self.base_url = ""
         self.min_interval = min_interval
@@ -81,7 +81,7 @@ class GdeltService:
                 if entry.hostile or not entry.path:
                     continue
                 article = entry.article
-                seen = article.published.astimezone(timezone.utc)
+                seen = article.published.astimezone(UTC)
                 if (start and seen < start) or (end and seen > end):
                     continue
                 text = f"{article.title}\n{article.summary}\n{article.body}".lower()

@@ -15,7 +15,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlencode
 
@@ -122,7 +122,7 @@ class JudilibreService:
 
     def mark(self, decision_id: str, state: str) -> None:
         """Mark a decision ``updated`` (new update_date) or ``to_be_deleted``."""
-        stamp = self.clock.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        stamp = self.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         with self._lock:
             decision = self.decisions[decision_id]
             if state == "updated":

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 TDM_POLICY_PATH = "/tdm/policy.json"
 
 
-def robots_txt(site: "OutletSite") -> str:
+def robots_txt(site: OutletSite) -> str:
     o = site.outlet
     lines = []
     if o.id in ("lequotidien", "courrierprovence", "pretoire"):
@@ -30,12 +30,12 @@ def robots_txt(site: "OutletSite") -> str:
     return "\n".join(lines) + "\n"
 
 
-def tdmrep_json(site: "OutletSite") -> str:
+def tdmrep_json(site: OutletSite) -> str:
     return json.dumps([{"location": "/*", "tdm-reservation": 1,
                         "tdm-policy": site.url(TDM_POLICY_PATH)}], indent=2)
 
 
-def tdm_policy_json(site: "OutletSite") -> str:
+def tdm_policy_json(site: OutletSite) -> str:
     """A minimal ODRL-flavoured policy, as TDMRep suggests."""
     return json.dumps({
         "@context": ["http://www.w3.org/ns/odrl.jsonld", {"tdm": "http://www.w3.org/ns/tdmrep#"}],

@@ -8,7 +8,7 @@ and pending failures reset before the test.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

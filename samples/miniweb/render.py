@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +103,7 @@ def _blocks(article: Article) -> list[Block]:
     return out
 
 
-def jsonld_for(site: "OutletSite", entry: "Entry", raw: bool = False) -> Markup:
+def jsonld_for(site: OutletSite, entry: Entry, raw: bool = False) -> Markup:
     """JSON-LD ``NewsArticle`` in the outlet's dialect; ``raw`` leaves ``</script>`` unescaped."""
     a = entry.article
     url = site.url(entry.path)
@@ -131,7 +131,7 @@ def jsonld_for(site: "OutletSite", entry: "Entry", raw: bool = False) -> Markup:
             article]}
     elif oid == "pretoire":
         article["author"] = ", ".join(a.authors) or "La rédaction"
-        article["datePublished"] = dates.aware(a.published).astimezone(timezone.utc).strftime(
+        article["datePublished"] = dates.aware(a.published).astimezone(UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
         if not a.modified:
             del article["dateModified"]
@@ -147,7 +147,7 @@ def jsonld_for(site: "OutletSite", entry: "Entry", raw: bool = False) -> Markup:
     return Markup(text)
 
 
-def article_view(site: "OutletSite", entry: "Entry", amp: bool = False) -> ArticleView:
+def article_view(site: OutletSite, entry: Entry, amp: bool = False) -> ArticleView:
     a = entry.article
     blocks = _blocks(a)
     paywalled = bool(a.paywall and site.outlet.id == "lequotidien")
@@ -180,14 +180,14 @@ def article_view(site: "OutletSite", entry: "Entry", amp: bool = False) -> Artic
     return view
 
 
-def render(site: "OutletSite", template: str, **context: Any) -> str:
+def render(site: OutletSite, template: str, **context: Any) -> str:
     tpl = ENV.get_template(f"{site.outlet.template}/{template}")
     now = site.clock.now()
     return tpl.render(site=site, outlet=site.outlet, now=now, year=dates.paris(now).year,
                       relative=lambda d: dates.fr_relative(d, now), **context)
 
 
-def render_article(site: "OutletSite", entry: "Entry", amp: bool = False,
+def render_article(site: OutletSite, entry: Entry, amp: bool = False,
                    charset: str = "utf-8") -> str:
     view = article_view(site, entry, amp=amp)
     return render(site, "amp.html" if amp else "article.html", article=view, charset=charset)

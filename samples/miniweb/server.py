@@ -11,17 +11,16 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
 
 from samples import corpus
 from samples.corpus import Article, Outlet
 from samples.miniweb import filler as filler_mod
 from samples.miniweb.config import write_config
 from samples.miniweb.dates import FrozenClock
-from samples.miniweb.gdelt import API_PATH as GDELT_PATH
-from samples.miniweb.gdelt import GdeltService
+from samples.miniweb.gdelt import API_PATH as GDELT_PATH, GdeltService
 from samples.miniweb.hostile import HOSTILE_DIR, load_hostile
 from samples.miniweb.judilibre import BASE_PATH, JudilibreService
 from samples.miniweb.site import OutletSite, Settings
@@ -77,7 +76,7 @@ class MiniWeb:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> "MiniWeb":
+    def start(self) -> MiniWeb:
         if self._servers:
             return self
         services = [*self.sites.values(), self.judilibre, self.wayback, self.gdelt]
@@ -96,7 +95,7 @@ class MiniWeb:
         self._servers.clear()
         self.log.close()
 
-    def __enter__(self) -> "MiniWeb":
+    def __enter__(self) -> MiniWeb:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

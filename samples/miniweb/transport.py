@@ -11,11 +11,12 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from samples.miniweb.dates import aware, http_date, parse_http_date
@@ -174,14 +175,14 @@ def not_modified(request: Request, etag: str, last_modified: datetime | None) ->
     if ims and last_modified is not None:
         since = parse_http_date(ims)
         if since is not None:
-            return aware(last_modified).astimezone(timezone.utc).replace(microsecond=0) <= since
+            return aware(last_modified).astimezone(UTC).replace(microsecond=0) <= since
     return False
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30                   # idle keep-alive connections are dropped after this
-    server: "ServiceServer"
+    server: ServiceServer
 
     def do_GET(self) -> None:      # noqa: N802 (stdlib naming)
         self._serve(send_body=True)
@@ -200,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool) -> None:
         started = time.monotonic()
-        wall = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        wall = datetime.now(UTC).isoformat(timespec="milliseconds")
         parts = urlsplit(self.path)
         server = self.server
         request = Request(method=self.command, path=parts.path or "/", query=parts.query,

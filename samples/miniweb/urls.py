@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 from samples.corpus import Article
 from samples.miniweb.dates import paris

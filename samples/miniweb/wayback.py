@@ -12,7 +12,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
@@ -42,12 +42,12 @@ def surt(url: str) -> str:
 
 
 def timestamp(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+    return dt.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
 
 def parse_timestamp(ts: str) -> datetime:
     ts = (ts + "00000101000000"[len(ts):])[:14] if len(ts) < 14 else ts
-    return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 @dataclass
@@ -73,14 +73,14 @@ def _digest(seed: str) -> str:
 class WaybackService:
     name = "wayback"
 
-    def __init__(self, sites: dict[str, "OutletSite"]):
+    def __init__(self, sites: dict[str, OutletSite]):
         self.sites = sites
         self.base_url = ""
         self.captures: list[Capture] = []
 
     # ------------------------------------------------------------------ captures
 
-    def _add(self, site: "OutletSite", path: str, when: datetime, mimetype: str = "text/html",
+    def _add(self, site: OutletSite, path: str, when: datetime, mimetype: str = "text/html",
              status: str = "200") -> None:
         original = site.url(path)
         seed = f"{original}@{timestamp(when)}"

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from cases.grouping import DocumentFact, EventFact, group
 from cases.figures import defendant_count, french_number
+from cases.grouping import DocumentFact, EventFact, group
 from cases.overrides import Overrides, Split, parse_dossier_overrides
 from veille.errors import VeilleError
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_veille
 from veille.config import load_config
 
@@ -49,6 +51,7 @@ allow_private = true
     assert not [r for r in miniweb.requests if "/recherche" in r.path]  # never asked
 
 
+@pytest.mark.slow
 def test_sources_check_offline_reports_each_real_outlet_unreachable(veille):
     result = veille("sources", "check", "--timeout", "3")
     assert result.returncode == 0, result.stderr
@@ -77,7 +80,7 @@ def test_crawl_of_a_judilibre_source_syncs_it_and_skips_it_without_key(crawl_env
     result = crawl_env.veille("crawl", "--source", "judilibre", env={"JUDILIBRE_KEY_ID": ""})
     assert result.returncode == 0, result.stderr
     lines = (result.stdout + result.stderr).strip().splitlines()
-    assert [l for l in lines if "judilibre" in l] == [
+    assert [line for line in lines if "judilibre" in line] == [
         "judilibre : source « judilibre » ignorée : pas de clé API (variable JUDILIBRE_KEY_ID vide) — créez une "
         "application sur piste.gouv.fr et exportez sa clé (KeyId)"]
 

@@ -55,8 +55,9 @@ def _warc(path: Path, responses) -> None:
         writer = WARCWriter(fh, gzip=True)
         for url, ctype, body, date in responses:
             http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            # With its length given, warcio does not copy the payload into a file it never closes.
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=http,
+                                                          length=len(body), http_headers=http,
                                                           warc_headers_dict={"WARC-Date": date}))
 
 

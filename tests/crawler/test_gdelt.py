@@ -8,7 +8,7 @@ request that comes too soon after the previous one, as the real one does.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,7 +23,7 @@ def test_the_query_asks_for_any_phrase_in_french():
     assert gdelt_query(["coco.gg", "site Coco", "coco.gg"]) == '("coco.gg" OR "site Coco") sourcelang:french'
     assert gdelt_query(["Pelicot"]) == "Pelicot sourcelang:french"
     url = api_url("https://api.gdeltproject.org/api/v2/doc/doc", "Pelicot sourcelang:french",
-                  datetime(2024, 9, 1, tzinfo=timezone.utc), datetime(2024, 12, 1, 6, 30, tzinfo=timezone.utc), 250)
+                  datetime(2024, 9, 1, tzinfo=UTC), datetime(2024, 12, 1, 6, 30, tzinfo=UTC), 250)
     params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
     assert params == {"query": "Pelicot sourcelang:french", "mode": "artlist", "format": "json", "sort": "datedesc",
                       "maxrecords": "250", "startdatetime": "20240901000000", "enddatetime": "20241201063000"}
@@ -74,6 +74,7 @@ def _with_max_records(env, n: int) -> None:
                           encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_apis_pace(
         fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
@@ -105,6 +106,7 @@ def test_a_gdelt_crawl_stores_the_proposed_articles_of_every_outlet_once_at_the_
     assert not errors, errors
 
 
+@pytest.mark.slow
 def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     _with_max_records(env, 8)
@@ -120,6 +122,7 @@ def test_splitting_stops_at_max_requests_and_says_so(fresh_env, miniweb, fake_gd
     assert env.query("SELECT count(*) AS n FROM documents")[0]["n"] >= 8   # what was proposed is collected
 
 
+@pytest.mark.slow
 def test_what_is_known_already_is_not_asked_again_through_gdelt(fresh_env, miniweb, fake_gdelt):
     env = fresh_env(gdelt=True)
     assert env.veille("crawl", "--source", "lequotidien").returncode == 0
@@ -144,6 +147,7 @@ def test_what_is_known_already_is_not_asked_again_through_gdelt(fresh_env, miniw
     assert not pages   # (robots.txt is read again for a page it refused last time: it may have changed)
 
 
+@pytest.mark.slow
 def test_in_one_crawl_gdelt_comes_after_the_outlets_own_sources(fresh_env, miniweb, fake_gdelt):
     """Each crawler keeps its own per-site limit: run side by side, an outlet would get both at once."""
     env = fresh_env(gdelt=True)

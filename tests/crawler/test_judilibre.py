@@ -56,6 +56,7 @@ def decisions(conn) -> dict[str, dict]:
     return {r["metadata"]["judilibre_id"]: r for r in rows}
 
 
+@pytest.mark.slow
 def test_first_sync_stores_every_sample_decision_once(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     counts, lines = sync(conn, path)
@@ -113,6 +114,7 @@ def test_first_sync_stores_every_sample_decision_once(conn, judilibre, tmp_path)
     assert run["kind"] == "judilibre" and run["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_next_sync_applies_updates_and_deletions(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     sync(conn, path)
@@ -137,6 +139,7 @@ def test_next_sync_applies_updates_and_deletions(conn, judilibre, tmp_path):
     assert counts.get("updated", 0) == 0 and counts.get("deleted", 0) == 0 and len(decisions(conn)) == 7
 
 
+@pytest.mark.slow
 def test_transient_errors_are_waited_out(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre)
     for status in (429, 423, 500):
@@ -149,6 +152,7 @@ def test_transient_errors_are_waited_out(conn, judilibre, tmp_path):
     assert (times[1] - times[0]).total_seconds() >= 0.95
 
 
+@pytest.mark.slow
 def test_lasting_failure_is_one_line_and_the_next_sync_catches_up(conn, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre, incremental='"scan"')
     judilibre.fail_next("judilibre", 500, 3)  # the first request and its 2 retries ([crawl] retries)
@@ -267,6 +271,7 @@ def _without_queries(tmp_path, web) -> str:
     return str(path)
 
 
+@pytest.mark.slow
 def test_queries_derived_from_the_dossier_bring_every_decision_about_the_site(conn, judilibre, tmp_path):
     config = load_config(_without_queries(tmp_path, judilibre))
     settings = judilibre_settings(config, config.source("judilibre"))
@@ -300,6 +305,7 @@ def _press_report(conn, config, url: str, text: str, day: str, court_sentence: s
     return doc
 
 
+@pytest.mark.slow
 def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_articles(conn, judilibre, tmp_path):
     path = _without_queries(tmp_path, judilibre)
     config = load_config(path)
@@ -348,6 +354,7 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         conn.execute("RESET ROLE")
 
 
+@pytest.mark.slow
 def test_the_sample_configuration_imports_every_decision_about_the_site(conn, judilibre, tmp_path, monkeypatch):
     """What ``veille demo`` syncs: the mini-web's own configuration, its dossier's spellings."""
     from samples.miniweb.config import JUDILIBRE_KEY_ENV

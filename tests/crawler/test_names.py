@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from samples.miniweb.render import render_article
 from samples.miniweb.server import MiniWeb
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
-FETCHED = datetime(2025, 12, 1, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("title,names,url,expected", [

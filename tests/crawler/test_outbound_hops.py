@@ -59,6 +59,7 @@ def servers():
     yield started[0].server_address[1]
     for server in started:
         server.shutdown()
+        server.server_close()  # shutdown() stops serving but leaves the listening socket open
 
 
 HEADERS = {"KeyId": "cle-secrete", "Authorization": "Bearer secret", "User-Agent": "veille-tests/0.1",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from samples.miniweb.server import MiniWeb
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "realworld" / "fr-news-pages"
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
-FETCHED = datetime(2025, 12, 1, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def _plain(text: str) -> str:

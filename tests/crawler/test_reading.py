@@ -22,7 +22,7 @@ def test_latin1_bytes_declared_utf8_are_decoded_as_windows_1252():
 
 
 def test_utf8_bytes_declared_latin1_are_decoded_as_utf8():
-    decoded = decode_html("<p>Procès à Avignon</p>".encode("utf-8"), "text/html; charset=iso-8859-1")
+    decoded = decode_html("<p>Procès à Avignon</p>".encode(), "text/html; charset=iso-8859-1")
     assert "Procès à Avignon" in decoded.text and decoded.encoding == "utf-8" and decoded.note
 
 

@@ -3,7 +3,7 @@ repository): title and publication time exact, body text nearly complete."""
 
 import gzip
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def _plain(text: str) -> str:
 def test_real_page_title_date_and_body(name):
     expected = EXPECTED[name]
     html = gzip.decompress((PAGES / name).read_bytes())
-    crawled = datetime.fromisoformat(expected["crawled"]).replace(tzinfo=timezone.utc)
+    crawled = datetime.fromisoformat(expected["crawled"]).replace(tzinfo=UTC)
     page = extract_page(html, expected["url"], "text/html", crawled)
     assert _plain(page.title) == _plain(expected["title"])
     assert page.published_at == datetime.fromisoformat(expected["published"])

@@ -18,6 +18,7 @@ from tests.crawler.conftest import expected_documents
 SOURCES = ("lequotidien", "echodunord", "courrierprovence", "infocontinu", "ledecodeur", "pretoire")
 
 
+@pytest.mark.slow
 def test_a_killed_crawl_resumes_without_losses_or_duplicates(fresh_env, miniweb):
     env = fresh_env()
     args = [a for s in SOURCES for a in ("--source", s)]

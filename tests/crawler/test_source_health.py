@@ -11,6 +11,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
+import pytest
 from psycopg.rows import dict_row
 
 from samples.miniweb.config import JUDILIBRE_KEY_ENV
@@ -43,6 +44,7 @@ def with_source(env, tmp_path, toml: str):
     return dataclasses.replace(env, config=config)
 
 
+@pytest.mark.slow
 def test_a_feed_answering_304_three_times_is_not_flagged(fresh_env, miniweb):
     env = fresh_env()
     miniweb.reset_log()
@@ -52,6 +54,7 @@ def test_a_feed_answering_304_three_times_is_not_flagged(fresh_env, miniweb):
     assert flagged_in_status(env) == "aucune"
 
 
+@pytest.mark.slow
 def test_a_listing_that_lists_nothing_three_times_is_flagged(fresh_env, miniweb, tmp_path):
     env = with_source(fresh_env(), tmp_path, f"""
 [[sources]]
@@ -71,6 +74,7 @@ allow_private = true
     assert "recherche-vide" in flagged_in_status(env) and "flux mort ou adresse changée ?" in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_one_5xx_is_one_error(fresh_env, miniweb):
     # No retries: Le Quotidien's unstable page answers 500 the first time it is asked.
     env = fresh_env(crawl={"retries": 0})
@@ -123,6 +127,7 @@ class _Outlet(BaseHTTPRequestHandler):
 LAST_MODIFIED = "Mon, 24 Jun 2024 08:00:00 GMT"
 
 
+@pytest.mark.slow
 def test_an_error_rate_jump_is_flagged(fresh_env, tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Outlet)
     server.broken = False
@@ -147,6 +152,7 @@ allow_private = true
     assert reason in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_a_source_whose_every_listing_fails_counts_as_failed_not_quiet(fresh_env, tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
@@ -165,6 +171,7 @@ allow_private = true
     assert "source injoignable ou en erreur ?" in flagged_in_status(env)
 
 
+@pytest.mark.slow
 def test_a_source_collected_by_its_own_client_is_not_taken_for_a_dead_feed(fresh_env, miniweb):
     # Judilibre writes a « judilibre » run, not a crawl run: no feed counters to judge it by.
     env = fresh_env()

@@ -2,7 +2,7 @@
 (the WARC importer and the Wayback source use it too)."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 import pytest
@@ -14,8 +14,9 @@ from veille.db import sync_config
 
 CONFIG = load_config()
 DOSSIERS = list(CONFIG.dossiers.values())
-WIRE = sorted([a for a in load_articles() if a.wire == "afn-fermeture-coco"], key=lambda a: a.published)
-NOW = datetime(2025, 12, 1, 11, 0, tzinfo=timezone.utc)
+ARTICLES = load_articles()
+WIRE = sorted([a for a in ARTICLES if a.wire == "afn-fermeture-coco"], key=lambda a: a.published)
+NOW = datetime(2025, 12, 1, 11, 0, tzinfo=UTC)
 
 
 def page(title, paragraphs, published="2024-06-25T12:00:00+02:00", extra_head=""):
@@ -50,7 +51,7 @@ def test_storing_the_same_page_twice_keeps_one_document(db):
     assert db.execute("SELECT count(*) AS n FROM documents").fetchone()["n"] == 1
     row = db.execute("SELECT canonical_url, published_at FROM documents").fetchone()
     assert row["canonical_url"] == "https://ex.fr/a"
-    assert row["published_at"] == datetime(2024, 6, 25, 10, 0, tzinfo=timezone.utc)
+    assert row["published_at"] == datetime(2024, 6, 25, 10, 0, tzinfo=UTC)
     decision = db.execute("SELECT score, reason FROM document_dossiers").fetchone()
     assert "coco.gg" in decision["reason"] and decision["score"] > 0.5
 
@@ -61,7 +62,7 @@ def test_an_updated_article_keeps_its_previous_version(db):
                    extra_head='<meta property="article:modified_time" content="2024-06-26T09:00:00+02:00">')
     assert store(db, "https://ex.fr/b", changed).outcome == "updated"
     doc = db.execute("SELECT id, text, modified_at FROM documents").fetchone()
-    assert "interpellé" in doc["text"] and doc["modified_at"] == datetime(2024, 6, 26, 7, 0, tzinfo=timezone.utc)
+    assert "interpellé" in doc["text"] and doc["modified_at"] == datetime(2024, 6, 26, 7, 0, tzinfo=UTC)
     old = db.execute("SELECT text FROM document_versions WHERE document_id = %s", (doc["id"],)).fetchall()
     assert len(old) == 1 and "interpellé" not in old[0]["text"]
 
@@ -103,6 +104,19 @@ def test_wire_copies_point_to_the_earliest_even_when_stored_last(db):
     assert rows[0]["duplicate_of"] is None and all(r["duplicate_of"] == rows[0]["id"] for r in rows[1:])
     story = db.execute("SELECT copies, outlets FROM story_outlets WHERE copies > 1").fetchall()
     assert len(story) == 1 and story[0]["copies"] == 6
+
+
+def _store_article(db, article):
+    body = page(article.title, [article.summary] + article.paragraphs, article.published.isoformat())
+    return store(db, f"https://{article.outlet}.example/{article.slug}", body)
+
+
+def test_different_articles_on_the_same_affair_are_different_stories(db):
+    # Every article on Coco but the dispatch's copies, and one of these: no two are one story.
+    for article in [a for a in ARTICLES if a.topic == "coco" and a.wire != "afn-fermeture-coco"] + WIRE[:1]:
+        _store_article(db, article)
+    counts = db.execute("SELECT count(*) AS n, count(duplicate_of) AS copies FROM documents").fetchone()
+    assert counts["n"] > 20 and counts["copies"] == 0
 
 
 def test_batched_writes_commit_together_and_a_failing_one_fails_alone(db, db_url):

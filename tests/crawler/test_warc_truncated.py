@@ -19,7 +19,8 @@ def record(url: str, gzip: bool) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=gzip)
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(ARTICLE), http_headers=http))
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(ARTICLE),
+                                                  length=len(ARTICLE), http_headers=http))
     return buf.getvalue()
 
 

@@ -3,7 +3,7 @@ a configured range is backfilled politely, with the original URL and the capture
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -36,6 +36,7 @@ def stored(conn):
     return conn.execute("""SELECT url, source_id, fetched_at, provenance FROM documents ORDER BY url""").fetchall()
 
 
+@pytest.mark.slow
 def test_backfills_the_configured_range_politely(conn, miniweb_log, config_path):
     counts, lines = backfill(conn, config_path, start="20240101", end="20241231")
     assert lines == [] and counts.get("errors", 0) == 0
@@ -55,7 +56,7 @@ def test_backfills_the_configured_range_politely(conn, miniweb_log, config_path)
     # fetched_at says when it was last seen (the second).
     twice = next(r for r in rows if "le-tchat-coco" in r["url"])
     assert twice["provenance"]["timestamp"] == "20240625123200"
-    assert twice["fetched_at"] == datetime(2024, 8, 4, 10, 20, tzinfo=timezone.utc)
+    assert twice["fetched_at"] == datetime(2024, 8, 4, 10, 20, tzinfo=UTC)
     once = next(r for r in rows if "gisele-pelicot" in r["url"])
     assert datetime.fromisoformat(once["provenance"]["captured_at"]) == once["fetched_at"]
 
@@ -77,6 +78,7 @@ def test_backfills_the_configured_range_politely(conn, miniweb_log, config_path)
     assert {r.path for r in miniweb_log.requests if r.service != "wayback"} == {"/robots.txt"}
 
 
+@pytest.mark.slow
 def test_cdx_failure_is_one_line_and_the_other_site_goes_on(conn, miniweb_log, config_path):
     miniweb_log.fail_next("wayback", 500, 3)  # the first CDX request and its 2 retries
     counts, lines = backfill(conn, config_path, start="2025", end="2025")
@@ -85,6 +87,7 @@ def test_cdx_failure_is_one_line_and_the_other_site_goes_on(conn, miniweb_log, c
     assert counts["captures"] == 0  # echodunord has nothing matching in 2025: read, nothing to fetch
 
 
+@pytest.mark.slow
 def test_cli_backfill_and_bad_range(veille, config_path):
     result = veille("--config", config_path, "import", "wayback", "--from", "20250101", "--to", "20240101")
     assert result.returncode == 1
@@ -111,6 +114,7 @@ def test_a_capture_the_publishers_robots_txt_closes_is_not_fetched(conn, miniweb
     assert "fermée aux robots" in summary(counts)
 
 
+@pytest.mark.slow
 def test_crawl_runs_a_wayback_source_only_when_named(veille, conn, config_path):
     """The scheduler's `veille crawl --source wayback` backfills through the same client; its
     summary is the command's only line, and no outlet is crawled beside it. A plain

@@ -8,7 +8,7 @@ measurement (``test_gold.py``).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -21,7 +21,7 @@ from nlp.pipeline import add_components
 SENTENCE_ENDS = (".", "!", "?")
 
 
-@lru_cache(maxsize=None)
+@cache
 def blank_pipeline(media: tuple[str, ...] = ()) -> Language:
     """spacy.blank("fr") with every veille component, built once per set of outlets."""
     return add_components(spacy.blank("fr"), media)

@@ -40,6 +40,7 @@ def test_a_gold_folder_is_read_with_its_conventions(tmp_path):
     assert (event.precision, event.kinds, event.case) == ("day", ("indictment", "other"), "lomme")
 
 
+@pytest.mark.slow
 def test_the_cli_scores_a_folder_and_lists_its_errors(tmp_path):
     from tests.conftest import run_veille
 

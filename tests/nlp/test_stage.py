@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 
 import pytest
 
@@ -174,7 +173,7 @@ def test_a_killed_run_leaves_nothing_half_written_and_the_next_run_finishes_the_
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)  # and close its pipes
     analysed = {r["document_id"] for r in conn.execute("SELECT document_id FROM document_analyses")}
     assert 0 < len(analysed) < len(ids), (len(analysed), done)
     # Every document either has its analysis row and its facts, or neither.

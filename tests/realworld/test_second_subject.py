@@ -67,8 +67,9 @@ def archive(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             title, _, body = text.strip().partition("\n")
             page = _page(title, body, gold["published"], gold["outlet"])
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            # With its length given, warcio does not copy the payload into a file it never closes.
             writer.write_record(writer.create_warc_record(gold["url"], "response", payload=io.BytesIO(page),
-                                                          http_headers=http))
+                                                          length=len(page), http_headers=http))
             cases[gold["url"]] = {e["case"] for e in gold["events"]}
     return path, cases
 

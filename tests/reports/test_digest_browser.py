@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reports.digest.weeks import parse_week
 from reports.digest.send import send_digests
-from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config, seed_week, smtp,  # noqa: F401
-                                               smtp_controller)
+from reports.digest.weeks import parse_week
+from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
 from veille.config import load_config
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,8 +7,7 @@ from email import policy
 
 import pytest
 
-from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config, seed_week, smtp,  # noqa: F401
-                                               smtp_controller)
+from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ agenda, the quiet week, the operator's footer, and what must never appear."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from reports.digest.content import build_digest, render_html, render_text
 from reports.digest.weeks import PARIS, french_date, last_complete_week, parse_week
-from tests.reports.test_digest_support import (add_document, add_event, add_source, index_happenings, digest_config,  # noqa: F401
-                                               seed_week, smtp_controller)
+from tests.reports.digest_support import add_document, add_event, add_source, index_happenings, seed_week
 from veille.config import load_config
 from veille.errors import VeilleError
 
@@ -140,7 +139,7 @@ def test_weeks_are_monday_to_sunday_in_paris():
     assert week.start == datetime(2024, 10, 28, 0, 0, tzinfo=PARIS)
     assert week.label() == "du 28 octobre au 3 novembre 2024"
     w43 = parse_week("2024-W43")
-    assert (w43.end.astimezone(timezone.utc) - w43.start.astimezone(timezone.utc)).total_seconds() == 169 * 3600
+    assert (w43.end.astimezone(UTC) - w43.start.astimezone(UTC)).total_seconds() == 169 * 3600
     assert parse_week("2025-W01").label() == "du 30 décembre 2024 au 5 janvier 2025"
     assert french_date(date(2024, 10, 1)) == "1er octobre 2024"
     # Sunday 23:30 in Paris is still that week; the digest sent on Monday covers it.

@@ -17,8 +17,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config, seed_week, smtp,  # noqa: F401
-                                               smtp_controller)
+from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
 
 ADDRESSES = ("elodie@exemple.fr", "marc@exemple.fr", "zoe@xn--cole-9oa.fr")
 

@@ -7,8 +7,7 @@ import pytest
 from reports.digest.send import MAX_DEFERRED_IN_A_ROW, send_digests
 from reports.digest.weeks import parse_week
 from tests.conftest import run_veille
-from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config,  # noqa: F401
-                                               seed_week, smtp, smtp_controller)
+from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
 from veille.config import load_config
 from veille.errors import VeilleError
 

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from reports.digest.weeks import parse_week
 from reports.digest.send import problems, send_digests
-from tests.reports.test_digest_support import (PEOPLE, SENDER_ASCII_DOMAIN, add_subscribers, digest_config,  # noqa: F401
-                                               seed_week, smtp, smtp_controller, write_config)
+from reports.digest.weeks import parse_week
+from tests.reports.digest_support import PEOPLE, SENDER_ASCII_DOMAIN, add_subscribers, seed_week, write_config
 from veille.config import load_config
 from veille.errors import VeilleError
 
@@ -161,7 +160,7 @@ def test_a_connection_dropped_after_the_end_is_in_doubt_and_not_resent(conn, wor
 
 
 def test_an_unreachable_server_stops_the_batch_and_loses_nothing(conn, world, tmp_path, smtp_controller, smtp):
-    from tests.reports.test_digest_support import free_port
+    from tests.reports.digest_support import free_port
 
     _, _ = world
     down = load_config(write_config(tmp_path / "down.toml", free_port(), retries=1, retry_delay=0.01))

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.reports.digest_support import PEOPLE, add_subscribers, load_sample_corpus
 from tests.reports.test_digest_crash import send_and_kill
 from veille.config import load_config
-from tests.reports.test_digest_support import (PEOPLE, add_subscribers, digest_config, load_sample_corpus,  # noqa: F401
-                                               smtp, smtp_controller)
 
 CLOSURE_WEEK = "2024-W26"  # coco.gg closed by the courts, a wire story taken up everywhere
 ADDRESSES = ("elodie@exemple.fr", "marc@exemple.fr", "zoe@xn--cole-9oa.fr", "asso@enfance.exemple.fr")

@@ -11,10 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from reports.digest.weeks import parse_week
 from reports.digest.send import send_digests
-from tests.reports.test_digest_support import (MailboxHandler, add_subscribers, digest_config, free_port,  # noqa: F401
-                                               seed_week, smtp, smtp_controller, write_config)
+from reports.digest.weeks import parse_week
+from tests.reports.digest_support import MailboxHandler, add_subscribers, free_port, seed_week, write_config
 from veille.config import load_config
 from veille.errors import VeilleError
 

@@ -6,7 +6,6 @@ import pytest
 
 from reports.digest.subscribers import add, remove
 from reports.mail.address import ascii_email, normalise_email
-from tests.reports.test_digest_support import coco  # noqa: F401 (fixture)
 from veille.errors import VeilleError
 
 

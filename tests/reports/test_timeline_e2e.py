@@ -6,18 +6,13 @@ gold facts instead and do not need it."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(importlib.util.find_spec("nlp.cli") is None,
-                       reason="l'étape NLP (nlp/cli.py) n'est pas encore disponible"),
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -186,9 +186,9 @@ MINOR_NAME = "Lina Duquesne"
 
 def add_named_minor(facts: Facts, ids: dict[str, int]) -> int:
     """A document whose text names a minor (as a careless source might): her name must never be published."""
-    text = (f"Lina Duquesne, 14 ans, a été entendue par les enquêteurs de Valenciennes le 2 mai 2024. "
-            f"La collégienne avait rencontré ses agresseurs sur le tchat Coco. "
-            f"Le tribunal de Valenciennes rendra sa décision le 3 mai.")
+    text = ("Lina Duquesne, 14 ans, a été entendue par les enquêteurs de Valenciennes le 2 mai 2024. "
+            "La collégienne avait rencontré ses agresseurs sur le tchat Coco. "
+            "Le tribunal de Valenciennes rendra sa décision le 3 mai.")
     doc = facts.document(f"Valenciennes : {MINOR_NAME} entendue avant le jugement", text, "2024-05-02T18:00:00+02:00",
                          source="radionord", url="https://radionord.example/lina")
     facts.mention(doc, "Lina Duquesne", "PER", role="victim", minor=True)

@@ -68,7 +68,7 @@ def rss_links(body: bytes) -> list[str]:
 def atom_links(body: bytes) -> list[str]:
     root = xml_root(body)
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    return [l.get("href") for l in root.findall("a:entry/a:link[@rel='alternate']", ns)]
+    return [link.get("href") for link in root.findall("a:entry/a:link[@rel='alternate']", ns)]
 
 
 def sitemap_links(index_url: str) -> tuple[list[str], list[str]]:

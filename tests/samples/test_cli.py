@@ -30,7 +30,7 @@ def test_serve_and_sigint(tmp_path):
             line = proc.stdout.readline()
             assert line, proc.stderr.read()
             lines.append(line)
-        url = next(l.split()[1] for l in lines if l.startswith("lequotidien"))
+        url = next(x.split()[1] for x in lines if x.startswith("lequotidien"))
         assert urllib.request.urlopen(url + "rss.xml").status == 200
         sources = tomllib.loads(config.read_text())["sources"]
         assert sources[0]["urls"][0] == url + "rss.xml"
@@ -41,3 +41,4 @@ def test_serve_and_sigint(tmp_path):
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate()  # closes its pipes

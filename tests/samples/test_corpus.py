@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from samples.corpus import (ARTICLE_KINDS, ARTICLE_TOPICS, CANONICAL_CHARGES, ROOT, load_articles,
-                            load_outlets)
+from samples.corpus import ARTICLE_KINDS, ARTICLE_TOPICS, CANONICAL_CHARGES, ROOT, load_articles, load_outlets
 
 FORMAT = (ROOT / "FORMAT.md").read_text(encoding="utf-8")
 ARTICLES = load_articles()

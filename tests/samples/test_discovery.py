@@ -7,8 +7,7 @@ import pytest
 
 from samples.corpus import load_outlets
 from samples.miniweb.server import MiniWeb
-from tests.samples.samples_http import (atom_links, canonical, fetch, rss_links, search_links,
-                                       sitemap_links, xml_root)
+from tests.samples.samples_http import atom_links, canonical, fetch, rss_links, search_links, sitemap_links, xml_root
 
 OUTLETS = load_outlets()
 

@@ -5,9 +5,7 @@ import re
 
 import pytest
 
-from samples.corpus import (ARTICLES_DIR, CANONICAL_CHARGES,
-                            ORGANISATION_KINDS, PERSON_ROLES, load_articles, load_gold)
-
+from samples.corpus import ARTICLES_DIR, CANONICAL_CHARGES, ORGANISATION_KINDS, PERSON_ROLES, load_articles, load_gold
 from veille.vocabulary import EVENT_KINDS, PRECISIONS
 
 GOLDS = load_gold()

@@ -11,7 +11,7 @@ from tests.samples.samples_http import fetch
 
 def test_robots_txt(miniweb):
     robots = {oid: fetch(url + "/robots.txt") for oid, url in miniweb.outlets.items()}
-    for oid, r in robots.items():
+    for r in robots.values():
         assert r.status == 200 and r.headers["Content-Type"].startswith("text/plain")
         assert "User-agent: *" in r.text
     lq = Protego.parse(robots["lequotidien"].text)

@@ -32,6 +32,16 @@ def test_veille_help_lists_every_command():
         assert re.search(rf"^\s+{name}\s+\S", result.stdout, re.M), f"{name} missing from veille --help"
 
 
+def test_a_mistyped_stage_command_fails_as_a_mistake(monkeypatch):
+    # Not « pas encore disponible »: the table of veille/cli.py is wrong, and says so.
+    monkeypatch.setitem(STAGE_COMMANDS, "cases", ("cases.cli:casse", "Lister les affaires."))
+    with pytest.raises(AttributeError, match="casse"):
+        cli.get_command(click.Context(cli), "cases")
+    monkeypatch.setitem(STAGE_COMMANDS, "cases", ("cases.clii:cases", "Lister les affaires."))
+    with pytest.raises(ModuleNotFoundError, match="cases.clii"):
+        cli.get_command(click.Context(cli), "cases")
+
+
 @pytest.mark.parametrize("path", [" ".join(p) for p, _ in COMMANDS])
 def test_every_command_has_french_help(path):
     cmd = dict((" ".join(p), c) for p, c in COMMANDS)[path]

@@ -74,6 +74,8 @@ def test_a_killed_process_does_not_keep_the_server_up(tmp_path):
     time.sleep(1)
     holder.send_signal(signal.SIGKILL)
     holder.wait(10)
+    for pipe in (holder.stdin, holder.stdout, holder.stderr):  # its orphaned psql may hold the other ends
+        pipe.close()
     for child in psutil.process_iter(["name", "cmdline"]):  # its psql, orphaned by SIGKILL
         try:
             if child.info["name"] == "psql" and str(data) in " ".join(child.info["cmdline"] or []):
@@ -102,7 +104,7 @@ def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_
             assert first.poll() is None and time.monotonic() < deadline, first.communicate()
             time.sleep(0.005)
         os.killpg(first.pid, signal.SIGKILL)  # the command and its initdb, as a killed terminal would
-        first.wait(10)
+        first.communicate(timeout=10)  # and close its pipes
         assert not (data / "pgdata" / "base" / "5").exists(), "initdb finished before the kill: retry"
         again = veille(data, "db", "info")
         out, err = again.communicate(timeout=180)

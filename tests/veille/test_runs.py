@@ -48,3 +48,5 @@ def test_a_killed_run_is_closed_as_interrupted_at_the_next_start_a_live_one_is_n
         alive.kill()
         killed.kill()
         alive.wait(10)
+        for proc in (alive, killed):
+            proc.stdout.close()

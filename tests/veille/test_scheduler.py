@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 from veille.health import CrawlOutcome, flagged_sources, record_crawl
 from veille.scheduler import PARIS, JobSpec, missed_run
 
-NOW = datetime(2024, 6, 26, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 26, 10, 0, tzinfo=UTC)
 HOURLY = JobSpec("crawl:x", "crawl", ("crawl",), IntervalTrigger(hours=1), timedelta(hours=1), "x")
 MONDAY = JobSpec("digest:coco", "digest", ("digest",), CronTrigger.from_crontab("0 8 * * mon", timezone=PARIS))
 
@@ -28,9 +28,9 @@ MONDAY = JobSpec("digest:coco", "digest", ("digest",), CronTrigger.from_crontab(
     (HOURLY, NOW - timedelta(hours=5), timedelta(hours=6), "run"),   # four runs missed: one catch-up
     (HOURLY, NOW - timedelta(days=3), timedelta(hours=6), "skip"),
     # Last digest on Monday 17 June; Monday 24 June 08:00 Paris was missed 2 days ago.
-    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=timezone.utc), timedelta(days=3), "run"),
-    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=timezone.utc), timedelta(hours=6), "skip"),
-    (MONDAY, datetime(2024, 6, 24, 6, 0, tzinfo=timezone.utc), timedelta(hours=6), "none"),
+    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(days=3), "run"),
+    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(hours=6), "skip"),
+    (MONDAY, datetime(2024, 6, 24, 6, 0, tzinfo=UTC), timedelta(hours=6), "none"),
 ])
 def test_missed_runs_are_caught_up_once_within_the_grace_time(spec, last, grace, expected):
     assert missed_run(spec, last, NOW, grace) == expected
@@ -127,8 +127,20 @@ time.sleep(600)
     assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
     parent.send_signal(signal.SIGKILL)
     parent.wait(10)
+    parent.stdout.close()
     try:
         child.wait(10)
     except psutil.TimeoutExpired:
         child.kill()
-        raise AssertionError("the command outlived the scheduler that started it")
+        raise AssertionError("the command outlived the scheduler that started it") from None
+
+
+def test_a_job_row_is_inserted_then_updated_column_by_column(conn):
+    from veille.scheduler import Scheduler
+
+    spec = JobSpec("crawl:lequotidien", "crawl", ("crawl", "--source", "lequotidien"), None)
+    started = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+    Scheduler._record_job(None, conn, spec, last_started=started, last_status="running", last_error=None)
+    Scheduler._record_job(None, conn, spec, last_status="failed", last_error="boum")
+    row = conn.execute("SELECT kind, last_started, last_status, last_error FROM scheduler_jobs").fetchone()
+    assert row == {"kind": "crawl", "last_started": started, "last_status": "failed", "last_error": "boum"}

@@ -22,8 +22,7 @@ from psycopg.rows import dict_row
 
 from samples.miniweb.config import dumps, sources as miniweb_sources
 from tests.conftest import ROOT, run_veille
-from tests.reports.test_digest_support import (PUBLIC_URL, SENDER, UNSUBSCRIBE_URL, free_port,  # noqa: F401
-                                               smtp, smtp_controller)
+from tests.reports.digest_support import PUBLIC_URL, SENDER, UNSUBSCRIBE_URL, free_port
 
 pytestmark = pytest.mark.slow
 

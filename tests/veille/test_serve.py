@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
-from pathlib import Path
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.veille.test_embedded import postmasters, veille, wait_gone
+from tests.veille.test_embedded import veille, wait_gone
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("VEILLE_TEST_DATABASE_URL")),
                                 reason="embedded-server tests run in the embedded pass")

@@ -1,6 +1,7 @@
 """Shared parts of the digest tests: a real SMTP server on loopback, a configuration
 pointing at it, and data written into the real database (a hand-made week, or the
-sample corpus with its gold events). No test lives here.
+sample corpus with its gold events). No test lives here: the fixtures are a plugin of
+tests/conftest.py, so a test names them as parameters without importing them.
 
 The SMTP server is aiosmtpd in a thread. Its handler stores what it accepts and can
 be told, per recipient, to refuse it for good (550), to answer 451 N times, to drop

@@ -52,7 +52,7 @@ lint-check: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# lint-check, plus the formatter's check: fails until the code base is formatted once with `make format`.
+# lint-check, plus the formatter's check (`make format` formats).
 lint: lint-check
 	$(BIN)/ruff format --check .
 

@@ -57,30 +57,47 @@ def main() -> None:
     # so does this benchmark, to measure the crawler rather than that stall.
     transport._Handler.disable_nagle_algorithm = True
 
-    with tempfile.TemporaryDirectory(prefix="veille-bench-") as folder, \
-            MiniWeb(filler=args.filler, hostile=False) as web:
+    with (
+        tempfile.TemporaryDirectory(prefix="veille-bench-") as folder,
+        MiniWeb(filler=args.filler, hostile=False) as web,
+    ):
         tmp = Path(folder)
         db_url = database_url(tmp)
-        config = web.write_config(tmp / "veille.toml", judilibre=False, wayback=False,
-                                  crawl={"download_delay": 0.0, "concurrent_per_site": 2, "timeout": 30.0})
+        config = web.write_config(
+            tmp / "veille.toml",
+            judilibre=False,
+            wayback=False,
+            crawl={"download_delay": 0.0, "concurrent_per_site": 2, "timeout": 30.0},
+        )
         sources = [a for oid in web.outlets if oid != SLOW_SITE for a in ("--source", oid)]
         env = {**os.environ, "DATABASE_URL": db_url}
         if args.workers is not None:
             env["VEILLE_CRAWL_WORKERS"] = str(args.workers)
-        print(f"mini-web : {len(web.articles())} articles servis ; collecte de {len(sources) // 2} sources…", flush=True)
+        print(
+            f"mini-web : {len(web.articles())} articles servis ; collecte de {len(sources) // 2} sources…", flush=True
+        )
         cpu_before = _cpu_times()
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), "-q", "crawl", *sources],
-                                env=env, cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "veille", "--config", str(config), "-q", "crawl", *sources],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - started
         cpu = {k: _cpu_times()[k] - v for k, v in cpu_before.items()}
         if result.returncode != 0:
             sys.exit(f"veille crawl a échoué :\n{result.stderr}")
         with psycopg.connect(db_url, row_factory=dict_row) as conn:
-            run = conn.execute("SELECT counts, extract(epoch FROM finished_at - started_at) AS seconds FROM runs "
-                               "WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1").fetchone()
-            urls = [r["url"] for r in conn.execute(
-                "SELECT url FROM crawl_urls WHERE kind = 'page' AND status = 200 ORDER BY url")]
+            run = conn.execute(
+                "SELECT counts, extract(epoch FROM finished_at - started_at) AS seconds FROM runs "
+                "WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            urls = [
+                r["url"]
+                for r in conn.execute("SELECT url FROM crawl_urls WHERE kind = 'page' AND status = 200 ORDER BY url")
+            ]
         pages = run["counts"].get("fetched", 0)
         crawl_seconds = float(run["seconds"])
 
@@ -96,17 +113,23 @@ def main() -> None:
     crawl_rate = pages / crawl_seconds
     alone_rate = len(bodies) / alone_seconds
     counts = run["counts"]
-    print(f"pages récupérées par la collecte : {pages} ({counts.get('new', 0)} nouveaux documents, "
-          f"{counts.get('off_subject', 0)} hors sujet, {counts.get('errors', 0)} erreurs)")
+    print(
+        f"pages récupérées par la collecte : {pages} ({counts.get('new', 0)} nouveaux documents, "
+        f"{counts.get('off_subject', 0)} hors sujet, {counts.get('errors', 0)} erreurs)"
+    )
     print(f"veille crawl      : {crawl_rate:7.1f} pages/s  ({pages} pages en {crawl_seconds:.1f} s de collecte)")
     print(f"  de bout en bout : {pages / wall:7.1f} pages/s  ({wall:.1f} s avec le démarrage de la commande)")
     print(f"trafilatura seul  : {alone_rate:7.1f} pages/s  ({len(bodies)} pages en {alone_seconds:.1f} s)")
-    print(f"rapport           : {crawl_rate / alone_rate:.2f} (objectif ≥ 0.8) ; "
-          f"de bout en bout : {pages / wall / alone_rate:.2f}")
+    print(
+        f"rapport           : {crawl_rate / alone_rate:.2f} (objectif ≥ 0.8) ; "
+        f"de bout en bout : {pages / wall / alone_rate:.2f}"
+    )
     per_page = {k: 1000 * v / max(pages, 1) for k, v in cpu.items()}
-    print(f"temps processeur par page : collecte {per_page['crawl']:.1f} ms (travailleurs compris), "
-          f"mini-web {per_page['miniweb']:.1f} ms ; trafilatura seul {1000 / alone_rate:.1f} ms "
-          f"({os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f})")
+    print(
+        f"temps processeur par page : collecte {per_page['crawl']:.1f} ms (travailleurs compris), "
+        f"mini-web {per_page['miniweb']:.1f} ms ; trafilatura seul {1000 / alone_rate:.1f} ms "
+        f"({os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f})"
+    )
 
 
 def _cpu_times() -> dict[str, float]:

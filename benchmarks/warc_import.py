@@ -49,15 +49,17 @@ def write_warc(web, path: Path) -> int:
             url = web.article_url(article)
             try:
                 with urllib.request.urlopen(url) as answer:
-                    body, headers = answer.read(), [(k, v) for k, v in answer.headers.items()
-                                                    if k.lower() != "transfer-encoding"]
+                    body, headers = (
+                        answer.read(),
+                        [(k, v) for k, v in answer.headers.items() if k.lower() != "transfer-encoding"],
+                    )
             except urllib.error.HTTPError:
                 continue  # subscribers-only pages answer 403
             http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=http))
-            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(
-                f"GET {url} HTTP/1.1\r\n\r\n".encode())))
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+            writer.write_record(
+                writer.create_warc_record(url, "request", payload=io.BytesIO(f"GET {url} HTTP/1.1\r\n\r\n".encode()))
+            )
             pages += 1
     return pages
 
@@ -74,8 +76,9 @@ def raw_pass(path: Path) -> int:
             if "html" not in (record.http_headers.get_header("Content-Type") or ""):
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
-            trafilatura.bare_extraction(record.content_stream().read(), url=url, with_metadata=True,
-                                        include_comments=False)
+            trafilatura.bare_extraction(
+                record.content_stream().read(), url=url, with_metadata=True, include_comments=False
+            )
             pages += 1
     return pages
 
@@ -90,8 +93,10 @@ def main() -> None:
     from veille.config import load_config
     from veille.db import open_database
 
-    with tempfile.TemporaryDirectory(prefix="veille-bench-") as folder, \
-            MiniWeb(filler=args.filler, hostile=False) as web:
+    with (
+        tempfile.TemporaryDirectory(prefix="veille-bench-") as folder,
+        MiniWeb(filler=args.filler, hostile=False) as web,
+    ):
         tmp = Path(folder)
         warc = tmp / "miniweb.warc.gz"
         pages = write_warc(web, warc)
@@ -112,9 +117,11 @@ def main() -> None:
 
     veille_rate = counts.get("pages", 0) / veille_seconds
     raw_rate = raw_pages / raw_seconds
-    print(f"veille import warc          : {veille_rate:7.1f} pages/s  ({counts.get('pages', 0)} pages en "
-          f"{veille_seconds:.1f} s : {counts.get('new', 0)} nouveaux documents, "
-          f"{counts.get('off_subject', 0)} hors sujet, {counts.get('errors', 0)} erreurs)")
+    print(
+        f"veille import warc          : {veille_rate:7.1f} pages/s  ({counts.get('pages', 0)} pages en "
+        f"{veille_seconds:.1f} s : {counts.get('new', 0)} nouveaux documents, "
+        f"{counts.get('off_subject', 0)} hors sujet, {counts.get('errors', 0)} erreurs)"
+    )
     print(f"warcio + trafilatura seuls  : {raw_rate:7.1f} pages/s  ({raw_pages} pages en {raw_seconds:.1f} s)")
     print(f"rapport                     : {veille_rate / raw_rate:.2f}")
 

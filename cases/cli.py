@@ -19,8 +19,9 @@ def _period(start, end) -> str:
 @click.command(name="cases")
 @click.option("--dossier", metavar="SLUG", help="N'afficher que les affaires de ce dossier.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'affaires) au lieu du tableau.")
-@click.option("--recompute", is_flag=True,
-              help="Recalculer les affaires même si rien n'a changé depuis le dernier calcul.")
+@click.option(
+    "--recompute", is_flag=True, help="Recalculer les affaires même si rien n'a changé depuis le dernier calcul."
+)
 @pass_app
 def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None:
     """Lister les affaires : nom, identifiant (à utiliser dans la configuration pour renommer,
@@ -49,20 +50,38 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
              FROM cases c
             WHERE %(dossier)s::text IS NULL
                OR EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %(dossier)s)
-            ORDER BY c.period_start NULLS LAST, c.slug""", {"dossier": dossier}).fetchall()
+            ORDER BY c.period_start NULLS LAST, c.slug""",
+        {"dossier": dossier},
+    ).fetchall()
     if as_json:
-        out = [{"slug": r["slug"], "name": r["name"], "stage": r["stage"],
-                "period": {"start": r["period_start"] and r["period_start"].isoformat(),
-                           "end": r["period_end"] and r["period_end"].isoformat()},
-                "places": r["places"], "courts": r["courts"], "charges": r["charges"], "people": r["people"],
-                "dossiers": r["dossiers"], "key_figures": r["key_figures"], "corrections": r["manual"],
+        out = [
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "stage": r["stage"],
+                "period": {
+                    "start": r["period_start"] and r["period_start"].isoformat(),
+                    "end": r["period_end"] and r["period_end"].isoformat(),
+                },
+                "places": r["places"],
+                "courts": r["courts"],
+                "charges": r["charges"],
+                "people": r["people"],
+                "dossiers": r["dossiers"],
+                "key_figures": r["key_figures"],
+                "corrections": r["manual"],
                 "first_seen_at": r["first_seen_at"].isoformat(),
-                "stage_changed_at": r["stage_changed_at"] and r["stage_changed_at"].isoformat()} for r in rows]
+                "stage_changed_at": r["stage_changed_at"] and r["stage_changed_at"].isoformat(),
+            }
+            for r in rows
+        ]
         click.echo(json.dumps({"cases": out, "warnings": warnings}, ensure_ascii=False, indent=2))
         return
     if counts is not None:
-        app.say(f"affaires recalculées : {counts['cases']} affaire(s), {counts['happenings']} entrée(s) "
-                f"à partir de {counts['events']} événement(s)")
+        app.say(
+            f"affaires recalculées : {counts['cases']} affaire(s), {counts['happenings']} entrée(s) "
+            f"à partir de {counts['events']} événement(s)"
+        )
     if not rows:
         app.say("aucune affaire : lancez d'abord « veille nlp run » pour extraire les événements")
     for r in rows:
@@ -70,11 +89,15 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
         name = r["name"][:1].upper() + r["name"][1:]
         places = ", ".join(r["places"][:3]) or "—"
         app.say(f"{r['slug']:<26} {name}")
-        app.say(f"{'':<26} {STAGE_LABELS.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
-                f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} média(s)"
-                + (" · corrigée dans la configuration" if r["manual"] else ""))
+        app.say(
+            f"{'':<26} {STAGE_LABELS.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
+            f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} média(s)"
+            + (" · corrigée dans la configuration" if r["manual"] else "")
+        )
         for c in figures.get("contradictions", ()):
-            app.say(f"{'':<26} à vérifier : {KIND_LABELS.get(c['kind'], c['kind'])} du {c['date']} après "
-                    f"{KIND_LABELS.get(c['after_kind'], c['after_kind'])} du {c['after_date']}")
+            app.say(
+                f"{'':<26} à vérifier : {KIND_LABELS.get(c['kind'], c['kind'])} du {c['date']} après "
+                f"{KIND_LABELS.get(c['after_kind'], c['after_kind'])} du {c['after_date']}"
+            )
     for w in warnings:
         click.echo(f"avertissement : {w}", err=True)

@@ -19,14 +19,31 @@ from cases.model import DocumentFact, EventFact
 from cases.naming import is_broad_place, is_full_name, key
 from veille.vocabulary import STAGE_OF_KIND
 
-FAMILY = {"crime": "crime", "arrest": "arrest", "indictment": "indictment", "trial_opening": "trial",
-          "hearing": "trial", "verdict": "verdict", "sentence": "verdict", "appeal": "appeal",
-          "site_event": "site_event", "complaint": "complaint", "other": "other"}
+FAMILY = {
+    "crime": "crime",
+    "arrest": "arrest",
+    "indictment": "indictment",
+    "trial_opening": "trial",
+    "hearing": "trial",
+    "verdict": "verdict",
+    "sentence": "verdict",
+    "appeal": "appeal",
+    "site_event": "site_event",
+    "complaint": "complaint",
+    "other": "other",
+}
 STAGE_KINDS = set(STAGE_OF_KIND)  # kinds that move a case along (not the site's life, not « other »)
 # Days within which two reports of a once-only happening from different documents are one
 # happening with conflicting dates (a crime « dans la nuit de lundi à mardi » is dated either day).
-DATE_TOLERANCE = {"crime": 1, "arrest": 1, "indictment": 1, "trial_opening": 7, "verdict": 7, "sentence": 7,
-                  "appeal": 7}
+DATE_TOLERANCE = {
+    "crime": 1,
+    "arrest": 1,
+    "indictment": 1,
+    "trial_opening": 7,
+    "verdict": 7,
+    "sentence": 7,
+    "appeal": 7,
+}
 SAME_ARTICLE_WINDOW = timedelta(days=3 * 365)
 SAME_SCENE_WINDOW = timedelta(days=120)
 SCENE_NEIGHBOURS = 12
@@ -37,16 +54,33 @@ TITLE_VOTES = 2  # a place or person in the title counts as two sentences
 ENUMERATION = 3  # a sentence naming places of this many topics is an enumeration, not a scene
 
 
-SITE_OWNER = re.compile(r"\b(?:fondateur|fondatrice|créateur|créatrice|administrateur|administratrice|propriétaire|"
-                        r"gérant|gérante|éditeur|patron)s?\b", re.I)
+SITE_OWNER = re.compile(
+    r"\b(?:fondateur|fondatrice|créateur|créatrice|administrateur|administratrice|propriétaire|"
+    r"gérant|gérante|éditeur|patron)s?\b",
+    re.I,
+)
 SITE_WORDS = re.compile(r"\b(?:site|tchat|chat|plateforme|forum|messagerie)\b", re.I)
 
 
 class Ev:
     """An event with its comparison keys, date interval and, once topics are known, its anchors."""
 
-    __slots__ = ("f", "doc", "story", "start", "end", "family", "places", "people", "courts", "charges", "own",
-                 "anchors", "topical", "site")
+    __slots__ = (
+        "f",
+        "doc",
+        "story",
+        "start",
+        "end",
+        "family",
+        "places",
+        "people",
+        "courts",
+        "charges",
+        "own",
+        "anchors",
+        "topical",
+        "site",
+    )
 
     def __init__(self, f: EventFact, doc: DocumentFact | None):
         self.f, self.doc = f, doc
@@ -58,8 +92,7 @@ class Ev:
         self.people = {key(p): p for p in f.people if is_full_name(p)}
         self.courts = {key(c): c for c in f.courts if key(c)}
         self.charges = {c for c in f.charges if c not in GENERIC_CHARGES}
-        self.own = ({("p", k) for k in self.places} | {("h", k) for k in self.people}
-                    | {("c", k) for k in self.courts})
+        self.own = {("p", k) for k in self.places} | {("h", k) for k in self.people} | {("c", k) for k in self.courts}
         self.anchors = set(self.own)
         self.topical = False
         # The site's own story: its life, and what happens to whoever runs it (« le fondateur du site
@@ -91,9 +124,10 @@ def overlap(a: Ev, b: Ev) -> bool:
 
 # --------------------------------------------------------------------------- topics
 
+
 def _ngrams(text: str, longest: int = 6) -> set[str]:
     words = key(text).split()
-    return {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+    return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
 
 
 def assign_topics(events: list[Ev]) -> None:
@@ -126,14 +160,20 @@ def assign_topics(events: list[Ev]) -> None:
         titled[doc_id] = in_title
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
         topic: set = set()
-        if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]
-                                             or ranked[0][0] in in_title):
+        if (
+            ranked
+            and ranked[0][1] >= 2
+            and (len(ranked) == 1 or ranked[0][1] > ranked[1][1] or ranked[0][0] in in_title)
+        ):
             leading[doc_id] = ranked[0][0]
             # « Verdict de Mazan : vingt ans pour Dominique Pelicot » is about both; a title
             # naming two places (« Après Grande-Synthe et Valenciennes … ») about neither.
             title_places = {a for a in in_title if a[0] == "p"}
-            topic = {ranked[0][0]} | {a for a in in_title if a[0] == "h"} | (
-                title_places if len(title_places) == 1 else set())
+            topic = (
+                {ranked[0][0]}
+                | {a for a in in_title if a[0] == "h"}
+                | (title_places if len(title_places) == 1 else set())
+            )
         topics[doc_id] = topic
     # The home of a place or person: the topic most of the documents naming it are about. A
     # site-led document is a home for a person only when its title names them (the site's
@@ -176,6 +216,7 @@ def assign_topics(events: list[Ev]) -> None:
 
 
 # --------------------------------------------------------------------------- union-find with a guard
+
 
 class _Group:
     __slots__ = ("events", "stories", "place_stories", "place_events", "people", "people_stories", "site")
@@ -257,6 +298,7 @@ class Groups:
 
 # --------------------------------------------------------------------------- links
 
+
 def _person_links(events: list[Ev]) -> Iterable[tuple[int, int, str]]:
     by_person: dict[str, list[Ev]] = defaultdict(list)
     for e in events:
@@ -290,7 +332,7 @@ def _happening_links(events: list[Ev]) -> list[tuple[int, int, int]]:
         evs.sort(key=lambda e: (e.start, e.f.id))
         for i, a in enumerate(evs):
             horizon = a.end + timedelta(days=7)
-            for b in evs[i + 1:i + 400]:
+            for b in evs[i + 1 : i + 400]:
                 if b.start > horizon:
                     break
                 pair = (min(a.f.id, b.f.id), max(a.f.id, b.f.id))
@@ -309,7 +351,7 @@ def _article_links(events: list[Ev]) -> list[tuple[int, int, int]]:
     for doc_id in sorted(by_doc):
         evs = by_doc[doc_id]
         for i, a in enumerate(evs):
-            for b in evs[i + 1:]:
+            for b in evs[i + 1 :]:
                 if a.f.evidence == b.f.evidence and not (a.topical and b.topical):
                     continue  # one sentence telling two cases (« … à Grande-Synthe en avril et à Mazan … »)
                 shared = a.anchors & b.anchors
@@ -332,7 +374,7 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
             # The next few stories suffice: links are transitive, and a busy place (hundreds of
             # articles a year) must not cost a comparison of every pair.
             stories: set = set()
-            for b in evs[i + 1:i + 400]:
+            for b in evs[i + 1 : i + 400]:
                 if b.start - a.end > SAME_SCENE_WINDOW or len(stories) >= SCENE_NEIGHBOURS:
                     break
                 if a.story == b.story or b.story in stories:
@@ -340,8 +382,7 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
                 stories.add(b.story)
                 # The place is one piece of evidence, the months another; a third is needed unless both
                 # articles are about that place (it is the topic of both).
-                second = (len(a.anchors & b.anchors) - 1 + len(a.charges & b.charges)
-                          + (a.topical and b.topical))
+                second = len(a.anchors & b.anchors) - 1 + len(a.charges & b.charges) + (a.topical and b.topical)
                 if second > 0:
                     links.append((second, a.f.id, b.f.id))
     links.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -349,6 +390,7 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
 
 
 # --------------------------------------------------------------------------- clusters
+
 
 def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
     """Cases as lists of events (the site's case, if any, first), and the events of no case."""
@@ -377,8 +419,10 @@ def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
     for _, x, y in _scene_links(anchored):
         groups.union(x, y, same_main=True)
     _absorb_small(groups)
-    clusters = sorted((g.events for g in groups.group.values()), key=lambda c: (not c[0].site and not any(
-        e.site for e in c), min(e.f.id for e in c)))
+    clusters = sorted(
+        (g.events for g in groups.group.values()),
+        key=lambda c: (not c[0].site and not any(e.site for e in c), min(e.f.id for e in c)),
+    )
     clusters, dissolved = _dissolve_trivial(clusters)
     orphans = [e for e in events if not e.anchors and not e.site] + dissolved
     return attach_orphans(orphans, clusters)
@@ -394,8 +438,11 @@ def _absorb_small(groups: Groups) -> None:
         for other_root, big in groups.group.items():
             if other_root == root or big.site or len(big.events) < len(small.events):
                 continue
-            if (small.stories <= big.stories and small.place_stories.keys() <= big.place_stories.keys()
-                    and small.people <= big.people):
+            if (
+                small.stories <= big.stories
+                and small.place_stories.keys() <= big.place_stories.keys()
+                and small.people <= big.people
+            ):
                 if best is None or (len(big.events), -other_root) > (len(groups.group[best].events), -best):
                     best = other_root
         if best is not None:
@@ -407,8 +454,12 @@ def _dissolve_trivial(clusters: list[list[Ev]]) -> tuple[list[list[Ev]], list[Ev
     kept: list[list[Ev]] = []
     loose: list[Ev] = []
     for c in clusters:
-        trivial = (not any(e.site for e in c) and len({e.story for e in c}) == 1
-                   and not any(e.people for e in c) and not any(e.f.kind in STAGE_KINDS for e in c))
+        trivial = (
+            not any(e.site for e in c)
+            and len({e.story for e in c}) == 1
+            and not any(e.people for e in c)
+            and not any(e.f.kind in STAGE_KINDS for e in c)
+        )
         (loose.extend if trivial else kept.append)(c)
     return kept, loose
 

@@ -33,13 +33,19 @@ def score_cases(golds, report, subject_words: tuple[str, ...] = ("coco",)) -> di
             named = [e for e in entities if e["start"] >= ev["start"] and e["end"] <= ev["end"]]
             facts.append(event_fact(n * STRIDE + i, n, ev, named, minors))
         title = key(g.title)
-        documents.append(DocumentFact(
-            id=n, published=date.fromisoformat(g.published) if g.published else None, title=g.title,
-            dossiers=("dossier",), charges=tuple(sorted({c["charge"] for c in result["charges"]})),
-            about_site=any(re.search(rf"(?:^| ){re.escape(w)}(?: |$)", title) for w in subject_words)))
+        documents.append(
+            DocumentFact(
+                id=n,
+                published=date.fromisoformat(g.published) if g.published else None,
+                title=g.title,
+                dossiers=("dossier",),
+                charges=tuple(sorted({c["charge"] for c in result["charges"]})),
+                about_site=any(re.search(rf"(?:^| ){re.escape(w)}(?: |$)", title) for w in subject_words),
+            )
+        )
     grouping = group(facts, documents)
     case_of = grouping.case_of_event()
-    items = []   # (gold case, predicted case) per found gold event
+    items = []  # (gold case, predicted case) per found gold event
     for n, (g, matches) in enumerate(zip(golds, report.matches), start=1):
         for gi, pi in matches.items():
             gold_case = g.events[gi].case
@@ -59,8 +65,9 @@ def score_cases(golds, report, subject_words: tuple[str, ...] = ("coco",)) -> di
     for p, c in sorted(by_predicted.items()):
         if len(c) > 1:
             report.errors.append(f"affaire prédite {p} mêle {dict(c)}")
-    figures.update({"cases_gold": float(len(by_gold)), "cases_split": float(len(split)),
-                    "cases_events": float(len(items))})
+    figures.update(
+        {"cases_gold": float(len(by_gold)), "cases_split": float(len(split)), "cases_events": float(len(items))}
+    )
     report.cases = figures
     return figures
 

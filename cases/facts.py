@@ -36,11 +36,21 @@ def event_fact(id: int, document_id: int, event: dict, named: list[dict], minors
             courts.add(e["canonical"])
     principal = {p for p in (*event.get("people", ()), *people) if key(p) not in minors and key(p) not in witnesses}
     return EventFact(
-        id=id, document_id=document_id, date=_day(event["date"]), precision=event["precision"],
-        kind=event["kind"], summary=event.get("summary", ""), evidence=event.get("evidence", ""),
-        date_end=_day(event["date_end"]) if event.get("date_end") else None, upcoming=bool(event.get("upcoming")),
-        places=tuple(sorted({*event.get("places", ()), *places})), people=tuple(sorted(principal)),
-        courts=tuple(sorted(courts)), charges=tuple(event.get("charges", ())), context=bool(event.get("context")))
+        id=id,
+        document_id=document_id,
+        date=_day(event["date"]),
+        precision=event["precision"],
+        kind=event["kind"],
+        summary=event.get("summary", ""),
+        evidence=event.get("evidence", ""),
+        date_end=_day(event["date_end"]) if event.get("date_end") else None,
+        upcoming=bool(event.get("upcoming")),
+        places=tuple(sorted({*event.get("places", ()), *places})),
+        people=tuple(sorted(principal)),
+        courts=tuple(sorted(courts)),
+        charges=tuple(event.get("charges", ())),
+        context=bool(event.get("context")),
+    )
 
 
 def _day(value) -> date:

@@ -46,8 +46,17 @@ from cases.naming import default_name, key, slugify
 from cases.overrides import Overrides
 from veille.vocabulary import STAGE_OF_KIND, STAGES
 
-__all__ = ["EventFact", "DocumentFact", "CaseResult", "HappeningResult", "Grouping", "group",
-           "recompute_cases", "ensure_cases_current", "ALGORITHM_VERSION"]
+__all__ = [
+    "EventFact",
+    "DocumentFact",
+    "CaseResult",
+    "HappeningResult",
+    "Grouping",
+    "group",
+    "recompute_cases",
+    "ensure_cases_current",
+    "ALGORITHM_VERSION",
+]
 
 # Bump when the grouping changes: stored cases are then recomputed by the next command that reads them.
 ALGORITHM_VERSION = "2"
@@ -55,8 +64,10 @@ ALGORITHM_VERSION = "2"
 
 # --------------------------------------------------------------------------- corrections
 
-def _apply_splits(clusters: list[list[Ev]], slugs: list[str], overrides: Overrides,
-                  warnings: list[str]) -> tuple[list[list[Ev]], list[str], dict[int, dict]]:
+
+def _apply_splits(
+    clusters: list[list[Ev]], slugs: list[str], overrides: Overrides, warnings: list[str]
+) -> tuple[list[list[Ev]], list[str], dict[int, dict]]:
     manual: dict[int, dict] = defaultdict(dict)
     for rule in overrides.split:
         if rule.case not in slugs:
@@ -77,8 +88,10 @@ def _apply_splits(clusters: list[list[Ev]], slugs: list[str], overrides: Overrid
             stay_docs = {e.f.document_id for e in clusters[i] if e.anchors and not moves(e)}
             moved += [e for e in clusters[i] if not e.anchors and e.f.document_id in docs - stay_docs]
         if not moved or len(moved) == len(clusters[i]):
-            warnings.append(f"scission de « {rule.case} » sans effet : le critère retient "
-                            f"{'tous' if moved else 'aucun'} de ses événements")
+            warnings.append(
+                f"scission de « {rule.case} » sans effet : le critère retient "
+                f"{'tous' if moved else 'aucun'} de ses événements"
+            )
             continue
         moved_ids = {e.f.id for e in moved}
         clusters[i] = [e for e in clusters[i] if e.f.id not in moved_ids]
@@ -108,12 +121,13 @@ def _apply_merges(clusters, slugs, manual, overrides: Overrides, warnings: list[
     return [clusters[i] for i in kept], [slugs[i] for i in kept], {n: manual.get(i, {}) for n, i in enumerate(kept)}
 
 
-
 # --------------------------------------------------------------------------- slugs and names
+
 
 @dataclass
 class _Facts:
     """What a case's slug and name are made from."""
+
     main_place: str | None
     main_person: str | None
     person_first: bool
@@ -162,13 +176,24 @@ def _facts(cluster: list[Ev], names: dict[str, str], doc_sizes: Counter) -> _Fac
         places = [k for k in places if k in topical or len(place_stories[k]) >= 2]
     main_place = places[0] if places else None
     main_person = people[0] if people else None
-    person_first = bool(main_person and (not main_place or (
-        len(person_stories[main_person]) * 2 >= len(stories) > len(place_stories[main_place]) * 2)))
-    return _Facts(main_place=names.get(main_place) if main_place else None,
-                  main_person=names.get(main_person) if main_person else None, person_first=person_first,
-                  place_names=[names[k] for k in places], people=[names[k] for k in people],
-                  courts=[c for c, _ in courts.most_common()], charges=[c for c, _ in charges.most_common()],
-                  start=min(e.start for e in cluster), charge_counts=dict(charges))
+    person_first = bool(
+        main_person
+        and (
+            not main_place
+            or (len(person_stories[main_person]) * 2 >= len(stories) > len(place_stories[main_place]) * 2)
+        )
+    )
+    return _Facts(
+        main_place=names.get(main_place) if main_place else None,
+        main_person=names.get(main_person) if main_person else None,
+        person_first=person_first,
+        place_names=[names[k] for k in places],
+        people=[names[k] for k in people],
+        courts=[c for c, _ in courts.most_common()],
+        charges=[c for c, _ in charges.most_common()],
+        start=min(e.start for e in cluster),
+        charge_counts=dict(charges),
+    )
 
 
 def _names(events: list[Ev]) -> dict[str, str]:
@@ -214,11 +239,19 @@ def _unique_slugs(bases: list[str], clusters: list[list[Ev]], facts: list[_Facts
     return slugs
 
 
-
 # --------------------------------------------------------------------------- the case record
 
-def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happenings: list[HappeningResult],
-                 by_id: dict[int, Ev], manual: dict, overrides: Overrides) -> CaseResult:
+
+def _case_result(
+    slug: str,
+    name: str,
+    cluster: list[Ev],
+    facts: _Facts,
+    happenings: list[HappeningResult],
+    by_id: dict[int, Ev],
+    manual: dict,
+    overrides: Overrides,
+) -> CaseResult:
     happened = [h for h in happenings if not h.upcoming] or happenings
     stages: dict[str, date] = {}
     for h in happened:
@@ -233,7 +266,8 @@ def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happeni
     docs = {e.f.document_id: e.doc for e in cluster}
     published = [d.published for d in docs.values() if d and d.published]
     figures: dict[str, object] = {
-        "documents": len(docs), "stories": len({e.story for e in cluster}),
+        "documents": len(docs),
+        "stories": len({e.story for e in cluster}),
         "outlets": len({d.source for d in docs.values() if d and d.source}),
         "happenings": len(happenings),
         "first_report": min(published).isoformat() if published else None,
@@ -247,28 +281,48 @@ def _case_result(slug: str, name: str, cluster: list[Ev], facts: _Facts, happeni
         figures["contradictions"] = contradictions
     dossiers = sorted({s for d in docs.values() if d for s in d.dossiers})
     return CaseResult(
-        slug=slug, name=name, main_place=facts.main_place, places=facts.place_names, people=facts.people,
-        courts=facts.courts, charges=facts.charges,
+        slug=slug,
+        name=name,
+        main_place=facts.main_place,
+        places=facts.place_names,
+        people=facts.people,
+        courts=facts.courts,
+        charges=facts.charges,
         period_start=min((h.date for h in happened), default=None),
         period_end=max(((h.date_end or h.date) for h in happened), default=None),
-        stage=stage, stage_reached_on=stages.get(stage) if stage else None, stages=stages,
-        event_ids=sorted(e.f.id for e in cluster), document_ids=sorted(docs), dossiers=dossiers,
-        key_figures=figures, manual=manual, site=_is_site(cluster))
+        stage=stage,
+        stage_reached_on=stages.get(stage) if stage else None,
+        stages=stages,
+        event_ids=sorted(e.f.id for e in cluster),
+        document_ids=sorted(docs),
+        dossiers=dossiers,
+        key_figures=figures,
+        manual=manual,
+        site=_is_site(cluster),
+    )
 
 
 def _out_of_order(happened: list[HappeningResult]) -> list[dict]:
     """Steps dated before a step they must follow (a verdict before the trial opens): a contradiction
     for an editor to resolve, never a stage. After an appeal, a new trial and verdict are in order."""
     found = []
-    latest: HappeningResult | None = None   # the step furthest along so far, in date order
-    for h in sorted((h for h in happened if h.kind in STAGE_OF_KIND and h.kind != "hearing"), key=lambda h: (h.date, h.id)):
+    latest: HappeningResult | None = None  # the step furthest along so far, in date order
+    for h in sorted(
+        (h for h in happened if h.kind in STAGE_OF_KIND and h.kind != "hearing"), key=lambda h: (h.date, h.id)
+    ):
         stage = STAGE_OF_KIND[h.kind]
         if latest is not None:
             before = STAGE_OF_KIND[latest.kind]
             retrial = before == "appeal" and stage in ("trial", "verdict")
             if STAGES.index(stage) < STAGES.index(before) and not retrial and stage != "investigation":
-                found.append({"kind": h.kind, "date": h.date.isoformat(), "after_kind": latest.kind,
-                              "after_date": latest.date.isoformat()})
+                found.append(
+                    {
+                        "kind": h.kind,
+                        "date": h.date.isoformat(),
+                        "after_kind": latest.kind,
+                        "after_date": latest.date.isoformat(),
+                    }
+                )
         if latest is None or STAGES.index(stage) >= STAGES.index(STAGE_OF_KIND[latest.kind]):
             latest = h
     return found
@@ -286,16 +340,19 @@ def _defendants(happenings: list[HappeningResult], by_id: dict[int, Ev]) -> dict
                 counts[n].append(eid)
         if counts:
             values = [{"value": n, "events": counts[n]} for n in sorted(counts)]
-            return {"value": values[0]["value"] if len(values) == 1 else None, "values": values,
-                    "happening": h.id}
+            return {"value": values[0]["value"] if len(values) == 1 else None, "values": values, "happening": h.id}
     return None
-
 
 
 # --------------------------------------------------------------------------- the grouping
 
-def group(events: Iterable[EventFact], documents: Iterable[DocumentFact], overrides: Overrides | None = None,
-          dossier_titles: dict[str, str] | None = None) -> Grouping:
+
+def group(
+    events: Iterable[EventFact],
+    documents: Iterable[DocumentFact],
+    overrides: Overrides | None = None,
+    dossier_titles: dict[str, str] | None = None,
+) -> Grouping:
     """Group events into cases and happenings. Pure: the same facts give the same result."""
     overrides = overrides or Overrides()
     docs = {d.id: d for d in documents}
@@ -371,20 +428,25 @@ def _is_site(events: list[Ev]) -> bool:
     return any(e.site for e in events)
 
 
-def _name(events: list[Ev], f: _Facts, hs: list[HappeningResult], titles: dict[str, str],
-          site_dossier: str | None) -> str:
+def _name(
+    events: list[Ev], f: _Facts, hs: list[HappeningResult], titles: dict[str, str], site_dossier: str | None
+) -> str:
     if _is_site(events):
         title = titles.get(site_dossier or "", "") or "le site"
         return title[:1].lower() + title[1:]
     if f.person_first:
         return f"l'affaire {f.main_person}"
-    stage = max((STAGE_OF_KIND[h.kind] for h in hs if h.kind in STAGE_OF_KIND and not h.upcoming),
-                key=STAGES.index, default=None)
+    stage = max(
+        (STAGE_OF_KIND[h.kind] for h in hs if h.kind in STAGE_OF_KIND and not h.upcoming),
+        key=STAGES.index,
+        default=None,
+    )
     crimes = sum(1 for h in hs if h.kind == "crime" and h.precision == "day")
     return default_name(f.main_place, f.main_person, f.charges, crimes, stage, counts=f.charge_counts)
 
 
 # --------------------------------------------------------------------------- database entry points
+
 
 def recompute_cases(conn, config, dossier: str | None = None) -> dict:
     """Recompute every case and happening and store them in one transaction; returns the counts.

@@ -21,8 +21,19 @@ from cases.naming import key
 from veille.vocabulary import PRECISIONS
 
 # Which kind a happening shows when its reports disagree evenly: the more telling one.
-KIND_PRIORITY = ("verdict", "sentence", "appeal", "trial_opening", "hearing", "indictment", "arrest", "crime",
-                 "complaint", "site_event", "other")
+KIND_PRIORITY = (
+    "verdict",
+    "sentence",
+    "appeal",
+    "trial_opening",
+    "hearing",
+    "indictment",
+    "arrest",
+    "crime",
+    "complaint",
+    "site_event",
+    "other",
+)
 
 
 def _same_words(reports: list[Ev]) -> list[list[Ev]]:
@@ -58,9 +69,12 @@ def _day_groups(evs: list[Ev]) -> list[list[Ev]]:
         if previous:
             kinds = {e.f.kind for e in group}
             tolerance = DATE_TOLERANCE.get(next(iter(kinds)), 0) if len(kinds) == 1 else 0
-            if (kinds == {e.f.kind for e in previous} and tolerance
-                    and (d - max(e.start for e in previous)).days <= tolerance
-                    and not {e.f.document_id for e in group} & {e.f.document_id for e in previous}):
+            if (
+                kinds == {e.f.kind for e in previous}
+                and tolerance
+                and (d - max(e.start for e in previous)).days <= tolerance
+                and not {e.f.document_id for e in group} & {e.f.document_id for e in previous}
+            ):
                 previous.extend(group)  # one happening, dates in conflict
                 continue
         groups.append(list(group))
@@ -117,18 +131,34 @@ def make_happening(reports: list[Ev], case_slug: str | None) -> HappeningResult:
     kind = min(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))
     conflicts = []
     if len(dates) > 1:
-        conflicts.append({"field": "date", "precision": precision, "values": [
-            {"value": d.isoformat(), "events": [e.f.id for e in precise if e.start == d]} for d in sorted(dates)]})
+        conflicts.append(
+            {
+                "field": "date",
+                "precision": precision,
+                "values": [
+                    {"value": d.isoformat(), "events": [e.f.id for e in precise if e.start == d]} for d in sorted(dates)
+                ],
+            }
+        )
     counts = stated_counts(reports)
     if len(counts) > 1:
-        conflicts.append({"field": "defendants", "values": [
-            {"value": n, "events": counts[n]} for n in sorted(counts)]})
+        conflicts.append({"field": "defendants", "values": [{"value": n, "events": counts[n]} for n in sorted(counts)]})
     ends = [e.f.date_end for e in precise if e.f.date_end]
     return HappeningResult(
-        key="", id=min(e.f.id for e in reports), case_slug=case_slug, event_ids=[e.f.id for e in reports],
-        date=shown, precision=precision, date_end=max(ends) if ends else None, kind=kind,
-        summary=reports[0].f.summary or reports[0].f.evidence, upcoming=all(e.f.upcoming for e in reports),
-        conflicts=conflicts, context=all(e.f.context for e in reports), evidence=reports[0].f.evidence)
+        key="",
+        id=min(e.f.id for e in reports),
+        case_slug=case_slug,
+        event_ids=[e.f.id for e in reports],
+        date=shown,
+        precision=precision,
+        date_end=max(ends) if ends else None,
+        kind=kind,
+        summary=reports[0].f.summary or reports[0].f.evidence,
+        upcoming=all(e.f.upcoming for e in reports),
+        conflicts=conflicts,
+        context=all(e.f.context for e in reports),
+        evidence=reports[0].f.evidence,
+    )
 
 
 def stated_counts(reports: list[Ev]) -> dict[int, list[int]]:
@@ -156,12 +186,15 @@ def assign_keys(happenings: list[HappeningResult]) -> None:
 
     Among happenings that share a base, the numbers follow what they say, not event ids (a second
     crawl stores the same articles under other ids): shown ones before context, then by headline."""
+
     def base(h: HappeningResult) -> str:
         when = {"day": h.date.isoformat(), "month": h.date.isoformat()[:7], "year": str(h.date.year)}[h.precision]
         return f"{h.case_slug or 'sans-affaire'}/{h.kind}/{when}"
 
     taken: set[str] = set()
-    for h in sorted(happenings, key=lambda h: (h.date, base(h), h.context, h.summary, h.evidence, -len(h.event_ids), h.id)):
+    for h in sorted(
+        happenings, key=lambda h: (h.date, base(h), h.context, h.summary, h.evidence, -len(h.event_ids), h.id)
+    ):
         k, n = base(h), 2
         while k in taken:
             k, n = f"{base(h)}-{n}", n + 1

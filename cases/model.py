@@ -10,32 +10,33 @@ from datetime import date
 @dataclass(frozen=True)
 class EventFact:
     """One event as the NLP stage stored it, with what its sentence names."""
+
     id: int
     document_id: int
     date: date
-    precision: str = "day"              # day | month | year
+    precision: str = "day"  # day | month | year
     kind: str = "other"
     summary: str = ""
     evidence: str = ""
     date_end: datetime.date | None = None  # `date` is a field here
     upcoming: bool = False
-    places: tuple[str, ...] = ()         # place names, as the text gives them
-    people: tuple[str, ...] = ()         # principal people: victims, defendants (never minors, lawyers …)
-    courts: tuple[str, ...] = ()         # courts and prosecutors' offices named in the sentence
-    charges: tuple[str, ...] = ()        # canonical charges
-    context: bool = False                # a date that tells no event: evidence for grouping, never an entry
+    places: tuple[str, ...] = ()  # place names, as the text gives them
+    people: tuple[str, ...] = ()  # principal people: victims, defendants (never minors, lawyers …)
+    courts: tuple[str, ...] = ()  # courts and prosecutors' offices named in the sentence
+    charges: tuple[str, ...] = ()  # canonical charges
+    context: bool = False  # a date that tells no event: evidence for grouping, never an entry
 
 
 @dataclass(frozen=True)
 class DocumentFact:
     id: int
     published: date | None = None
-    duplicate_of: int | None = None      # republication of this document (wire copy)
+    duplicate_of: int | None = None  # republication of this document (wire copy)
     title: str = ""
     source: str | None = None
     dossiers: tuple[str, ...] = ()
-    about_site: bool = False             # the title names the dossier's subject (« fermeture de coco.gg »)
-    charges: tuple[str, ...] = ()        # canonical charges the document states anywhere
+    about_site: bool = False  # the title names the dossier's subject (« fermeture de coco.gg »)
+    charges: tuple[str, ...] = ()  # canonical charges the document states anywhere
 
 
 @dataclass
@@ -63,9 +64,9 @@ class CaseResult:
 @dataclass
 class HappeningResult:
     key: str
-    id: int                               # lowest event id: events.happening_id
+    id: int  # lowest event id: events.happening_id
     case_slug: str | None
-    event_ids: list[int]                  # earliest report first
+    event_ids: list[int]  # earliest report first
     date: date
     precision: str
     date_end: datetime.date | None  # `date` is a field here
@@ -73,8 +74,8 @@ class HappeningResult:
     summary: str
     upcoming: bool
     conflicts: list[dict]
-    context: bool = False                 # every report is context: grouped, never shown
-    evidence: str = ""                    # the first report's sentence: orders same-day happenings stably
+    context: bool = False  # every report is context: grouped, never shown
+    evidence: str = ""  # the first report's sentence: orders same-day happenings stably
 
 
 @dataclass

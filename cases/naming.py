@@ -17,7 +17,8 @@ from veille.vocabulary import of
 # Two cases in the same département are different cases, so these never link events.
 # Paris is left out on purpose: it is a town, where the courts of the site's own case sit.
 BROAD_PLACES = frozenset(
-    name for name in """
+    name
+    for name in """
 france|europe|belgique|suisse|espagne|italie|allemagne|royaume uni|angleterre|luxembourg|bulgarie|
 guernesey|pays bas|portugal|etats unis|outre mer|region parisienne|ile de france|hauts de france|
 provence alpes cote d azur|paca|provence|occitanie|bretagne|normandie|grand est|nouvelle aquitaine|
@@ -33,7 +34,8 @@ hautes pyrenees|pyrenees orientales|bas rhin|haut rhin|rhone|haute saone|saone e
 savoie|haute savoie|seine maritime|seine et marne|yvelines|deux sevres|somme|tarn|
 tarn et garonne|var|vaucluse|vendee|vienne|haute vienne|vosges|yonne|territoire de belfort|
 essonne|hauts de seine|seine saint denis|val de marne|val d oise|guadeloupe|martinique|guyane|
-la reunion|reunion|mayotte""".replace("\n", "").split("|"))
+la reunion|reunion|mayotte""".replace("\n", "").split("|")
+)
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -54,7 +56,7 @@ def slugify(text: str) -> str:
 def is_broad_place(name: str) -> bool:
     k = key(name)
     for prefix in ("departement du ", "departement de ", "region ", "le ", "la ", "les "):
-        if k.startswith(prefix) and k[len(prefix):] in BROAD_PLACES:
+        if k.startswith(prefix) and k[len(prefix) :] in BROAD_PLACES:
             return True
     return k in BROAD_PLACES
 
@@ -102,8 +104,15 @@ def leading_family(charges: list[str], counts: dict[str, int] | None = None) -> 
     return None
 
 
-def default_name(place: str | None, person: str | None, charges: list[str], crimes: int, stage: str | None,
-                 victim: str | None = None, counts: dict[str, int] | None = None) -> str:
+def default_name(
+    place: str | None,
+    person: str | None,
+    charges: list[str],
+    crimes: int,
+    stage: str | None,
+    victim: str | None = None,
+    counts: dict[str, int] | None = None,
+) -> str:
     """The French name a journalist would give the case, from its place, charges (most stated
     first) and stage."""
     family = leading_family(charges, counts)

@@ -33,6 +33,7 @@ FIX = "corrigez le fichier (voir docs/configuration.md, « Corriger les affaires
 @dataclass(frozen=True)
 class Split:
     """Move out of ``case`` the events that name ``by_place`` or ``by_person``, or dated from ``since``."""
+
     case: str
     by_place: str | None = None
     by_person: str | None = None
@@ -50,9 +51,14 @@ class Overrides:
 
     def fingerprint(self) -> str:
         """Changes whenever a correction changes: a changed configuration means cases must be recomputed."""
-        data = {"rename": self.rename, "merge": self.merge, "stage": self.stage,
-                "split": [[s.case, s.by_place, s.by_person, s.since and s.since.isoformat(), s.slug, s.name]
-                          for s in self.split]}
+        data = {
+            "rename": self.rename,
+            "merge": self.merge,
+            "stage": self.stage,
+            "split": [
+                [s.case, s.by_place, s.by_person, s.since and s.since.isoformat(), s.slug, s.name] for s in self.split
+            ],
+        }
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def __bool__(self) -> bool:
@@ -65,13 +71,17 @@ class _Where:
 
     def fail(self, key: str, problem: str) -> None:
         name = self.path if self.path else "configuration intégrée"
-        raise VeilleError(f"configuration invalide ({name}) : clé « cases.{key} » du dossier « {self.dossier} » : "
-                          f"{problem}", FIX)
+        raise VeilleError(
+            f"configuration invalide ({name}) : clé « cases.{key} » du dossier « {self.dossier} » : {problem}", FIX
+        )
 
     def slug(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not SLUG.match(value):
-            self.fail(key, f"{value!r} n'est pas un identifiant d'affaire (lettres minuscules, chiffres, - et _, "
-                           "tel qu'affiché par « veille cases »)")
+            self.fail(
+                key,
+                f"{value!r} n'est pas un identifiant d'affaire (lettres minuscules, chiffres, - et _, "
+                "tel qu'affiché par « veille cases »)",
+            )
         return value
 
     def text(self, key: str, value: Any) -> str:
@@ -90,18 +100,18 @@ def parse_dossier_overrides(raw: Any, dossier: str, config_path=None) -> Overrid
         where.fail(sorted(unknown)[0], "clé inconnue (attendu : merge, rename, split, stage)")
     rename = raw.get("rename", {})
     if not isinstance(rename, dict):
-        where.fail("rename", "doit être une table : identifiant = \"Nouveau nom\"")
+        where.fail("rename", 'doit être une table : identifiant = "Nouveau nom"')
     renamed = {where.slug(f"rename.{k}", k): where.text(f"rename.{k}", v) for k, v in rename.items()}
     stage = raw.get("stage", {})
     if not isinstance(stage, dict):
-        where.fail("stage", "doit être une table : identifiant = \"closed\"")
+        where.fail("stage", 'doit être une table : identifiant = "closed"')
     for k, v in stage.items():
         where.slug(f"stage.{k}", k)
         if v not in STAGES:
             where.fail(f"stage.{k}", f"« {v} » n'est pas parmi : {', '.join(STAGES)}")
     merge = raw.get("merge", [])
     if not isinstance(merge, list):
-        where.fail("merge", "doit être une liste de listes d'identifiants : [[\"a\", \"b\"]]")
+        where.fail("merge", 'doit être une liste de listes d\'identifiants : [["a", "b"]]')
     groups = []
     for i, group in enumerate(merge):
         if not isinstance(group, list) or len(group) < 2:
@@ -109,16 +119,17 @@ def parse_dossier_overrides(raw: Any, dossier: str, config_path=None) -> Overrid
         groups.append(tuple(where.slug(f"merge[{i}]", s) for s in group))
     split = raw.get("split", [])
     if not isinstance(split, list):
-        where.fail("split", "doit être une liste de tables : [{ case = \"…\", by_place = \"…\" }]")
+        where.fail("split", 'doit être une liste de tables : [{ case = "…", by_place = "…" }]')
     splits = []
     for i, rule in enumerate(split):
         key = f"split[{i}]"
         if not isinstance(rule, dict):
-            where.fail(key, "doit être une table : { case = \"…\", by_place = \"…\" }")
+            where.fail(key, 'doit être une table : { case = "…", by_place = "…" }')
         extra = set(rule) - {"case", "by_place", "by_person", "since", "slug", "name"}
         if extra:
-            where.fail(f"{key}.{sorted(extra)[0]}", "clé inconnue (attendu : case, by_place, by_person, since, "
-                                                     "slug, name)")
+            where.fail(
+                f"{key}.{sorted(extra)[0]}", "clé inconnue (attendu : case, by_place, by_person, since, slug, name)"
+            )
         if "case" not in rule:
             where.fail(f"{key}.case", "obligatoire : l'affaire à scinder")
         criteria = [k for k in ("by_place", "by_person", "since") if k in rule]
@@ -135,13 +146,16 @@ def parse_dossier_overrides(raw: Any, dossier: str, config_path=None) -> Overrid
                     where.fail(f"{key}.since", f"« {since} » n'est pas une date")
             else:
                 where.fail(f"{key}.since", f"{since!r} : écrire une date AAAA-MM-JJ")
-        splits.append(Split(
-            case=where.slug(f"{key}.case", rule["case"]),
-            by_place=where.text(f"{key}.by_place", rule["by_place"]) if "by_place" in rule else None,
-            by_person=where.text(f"{key}.by_person", rule["by_person"]) if "by_person" in rule else None,
-            since=since,
-            slug=where.slug(f"{key}.slug", rule["slug"]) if "slug" in rule else None,
-            name=where.text(f"{key}.name", rule["name"]) if "name" in rule else None))
+        splits.append(
+            Split(
+                case=where.slug(f"{key}.case", rule["case"]),
+                by_place=where.text(f"{key}.by_place", rule["by_place"]) if "by_place" in rule else None,
+                by_person=where.text(f"{key}.by_person", rule["by_person"]) if "by_person" in rule else None,
+                since=since,
+                slug=where.slug(f"{key}.slug", rule["slug"]) if "slug" in rule else None,
+                name=where.text(f"{key}.name", rule["name"]) if "name" in rule else None,
+            )
+        )
     return Overrides(rename=renamed, merge=tuple(groups), split=tuple(splits), stage=dict(stage))
 
 

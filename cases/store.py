@@ -50,17 +50,26 @@ def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[
     # name it are about it (an article on Omegle listing coco.gg once does not date the site's story).
     passing = {r["document_id"] for r in conn.execute(QUERIES["passing_documents"])}
     site_words = _site_words(config)
-    events = [event_fact(r["id"], r["document_id"], {**r, "date": r["event_date"]}, named.get(r["id"], []), minors)
-              for r in conn.execute(QUERIES["events"])
-              if r["document_id"] not in passing or any(w.search(key(r["evidence"])) for w in site_words)]
+    events = [
+        event_fact(r["id"], r["document_id"], {**r, "date": r["event_date"]}, named.get(r["id"], []), minors)
+        for r in conn.execute(QUERIES["events"])
+        if r["document_id"] not in passing or any(w.search(key(r["evidence"])) for w in site_words)
+    ]
     documents = []
     for r in conn.execute(QUERIES["documents"]):
         title = key(r["title"] or "")
-        documents.append(DocumentFact(
-            id=r["id"], published=r["published_at"].date() if r["published_at"] else None,
-            duplicate_of=r["duplicate_of"], title=r["title"] or "", source=r["source_id"],
-            dossiers=tuple(r["dossiers"]), about_site=any(p.search(title) for p in site_words),
-            charges=tuple(sorted(r["charges"]))))
+        documents.append(
+            DocumentFact(
+                id=r["id"],
+                published=r["published_at"].date() if r["published_at"] else None,
+                duplicate_of=r["duplicate_of"],
+                title=r["title"] or "",
+                source=r["source_id"],
+                dossiers=tuple(r["dossiers"]),
+                about_site=any(p.search(title) for p in site_words),
+                charges=tuple(sorted(r["charges"])),
+            )
+        )
     titles = {slug: re.sub(r"\s*\(.*?\)\s*", " ", d.title).strip() for slug, d in config.dossiers.items()}
     return events, documents, titles
 
@@ -68,8 +77,12 @@ def load_facts(conn: psycopg.Connection, config) -> tuple[list[EventFact], list[
 def state(conn: psycopg.Connection, config) -> str:
     """What the stored cases depend on: changes when events, mentions, dossiers or corrections change."""
     row = conn.execute(QUERIES["state"]).fetchone()
-    parts = [ALGORITHM_VERSION, overrides_from_config(config).fingerprint(),
-             *(str(v) for v in row.values()), *sorted(f"{d.slug}={d.title}" for d in config.dossiers.values())]
+    parts = [
+        ALGORITHM_VERSION,
+        overrides_from_config(config).fingerprint(),
+        *(str(v) for v in row.values()),
+        *sorted(f"{d.slug}={d.title}" for d in config.dossiers.values()),
+    ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
@@ -103,9 +116,16 @@ def recompute(conn: psycopg.Connection, config, dossier: str | None = None) -> d
         for k in ("new_cases", "stage_changes", "new_happenings"):
             run.count(k, counts[k])
         run.counts["warnings"] = list(result.warnings)  # type: ignore[assignment]  # kept to be shown again until the next computation
-    return {"cases": len(wanted), "happenings": len(result.happenings), "events": len(events),
-            "new_cases": counts["new_cases"], "stage_changes": counts["stage_changes"],
-            "new_happenings": counts["new_happenings"], "warnings": result.warnings, "run_id": run.id}
+    return {
+        "cases": len(wanted),
+        "happenings": len(result.happenings),
+        "events": len(events),
+        "new_cases": counts["new_cases"],
+        "stage_changes": counts["stage_changes"],
+        "new_happenings": counts["new_happenings"],
+        "warnings": result.warnings,
+        "run_id": run.id,
+    }
 
 
 def write(conn: psycopg.Connection, result: Grouping) -> dict:
@@ -138,10 +158,22 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
                                            ELSE cases.stage_changed_at END,
                    stage = EXCLUDED.stage
                RETURNING id""",
-            {"slug": c.slug, "name": c.name, "places": c.places, "courts": c.courts, "charges": c.charges,
-             "start": c.period_start, "end": c.period_end, "stage": c.stage, "figures": Jsonb(c.key_figures),
-             "main": c.main_place, "people": c.people, "reached": c.stage_reached_on,
-             "manual": Jsonb(c.manual)}).fetchone()
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "places": c.places,
+                "courts": c.courts,
+                "charges": c.charges,
+                "start": c.period_start,
+                "end": c.period_end,
+                "stage": c.stage,
+                "figures": Jsonb(c.key_figures),
+                "main": c.main_place,
+                "people": c.people,
+                "reached": c.stage_reached_on,
+                "manual": Jsonb(c.manual),
+            },
+        ).fetchone()
         ids[c.slug] = row["id"]
     gone = [s for s in before if s not in ids]
     if gone:
@@ -149,21 +181,27 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
     conn.execute("DELETE FROM case_dossiers")
     conn.execute("DELETE FROM case_documents")
     with conn.cursor() as cur:
-        cur.executemany("INSERT INTO case_dossiers (case_id, dossier_slug) VALUES (%s, %s)",
-                        [(ids[c.slug], s) for c in result.cases for s in c.dossiers])
+        cur.executemany(
+            "INSERT INTO case_dossiers (case_id, dossier_slug) VALUES (%s, %s)",
+            [(ids[c.slug], s) for c in result.cases for s in c.dossiers],
+        )
         with cur.copy("COPY case_documents (case_id, document_id) FROM STDIN") as copy:
             for c in result.cases:
                 for d in c.document_ids:
                     copy.write_row((ids[c.slug], d))
         for c in result.cases:
             for stage, reached in c.stages.items():
-                cur.execute("""INSERT INTO case_stages (case_slug, stage, reached_on) VALUES (%s, %s, %s)
+                cur.execute(
+                    """INSERT INTO case_stages (case_slug, stage, reached_on) VALUES (%s, %s, %s)
                                ON CONFLICT (case_slug, stage) DO UPDATE SET reached_on = EXCLUDED.reached_on""",
-                            (c.slug, stage, reached))
+                    (c.slug, stage, reached),
+                )
     # Events: case and happening of every one, through a temporary table (one UPDATE, not one per row).
     case_of = {eid: ids[c.slug] for c in result.cases for eid in c.event_ids}
-    conn.execute("CREATE TEMP TABLE _event_groups (event_id bigint PRIMARY KEY, case_id bigint, happening_id bigint)"
-                 " ON COMMIT DROP")
+    conn.execute(
+        "CREATE TEMP TABLE _event_groups (event_id bigint PRIMARY KEY, case_id bigint, happening_id bigint)"
+        " ON COMMIT DROP"
+    )
     with conn.cursor() as cur, cur.copy("COPY _event_groups FROM STDIN") as copy:
         for h in result.happenings:
             for eid in h.event_ids:
@@ -183,8 +221,22 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
                         conflicts jsonb, context boolean) ON COMMIT DROP""")
     with conn.cursor() as cur, cur.copy("COPY _happenings FROM STDIN") as copy:
         for h in result.happenings:
-            copy.write_row((h.key, h.id, h.case_slug, h.date, h.precision, h.date_end, h.kind, h.summary,
-                            h.upcoming, len(h.event_ids), Jsonb(h.conflicts), h.context))
+            copy.write_row(
+                (
+                    h.key,
+                    h.id,
+                    h.case_slug,
+                    h.date,
+                    h.precision,
+                    h.date_end,
+                    h.kind,
+                    h.summary,
+                    h.upcoming,
+                    len(h.event_ids),
+                    Jsonb(h.conflicts),
+                    h.context,
+                )
+            )
     conn.execute("""INSERT INTO happenings (key, happening_id, case_slug, event_date, precision, date_end, kind,
                                             summary, upcoming, reports, conflicts, context, current, last_seen_at)
                     SELECT key, happening_id, case_slug, event_date, precision, date_end, kind, summary, upcoming,
@@ -198,7 +250,8 @@ def _write(conn: psycopg.Connection, result: Grouping) -> dict:
                         current = true, last_seen_at = now()""")
     return {
         "new_cases": sum(1 for c in result.cases if c.slug not in before),
-        "stage_changes": sum(1 for c in result.cases for s in c.stages if (c.slug, s) not in known_stages
-                             and c.slug in before),
+        "stage_changes": sum(
+            1 for c in result.cases for s in c.stages if (c.slug, s) not in known_stages and c.slug in before
+        ),
         "new_happenings": sum(1 for h in result.happenings if h.key not in known_keys),
     }

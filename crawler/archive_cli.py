@@ -13,13 +13,16 @@ def _sources_of_kind(app: App, kind: str, source_id: str | None) -> list:
     if source_id:
         source = app.config.source(source_id)
         if source.kind != kind:
-            raise VeilleError(f"la source « {source_id} » est de type « {source.kind} », pas « {kind} »",
-                              f"choisissez une source de type {kind} (veille sources list)")
+            raise VeilleError(
+                f"la source « {source_id} » est de type « {source.kind} », pas « {kind} »",
+                f"choisissez une source de type {kind} (veille sources list)",
+            )
         return [source]
     chosen = [s for s in app.config.sources if s.kind == kind]
     if not chosen:
-        raise VeilleError(f"aucune source de type « {kind} » dans la configuration",
-                          "ajoutez-en une (voir docs/court-sources.md)")
+        raise VeilleError(
+            f"aucune source de type « {kind} » dans la configuration", "ajoutez-en une (voir docs/court-sources.md)"
+        )
     return chosen
 
 
@@ -34,8 +37,12 @@ def import_() -> None:
 
 @import_.command(name="warc")
 @click.argument("files", nargs=-1, metavar="FICHIER…")
-@click.option("--source", "source_id", metavar="ID",
-              help="Rattacher les pages à cette source (par défaut : la source du même site, s'il y en a une).")
+@click.option(
+    "--source",
+    "source_id",
+    metavar="ID",
+    help="Rattacher les pages à cette source (par défaut : la source du même site, s'il y en a une).",
+)
 @pass_app
 def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
     """Importer les pages HTML de fichiers WARC ou ARC (compressés ou non).
@@ -52,8 +59,10 @@ def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
         counts = import_warc(conn, app.config, list(files), progress=progress, say=_say_err, source_id=source_id)
     app.say(summary(counts))
     if counts.get("unreadable_files"):
-        raise VeilleError(f"{counts['unreadable_files']} fichier(s) sans aucun enregistrement lisible (détail ci-dessus)",
-                          "vérifiez qu'il s'agit bien d'archives WARC ou ARC, compressées ou non")
+        raise VeilleError(
+            f"{counts['unreadable_files']} fichier(s) sans aucun enregistrement lisible (détail ci-dessus)",
+            "vérifiez qu'il s'agit bien d'archives WARC ou ARC, compressées ou non",
+        )
 
 
 @import_.command(name="wayback")
@@ -76,8 +85,7 @@ def wayback(app: App, source_id: str | None, start: str | None, end: str | None)
     conn = app.db()
     for source in sources:
         with app.progress(f"wayback {source.id}") as progress:
-            counts = backfill_wayback(conn, app.config, source, progress=progress, say=_say_err,
-                                      start=start, end=end)
+            counts = backfill_wayback(conn, app.config, source, progress=progress, say=_say_err, start=start, end=end)
         app.say(summary(counts))
 
 
@@ -104,7 +112,9 @@ def judilibre(app: App, source_id: str | None) -> None:
         if counts.get("key_refused"):
             refused.append(source)
     if refused:
-        raise VeilleError(f"Judilibre a refusé la clé API de {', '.join(s.id for s in refused)} (détail ci-dessus)",
-                          "vérifiez la clé PISTE (KeyId) dans la variable "
-                          f"{', '.join(sorted({s.settings.get('key_env', 'JUDILIBRE_KEY_ID') for s in refused}))}, "
-                          "puis relancez")
+        raise VeilleError(
+            f"Judilibre a refusé la clé API de {', '.join(s.id for s in refused)} (détail ci-dessus)",
+            "vérifiez la clé PISTE (KeyId) dans la variable "
+            f"{', '.join(sorted({s.settings.get('key_env', 'JUDILIBRE_KEY_ID') for s in refused}))}, "
+            "puis relancez",
+        )

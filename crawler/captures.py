@@ -26,9 +26,10 @@ _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 @dataclass
 class Capture:
     """One archived HTTP response."""
+
     url: str
     status: int
-    headers: dict[str, str]            # lower-case names
+    headers: dict[str, str]  # lower-case names
     body: bytes
     captured_at: datetime
     provenance: dict = field(default_factory=dict)
@@ -77,12 +78,15 @@ def stored_since(conn: psycopg.Connection, url: str) -> datetime | None:
     row = conn.execute(
         """SELECT greatest((SELECT fetched_at FROM documents WHERE canonical_url = %s),
                            (SELECT d.fetched_at FROM crawl_urls c JOIN documents d ON d.id = c.document_id
-                             WHERE c.url = %s)) AS at""", (canonical_url(url), url)).fetchone()
+                             WHERE c.url = %s)) AS at""",
+        (canonical_url(url), url),
+    ).fetchone()
     return row["at"] if row else None
 
 
-def store_capture(conn: psycopg.Connection, config, capture: Capture, counts: Counter, source=None,
-                  run_id: int | None = None) -> str:
+def store_capture(
+    conn: psycopg.Connection, config, capture: Capture, counts: Counter, source=None, run_id: int | None = None
+) -> str:
     """Store one archived page like a crawled one; counts its outcome as ``veille crawl`` does.
 
     A capture older than the stored copy is left out (``older``): an archive must not
@@ -94,11 +98,20 @@ def store_capture(conn: psycopg.Connection, config, capture: Capture, counts: Co
         return "older"
     source = source or source_for(config, capture.url)
     headers = {k: v for k, v in capture.headers.items() if k not in _TRANSFER_HEADERS}
-    outcome = store_page(conn, url=capture.url, body=capture.body, headers=headers,
-                         fetched_at=capture.captured_at, provenance=capture.provenance,
-                         dossiers=config.dossiers_for(source), source_id=source.id if source else None,
-                         status=capture.status, tdm_policy=config.crawl.tdm_policy, run_id=run_id,
-                         document_kind=configured_kind(source))
+    outcome = store_page(
+        conn,
+        url=capture.url,
+        body=capture.body,
+        headers=headers,
+        fetched_at=capture.captured_at,
+        provenance=capture.provenance,
+        dossiers=config.dossiers_for(source),
+        source_id=source.id if source else None,
+        status=capture.status,
+        tdm_policy=config.crawl.tdm_policy,
+        run_id=run_id,
+        document_kind=configured_kind(source),
+    )
     key = {"stored": "new", "duplicate": "duplicates"}.get(outcome.outcome, outcome.outcome)
     if outcome.outcome == "duplicate":
         counts["new"] += 1

@@ -26,13 +26,12 @@ class CheckResults:
     ok: int = 0
 
 
-
-
 def _fetch(url: str, user_agent: str, timeout: float, allow_private: bool) -> tuple[int, bytes]:
     """(status, body) of one GET under the outbound rule; an HTTP error status has no body."""
     try:
-        reply = fetch(url, {"User-Agent": user_agent, "Accept-Language": "fr-FR,fr"}, timeout, allow_private,
-                      MAX_CHECK_BYTES)
+        reply = fetch(
+            url, {"User-Agent": user_agent, "Accept-Language": "fr-FR,fr"}, timeout, allow_private, MAX_CHECK_BYTES
+        )
     except HttpError as exc:
         if exc.status is None:
             raise
@@ -131,19 +130,23 @@ def source_states(conn) -> dict[str, dict]:
                   (SELECT count(*) FROM documents d WHERE d.source_id = s.id) AS documents,
                   (SELECT max(last_fetched) FROM crawl_urls c WHERE c.source_id = s.id) AS last_fetched,
                   (SELECT count(*) FROM crawl_urls c WHERE c.source_id = s.id AND c.outcome = 'error') AS errors
-             FROM sources s""").fetchall()
+             FROM sources s"""
+    ).fetchall()
     return {r["id"]: r for r in rows}
 
 
 def source_line(source, states: dict | None = None) -> str:
     dossiers = ", ".join(source.dossiers) if source.dossiers else "tous les dossiers"
-    line = (f"{source.id:<20} {kind_of(source.kind).label:<10} {source.name} — "
-            f"{len(source.urls)} adresse(s), {dossiers}"
-            + (f", toutes les {source.interval}" if source.interval else ""))
+    line = (
+        f"{source.id:<20} {kind_of(source.kind).label:<10} {source.name} — "
+        f"{len(source.urls)} adresse(s), {dossiers}" + (f", toutes les {source.interval}" if source.interval else "")
+    )
     if states is not None:
         st = states.get(source.id) or {}
         last = st.get("last_fetched")
-        line += (f" — {st.get('documents', 0)} document(s), "
-                 + (f"dernière collecte {last:%Y-%m-%d %H:%M}" if last else "jamais collectée")
-                 + (f", {st['errors']} URL en erreur" if st.get("errors") else ""))
+        line += (
+            f" — {st.get('documents', 0)} document(s), "
+            + (f"dernière collecte {last:%Y-%m-%d %H:%M}" if last else "jamais collectée")
+            + (f", {st['errors']} URL en erreur" if st.get("errors") else "")
+        )
     return line

@@ -24,17 +24,24 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         day = datetime(int(m[3]), int(m[2]), int(m[1])) if m else datetime.fromisoformat(text)
     except ValueError:
-        raise VeilleError(f"date invalide pour --since : « {value} »",
-                          "écrivez AAAA-MM-JJ (2024-06-25) ou JJ/MM/AAAA (25/06/2024)") from None
+        raise VeilleError(
+            f"date invalide pour --since : « {value} »", "écrivez AAAA-MM-JJ (2024-06-25) ou JJ/MM/AAAA (25/06/2024)"
+        ) from None
     return day if day.tzinfo else day.replace(tzinfo=PARIS)
 
 
 @click.command(name="crawl")
-@click.option("--source", "source_ids", multiple=True, metavar="ID",
-              help="Ne collecter que cette source (répétable). Par défaut : toutes les sources.")
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    metavar="ID",
+    help="Ne collecter que cette source (répétable). Par défaut : toutes les sources.",
+)
 @click.option("--dossier", metavar="SLUG", help="Ne collecter que les sources qui suivent ce dossier.")
-@click.option("--since", metavar="DATE",
-              help="Ignorer les articles publiés avant cette date (AAAA-MM-JJ ou JJ/MM/AAAA).")
+@click.option(
+    "--since", metavar="DATE", help="Ignorer les articles publiés avant cette date (AAAA-MM-JJ ou JJ/MM/AAAA)."
+)
 @pass_app
 def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str | None) -> None:
     """Collecter les articles des sources configurées (flux, sitemaps, pages de recherche).
@@ -70,8 +77,12 @@ def sources() -> None:
 
 
 @sources.command(name="list")
-@click.option("--etat", "with_state", is_flag=True,
-              help="Ajouter, pour chaque source, ses documents et sa dernière collecte (lit la base).")
+@click.option(
+    "--etat",
+    "with_state",
+    is_flag=True,
+    help="Ajouter, pour chaque source, ses documents et sa dernière collecte (lit la base).",
+)
 @pass_app
 def list_sources(app: App, with_state: bool) -> None:
     """Lister les sources : identifiant, type, nom, adresses, dossiers suivis."""
@@ -85,8 +96,9 @@ def list_sources(app: App, with_state: bool) -> None:
 
 @sources.command(name="check")
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Ne vérifier que cette source (répétable).")
-@click.option("--timeout", default=10.0, show_default=True, metavar="SECONDES",
-              help="Délai d'attente de chaque adresse.")
+@click.option(
+    "--timeout", default=10.0, show_default=True, metavar="SECONDES", help="Délai d'attente de chaque adresse."
+)
 @pass_app
 def check(app: App, source_ids: tuple[str, ...], timeout: float) -> None:
     """Vérifier que chaque source répond et liste des articles (une ligne par source)."""

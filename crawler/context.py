@@ -19,7 +19,7 @@ class CrawlContext:
     since: datetime | None = None
     counts: CrawlCounts = field(default_factory=CrawlCounts)
     per_source: dict[str, CrawlCounts] = field(default_factory=dict)
-    on_progress: Callable[[str, str], None] | None = None   # (source id, outcome)
+    on_progress: Callable[[str, str], None] | None = None  # (source id, outcome)
     listing_failures: dict[str, str] = field(default_factory=dict)
 
     def listing_failed(self, source_id: str, reason: str) -> None:

@@ -26,13 +26,28 @@ from veille.vocabulary import day_label
 
 DECISION_URL = "https://www.courdecassation.fr/decision/{id}"
 PARIS = ZoneInfo("Europe/Paris")
-JURISDICTIONS = {"cc": "Cour de cassation", "ca": "Cour d'appel", "tj": "Tribunal judiciaire",
-                 "tcom": "Tribunal de commerce"}
-CHAMBERS = {"cr": "chambre criminelle", "civ1": "première chambre civile", "civ2": "deuxième chambre civile",
-            "civ3": "troisième chambre civile", "comm": "chambre commerciale", "soc": "chambre sociale",
-            "mi": "chambre mixte", "pl": "assemblée plénière", "ordo": "première présidence",
-            "allciv": "toutes chambres civiles", "creun": "chambres réunies", "avis": "avis",
-            "chambre_instruction": "chambre de l'instruction", "chambre_correctionnelle": "chambre correctionnelle"}
+JURISDICTIONS = {
+    "cc": "Cour de cassation",
+    "ca": "Cour d'appel",
+    "tj": "Tribunal judiciaire",
+    "tcom": "Tribunal de commerce",
+}
+CHAMBERS = {
+    "cr": "chambre criminelle",
+    "civ1": "première chambre civile",
+    "civ2": "deuxième chambre civile",
+    "civ3": "troisième chambre civile",
+    "comm": "chambre commerciale",
+    "soc": "chambre sociale",
+    "mi": "chambre mixte",
+    "pl": "assemblée plénière",
+    "ordo": "première présidence",
+    "allciv": "toutes chambres civiles",
+    "creun": "chambres réunies",
+    "avis": "avis",
+    "chambre_instruction": "chambre de l'instruction",
+    "chambre_correctionnelle": "chambre correctionnelle",
+}
 _SMALL_WORDS = {"en", "de", "sur", "la", "le", "les", "et"}
 
 
@@ -78,16 +93,48 @@ def decision_day(record: dict) -> date | None:
         return None
 
 
-_LONG_DATE = re.compile(r"(?<!\d)(\d{1,2})(?:er)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True))
-                        + r")\.?\s+(\d{4})")
-_COURT_PART = (r"(?:appel|criminelle|d[ée]partementale|correctionnelle|correctionnel|judiciaire|instruction|"
-               r"assises|cassation|commerce|mineurs|pour\s+enfants|[A-ZÀ-Ý][\w'-]+)")
+_LONG_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:er)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"
+)
+_COURT_PART = (
+    r"(?:appel|criminelle|d[ée]partementale|correctionnelle|correctionnel|judiciaire|instruction|"
+    r"assises|cassation|commerce|mineurs|pour\s+enfants|[A-ZÀ-Ý][\w'-]+)"
+)
 # « cour criminelle départementale du Vaucluse », « chambre de l'instruction de la cour d'appel de Douai »
-_COURT = re.compile(r"\b(?:[Cc]our|[Tt]ribunal|[Cc]hambre)(?:\s+(?:de\s+la\s+|de\s+l'|d'|du\s+|de\s+|des\s+|la\s+)?"
-                    r"(?:cour\b|tribunal\b|" + _COURT_PART + r"))+")
-_COURT_WORDS = {"cour", "tribunal", "chambre", "appel", "d'appel", "criminelle", "departementale", "correctionnelle",
-                "judiciaire", "instruction", "l'instruction", "assises", "d'assises", "cassation", "de", "du", "des",
-                "la", "le", "l", "d", "et", "a", "en", "sa", "son", "qui", "date"}
+_COURT = re.compile(
+    r"\b(?:[Cc]our|[Tt]ribunal|[Cc]hambre)(?:\s+(?:de\s+la\s+|de\s+l'|d'|du\s+|de\s+|des\s+|la\s+)?"
+    r"(?:cour\b|tribunal\b|" + _COURT_PART + r"))+"
+)
+_COURT_WORDS = {
+    "cour",
+    "tribunal",
+    "chambre",
+    "appel",
+    "d'appel",
+    "criminelle",
+    "departementale",
+    "correctionnelle",
+    "judiciaire",
+    "instruction",
+    "l'instruction",
+    "assises",
+    "d'assises",
+    "cassation",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l",
+    "d",
+    "et",
+    "a",
+    "en",
+    "sa",
+    "son",
+    "qui",
+    "date",
+}
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 
@@ -111,16 +158,23 @@ def decision_anchors(record: dict) -> list[dict]:
     def add(day: date | None, court: str, evidence: str) -> None:
         key = _court_key(court)
         if day is not None and key and (day.isoformat(), key) not in anchors:
-            anchors[(day.isoformat(), key)] = {"date": day.isoformat(), "court": " ".join(court.split()),
-                                               "key": key, "evidence": " ".join(evidence.split())[:400]}
+            anchors[(day.isoformat(), key)] = {
+                "date": day.isoformat(),
+                "court": " ".join(court.split()),
+                "key": key,
+                "evidence": " ".join(evidence.split())[:400],
+            }
 
     own = decision_day(record)
     add(own, court_name(record), decision_title(record))
     contested = record.get("contested")
     if isinstance(contested, dict):
         try:
-            add(date.fromisoformat(str(contested.get("date") or "")[:10]), str(contested.get("title") or ""),
-                str(contested.get("title") or ""))
+            add(
+                date.fromisoformat(str(contested.get("date") or "")[:10]),
+                str(contested.get("title") or ""),
+                str(contested.get("title") or ""),
+            )
         except ValueError:
             pass
     for sentence in _SENTENCE.split(str(record.get("text") or "")):
@@ -150,8 +204,9 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
-def store_decision(conn: psycopg.Connection, source_id: str, record: dict, decisions,
-                   provenance: dict) -> tuple[str, int]:
+def store_decision(
+    conn: psycopg.Connection, source_id: str, record: dict, decisions, provenance: dict
+) -> tuple[str, int]:
     """Insert or update one decision in its own transaction; returns (``new``, ``updated`` or
     ``unchanged``, document id).
 
@@ -165,21 +220,34 @@ def store_decision(conn: psycopg.Connection, source_id: str, record: dict, decis
     metadata["judilibre_id"] = decision_id
     served = json.dumps(metadata | {"text": text}, sort_keys=True, ensure_ascii=False).encode()
     metadata["anchors"] = decision_anchors(record)  # veille's reading, not the court's: outside the hash
-    values = dict(url=decision_url(decision_id), source=source_id, title=decision_title(record),
-                  published=_timestamp(record.get("decision_date")),
-                  modified=_timestamp(record.get("update_datetime") or record.get("update_date")),
-                  site=court_name(record), text=text, content_hash=hashlib.sha256(served).hexdigest(),
-                  text_hash=fingerprint(text).text_hash, metadata=Jsonb(metadata), provenance=Jsonb(provenance))
+    values = dict(
+        url=decision_url(decision_id),
+        source=source_id,
+        title=decision_title(record),
+        published=_timestamp(record.get("decision_date")),
+        modified=_timestamp(record.get("update_datetime") or record.get("update_date")),
+        site=court_name(record),
+        text=text,
+        content_hash=hashlib.sha256(served).hexdigest(),
+        text_hash=fingerprint(text).text_hash,
+        metadata=Jsonb(metadata),
+        provenance=Jsonb(provenance),
+    )
     with conn.transaction():
-        old = conn.execute("""SELECT id, title, text, text_hash, modified_at, fetched_at, content_hash
-                                FROM documents WHERE canonical_url = %s FOR UPDATE""", (values["url"],)).fetchone()
+        old = conn.execute(
+            """SELECT id, title, text, text_hash, modified_at, fetched_at, content_hash
+                                FROM documents WHERE canonical_url = %s FOR UPDATE""",
+            (values["url"],),
+        ).fetchone()
         if old is None:
             document_id = conn.execute(
                 """INSERT INTO documents (canonical_url, url, source_id, kind, title, published_at, modified_at,
                                           lang, site_name, text, content_hash, text_hash, metadata, provenance)
                    VALUES (%(url)s, %(url)s, %(source)s, 'decision', %(title)s, %(published)s, %(modified)s,
                            'fr', %(site)s, %(text)s, %(content_hash)s, %(text_hash)s, %(metadata)s, %(provenance)s)
-                   RETURNING id""", values).fetchone()["id"]
+                   RETURNING id""",
+                values,
+            ).fetchone()["id"]
             outcome = "new"
         elif old["content_hash"] == values["content_hash"]:
             conn.execute("UPDATE documents SET fetched_at = now() WHERE id = %s", (old["id"],))
@@ -187,44 +255,54 @@ def store_decision(conn: psycopg.Connection, source_id: str, record: dict, decis
         else:
             document_id, outcome = old["id"], "updated"
             if old["text_hash"] != values["text_hash"]:
-                conn.execute("""INSERT INTO document_versions (document_id, title, text, text_hash, modified_at,
+                conn.execute(
+                    """INSERT INTO document_versions (document_id, title, text, text_hash, modified_at,
                                                                fetched_at)
                                 VALUES (%s, %s, %s, %s, %s, %s)""",
-                             (document_id, old["title"], old["text"], old["text_hash"], old["modified_at"],
-                              old["fetched_at"]))
+                    (document_id, old["title"], old["text"], old["text_hash"], old["modified_at"], old["fetched_at"]),
+                )
             conn.execute(
                 """UPDATE documents SET url = %(url)s, source_id = %(source)s, title = %(title)s,
                           published_at = %(published)s, modified_at = %(modified)s, fetched_at = now(),
                           site_name = %(site)s, text = %(text)s, content_hash = %(content_hash)s,
                           text_hash = %(text_hash)s, metadata = %(metadata)s, provenance = %(provenance)s
-                    WHERE id = %(id)s""", {**values, "id": document_id})
+                    WHERE id = %(id)s""",
+                {**values, "id": document_id},
+            )
         if outcome != "unchanged":
             conn.execute("DELETE FROM decision_numbers WHERE document_id = %s", (document_id,))
             for number in decision_numbers(record):
-                conn.execute("""INSERT INTO decision_numbers (document_id, number, key)
+                conn.execute(
+                    """INSERT INTO decision_numbers (document_id, number, key)
                                 VALUES (%s, %s, veille_decision_number_key(%s)) ON CONFLICT DO NOTHING""",
-                             (document_id, number, number))
+                    (document_id, number, number),
+                )
         for d in decisions:
             if d.belongs:
                 attach(conn, document_id, d.dossier, d.score, list(d.matched_terms), d.reason)
     return outcome, document_id
 
 
-def attach(conn: psycopg.Connection, document_id: int, dossier: str, score: float, terms: list[str],
-           reason: str) -> None:
-    conn.execute("""INSERT INTO document_dossiers (document_id, dossier_slug, score, matched_terms, reason)
+def attach(
+    conn: psycopg.Connection, document_id: int, dossier: str, score: float, terms: list[str], reason: str
+) -> None:
+    conn.execute(
+        """INSERT INTO document_dossiers (document_id, dossier_slug, score, matched_terms, reason)
                     VALUES (%s, %s, %s, %s, %s)
                     ON CONFLICT (document_id, dossier_slug) DO UPDATE SET score = greatest(document_dossiers.score,
                         EXCLUDED.score), matched_terms = EXCLUDED.matched_terms, reason = EXCLUDED.reason,
                         decided_at = now()""",
-                 (document_id, dossier, score, terms, reason))
+        (document_id, dossier, score, terms, reason),
+    )
 
 
 def delete_decision(conn: psycopg.Connection, decision_id: str) -> bool:
     """Remove a decision withdrawn from open data (its numbers and analyses go with it)."""
     with conn.transaction():
-        row = conn.execute("DELETE FROM documents WHERE canonical_url = %s AND kind = 'decision' RETURNING id",
-                           (decision_url(decision_id),)).fetchone()
+        row = conn.execute(
+            "DELETE FROM documents WHERE canonical_url = %s AND kind = 'decision' RETURNING id",
+            (decision_url(decision_id),),
+        ).fetchone()
     return row is not None
 
 
@@ -239,7 +317,9 @@ def uncited_numbers(conn: psycopg.Connection, dossiers: list[str]) -> list[str]:
         """SELECT DISTINCT c.key FROM document_cited_numbers c
              JOIN document_dossiers dd ON dd.document_id = c.document_id AND dd.dossier_slug = ANY(%s)
             WHERE NOT EXISTS (SELECT 1 FROM decision_numbers n WHERE n.key = c.key)
-            ORDER BY c.key""", (dossiers,)).fetchall()
+            ORDER BY c.key""",
+        (dossiers,),
+    ).fetchall()
     return [r["key"] for r in rows]
 
 
@@ -257,7 +337,8 @@ def reporting_dossiers(conn: psycopg.Connection, document_id: int) -> list[tuple
         """SELECT DISTINCT ON (dd.dossier_slug) dd.dossier_slug, l.court, l.anchor_date
              FROM decision_case_links l JOIN document_dossiers dd ON dd.document_id = l.press_document_id
             WHERE l.decision_document_id = %s ORDER BY dd.dossier_slug, l.anchor_date""",
-        (document_id,)).fetchall()
+        (document_id,),
+    ).fetchall()
     return [(r["dossier_slug"], f"{r['court']}, {day_label(r['anchor_date'])}") for r in rows]
 
 
@@ -267,5 +348,7 @@ def citing_dossiers(conn: psycopg.Connection, document_id: int) -> list[tuple[st
         """SELECT DISTINCT dd.dossier_slug, n.number FROM decision_numbers n
              JOIN document_cited_numbers c ON c.key = n.key
              JOIN document_dossiers dd ON dd.document_id = c.document_id
-            WHERE n.document_id = %s ORDER BY 1, 2""", (document_id,)).fetchall()
+            WHERE n.document_id = %s ORDER BY 1, 2""",
+        (document_id,),
+    ).fetchall()
     return [(r["dossier_slug"], r["number"]) for r in rows]

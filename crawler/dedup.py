@@ -36,7 +36,7 @@ _MASK = (1 << 64) - 1
 @dataclass(frozen=True)
 class Fingerprint:
     text_hash: str
-    simhash: int          # signed, as PostgreSQL's bigint stores it
+    simhash: int  # signed, as PostgreSQL's bigint stores it
     sketch: tuple[int, ...]  # signed
     shingle_count: int
 
@@ -51,12 +51,12 @@ def content_hash(body: bytes) -> str:
 
 
 _MARKS = re.compile("[\u0300-\u036f]")  # accents, once NFKD has taken them off their letters
-_P = np.uint64(0x100000001B3)        # FNV prime: combines token hashes into n-gram hashes
+_P = np.uint64(0x100000001B3)  # FNV prime: combines token hashes into n-gram hashes
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 finaliser: spreads the bits of each n-gram hash
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
-_TOKEN_CACHE: dict[str, int] = {}   # a word's hash, across documents (their words mostly repeat)
+_TOKEN_CACHE: dict[str, int] = {}  # a word's hash, across documents (their words mostly repeat)
 _TOKEN_CACHE_MAX = 500_000
 
 
@@ -88,7 +88,7 @@ def _hashes(tokens: list[str], n: int, token_hashes: np.ndarray | None = None) -
     with np.errstate(over="ignore"):
         for k in range(1, n):
             h *= _P
-            h += th[k:k + count]
+            h += th[k : k + count]
         h ^= h >> np.uint64(30)
         h *= _MIX1
         h ^= h >> np.uint64(27)
@@ -118,8 +118,12 @@ def fingerprint(text: str) -> Fingerprint:
     th = _token_hashes(tokens)
     shingles = _hashes(tokens, SHINGLE_WORDS, th)
     sketch = tuple(shingles[:SKETCH_SIZE].view(np.int64).tolist())  # the smallest, signed
-    return Fingerprint(text_hash=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
-                       simhash=simhash(tokens, th), sketch=sketch, shingle_count=len(shingles))
+    return Fingerprint(
+        text_hash=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
+        simhash=simhash(tokens, th),
+        sketch=sketch,
+        shingle_count=len(shingles),
+    )
 
 
 def hamming(a: int, b: int) -> int:
@@ -139,4 +143,3 @@ def containment(sketch_a, count_a: int, sketch_b, count_b: int) -> float:
     # |A ∩ B| = J (|A| + |B|) / (1 + J)
     common = jaccard * (count_a + count_b) / (1 + jaccard)
     return min(1.0, common / min(count_a, count_b))
-

@@ -50,7 +50,7 @@ class Extracted:
     tdm_reservation: bool | None
     metadata: dict = field(default_factory=dict)
     encoding_note: str | None = None
-    kind: str = "article"           # or press_release
+    kind: str = "article"  # or press_release
 
 
 # Pre-pruning removes only what it can name precisely: consent banners by their markup
@@ -61,16 +61,58 @@ class Extracted:
 # trafilatura's job: class-name substrings (« comment » in « commentary », « paywall »
 # on the element that wraps a free article, « sidebar » on a layout column) removed
 # whole articles.
-_CONSENT = re.compile(r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
-                      r"sd-cmp|axeptio|consent|cookie|rgpd|gdpr)", re.I)
-_FURNITURE_WORDS = {"breadcrumb", "breadcrumbs", "ariane", "share", "sharing", "partage", "social", "byline",
-                    "signature", "author", "authors", "auteur", "auteurs", "date", "dates", "credits", "related",
-                    "tags", "tag", "rubrique", "surtitre", "kicker", "newsletter", "lire-aussi", "a-lire",
-                    "plus-lus", "plus-lu", "meta", "infos", "cat-links", "player", "duree", "pub", "cmp",
-                    "type", "contact", "apropos", "a-propos", "about", "widget", "encart", "similaire",
-                    "paywall"}
+_CONSENT = re.compile(
+    r"(?:^|[\s_])(?:didomi|tarteaucitron|onetrust|qc-cmp|cmpbox|cmpwrapper|sp_message|"
+    r"sd-cmp|axeptio|consent|cookie|rgpd|gdpr)",
+    re.I,
+)
+_FURNITURE_WORDS = {
+    "breadcrumb",
+    "breadcrumbs",
+    "ariane",
+    "share",
+    "sharing",
+    "partage",
+    "social",
+    "byline",
+    "signature",
+    "author",
+    "authors",
+    "auteur",
+    "auteurs",
+    "date",
+    "dates",
+    "credits",
+    "related",
+    "tags",
+    "tag",
+    "rubrique",
+    "surtitre",
+    "kicker",
+    "newsletter",
+    "lire-aussi",
+    "a-lire",
+    "plus-lus",
+    "plus-lu",
+    "meta",
+    "infos",
+    "cat-links",
+    "player",
+    "duree",
+    "pub",
+    "cmp",
+    "type",
+    "contact",
+    "apropos",
+    "a-propos",
+    "about",
+    "widget",
+    "encart",
+    "similaire",
+    "paywall",
+}
 _WORD_SPLIT = re.compile(r"[\s_]+|--")
-_ARTICLE_PARAGRAPH = 150   # characters: a <p> this long is article text, never furniture
+_ARTICLE_PARAGRAPH = 150  # characters: a <p> this long is article text, never furniture
 
 
 def _marks(attrs: str) -> list[str]:
@@ -134,8 +176,12 @@ def prune_boilerplate(tree) -> None:
             doomed.append(el)
         elif tag in ("aside", "nav") and length < 3000:
             doomed.append(el)
-        elif tag in ("div", "ul", "ol", "section") and links[el] >= 2 and 0 < length <= 2000 \
-                and linked[el] >= 0.7 * length:
+        elif (
+            tag in ("div", "ul", "ol", "section")
+            and links[el] >= 2
+            and 0 < length <= 2000
+            and linked[el] >= 0.7 * length
+        ):
             doomed.append(el)  # « À lire aussi », « Autres infos »: a block of links
         elif attrs and length < 1200 and not _FURNITURE_WORDS.isdisjoint(_marks(attrs)):
             doomed.append(el)
@@ -184,8 +230,15 @@ def _trafilatura(tree, url: str) -> dict:
     import trafilatura
 
     # Metadata comes from the markup (crawler/metadata.py): trafilatura only finds the text.
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
-                                      include_tables=True, include_images=False, deduplicate=False)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
     if doc is None:
         return {}
     return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -217,8 +270,9 @@ def _with_standfirst(text: str, description: str | None, visible: str) -> str:
     return f"{' '.join(description.split())}\n{text}"
 
 
-def extract_page(body: bytes, url: str, content_type: str | None, fetched_at: datetime,
-                 hints: dict | None = None) -> Extracted:
+def extract_page(
+    body: bytes, url: str, content_type: str | None, fetched_at: datetime, hints: dict | None = None
+) -> Extracted:
     """Extract an article from a page. ``hints`` are what a feed or sitemap said about it
     (``published``, ``modified`` as datetimes, ``title``, ``keywords``)."""
     hints = hints or {}
@@ -268,16 +322,28 @@ def extract_page(body: bytes, url: str, content_type: str | None, fetched_at: da
         authors, wires = clean_authors((found.get("author") or "").split(";"))
     lang = text_language(text, meta.lang)
     details = {
-        "date_source": date_source, "title_source": meta.sources.get("title", "trafilatura"),
-        "section": meta.section or hints.get("section"), "keywords": meta.keywords or hints.get("keywords") or [],
-        "description": meta.description, "paywall": meta.free is False or None,
-        "encoding": decoded.encoding, "wire": wires[0] if len(wires) == 1 else wires,
+        "date_source": date_source,
+        "title_source": meta.sources.get("title", "trafilatura"),
+        "section": meta.section or hints.get("section"),
+        "keywords": meta.keywords or hints.get("keywords") or [],
+        "description": meta.description,
+        "paywall": meta.free is False or None,
+        "encoding": decoded.encoding,
+        "wire": wires[0] if len(wires) == 1 else wires,
         "declared_lang": meta.lang if meta.lang != lang else None,
     }
     return Extracted(
-        title=" ".join(title.split()) or None if title else None, text=text, description=meta.description,
-        authors=list(dict.fromkeys(authors)), published_at=published, modified_at=modified, lang=lang,
-        site_name=meta.site_name, canonical_link=meta.canonical,
+        title=" ".join(title.split()) or None if title else None,
+        text=text,
+        description=meta.description,
+        authors=list(dict.fromkeys(authors)),
+        published_at=published,
+        modified_at=modified,
+        lang=lang,
+        site_name=meta.site_name,
+        canonical_link=meta.canonical,
         tdm_reservation=meta.tdm_reservation,
         metadata={k: v for k, v in details.items() if v not in (None, [], "")},
-        encoding_note=decoded.note, kind=kind)
+        encoding_note=decoded.note,
+        kind=kind,
+    )

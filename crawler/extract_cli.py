@@ -28,7 +28,8 @@ _PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 @dataclass
 class SavedPage:
     """Bytes to extract, wherever they were saved."""
-    label: str                 # what the operator recognises: the file, or the file and the record
+
+    label: str  # what the operator recognises: the file, or the file and the record
     url: str
     body: bytes
     headers: dict[str, str]
@@ -56,8 +57,14 @@ def saved_pages(paths: list[Path], url: str | None, fetched: datetime | None) ->
                 if isinstance(item, BadRecord):
                     yield Unreadable(f"{path.name} @{item.offset}", f"enregistrement illisible ({item.problem})")
                 elif not isinstance(item, Ignored):
-                    yield SavedPage(f"{path.name} @{item.provenance.get('offset', 0)}", item.url, item.body,
-                                    item.headers, item.captured_at, item.status)
+                    yield SavedPage(
+                        f"{path.name} @{item.provenance.get('offset', 0)}",
+                        item.url,
+                        item.body,
+                        item.headers,
+                        item.captured_at,
+                        item.status,
+                    )
             continue
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":
@@ -84,9 +91,16 @@ def describe(page: SavedPage, config, dossier_slugs: tuple[str, ...] = ()) -> di
     )
 
     source = source_for(config, page.url) if page.url.startswith(("http://", "https://")) else None
-    dossiers = ([config.dossier(s) for s in dossier_slugs] if dossier_slugs else list(config.dossiers.values()))
-    fetched = FetchedPage(url=page.url, final_url=page.url, status=page.status, headers=page.headers,
-                          body=page.body, fetched_at=page.fetched_at, source_id=source.id if source else None)
+    dossiers = [config.dossier(s) for s in dossier_slugs] if dossier_slugs else list(config.dossiers.values())
+    fetched = FetchedPage(
+        url=page.url,
+        final_url=page.url,
+        status=page.status,
+        headers=page.headers,
+        body=page.body,
+        fetched_at=page.fetched_at,
+        source_id=source.id if source else None,
+    )
     out: dict = {"file": page.label, "url": page.url, "source": fetched.source_id}
     try:
         done = analyse_page(fetched, dossiers)
@@ -95,20 +109,43 @@ def describe(page: SavedPage, config, dossier_slugs: tuple[str, ...] = ()) -> di
     found = done.extracted
     policy = config.crawl.tdm_policy
     rejection = off_subject_rejection(done.off_subject) or tdm_refusal(fetched, found, policy)
-    record = build_record(fetched, found, done.decisions, done.canonical, done.fingerprint, done.content_hash,
-                          policy, configured_kind(source))
+    record = build_record(
+        fetched,
+        found,
+        done.decisions,
+        done.canonical,
+        done.fingerprint,
+        done.content_hash,
+        policy,
+        configured_kind(source),
+    )
     return out | {
-        "stored": rejection is None, "reason": rejection[1] if rejection else None,
-        "canonical_url": record.canonical_url, "title": record.title, "authors": record.authors,
+        "stored": rejection is None,
+        "reason": rejection[1] if rejection else None,
+        "canonical_url": record.canonical_url,
+        "title": record.title,
+        "authors": record.authors,
         "wire": found.metadata.get("wire"),
         "published": record.published_at.isoformat() if record.published_at else None,
         "modified": record.modified_at.isoformat() if record.modified_at else None,
-        "date_source": found.metadata.get("date_source"), "lang": record.lang,
-        "declared_lang": found.metadata.get("declared_lang"), "site_name": record.site_name,
-        "kind": record.kind, "description": found.description, "tdm_policy": record.tdm_policy,
+        "date_source": found.metadata.get("date_source"),
+        "lang": record.lang,
+        "declared_lang": found.metadata.get("declared_lang"),
+        "site_name": record.site_name,
+        "kind": record.kind,
+        "description": found.description,
+        "tdm_policy": record.tdm_policy,
         "text_withheld": record.text_withheld,
-        "decisions": [{"dossier": d.dossier, "belongs": d.belongs, "score": d.score,
-                       "matched_terms": list(d.matched_terms), "reason": d.reason} for d in done.decisions],
+        "decisions": [
+            {
+                "dossier": d.dossier,
+                "belongs": d.belongs,
+                "score": d.score,
+                "matched_terms": list(d.matched_terms),
+                "reason": d.reason,
+            }
+            for d in done.decisions
+        ],
         "text": record.text,
     }
 
@@ -131,7 +168,8 @@ def as_text(item: dict) -> list[str]:
     lines += [
         f"   titre : {item['title'] or '—'}",
         f"   auteurs : {authors}",
-        f"   publié : {item['published'] or '—'}" + (f" (d'après : {item['date_source']})" if item['date_source'] else ""),
+        f"   publié : {item['published'] or '—'}"
+        + (f" (d'après : {item['date_source']})" if item["date_source"] else ""),
         f"   modifié : {item['modified'] or '—'}",
         f"   langue : {lang}",
         f"   site : {item['site_name'] or '—'}" + (f" (source {item['source']})" if item["source"] else ""),
@@ -154,8 +192,10 @@ def _parse_fetched(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise VeilleError(f"date invalide pour --fetched : « {value} »",
-                          "écrivez une date ISO 8601, par exemple 2024-06-25T14:00:00+02:00") from None
+        raise VeilleError(
+            f"date invalide pour --fetched : « {value} »",
+            "écrivez une date ISO 8601, par exemple 2024-06-25T14:00:00+02:00",
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -168,14 +208,18 @@ def check_paths(files: tuple[str, ...], url: str | None) -> list[Path]:
     paths = [Path(f) for f in files]
     unknown = [p.name for p in paths if not p.name.lower().endswith(_ARCHIVE_SUFFIXES + _PAGE_SUFFIXES)]
     if unknown:
-        raise VeilleError(f"type de fichier inconnu : {', '.join(unknown)}",
-                          "donnez des pages .html ou .html.gz, ou des archives .warc / .warc.gz")
+        raise VeilleError(
+            f"type de fichier inconnu : {', '.join(unknown)}",
+            "donnez des pages .html ou .html.gz, ou des archives .warc / .warc.gz",
+        )
     if url:
         pages = [p for p in paths if not _is_archive(p)]
         if len(pages) != 1 or len(paths) != 1:
-            raise VeilleError("--url ne vaut que pour une seule page enregistrée",
-                              "lancez veille extract une fois par page avec son --url (les archives WARC "
-                              "donnent l'adresse de chaque page)")
+            raise VeilleError(
+                "--url ne vaut que pour une seule page enregistrée",
+                "lancez veille extract une fois par page avec son --url (les archives WARC "
+                "donnent l'adresse de chaque page)",
+            )
         if not url.startswith(("http://", "https://")):
             raise VeilleError(f"adresse invalide pour --url : « {url} »", "donnez l'adresse http(s) de la page")
     return paths
@@ -183,17 +227,39 @@ def check_paths(files: tuple[str, ...], url: str | None) -> list[Path]:
 
 @click.command(name="extract")
 @click.argument("files", nargs=-1, metavar="PAGE…")
-@click.option("--url", metavar="URL", help="Adresse de la page enregistrée (une seule page) : liens, dates "
-              "relatives et source en dépendent.")
-@click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par page (url, title, authors, published, "
-              "lang, text, decisions …).")
-@click.option("--dossier", "dossier_slugs", multiple=True, metavar="SLUG",
-              help="Ne montrer que la décision de ce dossier (répétable). Par défaut : tous.")
-@click.option("--fetched", metavar="DATE", help="Date de collecte des pages enregistrées (ISO 8601 ; par "
-              "défaut, la date du fichier). Les archives WARC donnent la leur.")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Adresse de la page enregistrée (une seule page) : liens, dates relatives et source en dépendent.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Une ligne JSON par page (url, title, authors, published, lang, text, decisions …).",
+)
+@click.option(
+    "--dossier",
+    "dossier_slugs",
+    multiple=True,
+    metavar="SLUG",
+    help="Ne montrer que la décision de ce dossier (répétable). Par défaut : tous.",
+)
+@click.option(
+    "--fetched",
+    metavar="DATE",
+    help="Date de collecte des pages enregistrées (ISO 8601 ; par "
+    "défaut, la date du fichier). Les archives WARC donnent la leur.",
+)
 @pass_app
-def extract(app: App, files: tuple[str, ...], url: str | None, as_json: bool, dossier_slugs: tuple[str, ...],
-            fetched: str | None) -> None:
+def extract(
+    app: App,
+    files: tuple[str, ...],
+    url: str | None,
+    as_json: bool,
+    dossier_slugs: tuple[str, ...],
+    fetched: str | None,
+) -> None:
     """Montrer ce que veille garderait de pages enregistrées, sans rien stocker.
 
     Pour chaque page (fichier .html ou .html.gz, ou chaque réponse HTML d'une archive

@@ -38,8 +38,8 @@ TRANSIENT = {"http_5xx", "http_429", "timeout", "dns", "connection", "tls", "int
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str                # an ERROR_LABELS key
-    reason: str              # French, for crawl_urls.reason and the report
+    kind: str  # an ERROR_LABELS key
+    reason: str  # French, for crawl_urls.reason and the report
     status: int | None = None
 
     @property
@@ -89,7 +89,16 @@ def exception_failure(exc: BaseException, timeout: float | None = None, url: str
         return Failure("tls", f"erreur TLS : {text}"[:300])
     if "maxsize" in text.lower() or "Cancelled" in name and "size" in text.lower():
         return Failure("too_large", "page trop volumineuse, téléchargement abandonné")
-    if name in ("ConnectionRefusedError", "ConnectError", "ConnectionLost", "ResponseNeverReceived",
-                "ResponseFailed", "ConnectionDone", "TCPTimedOutError", "NoRouteError", "ConnectionResetError"):
+    if name in (
+        "ConnectionRefusedError",
+        "ConnectError",
+        "ConnectionLost",
+        "ResponseNeverReceived",
+        "ResponseFailed",
+        "ConnectionDone",
+        "TCPTimedOutError",
+        "NoRouteError",
+        "ConnectionResetError",
+    ):
         return Failure("connection", f"connexion impossible{' à ' + host if host else ''} ({name})")
     return Failure("internal", f"{name} : {text}"[:300])

@@ -16,20 +16,50 @@ from crawler.subject import fold
 PARIS = ZoneInfo("Europe/Paris")
 
 MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME = r"(?:\s*(?:a|,|-)?\s*(?P<h>\d{1,2})\s*(?:h|:)\s*(?P<m>\d{2})?)?"
 _NUMERIC = re.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<mo>\d{1,2})[/.](?P<y>\d{4})" + _TIME)
 _LONG = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:er)?\s+(?P<mo>" + _MONTH + r")\.?\s+(?P<y>\d{4})" + _TIME)
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[t ](?P<h>\d{2}):(?P<m>\d{2}))?")
-_RELATIVE = re.compile(r"il y a\s+(?P<n>\d+|une?|quelques)\s+(?P<unit>seconde|minute|min|heure|h|jour|semaine|mois|an)s?\b")
+_RELATIVE = re.compile(
+    r"il y a\s+(?P<n>\d+|une?|quelques)\s+(?P<unit>seconde|minute|min|heure|h|jour|semaine|mois|an)s?\b"
+)
 _DAY_WORD = re.compile(r"\b(?P<word>aujourd'hui|avant-hier|hier)\b" + _TIME)
-_UNITS = {"seconde": timedelta(seconds=1), "minute": timedelta(minutes=1), "min": timedelta(minutes=1),
-          "heure": timedelta(hours=1), "h": timedelta(hours=1), "jour": timedelta(days=1),
-          "semaine": timedelta(weeks=1), "mois": timedelta(days=30), "an": timedelta(days=365)}
+_UNITS = {
+    "seconde": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "heure": timedelta(hours=1),
+    "h": timedelta(hours=1),
+    "jour": timedelta(days=1),
+    "semaine": timedelta(weeks=1),
+    "mois": timedelta(days=30),
+    "an": timedelta(days=365),
+}
 
 PUBLISHED_WORDS = r"(?:publie|mis en ligne|poste|paru|cree)"
 MODIFIED_WORDS = r"(?:mis a jour|mise a jour|modifie|actualise|maj)"
@@ -75,5 +105,5 @@ def byline_dates(text: str, now: datetime | None = None) -> tuple[datetime | Non
     out = []
     for words in (PUBLISHED_WORDS, MODIFIED_WORDS):
         m = re.search(r"\b" + words + r"e?s?\b\s*(?:le|:|,)?\s*", folded)
-        out.append(parse_date(text[m.end():m.end() + 60], now) if m else None)
+        out.append(parse_date(text[m.end() : m.end() + 60], now) if m else None)
     return out[0], out[1]

@@ -34,16 +34,17 @@ from crawler.urls import page_canonical
 @dataclass
 class FetchedPage:
     """A page as fetched, whatever fetched it."""
-    url: str                              # as requested
-    final_url: str                        # after redirects
+
+    url: str  # as requested
+    final_url: str  # after redirects
     status: int
-    headers: dict[str, str]               # lower-case names
+    headers: dict[str, str]  # lower-case names
     body: bytes
     fetched_at: datetime
     source_id: str | None = None
     provenance: dict = field(default_factory=dict)
-    listed: Listed | None = None          # what the feed / sitemap / search page said
-    tdm_file: tdm.Rule | None = None      # the tdmrep.json rule that covers it, if any
+    listed: Listed | None = None  # what the feed / sitemap / search page said
+    tdm_file: tdm.Rule | None = None  # the tdmrep.json rule that covers it, if any
 
     @property
     def content_type(self) -> str | None:
@@ -57,6 +58,7 @@ Rejection = tuple[str, str, "str | None"]
 @dataclass(frozen=True)
 class Outcome:
     """What became of a page: ``outcome`` as in crawl_urls, and the document if stored."""
+
     outcome: str
     reason: str | None = None
     document_id: int | None = None
@@ -106,9 +108,10 @@ def stage_dedup(page: FetchedPage, extracted: Extracted) -> tuple[str, object, s
 @dataclass
 class Analysed:
     """What stages 1–3 make of a page: everything but the storage."""
+
     extracted: Extracted
     decisions: list[Decision]
-    off_subject: str | None          # the filter's rejection reason, None when a dossier wants the page
+    off_subject: str | None  # the filter's rejection reason, None when a dossier wants the page
     canonical: str
     fingerprint: object
     content_hash: str
@@ -145,8 +148,16 @@ def configured_kind(source) -> str | None:
     return source.settings.get("document_kind") if source is not None else None
 
 
-def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decision], canonical: str,
-                 fp, chash: str, policy: str, kind: str | None = None) -> PageRecord:
+def build_record(
+    page: FetchedPage,
+    extracted: Extracted,
+    decisions: list[Decision],
+    canonical: str,
+    fp,
+    chash: str,
+    policy: str,
+    kind: str | None = None,
+) -> PageRecord:
     """Stage 4a: apply the TDM policy and assemble the row. ``kind``: what the source's
     configuration says its pages are (``document_kind``); else what the page says it is."""
     reserved = tdm.is_reserved(page.tdm_file, tdm.header_reservation(page.headers), extracted.tdm_reservation)
@@ -164,44 +175,104 @@ def build_record(page: FetchedPage, extracted: Extracted, decisions: list[Decisi
     if extracted.encoding_note:
         metadata["encoding_note"] = extracted.encoding_note
     return PageRecord(
-        url=page.url, final_url=page.final_url, canonical_url=canonical, source_id=page.source_id,
-        fetched_at=page.fetched_at, status=page.status, body=page.body, content_hash=chash, fingerprint=fp,
-        decisions=decisions, title=extracted.title, text=text, authors=extracted.authors,
-        published_at=extracted.published_at, modified_at=extracted.modified_at, lang=extracted.lang,
-        site_name=extracted.site_name, kind=kind or extracted.kind or "article", metadata=metadata,
-        provenance=page.provenance, tdm_reserved=reserved, tdm_policy=applied, text_withheld=withheld,
-        etag=page.headers.get("etag"), last_modified=page.headers.get("last-modified"),
-        listed_modified=listed_modified)
+        url=page.url,
+        final_url=page.final_url,
+        canonical_url=canonical,
+        source_id=page.source_id,
+        fetched_at=page.fetched_at,
+        status=page.status,
+        body=page.body,
+        content_hash=chash,
+        fingerprint=fp,
+        decisions=decisions,
+        title=extracted.title,
+        text=text,
+        authors=extracted.authors,
+        published_at=extracted.published_at,
+        modified_at=extracted.modified_at,
+        lang=extracted.lang,
+        site_name=extracted.site_name,
+        kind=kind or extracted.kind or "article",
+        metadata=metadata,
+        provenance=page.provenance,
+        tdm_reserved=reserved,
+        tdm_policy=applied,
+        text_withheld=withheld,
+        etag=page.headers.get("etag"),
+        last_modified=page.headers.get("last-modified"),
+        listed_modified=listed_modified,
+    )
 
 
-def stage_store(conn: psycopg.Connection, record: PageRecord, run_id: int | None = None, *,
-                in_batch: bool = False) -> Outcome:
+def stage_store(
+    conn: psycopg.Connection, record: PageRecord, run_id: int | None = None, *, in_batch: bool = False
+) -> Outcome:
     """Stage 4b."""
     saved: Saved = save_page(conn, record, run_id, in_batch=in_batch)
     return Outcome(saved.outcome, saved.reason, saved.document_id, saved.duplicate_of)
 
 
-def record_rejection(conn: psycopg.Connection, page: FetchedPage, outcome: str, reason: str,
-                     error_kind: str | None = None, canonical: str | None = None,
-                     run_id: int | None = None, *, in_batch: bool = False) -> Outcome:
+def record_rejection(
+    conn: psycopg.Connection,
+    page: FetchedPage,
+    outcome: str,
+    reason: str,
+    error_kind: str | None = None,
+    canonical: str | None = None,
+    run_id: int | None = None,
+    *,
+    in_batch: bool = False,
+) -> Outcome:
     """A fetched page that is not stored (off subject, withheld by policy, unreadable): its URL row."""
-    record_url(conn, in_batch=in_batch, url=page.url, source_id=page.source_id, kind="page", status=page.status,
-               outcome=outcome, reason=reason, error_kind=error_kind, etag=page.headers.get("etag"),
-               last_modified=page.headers.get("last-modified"), run_id=run_id, canonical_url=canonical,
-               listed_modified=page.listed.modified if page.listed else None)
+    record_url(
+        conn,
+        in_batch=in_batch,
+        url=page.url,
+        source_id=page.source_id,
+        kind="page",
+        status=page.status,
+        outcome=outcome,
+        reason=reason,
+        error_kind=error_kind,
+        etag=page.headers.get("etag"),
+        last_modified=page.headers.get("last-modified"),
+        run_id=run_id,
+        canonical_url=canonical,
+        listed_modified=page.listed.modified if page.listed else None,
+    )
     return Outcome(outcome, reason, error_kind=error_kind)
 
 
-def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict[str, str],
-               fetched_at: datetime, provenance: dict, dossiers, source_id: str | None = None,
-               final_url: str | None = None, status: int = 200, tdm_policy: str = "metadata_only",
-               listed: Listed | None = None, run_id: int | None = None,
-               document_kind: str | None = None) -> Outcome:
+def store_page(
+    conn: psycopg.Connection,
+    *,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    fetched_at: datetime,
+    provenance: dict,
+    dossiers,
+    source_id: str | None = None,
+    final_url: str | None = None,
+    status: int = 200,
+    tdm_policy: str = "metadata_only",
+    listed: Listed | None = None,
+    run_id: int | None = None,
+    document_kind: str | None = None,
+) -> Outcome:
     """Run every stage on one page and store the result, in the crawl's order and with its
     decisions (see the module docstring). ``document_kind``: the source's, if it says."""
-    page = FetchedPage(url=url, final_url=final_url or url, status=status,
-                       headers={k.lower(): v for k, v in headers.items()}, body=body, fetched_at=fetched_at,
-                       source_id=source_id, provenance=provenance, listed=listed)
+    page = FetchedPage(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        headers={k.lower(): v for k, v in headers.items()},
+        body=body,
+        fetched_at=fetched_at,
+        source_id=source_id,
+        provenance=provenance,
+        listed=listed,
+    )
     try:
         done = analyse_page(page, dossiers)
     except ExtractionError as exc:
@@ -210,6 +281,14 @@ def store_page(conn: psycopg.Connection, *, url: str, body: bytes, headers: dict
     if rejection:
         outcome, reason, error_kind = rejection
         return record_rejection(conn, page, outcome, reason, error_kind, canonical=done.canonical, run_id=run_id)
-    record = build_record(page, done.extracted, done.decisions, done.canonical, done.fingerprint,
-                          done.content_hash, tdm_policy, document_kind)
+    record = build_record(
+        page,
+        done.extracted,
+        done.decisions,
+        done.canonical,
+        done.fingerprint,
+        done.content_hash,
+        tdm_policy,
+        document_kind,
+    )
     return stage_store(conn, record, run_id)

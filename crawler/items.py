@@ -12,13 +12,13 @@ from crawler.ingest import FetchedPage
 @dataclass
 class PageItem:
     page: FetchedPage
-    analysed: object = None           # crawler.ingest.Analysed, computed by the extract stage
-    extracted: object = None          # crawler.extract.Extracted, set by the extract stage
-    decisions: list | None = None     # set by the filter stage
-    canonical: str | None = None      # set by the dedup stage
+    analysed: object = None  # crawler.ingest.Analysed, computed by the extract stage
+    extracted: object = None  # crawler.extract.Extracted, set by the extract stage
+    decisions: list | None = None  # set by the filter stage
+    canonical: str | None = None  # set by the dedup stage
     fingerprint: object = None
     content_hash: str | None = None
-    rejection: tuple[str, str, str | None] | None = None   # (outcome, reason, error kind)
+    rejection: tuple[str, str, str | None] | None = None  # (outcome, reason, error kind)
 
     def __repr__(self) -> str:  # Scrapy logs items: never the whole page
         return f"<PageItem {self.page.url} {self.rejection[0] if self.rejection else ''}>"
@@ -32,13 +32,13 @@ class PageItem:
 class UrlItem:
     url: str
     source_id: str
-    kind: str                         # page, feed, sitemap, search
+    kind: str  # page, feed, sitemap, search
     status: int | None
-    outcome: str                      # not_modified, error, robots, offsite, refused, tdm, fetched …
+    outcome: str  # not_modified, error, robots, offsite, refused, tdm, fetched …
     reason: str | None = None
     error_kind: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     canonical_url: str | None = None
     listed_modified: datetime | None = None
-    counted: bool = True              # False for listings: they are not pages of the summary
+    counted: bool = True  # False for listings: they are not pages of the summary

@@ -86,17 +86,25 @@ def judilibre_settings(config, source) -> JudilibreSettings:
         return tuple(v.strip() for v in ([value] if isinstance(value, str) else value))
 
     own_queries = strings("query") + strings("queries")
-    queries = own_queries or dossier_queries(config.dossiers[slug] for slug in source.dossiers or tuple(config.dossiers))
+    queries = own_queries or dossier_queries(
+        config.dossiers[slug] for slug in source.dossiers or tuple(config.dossiers)
+    )
     return JudilibreSettings(
-        base_url=source.urls[0].rstrip("/"), key_env=s.get("key_env", "JUDILIBRE_KEY_ID").strip(),
-        queries=tuple(dict.fromkeys(queries)), operator=s.get("operator", "or" if own_queries else "exact"),
+        base_url=source.urls[0].rstrip("/"),
+        key_env=s.get("key_env", "JUDILIBRE_KEY_ID").strip(),
+        queries=tuple(dict.fromkeys(queries)),
+        operator=s.get("operator", "or" if own_queries else "exact"),
         fields=strings("fields"),
         # Without jurisdiction[], the API answers for the Cour de cassation only.
-        jurisdictions=strings("jurisdictions", ("cc",)), chambers=strings("chambers"),
+        jurisdictions=strings("jurisdictions", ("cc",)),
+        chambers=strings("chambers"),
         date_start=str(s["date_start"]) if "date_start" in s else None,
         date_end=str(s["date_end"]) if "date_end" in s else None,
-        page_size=s.get("page_size", PAGE_SIZE_MAX), rate=float(s.get("requests_per_second", 1.0)),
-        incremental=s.get("incremental", "export"), cited_numbers=s.get("cited_numbers", True))
+        page_size=s.get("page_size", PAGE_SIZE_MAX),
+        rate=float(s.get("requests_per_second", 1.0)),
+        incremental=s.get("incremental", "export"),
+        cited_numbers=s.get("cited_numbers", True),
+    )
 
 
 def _echo_err(line: str) -> None:
@@ -117,12 +125,19 @@ def sync_judilibre(conn: psycopg.Connection, config, source, progress=None, say:
     settings = judilibre_settings(config, source)
     key = os.environ.get(settings.key_env, "").strip()
     if not key:
-        say(f"judilibre : source « {source.id} » ignorée : pas de clé API (variable {settings.key_env} "
-            "vide) — créez une application sur piste.gouv.fr et exportez sa clé (KeyId)")
+        say(
+            f"judilibre : source « {source.id} » ignorée : pas de clé API (variable {settings.key_env} "
+            "vide) — créez une application sur piste.gouv.fr et exportez sa clé (KeyId)"
+        )
         return {"skipped": 1}
-    client = PoliteClient(user_agent=config.crawl.user_agent, rate=settings.rate, timeout=config.crawl.timeout,
-                          retries=max(config.crawl.retries, 2), allow_private=source.allow_private,
-                          headers={"KeyId": key, "Accept": "application/json"})
+    client = PoliteClient(
+        user_agent=config.crawl.user_agent,
+        rate=settings.rate,
+        timeout=config.crawl.timeout,
+        retries=max(config.crawl.retries, 2),
+        allow_private=source.allow_private,
+        headers={"KeyId": key, "Accept": "application/json"},
+    )
     with autocommit(conn), recorded_run(conn, "judilibre", {"source": source.id}) as run:
         sync_config(conn, config)  # documents.source_id must find its source
         sync = _Sync(conn, JudilibreApi(settings.base_url, client), settings, source, config, run, progress, say)
@@ -139,11 +154,13 @@ def last_sync(conn: psycopg.Connection, source_id: str) -> datetime | None:
 
 def _record_sync(conn: psycopg.Connection, source_id: str, point: datetime, run_id: int) -> None:
     with conn.transaction():
-        conn.execute("""INSERT INTO source_sync (source_id, synced_at, last_run_id, updated_at)
+        conn.execute(
+            """INSERT INTO source_sync (source_id, synced_at, last_run_id, updated_at)
                         VALUES (%s, %s, %s, now())
                         ON CONFLICT (source_id) DO UPDATE SET synced_at = EXCLUDED.synced_at,
                             last_run_id = EXCLUDED.last_run_id, updated_at = now()""",
-                     (source_id, point, run_id))
+            (source_id, point, run_id),
+        )
 
 
 class _KeyRefused(Exception):
@@ -153,8 +170,7 @@ class _KeyRefused(Exception):
 class _Sync:
     """One sync's passes, sharing the run's counters."""
 
-    def __init__(self, conn, api: JudilibreApi, settings: JudilibreSettings, source, config, run, progress,
-                 say: Say):
+    def __init__(self, conn, api: JudilibreApi, settings: JudilibreSettings, source, config, run, progress, say: Say):
         self.conn, self.api, self.settings, self.source = conn, api, settings, source
         self.run_, self.progress, self.say = run, progress, say
         slugs = source.dossiers or tuple(config.dossiers)
@@ -190,8 +206,9 @@ class _Sync:
             raise _KeyRefused  # every other call would be refused too
 
     def _filters(self) -> list[tuple[str, str]]:
-        return ([("jurisdiction[]", j) for j in self.settings.jurisdictions]
-                + [("chamber[]", c) for c in self.settings.chambers])
+        return [("jurisdiction[]", j) for j in self.settings.jurisdictions] + [
+            ("chamber[]", c) for c in self.settings.chambers
+        ]
 
     def _sync_point(self) -> datetime | None:
         """Start of the day of Judilibre's newest update: changes after it are asked for next time."""
@@ -220,8 +237,12 @@ class _Sync:
 
     def _store(self, record: dict, route: str) -> None:
         decision_id = str(record["id"])
-        provenance = {"via": "judilibre", "api": self.settings.base_url, "route": route,
-                      "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        provenance = {
+            "via": "judilibre",
+            "api": self.settings.base_url,
+            "route": route,
+            "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         verdicts = decide_all(str(record.get("text") or ""), store.decision_title(record), self.dossiers)
         outcome, document_id = store.store_decision(self.conn, self.source.id, record, verdicts, provenance)
         wanted: dict[str, Decision | None] = {v.dossier: v for v in verdicts if v.belongs}
@@ -234,8 +255,9 @@ class _Sync:
                     verdict = wanted.get(slug)
                     reason = f"décision citée par un document du dossier (n° {number})"
                     terms = [number, *(verdict.matched_terms if verdict else ())]
-                    store.attach(self.conn, document_id, slug, 1.0, terms,
-                                 f"{reason} ; {verdict.reason}" if verdict else reason)
+                    store.attach(
+                        self.conn, document_id, slug, 1.0, terms, f"{reason} ; {verdict.reason}" if verdict else reason
+                    )
                     wanted[slug] = verdict
                     cited.add(slug)
             # Reported by the dossier's press: a ruling it names (court and day) is one they report,
@@ -244,8 +266,14 @@ class _Sync:
                 if slug in ours and slug not in cited:
                     verdict = wanted.get(slug)
                     reason = f"décision liée à une affaire du dossier : la presse rapporte {ruling}"
-                    store.attach(self.conn, document_id, slug, 0.8, list(verdict.matched_terms) if verdict else [],
-                                 f"{reason} ; {verdict.reason}" if verdict else reason)
+                    store.attach(
+                        self.conn,
+                        document_id,
+                        slug,
+                        0.8,
+                        list(verdict.matched_terms) if verdict else [],
+                        f"{reason} ; {verdict.reason}" if verdict else reason,
+                    )
                     wanted[slug] = verdict
         self.known.add(decision_id)
         self.refreshed.add(decision_id)
@@ -278,18 +306,29 @@ class _Sync:
     def search_pass(self) -> None:
         found: dict[str, str] = {}
         for query, operator, jurisdictions, chambers in self._searches():
-            params = [("query", query), ("operator", operator), *[("field[]", f) for f in self.settings.fields],
-                      *[("jurisdiction[]", j) for j in jurisdictions], *[("chamber[]", c) for c in chambers],
-                      ("sort", "date"), ("order", "desc"), ("page_size", self.settings.page_size), ("page", 0)]
-            params += [(k, v) for k, v in (("date_start", self.settings.date_start),
-                                           ("date_end", self.settings.date_end)) if v]
+            params = [
+                ("query", query),
+                ("operator", operator),
+                *[("field[]", f) for f in self.settings.fields],
+                *[("jurisdiction[]", j) for j in jurisdictions],
+                *[("chamber[]", c) for c in chambers],
+                ("sort", "date"),
+                ("order", "desc"),
+                ("page_size", self.settings.page_size),
+                ("page", 0),
+            ]
+            params += [
+                (k, v) for k, v in (("date_start", self.settings.date_start), ("date_end", self.settings.date_end)) if v
+            ]
             try:
                 for result in self.api.search(params):
                     found.setdefault(str(result["id"]), query)
             except SearchLimit:
                 self._count("search_truncated")
-                self.say(f"judilibre : la recherche « {query} » dépasse les 10 000 résultats que l'API sert "
-                         "(HTTP 416) : les suivants sont ignorés — précisez la requête ou settings.date_start")
+                self.say(
+                    f"judilibre : la recherche « {query} » dépasse les 10 000 résultats que l'API sert "
+                    "(HTTP 416) : les suivants sont ignorés — précisez la requête ou settings.date_start"
+                )
             except JudilibreError as exc:
                 self._failed(exc)
         self._count("found", len(found))
@@ -301,8 +340,13 @@ class _Sync:
 
     def update_pass(self, since: datetime) -> None:
         route = "/" + self.settings.incremental
-        params = [*self._filters(), ("date_type", "update"), ("date_start", since.date().isoformat()),
-                  ("order", "asc"), ("batch_size", BATCH_SIZE_MAX)]
+        params = [
+            *self._filters(),
+            ("date_type", "update"),
+            ("date_start", since.date().isoformat()),
+            ("order", "asc"),
+            ("batch_size", BATCH_SIZE_MAX),
+        ]
         if route == "/export":
             params.append(("batch", 0))
         try:
@@ -347,8 +391,10 @@ def collect(app, source, progress) -> str | None:
 def summary(counts: dict) -> str:
     """The French line that ends a sync."""
     c = {k: counts.get(k, 0) for k in ("found", "new", "updated", "unchanged", "deleted", "no_dossier", "errors")}
-    line = (f"Judilibre : {c['found']} décision(s) trouvée(s), {c['new']} nouvelle(s), {c['updated']} mise(s) à jour, "
-            f"{c['deleted']} retirée(s) de l'open data (supprimées), {c['errors']} erreur(s)")
+    line = (
+        f"Judilibre : {c['found']} décision(s) trouvée(s), {c['new']} nouvelle(s), {c['updated']} mise(s) à jour, "
+        f"{c['deleted']} retirée(s) de l'open data (supprimées), {c['errors']} erreur(s)"
+    )
     if c["no_dossier"]:
         line += f" ; {c['no_dossier']} sans lien établi avec un dossier (gardées, reliables par leur numéro)"
     return line + "."

@@ -14,10 +14,17 @@ from urllib.parse import parse_qsl
 
 from crawler.outbound import HttpError, PoliteClient
 
-STATUS_MEANINGS = {400: "requête refusée", 401: "clé API absente ou refusée", 403: "clé API refusée",
-                   404: "introuvable", 416: "au-delà des 10 000 premiers résultats",
-                   423: "base verrouillée (mise à jour en cours)", 429: "trop de requêtes",
-                   500: "erreur du serveur", 503: "service indisponible"}
+STATUS_MEANINGS = {
+    400: "requête refusée",
+    401: "clé API absente ou refusée",
+    403: "clé API refusée",
+    404: "introuvable",
+    416: "au-delà des 10 000 premiers résultats",
+    423: "base verrouillée (mise à jour en cours)",
+    429: "trop de requêtes",
+    500: "erreur du serveur",
+    503: "service indisponible",
+}
 
 
 class JudilibreError(Exception):
@@ -107,8 +114,9 @@ class JudilibreApi:
     def newest_update(self, filters: list) -> str | None:
         """The latest ``update_date`` the API holds (for these filters): Judilibre's own « now »,
         so that incremental syncs never depend on the two clocks agreeing."""
-        page = self._get("/export", [*filters, ("date_type", "update"), ("order", "desc"),
-                                     ("batch_size", 1), ("batch", 0)])
+        page = self._get(
+            "/export", [*filters, ("date_type", "update"), ("order", "desc"), ("batch_size", 1), ("batch", 0)]
+        )
         results = page.get("results") or []
         if not results:
             return None

@@ -14,14 +14,54 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MIN_LETTERS = 200       # below this, a declaration is worth more than a guess
-OVERRULE = 0.9          # probability the text must reach to overrule the page's declaration
-SAMPLE_CHARS = 1500     # enough to tell a language
-PLAINLY_FRENCH = 0.15   # share of the words that are French-only function words
+MIN_LETTERS = 200  # below this, a declaration is worth more than a guess
+OVERRULE = 0.9  # probability the text must reach to overrule the page's declaration
+SAMPLE_CHARS = 1500  # enough to tell a language
+PLAINLY_FRENCH = 0.15  # share of the words that are French-only function words
 _WORDS = re.compile(r"[a-zàâçéèêëîïôûùüÿæœ]+(?:'|’)?")
-_FRENCH_ONLY = {"le", "les", "des", "est", "une", "et", "dans", "pour", "qui", "sur", "pas", "au", "du", "aux",
-                "avec", "par", "il", "elle", "ils", "ont", "été", "cette", "ces", "mais", "ou", "plus", "d'", "l'",
-                "d’", "l’", "qu'", "qu’", "n'", "n’", "s'", "s’", "être", "avait", "sont", "leur", "selon"}
+_FRENCH_ONLY = {
+    "le",
+    "les",
+    "des",
+    "est",
+    "une",
+    "et",
+    "dans",
+    "pour",
+    "qui",
+    "sur",
+    "pas",
+    "au",
+    "du",
+    "aux",
+    "avec",
+    "par",
+    "il",
+    "elle",
+    "ils",
+    "ont",
+    "été",
+    "cette",
+    "ces",
+    "mais",
+    "ou",
+    "plus",
+    "d'",
+    "l'",
+    "d’",
+    "l’",
+    "qu'",
+    "qu’",
+    "n'",
+    "n’",
+    "s'",
+    "s’",
+    "être",
+    "avait",
+    "sont",
+    "leur",
+    "selon",
+}
 
 
 @lru_cache(maxsize=1)

@@ -18,9 +18,21 @@ from lxml import html as lxml_html
 from crawler.names import clean_authors, strip_site_name
 
 PARIS = ZoneInfo("Europe/Paris")
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "blogposting",
-                 "liveblogposting", "report", "scholarlyarticle", "techarticle", "socialmediaposting"}
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "socialmediaposting",
+}
 _DATEISH = re.compile(r"date|time|byline|publi|signature|meta|info|auteur|author|updated|dateline|credit", re.I)
 _COMMENTISH = re.compile(r"comment|reaction|forum|reply|respon", re.I)
 
@@ -28,19 +40,19 @@ _COMMENTISH = re.compile(r"comment|reaction|forum|reply|respon", re.I)
 @dataclass
 class PageMeta:
     title: str | None = None
-    headline: str | None = None       # JSON-LD headline: sometimes an SEO variant of the title
+    headline: str | None = None  # JSON-LD headline: sometimes an SEO variant of the title
     description: str | None = None
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     modified: datetime | None = None
     site_name: str | None = None
     site_names: list[str] = field(default_factory=list)  # every name the page gives its outlet
-    wires: list[str] = field(default_factory=list)        # agencies of « avec AFP »
+    wires: list[str] = field(default_factory=list)  # agencies of « avec AFP »
     lang: str | None = None
     section: str | None = None
     keywords: list[str] = field(default_factory=list)
     canonical: str | None = None
-    free: bool | None = None          # schema.org isAccessibleForFree
+    free: bool | None = None  # schema.org isAccessibleForFree
     tdm_reservation: bool | None = None
     tdm_policy: str | None = None
     sources: dict[str, str] = field(default_factory=dict)  # field -> jsonld | opengraph | meta
@@ -122,8 +134,11 @@ def _jsonld(tree, meta: PageMeta) -> None:
             _set(meta, "section", section[0] if isinstance(section, list) and section else section, "jsonld")
             keywords = obj.get("keywords")
             if keywords and not meta.keywords:
-                meta.keywords = [k.strip() for k in (keywords.split(",") if isinstance(keywords, str) else keywords)
-                                 if isinstance(k, str) and k.strip()]
+                meta.keywords = [
+                    k.strip()
+                    for k in (keywords.split(",") if isinstance(keywords, str) else keywords)
+                    if isinstance(k, str) and k.strip()
+                ]
             if meta.free is None and isinstance(obj.get("isAccessibleForFree"), (bool, str)):
                 meta.free = str(obj["isAccessibleForFree"]).lower() not in ("false", "0")
 
@@ -153,11 +168,29 @@ def _meta_tags(tree, meta: PageMeta) -> None:
 
     _set(meta, "title", first("og:title", "twitter:title"), "opengraph")
     _set(meta, "description", first("og:description", "description", "twitter:description"), "opengraph")
-    _set(meta, "published", parse_iso(first("article:published_time", "og:article:published_time",
-                                            "datepublished", "date", "pubdate", "publish-date",
-                                            "dc.date.issued", "dcterms.created")), "opengraph")
-    _set(meta, "modified", parse_iso(first("article:modified_time", "og:updated_time", "datemodified",
-                                           "dcterms.modified")), "opengraph")
+    _set(
+        meta,
+        "published",
+        parse_iso(
+            first(
+                "article:published_time",
+                "og:article:published_time",
+                "datepublished",
+                "date",
+                "pubdate",
+                "publish-date",
+                "dc.date.issued",
+                "dcterms.created",
+            )
+        ),
+        "opengraph",
+    )
+    _set(
+        meta,
+        "modified",
+        parse_iso(first("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")),
+        "opengraph",
+    )
     _set(meta, "site_name", first("og:site_name", "application-name"), "opengraph")
     meta.site_names += [v for k in ("og:site_name", "application-name", "twitter:site") for v in tags.get(k, []) if v]
     _set(meta, "section", first("article:section"), "opengraph")

@@ -36,7 +36,7 @@ def site_keys(names, url: str | None = None) -> set[str]:
             keys.add(key)
             for tld in _TLDS:
                 if key.endswith(tld) and len(key) - len(tld) >= 3:
-                    keys.add(key[:-len(tld)])
+                    keys.add(key[: -len(tld)])
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [label for label in host.split(".")[:-1] if label not in _GENERIC_HOST_LABELS]
     if labels:
@@ -47,7 +47,7 @@ def site_keys(names, url: str | None = None) -> set[str]:
 
 def _is_site(segment: str, keys: set[str]) -> bool:
     key = _compact(segment)
-    return key in keys or any(key.endswith(t) and key[:-len(t)] in keys for t in _TLDS)
+    return key in keys or any(key.endswith(t) and key[: -len(t)] in keys for t in _TLDS)
 
 
 def strip_site_name(title: str | None, names, url: str | None = None) -> str | None:
@@ -64,34 +64,72 @@ def strip_site_name(title: str | None, names, url: str | None = None) -> str | N
         if len(parts) < 2:
             break
         if _is_site(parts[-1], keys) and len(" ".join(parts[:-1])) >= 5:
-            text = text[:len(text) - len(parts[-1]) - len(seps[-1])].rstrip()
+            text = text[: len(text) - len(parts[-1]) - len(seps[-1])].rstrip()
         elif _is_site(parts[0], keys) and len(" ".join(parts[1:])) >= 5:
-            text = text[len(parts[0]) + len(seps[0]):].lstrip()
+            text = text[len(parts[0]) + len(seps[0]) :].lstrip()
         else:
             break
     return text or title
 
 
-_AGENCIES = {"afp": "AFP", "agencefrancepresse": "AFP", "reuters": "Reuters", "ap": "AP",
-             "associatedpress": "AP", "dpa": "DPA", "efe": "EFE", "ansa": "ANSA", "belga": "Belga",
-             "ats": "ATS", "apm": "APM", "xinhua": "Xinhua", "anadolu": "Anadolu"}
+_AGENCIES = {
+    "afp": "AFP",
+    "agencefrancepresse": "AFP",
+    "reuters": "Reuters",
+    "ap": "AP",
+    "associatedpress": "AP",
+    "dpa": "DPA",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "belga": "Belga",
+    "ats": "ATS",
+    "apm": "APM",
+    "xinhua": "Xinhua",
+    "anadolu": "Anadolu",
+}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://\S+")
-_MONTHS = (r"janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|sept?(?:embre)?|"
-           r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?|january|february|march|april|may|june|july|august|"
-           r"september|october|november|december")
+_MONTHS = (
+    r"janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|sept?(?:embre)?|"
+    r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december"
+)
 # Where the dates begin in a byline: everything from there on is not a name.
 _DATE_START = re.compile(
     r"(?:\b(?:le|the|on)\s+)?(?:\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b"
     r"|\b(?:publi[ée]e?|mis\s+(?:en\s+ligne|à\s+jour)|mise\s+à\s+jour|modifi[ée]e?|actualis[ée]e?|"
     r"updated|published|posted|il\s+y\s+a)\b"
     r"|\b\d{1,2}(?:er)?\s+(?:" + _MONTHS + r")\b|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\b\d{4}-\d{2}-\d{2}"
-    r"|\b\d{1,2}\s*h\s*\d{2}\b|\b\d{1,2}:\d{2}\b)", re.I)
+    r"|\b\d{1,2}\s*h\s*\d{2}\b|\b\d{1,2}:\d{2}\b)",
+    re.I,
+)
 _BY = re.compile(r"^(?:(?:article\s+)?r[ée]dig[ée]e?\s+|[ée]crit\s+)?(?:par|by)\s+", re.I)
 _SPLIT = re.compile(r"\s*(?:[,;&|/]|\bet\b|\band\b|\bavec\b|\bwith\b)\s*", re.I)
 _WITH = re.compile(r"\(?\b(?:avec|with)\s+(?:l'|l’)?((?:agence\s+)?[A-ZÀ-Ý][\w.-]*(?:\s+[A-ZÀ-Ý][\w.-]*)?)\s*\)?")
-_NOT_NAMES = {"par", "by", "de", "le", "la", "les", "avec", "with", "et", "and", "redaction", "auteur", "auteurs",
-              "author", "authors", "journaliste", "photo", "photos", "video", "credit", "credits", "source"}
+_NOT_NAMES = {
+    "par",
+    "by",
+    "de",
+    "le",
+    "la",
+    "les",
+    "avec",
+    "with",
+    "et",
+    "and",
+    "redaction",
+    "auteur",
+    "auteurs",
+    "author",
+    "authors",
+    "journaliste",
+    "photo",
+    "photos",
+    "video",
+    "credit",
+    "credits",
+    "source",
+}
 
 
 def agency(name: str) -> str | None:
@@ -111,7 +149,7 @@ def clean_authors(raw) -> tuple[list[str], list[str]]:
         text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
         cut = _DATE_START.search(text)
         if cut:
-            text = text[:cut.start()]
+            text = text[: cut.start()]
         text = _BY.sub("", text.strip(" ,;|-–—:()"))
         for m in _WITH.finditer(text):  # « avec AFP », « (avec AFN) »: the wire, whatever its name
             wires.append(agency(m.group(1)) or m.group(1))

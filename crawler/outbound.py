@@ -51,6 +51,7 @@ _FIX = "allow_private = true pour l'autoriser"
 
 # --------------------------------------------------------------------------- the rule
 
+
 def address_refusal(address: str, allow_private: bool = False) -> str | None:
     """None when veille may connect to ``address``; else what the address is, in French."""
     ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
@@ -93,12 +94,14 @@ def is_ip_literal(host: str) -> bool:
 
 # --------------------------------------------------------------------------- errors
 
+
 class HttpError(Exception):
     """A final HTTP failure (after retries), with the answer the server gave; ``status`` None:
     no answer, ``reason`` says why in French."""
 
-    def __init__(self, status: int | None, url: str, body: bytes = b"", reason: str = "",
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int | None, url: str, body: bytes = b"", reason: str = "", headers: dict[str, str] | None = None
+    ):
         super().__init__(f"HTTP {status} {url}" if status else f"{reason} {url}")
         self.status, self.url, self.body, self.reason = status, url, body, reason
         self.headers = headers or {}
@@ -128,11 +131,13 @@ def guard_url(url: str, allow_private: bool) -> None:
         addresses = [host]
     else:
         try:
-            infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                       type=socket.SOCK_STREAM)
+            infos = socket.getaddrinfo(
+                host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+            )
         except (socket.gaierror, UnicodeError) as exc:
-            raise HttpError(None, url, reason=f"nom de domaine introuvable ({host}) : "
-                                              f"{getattr(exc, 'strerror', None) or exc}") from None
+            raise HttpError(
+                None, url, reason=f"nom de domaine introuvable ({host}) : {getattr(exc, 'strerror', None) or exc}"
+            ) from None
         addresses = sorted({str(info[4][0]) for info in infos})
     why = refusal(host, addresses, allow_private)
     if why:
@@ -140,6 +145,7 @@ def guard_url(url: str, allow_private: bool) -> None:
 
 
 # --------------------------------------------------------------------------- the client
+
 
 @dataclass
 class Reply:
@@ -216,8 +222,9 @@ def _read_within(answer, deadline: float, timeout: float, url: str, max_bytes: i
     return b"".join(chunks)
 
 
-def fetch(url: str, headers: dict[str, str], timeout: float, allow_private: bool,
-          max_bytes: int | None = None) -> Reply:
+def fetch(
+    url: str, headers: dict[str, str], timeout: float, allow_private: bool, max_bytes: int | None = None
+) -> Reply:
     """One GET under the rule (checked before the request and on every redirect), the whole
     answer within ``timeout``. An HTTP error status raises ``HttpError`` with the answer; no
     answer raises it without status."""
@@ -246,8 +253,8 @@ class PoliteClient:
     user_agent: str
     rate: float = 1.0
     timeout: float = 30.0
-    retries: int = 2          # after a 5xx or no answer
-    waits: int = 5            # after a 429, 423 or 503
+    retries: int = 2  # after a 5xx or no answer
+    waits: int = 5  # after a 429, 423 or 503
     max_wait: float = 120.0
     headers: dict[str, str] = field(default_factory=dict)
     allow_private: bool = False
@@ -265,8 +272,9 @@ class PoliteClient:
                 return self._fetch(url)
             except AddressRefused as exc:
                 if exc.url == url:
-                    raise VeilleError(exc.reason, "mettez allow_private = true dans la source si elle est "
-                                                  "voulue (mini-web local)") from None
+                    raise VeilleError(
+                        exc.reason, "mettez allow_private = true dans la source si elle est voulue (mini-web local)"
+                    ) from None
                 raise  # a redirect: this request fails, asking again would not change it
             except HttpError as exc:
                 # « Later » answers are the API pacing us, not failing: they have their own budget.
@@ -283,8 +291,12 @@ class PoliteClient:
     def _fetch(self, url: str) -> Reply:
         self._pace()
         self.requests += 1
-        return fetch(url, {"User-Agent": self.user_agent, "Accept-Encoding": "identity", **self.headers},
-                     self.timeout, self.allow_private)
+        return fetch(
+            url,
+            {"User-Agent": self.user_agent, "Accept-Encoding": "identity", **self.headers},
+            self.timeout,
+            self.allow_private,
+        )
 
     def _pace(self) -> None:
         gap = 1.0 / self.rate - (time.monotonic() - self._last)

@@ -57,7 +57,8 @@ class ExtractPipeline(_Stage):
             return item
         try:
             item.analysed = await self.ctx.workers.run_cpu(
-                analyse_page, item.page, self.ctx.config.dossiers_for(self.spider.source), self.ctx.since)
+                analyse_page, item.page, self.ctx.config.dossiers_for(self.spider.source), self.ctx.since
+            )
         except ExtractionError as exc:
             item.reject("error", exc.reason, exc.kind)
             return item
@@ -99,10 +100,21 @@ class StorePipeline(_Stage):
         if isinstance(item, UrlItem):
             if item.outcome == "error" and item.error_kind in TRANSIENT:
                 self.spider.transient_failures += 1
-            await workers.write(record_url, url=item.url, source_id=source_id, kind=item.kind, status=item.status,
-                                outcome=item.outcome, reason=item.reason, error_kind=item.error_kind,
-                                etag=item.etag, last_modified=item.last_modified, run_id=ctx.run_id,
-                                canonical_url=item.canonical_url, listed_modified=item.listed_modified)
+            await workers.write(
+                record_url,
+                url=item.url,
+                source_id=source_id,
+                kind=item.kind,
+                status=item.status,
+                outcome=item.outcome,
+                reason=item.reason,
+                error_kind=item.error_kind,
+                etag=item.etag,
+                last_modified=item.last_modified,
+                run_id=ctx.run_id,
+                canonical_url=item.canonical_url,
+                listed_modified=item.listed_modified,
+            )
             if item.counted:
                 ctx.outcome(source_id, item.outcome, item.error_kind)
             return item
@@ -120,8 +132,16 @@ class StorePipeline(_Stage):
             await workers.write(record_rejection, page, outcome, reason, kind, item.canonical, ctx.run_id)
             ctx.outcome(source_id, outcome, kind)
             return item
-        record = build_record(page, item.extracted, item.decisions, item.canonical, item.fingerprint,
-                              item.content_hash, ctx.tdm_policy(), configured_kind(self.spider.source))
+        record = build_record(
+            page,
+            item.extracted,
+            item.decisions,
+            item.canonical,
+            item.fingerprint,
+            item.content_hash,
+            ctx.tdm_policy(),
+            configured_kind(self.spider.source),
+        )
         result = await workers.write(stage_store, record, ctx.run_id)
         if record.text_withheld:
             ctx.count(source_id, "withheld")

@@ -56,8 +56,10 @@ def select_sources(config, source_ids: tuple[str, ...], dossier: str | None) -> 
             config.source(sid)  # unknown id: one clear error
         chosen = [s for s in chosen if s.id in source_ids]
         if not chosen:
-            raise VeilleError(f"aucune des sources {', '.join(source_ids)} ne suit le dossier « {dossier} »",
-                              "retirez --dossier ou choisissez une source de ce dossier")
+            raise VeilleError(
+                f"aucune des sources {', '.join(source_ids)} ne suit le dossier « {dossier} »",
+                "retirez --dossier ou choisissez une source de ce dossier",
+            )
     crawl, skipped = [], []
     for s in chosen:
         if kind_of(s.kind).spider:
@@ -85,8 +87,13 @@ def _quiet_logging(debug: bool) -> None:
         logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
-def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
-              since: datetime | None = None, workers: int | None = None) -> CrawlReport:
+def run_crawl(
+    app,
+    source_ids: tuple[str, ...] = (),
+    dossier: str | None = None,
+    since: datetime | None = None,
+    workers: int | None = None,
+) -> CrawlReport:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.settings import scrapy_settings
@@ -102,8 +109,7 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
         report.lines = ["Aucune source à collecter."]
         return report
     conn = app.db()
-    params = {"sources": [s.id for s in sources], "dossier": dossier,
-              "since": since.isoformat() if since else None}
+    params = {"sources": [s.id for s in sources], "dossier": dossier, "since": since.isoformat() if since else None}
     started = time.monotonic()
     with recorded_run(conn, "crawl", params) as run:
         report.run_id = run.id
@@ -119,8 +125,10 @@ def run_crawl(app, source_ids: tuple[str, ...] = (), dossier: str | None = None,
             # spider, a site would see the requests of both crawlers at once (each crawler keeps
             # its own per-site limit), and the pages the others collected are then known (not asked again).
             everywhere = [s for s in sources if spider_of(s).follows_any_site]
-            chains = [_chain(process, group, ctx, closed_reasons)
-                      for group in _groups([s for s in sources if s not in everywhere])]
+            chains = [
+                _chain(process, group, ctx, closed_reasons)
+                for group in _groups([s for s in sources if s not in everywhere])
+            ]
             if everywhere:
                 _then(chains, lambda: _chain(process, everywhere, ctx, closed_reasons), closed_reasons)
             with app.progress("collecte") as progress:
@@ -147,7 +155,8 @@ def _duplicates_of_run(conn, run_id: int) -> int:
     row = conn.execute(
         """SELECT count(*) AS n FROM crawl_urls c JOIN documents d ON d.id = c.document_id
             WHERE c.last_run_id = %s AND c.outcome IN ('stored', 'duplicate') AND d.duplicate_of IS NOT NULL""",
-        (run_id,)).fetchone()
+        (run_id,),
+    ).fetchone()
     return row["n"]
 
 
@@ -160,8 +169,9 @@ def _chain(process, sources, ctx, closed_reasons):
             return None
         crawler = process.create_crawler(spider_of(sources[i]))
         # weak=False: Scrapy's signals hold receivers weakly, and a lambda would be collected unheard.
-        crawler.signals.connect(lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed,
-                                weak=False)
+        crawler.signals.connect(
+            lambda spider, reason: closed_reasons.append(reason), signal=signals.spider_closed, weak=False
+        )
         d = process.crawl(crawler, source=sources[i], ctx=ctx)
         d.addCallback(lambda _: start(i + 1) if _all_finished(closed_reasons) else None)
         return d

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from veille.config import CrawlSettings
 
-MAX_PAGE_BYTES = 20 * 1024 * 1024   # a news page is well under 1 MB; 20 MB is a broken one
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # a news page is well under 1 MB; 20 MB is a broken one
 
 
 def robots_agent(user_agent: str) -> str:

@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-CONTEXT_WINDOW = 6    # words between a bare « Coco » and a context word
-EXCLUDE_WINDOW = 10   # words between a bare « Coco » and an excluding word
+CONTEXT_WINDOW = 6  # words between a bare « Coco » and a context word
+EXCLUDE_WINDOW = 10  # words between a bare « Coco » and an excluding word
 PASSING_MAX_SCORE = 0.2
 WEIGHTS = {  # per mention: (title, lead, rest)
     "term": (0.5, 0.35, 0.2),
@@ -59,7 +59,7 @@ class _Mentions:
     bare_without_context: int = 0
     score: float = 0.0
     linked_score: float = 0.0
-    prominent: bool = False   # at least one mention in the title or the lead
+    prominent: bool = False  # at least one mention in the title or the lead
     in_title: bool = False
     bare_label: str = ""
 
@@ -75,9 +75,23 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
-_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0x80, 0x250), *range(0x1E00, 0x1F00),
-                                                  0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2018,
-                                                  0x2019, 0x02BC, 0x202F, 0x60]}
+_FOLD_TABLE = {
+    cp: _fold_char(chr(cp))
+    for cp in [
+        *range(0x80, 0x250),
+        *range(0x1E00, 0x1F00),
+        0x2010,
+        0x2011,
+        0x2012,
+        0x2013,
+        0x2014,
+        0x2018,
+        0x2019,
+        0x02BC,
+        0x202F,
+        0x60,
+    ]
+}
 
 
 _FOLD_MAP = {chr(cp): folded for cp, folded in _FOLD_TABLE.items()}
@@ -139,8 +153,10 @@ def _find(compiled, folded: str) -> list[tuple[int, int, str]]:
     pattern, terms = compiled
     if pattern is None:
         return []
-    return [(m.start(), m.end(), terms.get(" ".join(_QUOTES.sub(" ", m.group()).split()), m.group()))
-            for m in pattern.finditer(folded)]
+    return [
+        (m.start(), m.end(), terms.get(" ".join(_QUOTES.sub(" ", m.group()).split()), m.group()))
+        for m in pattern.finditer(folded)
+    ]
 
 
 class _Words:
@@ -173,7 +189,7 @@ _NAME_AFTER = re.compile(r"[ \t]+(?:(?:le|la|les|l')[ \t]*)?[A-ZÀ-Ý][a-zà-ÿ]
 def _name_starting(original: str, start: int, end: int) -> str | None:
     """« Coco Chanel », « Coco Express », « Coco le Pêcheur »: the word begins another name."""
     m = _NAME_AFTER.match(original, end)
-    return original[start:m.end()] if m else None
+    return original[start : m.end()] if m else None
 
 
 @lru_cache(maxsize=64)
@@ -223,9 +239,12 @@ def decide(text: str, title: str | None, dossier) -> Decision:
     term_spans = _find(_compiled(tuple(dossier.terms)), folded)
     bare_at = []
     if bare:
-        bare_at = [m for m in re.finditer(r"(?<![\w.@-])" + re.escape(bare) + r"(?![\w-]|\.\w)", folded)
-                   if original[m.start()].isupper()                       # « la coco », « noix de coco »
-                   and not any(s < m.end() and m.start() < e for s, e, _ in term_spans)]
+        bare_at = [
+            m
+            for m in re.finditer(r"(?<![\w.@-])" + re.escape(bare) + r"(?![\w-]|\.\w)", folded)
+            if original[m.start()].isupper()  # « la coco », « noix de coco »
+            and not any(s < m.end() and m.start() < e for s, e, _ in term_spans)
+        ]
     excludes = _find(_compiled(tuple(dossier.exclude_terms)), folded) if (term_spans or bare_at) else []
     for start, end, term in term_spans:
         clash = [t for s, e, t in excludes if s < end and start < e]
@@ -242,7 +261,7 @@ def decide(text: str, title: str | None, dossier) -> Decision:
         candidates = []
         for m in bare_at:
             span = (m.start(), m.end())
-            label = original[m.start():m.end()]
+            label = original[m.start() : m.end()]
             inside = [t for s, e, t in excludes if s <= span[0] and span[1] <= e]
             near = [t for s, e, t in excludes if words.near(span, (s, e), EXCLUDE_WINDOW)]
             if inside or near:
@@ -294,11 +313,17 @@ def _conclude(slug: str, found: _Mentions) -> Decision:
     if named or linked:
         return Decision(slug, True, round(min(score, 1.0), 2), matched, " ; ".join(reasons), passing)
     if found.other_sense:
-        return Decision(slug, False, 0.0, (),
-                        f"« {found.bare_label} » désigne autre chose ici ({_times(found.other_sense)})")
+        return Decision(
+            slug, False, 0.0, (), f"« {found.bare_label} » désigne autre chose ici ({_times(found.other_sense)})"
+        )
     if found.bare_without_context:
-        return Decision(slug, False, 0.0, (), f"« {found.bare_label} » sans contexte qui désigne le sujet "
-                        f"({found.bare_without_context} fois)")
+        return Decision(
+            slug,
+            False,
+            0.0,
+            (),
+            f"« {found.bare_label} » sans contexte qui désigne le sujet ({found.bare_without_context} fois)",
+        )
     return Decision(slug, False, 0.0, (), "aucun terme du dossier")
 
 

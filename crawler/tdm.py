@@ -70,7 +70,8 @@ def is_reserved(file_rule: Rule | None, header: bool | None, meta: bool | None) 
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+(?=[«A-ZÀ-Ý0-9\"“])")
 _DATE_IN_TEXT = re.compile(
     r"\b(?:\d{1,2}(?:er)?\s+(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|"
-    r"\d{1,2}/\d{1,2}/\d{2,4}|(?:19|20)\d{2}\b|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b)")
+    r"\d{1,2}/\d{1,2}/\d{2,4}|(?:19|20)\d{2}\b|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b)"
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -83,7 +84,7 @@ def sentences(text: str) -> list[str]:
 def _short(sentence: str) -> str:
     if len(sentence) <= MAX_QUOTE_CHARS:
         return sentence
-    cut = sentence[:MAX_QUOTE_CHARS - 1].rsplit(" ", 1)[0]
+    cut = sentence[: MAX_QUOTE_CHARS - 1].rsplit(" ", 1)[0]
     return cut + "…"
 
 
@@ -106,6 +107,6 @@ def withheld_text(title: str | None, standfirst: str | None, text: str, terms: l
     parts = [p for p in (title, standfirst) if p]
     body = text
     if standfirst and body.startswith(standfirst):
-        body = body[len(standfirst):]
+        body = body[len(standfirst) :]
     parts += quotes(body, terms)
     return "\n".join(" ".join(p.split()) for p in parts)

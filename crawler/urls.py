@@ -16,15 +16,68 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only say where a reader came from.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "xtor", "xts", "xtref", "at_medium", "at_campaign", "at_source", "at_platform", "at_creation",
-    "at_format", "at_link", "at_send_date", "at_ptr_name", "at_custom1", "at_custom2", "at_custom3",
-    "at_custom4", "ito", "icid", "cmp", "cmpid", "ns_source", "ns_mchannel", "ns_campaign",
-    "ns_linkname", "ns_fee", "_ga", "_gl", "ref_src", "actId", "actCampaignType", "actSource",
-    "sr_share", "smid", "ocid", "twclid", "li_fat_id", "s_cid", "Echobox", "echobox", "_hsenc",
-    "_hsmi", "hsCtaTracking", "vero_conv", "vero_id", "wt_mc", "wt_zmc", "trk", "trkid",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "xtor",
+        "xts",
+        "xtref",
+        "at_medium",
+        "at_campaign",
+        "at_source",
+        "at_platform",
+        "at_creation",
+        "at_format",
+        "at_link",
+        "at_send_date",
+        "at_ptr_name",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "ito",
+        "icid",
+        "cmp",
+        "cmpid",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "actId",
+        "actCampaignType",
+        "actSource",
+        "sr_share",
+        "smid",
+        "ocid",
+        "twclid",
+        "li_fat_id",
+        "s_cid",
+        "Echobox",
+        "echobox",
+        "_hsenc",
+        "_hsmi",
+        "hsCtaTracking",
+        "vero_conv",
+        "vero_id",
+        "wt_mc",
+        "wt_zmc",
+        "trk",
+        "trkid",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "xtor", "__twitter", "_hs")
 # Parameters that ask for the AMP rendering of the same page.
 AMP_PARAMS = frozenset({"amp", "amp_js_v", "usqp", "outputtype"})
@@ -61,8 +114,11 @@ def _is_amp_param(name: str, value: str) -> bool:
 
 
 def _clean_query(query: str, drop_amp: bool) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-             if not _is_tracking(k) and not (drop_amp and _is_amp_param(k, v))]
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not _is_tracking(k) and not (drop_amp and _is_amp_param(k, v))
+    ]
     return urlencode(pairs, doseq=True, quote_via=quote)
 
 
@@ -83,7 +139,7 @@ def _deamp_path(path: str) -> str:
 def _deamp_host(host: str) -> str:
     for prefix in MOBILE_HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
-            return "www." + host[len(prefix):]
+            return "www." + host[len(prefix) :]
     return host
 
 
@@ -124,6 +180,7 @@ def page_canonical(fetched_url: str, link_canonical: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- sites
+
 
 @lru_cache(maxsize=1)
 def _extractor():

@@ -37,15 +37,16 @@ class BadRecord:
 
 @dataclass
 class Ignored:
-    reason: str           # request, metadata, revisit, status, not_html …
+    reason: str  # request, metadata, revisit, status, not_html …
 
 
 def check_files(paths: list[str]) -> list[Path]:
     """The files, all of them readable, or one error naming those that are not (nothing imported)."""
     missing = [p for p in paths if not Path(p).is_file()]
     if missing:
-        raise VeilleError(f"fichier(s) introuvable(s) : {', '.join(missing)}",
-                          "vérifiez les chemins ; rien n'a été importé")
+        raise VeilleError(
+            f"fichier(s) introuvable(s) : {', '.join(missing)}", "vérifiez les chemins ; rien n'a été importé"
+        )
     if not paths:
         raise VeilleError("aucun fichier à importer", "veille import warc FICHIER.warc.gz …")
     return [Path(p) for p in paths]
@@ -69,8 +70,9 @@ def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
                         if gzipped or isinstance(exc, TruncatedRecord):
                             # warcio may have fallen back to reading the broken member as plain
                             # bytes: what follows is noise until the next gzip member.
-                            start = _next_record_start(fh, resume_from + 1, gzipped,
-                                                       cut_short=isinstance(exc, TruncatedRecord))
+                            start = _next_record_start(
+                                fh, resume_from + 1, gzipped, cut_short=isinstance(exc, TruncatedRecord)
+                            )
                             break
                     records.read_to_end()
                     offset, length = records.member_info  # absolute: the iterator started at fh.tell()
@@ -122,8 +124,13 @@ def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
     if http is None:
         raise ValueError("réponse sans en-têtes HTTP")
     headers = {k.lower(): v for k, v in http.headers}
-    capture = Capture(url=url, status=int(http.get_statuscode() or 0), headers=headers, body=b"",
-                      captured_at=_warc_date(record.rec_headers.get_header("WARC-Date")))
+    capture = Capture(
+        url=url,
+        status=int(http.get_statuscode() or 0),
+        headers=headers,
+        body=b"",
+        captured_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+    )
     reason = skip_reason(capture)
     if reason:
         return Ignored(reason)
@@ -133,11 +140,16 @@ def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
     # next record, whose header then sits in the page. Stored, it would be a false « earlier
     # version » of the article.
     if getattr(record.raw_stream, "limit", 0) > 0 or b"\r\nWARC-Type:" in capture.body:
-        raise TruncatedRecord("enregistrement tronqué (plus court que la longueur qu'il annonce) : page non "
-                              "enregistrée")
-    capture.provenance = {"via": "warc", "archive": str(path.resolve()), "offset": offset,
-                          "record_id": record.rec_headers.get_header("WARC-Record-ID"),
-                          "captured_at": capture.captured_at.isoformat()}
+        raise TruncatedRecord(
+            "enregistrement tronqué (plus court que la longueur qu'il annonce) : page non enregistrée"
+        )
+    capture.provenance = {
+        "via": "warc",
+        "archive": str(path.resolve()),
+        "offset": offset,
+        "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+        "captured_at": capture.captured_at.isoformat(),
+    }
     return capture
 
 
@@ -148,8 +160,14 @@ def _warc_date(value: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=None,
-                say: Callable[[str], None] | None = None, source_id: str | None = None) -> dict:
+def import_warc(
+    conn: psycopg.Connection,
+    config,
+    paths: list[str],
+    progress=None,
+    say: Callable[[str], None] | None = None,
+    source_id: str | None = None,
+) -> dict:
     """Import the files; returns the run's counts. Bad records and unreadable files are
     reported one line each (through ``say``) and counted, never fatal."""
     from veille.db import sync_config
@@ -158,8 +176,10 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
     say = say or (lambda line: click.echo(line, err=True))
     files = check_files(paths)
     source = config.source(source_id) if source_id else None
-    with autocommit(conn), recorded_run(conn, "import", {"kind": "warc", "files": [str(f) for f in files],
-                                       "source": source_id}) as run:
+    with (
+        autocommit(conn),
+        recorded_run(conn, "import", {"kind": "warc", "files": [str(f) for f in files], "source": source_id}) as run,
+    ):
         sync_config(conn, config)
         counts: Counter = run.counts
         for path in files:
@@ -191,9 +211,11 @@ def import_warc(conn: psycopg.Connection, config, paths: list[str], progress=Non
 def summary(counts: dict) -> str:
     """The French line that ends an import."""
     c = Counter(counts)
-    line = (f"Import terminé : {c['files']} fichier(s), {c['records']} enregistrement(s), {c['pages']} page(s) HTML : "
-            f"{c['new']} nouveau(x) document(s), {c['updated']} mis à jour, {c['unchanged']} inchangé(s), "
-            f"{c['off_subject']} hors sujet, {c['errors']} erreur(s)")
+    line = (
+        f"Import terminé : {c['files']} fichier(s), {c['records']} enregistrement(s), {c['pages']} page(s) HTML : "
+        f"{c['new']} nouveau(x) document(s), {c['updated']} mis à jour, {c['unchanged']} inchangé(s), "
+        f"{c['off_subject']} hors sujet, {c['errors']} erreur(s)"
+    )
     if c["duplicates"]:
         line += f", dont {c['duplicates']} reprise(s) d'une même dépêche"
     skipped = c["skipped_status"] + c["skipped_not_html"] + c["skipped_revisit"]

@@ -58,8 +58,9 @@ def wayback_settings(config, source, start: str | None = None, end: str | None =
     s = dict(source.settings)
 
     def fail(key: str, problem: str) -> NoReturn:
-        raise VeilleError(f"source « {source.id} » : {key} : {problem}",
-                          "corrigez la configuration (voir docs/court-sources.md)")
+        raise VeilleError(
+            f"source « {source.id} » : {key} : {problem}", "corrigez la configuration (voir docs/court-sources.md)"
+        )
 
     def strings(key: str) -> tuple[str, ...]:
         value = s.get(key, [])
@@ -75,17 +76,26 @@ def wayback_settings(config, source, start: str | None = None, end: str | None =
         sites = tuple(dict.fromkeys(_site_root(o.urls[0]) for o in config.sources if kind_of(o.kind).outlet))
     match = strings("match") or _dossier_words(config, source)
     bounds = {}
-    for key, value in (("from", start if start is not None else s.get("from")),
-                       ("to", end if end is not None else s.get("to"))):
+    for key, value in (
+        ("from", start if start is not None else s.get("from")),
+        ("to", end if end is not None else s.get("to")),
+    ):
         value = str(value).strip() if value is not None else None
         if value and not STAMP.match(value):  # only --from/--to can be wrong here
             fail(f"--{key}", f"« {value} » : écrire AAAAMMJJ (20240901), AAAAMM ou AAAA")
         bounds[key] = value or None
     if bounds["from"] and bounds["to"] and bounds["from"][:8] > bounds["to"][:8]:
         fail("from/to", f"la période commence ({bounds['from']}) après sa fin ({bounds['to']})")
-    return WaybackSettings(cdx_url=cdx, replay_url=replay.rstrip("/"), sites=sites,
-                           match_type=s.get("match_type", "prefix"), match=match, start=bounds["from"],
-                           end=bounds["to"], rate=float(s.get("requests_per_second", RATE_MAX)))
+    return WaybackSettings(
+        cdx_url=cdx,
+        replay_url=replay.rstrip("/"),
+        sites=sites,
+        match_type=s.get("match_type", "prefix"),
+        match=match,
+        start=bounds["from"],
+        end=bounds["to"],
+        rate=float(s.get("requests_per_second", RATE_MAX)),
+    )
 
 
 def _site_root(url: str) -> str:
@@ -119,7 +129,7 @@ class Row:
 
     @property
     def captured_at(self) -> datetime:
-        ts = (self.timestamp + "00000101000000"[len(self.timestamp):])[:14]
+        ts = (self.timestamp + "00000101000000"[len(self.timestamp) :])[:14]
         return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
@@ -131,10 +141,17 @@ def list_captures(client: PoliteClient, settings: WaybackSettings, site: str) ->
     """CDX rows of one site's HTML pages captured with status 200 in the range, whose URL
     matches; paged with ``resumeKey``. The server filters; we check again."""
     pattern = re.compile("|".join(re.escape(m.lower()) for m in settings.match)) if settings.match else None
-    params = [("url", site), ("matchType", settings.match_type), ("output", "json"),
-              ("fl", "timestamp,original,mimetype,statuscode,digest"), ("filter", "statuscode:200"),
-              ("filter", "mimetype:text/html"), ("collapse", "digest"),
-              ("limit", PAGE_LIMIT), ("showResumeKey", "true")]
+    params = [
+        ("url", site),
+        ("matchType", settings.match_type),
+        ("output", "json"),
+        ("fl", "timestamp,original,mimetype,statuscode,digest"),
+        ("filter", "statuscode:200"),
+        ("filter", "mimetype:text/html"),
+        ("collapse", "digest"),
+        ("limit", PAGE_LIMIT),
+        ("showResumeKey", "true"),
+    ]
     if pattern:
         params.append(("filter", "original:(?i).*(" + "|".join(re.escape(m) for m in settings.match) + ").*"))
     params += [(k, v) for k, v in (("from", settings.start), ("to", settings.end)) if v]
@@ -157,10 +174,19 @@ def list_captures(client: PoliteClient, settings: WaybackSettings, site: str) ->
                 break
             rows.append(dict(zip(fields, row)))
         for r in rows:
-            row = Row(r.get("timestamp", ""), r.get("original", ""), r.get("mimetype", ""),
-                      r.get("statuscode", ""), r.get("digest", ""))
-            if row.statuscode == "200" and "html" in row.mimetype and STAMP.match(row.timestamp) \
-                    and (pattern is None or pattern.search(row.original.lower())):
+            row = Row(
+                r.get("timestamp", ""),
+                r.get("original", ""),
+                r.get("mimetype", ""),
+                r.get("statuscode", ""),
+                r.get("digest", ""),
+            )
+            if (
+                row.statuscode == "200"
+                and "html" in row.mimetype
+                and STAMP.match(row.timestamp)
+                and (pattern is None or pattern.search(row.original.lower()))
+            ):
                 yield row
         if not resume:
             return
@@ -183,11 +209,23 @@ def _fetch(client: PoliteClient, settings: WaybackSettings, row: Row) -> Capture
     headers = {"content-type": answer.header("content-type") or row.mimetype}
     for name, value in answer.headers.items():
         if name.startswith(_ORIGINAL_PREFIX) and name != _ORIGINAL_PREFIX + "content-type":
-            headers.setdefault(name[len(_ORIGINAL_PREFIX):], value)
-    provenance = {"via": "wayback", "original_url": row.original, "capture_url": answer.url,
-                  "timestamp": row.timestamp, "captured_at": captured.isoformat(), "cdx": settings.cdx_url}
-    return Capture(url=row.original, status=answer.status, headers=headers, body=answer.body,
-                   captured_at=captured, provenance=provenance)
+            headers.setdefault(name[len(_ORIGINAL_PREFIX) :], value)
+    provenance = {
+        "via": "wayback",
+        "original_url": row.original,
+        "capture_url": answer.url,
+        "timestamp": row.timestamp,
+        "captured_at": captured.isoformat(),
+        "cdx": settings.cdx_url,
+    }
+    return Capture(
+        url=row.original,
+        status=answer.status,
+        headers=headers,
+        body=answer.body,
+        captured_at=captured,
+        provenance=provenance,
+    )
 
 
 def _state(conn: psycopg.Connection, source_id: str) -> dict:
@@ -197,16 +235,24 @@ def _state(conn: psycopg.Connection, source_id: str) -> dict:
 
 def _save_state(conn: psycopg.Connection, source_id: str, state: dict, run_id: int) -> None:
     with conn.transaction():
-        conn.execute("""INSERT INTO source_sync (source_id, synced_at, last_run_id, state, updated_at)
+        conn.execute(
+            """INSERT INTO source_sync (source_id, synced_at, last_run_id, state, updated_at)
                         VALUES (%s, now(), %s, %s, now())
                         ON CONFLICT (source_id) DO UPDATE SET synced_at = now(), last_run_id = EXCLUDED.last_run_id,
                             state = EXCLUDED.state, updated_at = now()""",
-                     (source_id, run_id, Jsonb(state)))
+            (source_id, run_id, Jsonb(state)),
+        )
 
 
-def backfill_wayback(conn: psycopg.Connection, config, source, progress=None,
-                     say: Callable[[str], None] | None = None, start: str | None = None,
-                     end: str | None = None) -> dict:
+def backfill_wayback(
+    conn: psycopg.Connection,
+    config,
+    source,
+    progress=None,
+    say: Callable[[str], None] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> dict:
     """Fetch and store the matching captures of the range; returns the run's counts.
     Failures are reported one line each (through ``say``) and counted, never fatal."""
     from veille.db import sync_config
@@ -214,10 +260,21 @@ def backfill_wayback(conn: psycopg.Connection, config, source, progress=None,
 
     say = say or (lambda line: click.echo(line, err=True))
     settings = wayback_settings(config, source, start, end)
-    client = PoliteClient(user_agent=config.crawl.user_agent, rate=settings.rate, timeout=config.crawl.timeout,
-                          retries=max(config.crawl.retries, 2), allow_private=source.allow_private)
-    params = {"kind": "wayback", "source": source.id, "from": settings.start, "to": settings.end,
-              "sites": list(settings.sites), "match": list(settings.match)}
+    client = PoliteClient(
+        user_agent=config.crawl.user_agent,
+        rate=settings.rate,
+        timeout=config.crawl.timeout,
+        retries=max(config.crawl.retries, 2),
+        allow_private=source.allow_private,
+    )
+    params = {
+        "kind": "wayback",
+        "source": source.id,
+        "from": settings.start,
+        "to": settings.end,
+        "sites": list(settings.sites),
+        "match": list(settings.match),
+    }
     with autocommit(conn), recorded_run(conn, "import", params) as run:
         sync_config(conn, config)
         counts: Counter = run.counts
@@ -288,9 +345,11 @@ def collect(app, source, progress) -> str:
 
 def summary(counts: dict) -> str:
     c = Counter(counts)
-    line = (f"Wayback : {c['captures']} capture(s) correspondante(s), {c['fetched']} lue(s) : "
-            f"{c['new']} nouveau(x) document(s), {c['updated']} mis à jour, {c['unchanged']} inchangé(s), "
-            f"{c['off_subject']} hors sujet, {c['errors']} erreur(s)")
+    line = (
+        f"Wayback : {c['captures']} capture(s) correspondante(s), {c['fetched']} lue(s) : "
+        f"{c['new']} nouveau(x) document(s), {c['updated']} mis à jour, {c['unchanged']} inchangé(s), "
+        f"{c['off_subject']} hors sujet, {c['errors']} erreur(s)"
+    )
     if c["already_read"] or c["older"]:
         line += f" ; {c['already_read'] + c['older']} déjà en base (copie aussi récente ou plus récente)"
     if c["robots"]:

@@ -73,10 +73,14 @@ class Workers:
         # the database server itself could lose the last ~0.6 s (3 × wal_writer_delay) of them,
         # URL rows included, so a next crawl fetches those again; the run's final record is a
         # synchronous commit, which flushes them all.
-        self.db_pool = ConnectionPool(db_url, min_size=1, max_size=db_threads, open=True,
-                                      kwargs={"autocommit": True, "row_factory": dict_row,
-                                              "options": "-c synchronous_commit=off"},
-                                      name="veille-crawl")
+        self.db_pool = ConnectionPool(
+            db_url,
+            min_size=1,
+            max_size=db_threads,
+            open=True,
+            kwargs={"autocommit": True, "row_factory": dict_row, "options": "-c synchronous_commit=off"},
+            name="veille-crawl",
+        )
         self.db_threads = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="veille-db")
         self.writer = _BatchWriter(self.db_pool)
 
@@ -84,8 +88,9 @@ class Workers:
         n = self.cpu_workers
         if n <= 0:
             return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-extract")
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_die_with_parent)
+        pool = ProcessPoolExecutor(
+            max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+        )
         for _ in range(n):
             pool.submit(_warm)
         return pool
@@ -104,9 +109,11 @@ class Workers:
 
     async def run_db(self, fn, *args, **kwargs):
         """``fn(conn, *args, **kwargs)`` with a pooled connection, in a database thread."""
+
         def call():
             with self.db_pool.connection() as conn:
                 return fn(conn, *args, **kwargs)
+
         return await asyncio.get_running_loop().run_in_executor(self.db_threads, call)
 
     async def write(self, fn, *args, **kwargs):

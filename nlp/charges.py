@@ -36,8 +36,9 @@ class ChargeFinder:
         breaks = [r["cue"] for r in rules if r["where"] == "break" and r["cue"] != ";"]
         # Words right before a charge that say it is not held against anyone: a cause (« la lutte
         # contre les violences »), a circumstance (« circonstance aggravante de … »).
-        self.just_before = [(re.compile(rf"(?:{r['regex']})\s*$", re.I), r["held"])
-                            for r in rules if r["where"] == "just_before"]
+        self.just_before = [
+            (re.compile(rf"(?:{r['regex']})\s*$", re.I), r["held"]) for r in rules if r["where"] == "just_before"
+        ]
         self.breaks = re.compile(compile_forms(breaks).pattern + r"|;", re.I)
 
     def entry(self, charge: str) -> dict:
@@ -66,7 +67,7 @@ class ChargeFinder:
             elif self._in_a_name(doc, span):
                 continue  # « Agir contre la prostitution des enfants »: an association's name
             else:
-                before = doc.text[max(0, span.start_char - 60):span.start_char]
+                before = doc.text[max(0, span.start_char - 60) : span.start_char]
                 span._.not_held = next((held for regex, held in self.just_before if regex.search(before)), None)
             for name in (charge, *self.entries[charge].get("implies", ())):
                 spans.append(Span(doc, span.start, span.end, label=name))
@@ -80,15 +81,15 @@ class ChargeFinder:
     def _negated(self, doc: Doc, span: Span) -> bool:
         sent = sentence_of(span)
         text = doc.text
-        before = text[sent.start_char:span.start_char]
+        before = text[sent.start_char : span.start_char]
         cues = list(self.before.finditer(before))
         if cues:
-            tail = before[cues[-1].end():]
+            tail = before[cues[-1].end() :]
             if not self.breaks.search(tail):
                 return True
-        after = text[span.end_char:sent.end_char]
+        after = text[span.end_char : sent.end_char]
         m = self.after.search(after)
-        return bool(m and not self.breaks.search(after[:m.start()]))
+        return bool(m and not self.breaks.search(after[: m.start()]))
 
 
 @Language.factory("veille_charges")

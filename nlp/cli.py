@@ -30,9 +30,12 @@ def nlp() -> None:
 
 @nlp.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--published", metavar="AAAA-MM-JJ",
-              help="Date de publication du texte : les dates relatives (« jeudi dernier ») s'y rapportent. "
-                   "Sans elle, la date du jour.")
+@click.option(
+    "--published",
+    metavar="AAAA-MM-JJ",
+    help="Date de publication du texte : les dates relatives (« jeudi dernier ») s'y rapportent. "
+    "Sans elle, la date du jour.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON documentée (docs/nlp.md) au lieu du résumé.")
 @click.option("--model", metavar="NOM", help=MODEL_HELP)
 @pass_app
@@ -45,23 +48,31 @@ def analyse(app: App, file, published: str | None, as_json: bool, model: str | N
     try:
         day = date.today() if published is None else date.fromisoformat(published)
     except ValueError:
-        raise VeilleError(f"date de publication illisible : « {published} »",
-                          "donnez-la au format AAAA-MM-JJ, par exemple --published 2024-04-25") from None
+        raise VeilleError(
+            f"date de publication illisible : « {published} »",
+            "donnez-la au format AAAA-MM-JJ, par exemple --published 2024-04-25",
+        ) from None
     try:
         text = file.read()
     except UnicodeDecodeError:
-        raise VeilleError(f"le fichier {file.name} n'est pas un texte en UTF-8",
-                          "donnez un texte brut en UTF-8 (convertissez-le, par exemple avec iconv -t UTF-8)") from None
+        raise VeilleError(
+            f"le fichier {file.name} n'est pas un texte en UTF-8",
+            "donnez un texte brut en UTF-8 (convertissez-le, par exemple avec iconv -t UTF-8)",
+        ) from None
     if "\x00" in text:
-        raise VeilleError(f"le fichier {file.name} est binaire, pas un texte",
-                          "donnez un texte brut en UTF-8 (extrayez d'abord le texte d'un PDF ou d'un document)")
+        raise VeilleError(
+            f"le fichier {file.name} est binaire, pas un texte",
+            "donnez un texte brut en UTF-8 (extrayez d'abord le texte d'un PDF ou d'un document)",
+        )
     if not text.strip():
         raise VeilleError(f"le texte à analyser est vide ({file.name})", "donnez un fichier qui contient du texte")
     pipeline = _pipeline(app, model)
     if len(text) > pipeline.max_length:  # spaCy refuses it, with a message in English about memory
         size, limit = (f"{n:,}".replace(",", " ") for n in (len(text), pipeline.max_length))
-        raise VeilleError(f"texte trop long : {size} caractères, au plus {limit}",
-                          "découpez-le en plusieurs fichiers et analysez-les un à un")
+        raise VeilleError(
+            f"texte trop long : {size} caractères, au plus {limit}",
+            "découpez-le en plusieurs fichiers et analysez-les un à un",
+        )
     doc = pipeline.make_doc(text)
     doc._.published = day.isoformat()
     for _, component in pipeline.pipeline:
@@ -69,8 +80,10 @@ def analyse(app: App, file, published: str | None, as_json: bool, model: str | N
     result = analyse_doc(doc)
     result["published_assumed"] = assumed
     if assumed:
-        click.echo(f"pas de --published : les dates relatives sont résolues par rapport à aujourd'hui "
-                   f"({day.isoformat()})", err=True)
+        click.echo(
+            f"pas de --published : les dates relatives sont résolues par rapport à aujourd'hui ({day.isoformat()})",
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -92,8 +105,9 @@ def _print_analysis(result: dict) -> None:
             continue
         seen.add(k)
         extra = [x for x in (e.get("role"), "mineur" if e["minor"] else None, e.get("org_kind"), e.get("seat")) if x]
-        click.echo(f"  {LABELS.get(e['label'], e['label']):<13} {e['canonical']}"
-                   + (f" ({', '.join(extra)})" if extra else ""))
+        click.echo(
+            f"  {LABELS.get(e['label'], e['label']):<13} {e['canonical']}" + (f" ({', '.join(extra)})" if extra else "")
+        )
     click.echo("\nChefs d'accusation :")
     for c in result["charges"]:
         articles = ", ".join(c["articles"])
@@ -102,12 +116,17 @@ def _print_analysis(result: dict) -> None:
         click.echo(f"  (écarté : « {c['text']} », nié ou acquitté)")
     click.echo("\nDates :")
     for d in result["dates"]:
-        click.echo(f"  « {d['text']} » → {d['date']} ({PRECISION_LABELS[d['precision']]})"
-                   + (f" jusqu'au {d['date_end']}" if d.get("date_end") else ""))
+        click.echo(
+            f"  « {d['text']} » → {d['date']} ({PRECISION_LABELS[d['precision']]})"
+            + (f" jusqu'au {d['date_end']}" if d.get("date_end") else "")
+        )
     click.echo("\nÉvénements :")
     for ev in result["events"]:
-        click.echo(f"  {ev['date']} {KIND_LABELS.get(ev['kind'], ev['kind'])}"
-                   + (" (à venir)" if ev["upcoming"] else "") + f" : {ev['summary']}")
+        click.echo(
+            f"  {ev['date']} {KIND_LABELS.get(ev['kind'], ev['kind'])}"
+            + (" (à venir)" if ev["upcoming"] else "")
+            + f" : {ev['summary']}"
+        )
         click.echo(f"      « {ev['evidence']} » [{ev['start']}–{ev['end']}]")
     if not result["events"]:
         click.echo("  aucun")
@@ -115,17 +134,35 @@ def _print_analysis(result: dict) -> None:
 
 @nlp.command()
 @click.option("--dossier", metavar="SLUG", help="N'analyser que les documents de ce dossier.")
-@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
-              help="Nombre de processus d'analyse (nlp.pipe n_process).")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), metavar="N",
-              help="Documents par lot spaCy (par défaut : [nlp] batch_size, 32).")
-@click.option("--reanalyse", is_flag=True,
-              help="Réanalyser aussi les documents analysés par une version antérieure du pipeline.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Nombre de processus d'analyse (nlp.pipe n_process).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    metavar="N",
+    help="Documents par lot spaCy (par défaut : [nlp] batch_size, 32).",
+)
+@click.option(
+    "--reanalyse", is_flag=True, help="Réanalyser aussi les documents analysés par une version antérieure du pipeline."
+)
 @click.option("--retry-errors", is_flag=True, help="Réessayer les documents sur lesquels l'analyse a échoué.")
 @click.option("--model", metavar="NOM", help=MODEL_HELP)
 @pass_app
-def run(app: App, dossier: str | None, processes: int, batch_size: int | None, reanalyse: bool,
-        retry_errors: bool, model: str | None) -> None:
+def run(
+    app: App,
+    dossier: str | None,
+    processes: int,
+    batch_size: int | None,
+    reanalyse: bool,
+    retry_errors: bool,
+    model: str | None,
+) -> None:
     """Analyser les documents stockés qui ne l'ont pas encore été par la version actuelle du
     pipeline, et enregistrer mentions, chefs d'accusation, dates et événements."""
     from nlp.pipeline import pipeline_version
@@ -138,33 +175,56 @@ def run(app: App, dossier: str | None, processes: int, batch_size: int | None, r
     pipeline = _pipeline(app, model)
     version = pipeline_version(pipeline)
     with app.progress("analyse") as progress:
-        result = run_stage(conn, pipeline, version, dossier=dossier, processes=processes,
-                           batch_size=batch_size or app.config.nlp.batch_size, reanalyse=reanalyse,
-                           retry_errors=retry_errors, progress=progress)
+        result = run_stage(
+            conn,
+            pipeline,
+            version,
+            dossier=dossier,
+            processes=processes,
+            batch_size=batch_size or app.config.nlp.batch_size,
+            reanalyse=reanalyse,
+            retry_errors=retry_errors,
+            progress=progress,
+        )
     seconds = time.monotonic() - started
     c = result.counts
-    app.say(f"Analyse terminée en {seconds:.0f} s : {result.analysed} document(s) analysé(s), "
-            f"{c['events']} événement(s), {c['charges']} chef(s) d'accusation, {c['mentions']} mention(s), "
-            f"{c['dates']} date(s) ; {len(result.errors)} erreur(s). Version du pipeline : {version}")
+    app.say(
+        f"Analyse terminée en {seconds:.0f} s : {result.analysed} document(s) analysé(s), "
+        f"{c['events']} événement(s), {c['charges']} chef(s) d'accusation, {c['mentions']} mention(s), "
+        f"{c['dates']} date(s) ; {len(result.errors)} erreur(s). Version du pipeline : {version}"
+    )
     for doc_id, error in result.errors:
         click.echo(f"erreur : document {doc_id} : {error} (enregistrée ; --retry-errors pour réessayer)", err=True)
     if result.not_french:
         app.say(f"{result.not_french} document(s) non français laissé(s) de côté (le modèle est français).")
     if result.outdated:
-        app.say(f"{result.outdated} document(s) analysé(s) par une version antérieure du pipeline : "
-                f"relancez avec --reanalyse pour les mettre à jour.")
+        app.say(
+            f"{result.outdated} document(s) analysé(s) par une version antérieure du pipeline : "
+            f"relancez avec --reanalyse pour les mettre à jour."
+        )
     if result.failed_before:
-        app.say(f"{result.failed_before} document(s) en échec lors d'une analyse précédente : "
-                f"relancez avec --retry-errors pour réessayer.")
+        app.say(
+            f"{result.failed_before} document(s) en échec lors d'une analyse précédente : "
+            f"relancez avec --retry-errors pour réessayer."
+        )
 
 
 @nlp.command()
 @click.option("--model", metavar="NOM", help=MODEL_HELP)
-@click.option("--gold", "gold_dir", metavar="DOSSIER",
-              help="Dossier d'annotations à mesurer : docs/*.txt et gold/*.json (format fr-press-gold), "
-                   "ou un dossier au format de samples/gold (par défaut : samples/gold).")
-@click.option("--errors", "--details", "details", is_flag=True,
-              help="Afficher aussi chaque manque et chaque fausse détection, avec sa phrase.")
+@click.option(
+    "--gold",
+    "gold_dir",
+    metavar="DOSSIER",
+    help="Dossier d'annotations à mesurer : docs/*.txt et gold/*.json (format fr-press-gold), "
+    "ou un dossier au format de samples/gold (par défaut : samples/gold).",
+)
+@click.option(
+    "--errors",
+    "--details",
+    "details",
+    is_flag=True,
+    help="Afficher aussi chaque manque et chaque fausse détection, avec sa phrase.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON des chiffres.")
 @click.option("--check", is_flag=True, help="Code de sortie 1 si un objectif n'est pas atteint.")
 @pass_app
@@ -181,11 +241,17 @@ def evaluate(app: App, model: str | None, gold_dir: str | None, details: bool, a
     if any(e.case for g in golds for e in g.events):
         score_cases(golds, report)
     figures = report.figures()
-    missed = [name for name, target in TARGETS.items()
-              if (figures[f"{name}_f1"] if f"{name}_f1" in figures else figures[name]) < target]
+    missed = [
+        name
+        for name, target in TARGETS.items()
+        if (figures[f"{name}_f1"] if f"{name}_f1" in figures else figures[name]) < target
+    ]
     if as_json:
-        click.echo(json.dumps({"documents": report.documents, "figures": figures, "targets": TARGETS,
-                               "missed": missed}, indent=2))
+        click.echo(
+            json.dumps(
+                {"documents": report.documents, "figures": figures, "targets": TARGETS, "missed": missed}, indent=2
+            )
+        )
     else:
         for line in format_report(report, gold_dir or "samples/gold"):
             click.echo(line)

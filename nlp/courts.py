@@ -29,7 +29,8 @@ PLACE = r"(?-i:(?:La |Le |Les )?[A-ZÀ-Ý][\w']*(?:-[\w']+)*)"
 PREPOSITION = r"(?P<prep>de la |de l'|du |des |de |d')"
 INTRODUCED = re.compile(
     r"(?i:l'association|l'ONG|le collectif|la fondation|l'organisation|le syndicat)\s+"
-    r"(?P<name>[A-ZÀ-Ý][\w'!-]*(?:\s+(?:[A-ZÀ-Ý][\w'!-]*|de|des|du|d'|pour|la|le|l'|en|et|contre|à)){0,6})")
+    r"(?P<name>[A-ZÀ-Ý][\w'!-]*(?:\s+(?:[A-ZÀ-Ý][\w'!-]*|de|des|du|d'|pour|la|le|l'|en|et|contre|à)){0,6})"
+)
 # « (JUNALCO) », « (Junalco) », « (ComCyberMI) »: one word in brackets right after the name.
 ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z0-9]{1,11})\)")
 TRAILING_SMALL_WORDS = re.compile(r"(?:\s+(?:de|des|du|d'|pour|la|le|l'|en|et|contre|à))+$", re.I)
@@ -52,7 +53,9 @@ class CourtRecogniser:
             self.institutions.append((re.compile(pattern, flags), row))
         # The configured outlets, then the French press's usual names (``patterns/media.jsonl``): a
         # newsroom is an organisation, never a place (« France 3 Provence ») or a person.
-        self.media: list[tuple[re.Pattern[str], str | None]] = [(re.compile(rf"(?<![\w-]){_flexible(m)}(?![\w-])"), m) for m in media if m.strip()]
+        self.media: list[tuple[re.Pattern[str], str | None]] = [
+            (re.compile(rf"(?<![\w-]){_flexible(m)}(?![\w-])"), m) for m in media if m.strip()
+        ]
         for row in load("media.jsonl"):
             forms = "|".join(row.get("forms") or [_flexible(row["name"])])
             self.media.append((re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])"), None))
@@ -70,7 +73,7 @@ class CourtRecogniser:
                 if span is None:
                     continue
                 # The lexicon's spelling of the institution, then the place as the text writes it.
-                tail = " ".join(text[m.start("prep"):m.end()].split()) if place else ""
+                tail = " ".join(text[m.start("prep") : m.end()].split()) if place else ""
                 span._.canonical = f"{row['name']} {tail}".strip()
                 span._.seat = self._seat(row, place)
                 if place:

@@ -48,31 +48,104 @@ from datetime import date, timedelta
 
 from veille.vocabulary import MONTHS as MONTH_NAMES, date_label, iso_at
 
-MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-          "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
-          "janv.": 1, "févr.": 2, "fév.": 2, "avr.": 4, "juil.": 7, "oct.": 10, "nov.": 11,
-          "déc.": 12}
+MONTHS = {
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+    "janv.": 1,
+    "févr.": 2,
+    "fév.": 2,
+    "avr.": 4,
+    "juil.": 7,
+    "oct.": 10,
+    "nov.": 11,
+    "déc.": 12,
+}
 WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
-UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-         "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
-         "premier": 1}
+UNITS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "premier": 1,
+}
 TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
 # « une vingtaine d'années »: about that many, so one precision less than the unit says.
-ABOUT = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
-         "cinquantaine": 50, "soixantaine": 60, "centaine": 100}
+ABOUT = {
+    "dizaine": 10,
+    "douzaine": 12,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+}
 # Seasons as months: first and last (winter runs into the next year).
 SEASONS = {"printemps": (3, 6), "été": (6, 9), "ete": (6, 9), "automne": (9, 12), "hiver": (12, 3)}
 # Fixed holidays (month, day) and the movable ones (days after Easter Sunday).
-HOLIDAYS = {"noël": (12, 25), "noel": (12, 25), "réveillon de noël": (12, 24), "réveillon du nouvel an": (12, 31),
-            "réveillon de la saint-sylvestre": (12, 31), "la saint-sylvestre": (12, 31), "jour de l'an": (1, 1),
-            "nouvel an": (1, 1), "toussaint": (11, 1), "fête nationale": (7, 14), "14-juillet": (7, 14),
-            "fête du travail": (5, 1), "1er-mai": (5, 1), "assomption": (8, 15), "saint-valentin": (2, 14),
-            "halloween": (10, 31), "armistice": (11, 11), "épiphanie": (1, 6)}
-EASTER_OFFSETS = {"pâques": 0, "paques": 0, "lundi de pâques": 1, "lundi de paques": 1, "ascension": 39,
-                  "pentecôte": 49, "pentecote": 49, "lundi de pentecôte": 50, "lundi de pentecote": 50}
+HOLIDAYS = {
+    "noël": (12, 25),
+    "noel": (12, 25),
+    "réveillon de noël": (12, 24),
+    "réveillon du nouvel an": (12, 31),
+    "réveillon de la saint-sylvestre": (12, 31),
+    "la saint-sylvestre": (12, 31),
+    "jour de l'an": (1, 1),
+    "nouvel an": (1, 1),
+    "toussaint": (11, 1),
+    "fête nationale": (7, 14),
+    "14-juillet": (7, 14),
+    "fête du travail": (5, 1),
+    "1er-mai": (5, 1),
+    "assomption": (8, 15),
+    "saint-valentin": (2, 14),
+    "halloween": (10, 31),
+    "armistice": (11, 11),
+    "épiphanie": (1, 6),
+}
+EASTER_OFFSETS = {
+    "pâques": 0,
+    "paques": 0,
+    "lundi de pâques": 1,
+    "lundi de paques": 1,
+    "ascension": 39,
+    "pentecôte": 49,
+    "pentecote": 49,
+    "lundi de pentecôte": 50,
+    "lundi de pentecote": 50,
+}
 
-_NUMBER_WORD = ("(?:vingt|trente|quarante|cinquante|soixante|dix|onze|douze|treize|quatorze|quinze|seize|"
-                "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|premier)")
+_NUMBER_WORD = (
+    "(?:vingt|trente|quarante|cinquante|soixante|dix|onze|douze|treize|quatorze|quinze|seize|"
+    "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|premier)"
+)
 NUMBER = rf"(?:\d{{1,3}}|{_NUMBER_WORD}(?:(?:-| et |-et-){_NUMBER_WORD}){{0,2}})"
 MONTH = "(?:" + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True)) + ")"
 WEEKDAY = "(?:" + "|".join(WEEKDAYS) + ")"
@@ -81,114 +154,204 @@ DAY = rf"(?:1er|premier|3[01]|[12]\d|0?[1-9]|{_NUMBER_WORD}(?:(?:-| et ){_NUMBER
 NUM_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 NUM_MONTH = r"(?:1[0-2]|0?[1-9])"
 B, E = r"(?<![\w-])", r"(?![\w-])"
-REL = r"(?:\s+(?P<rel>prochaine|prochain|dernière|dernier|passée|passé|précédente|précédent|suivante|suivant)(?![\w-]))?"
-TIME_OF_DAY = (r"(?:\s*,?\s*(?:au petit matin|en fin de matinée|en fin d'après-midi|en début d'après-midi|"
-               r"en fin de journée|en début de soirée|en début de matinée|en plein après-midi|dans la soirée|"
-               r"dans la matinée|matin|soir|après-midi|midi|(?:vers|à|dès) \d{1,2}\s*h(?:\s*\d{2})?))?")
-FILLER = (r"(?:(?:un peu )?(?:plus|moins) de |(?:un peu )?(?:plus|moins) d'|près de |environ |quelque |presque |"
-          r"à peine |au moins |pas moins de |plus de |bientôt |déjà |tout juste )?")
+REL = (
+    r"(?:\s+(?P<rel>prochaine|prochain|dernière|dernier|passée|passé|précédente|précédent|suivante|suivant)(?![\w-]))?"
+)
+TIME_OF_DAY = (
+    r"(?:\s*,?\s*(?:au petit matin|en fin de matinée|en fin d'après-midi|en début d'après-midi|"
+    r"en fin de journée|en début de soirée|en début de matinée|en plein après-midi|dans la soirée|"
+    r"dans la matinée|matin|soir|après-midi|midi|(?:vers|à|dès) \d{1,2}\s*h(?:\s*\d{2})?))?"
+)
+FILLER = (
+    r"(?:(?:un peu )?(?:plus|moins) de |(?:un peu )?(?:plus|moins) d'|près de |environ |quelque |presque |"
+    r"à peine |au moins |pas moins de |plus de |bientôt |déjà |tout juste )?"
+)
 UNIT = r"(?P<unit>heures?|jours?|semaines?|mois|ans|an|années?)"
 ABOUT_RE = "(?:" + "|".join(ABOUT) + ")"
 WEEKEND = r"(?:week-end|weekend|week end|week-ends)"
-NOT_A_YEAR_AFTER = re.compile(r"\s*(?:€|euros?|personnes|habitants|hommes|femmes|victimes|signalements|procédures|"
-                              r"dossiers|comptes|messages|utilisateurs|connexions|visiteurs|membres|pages|vidéos|"
-                              r"photos|images|km|kilomètres|mètres|kilos|fois|enfants|cas|plaintes)\b", re.I)
-HOLIDAY_RE = (r"(?P<h>réveillon de noël|réveillon du nouvel an|réveillon de la saint-sylvestre|la saint-sylvestre|"
-              r"jour de l'an|nouvel an|toussaint|fête nationale|14-juillet|fête du travail|1er-mai|assomption|"
-              r"saint-valentin|halloween|épiphanie|lundi de pâques|lundi de paques|lundi de pentecôte|"
-              r"lundi de pentecote|pâques|paques|ascension|pentecôte|pentecote|noël|noel)")
+NOT_A_YEAR_AFTER = re.compile(
+    r"\s*(?:€|euros?|personnes|habitants|hommes|femmes|victimes|signalements|procédures|"
+    r"dossiers|comptes|messages|utilisateurs|connexions|visiteurs|membres|pages|vidéos|"
+    r"photos|images|km|kilomètres|mètres|kilos|fois|enfants|cas|plaintes)\b",
+    re.I,
+)
+HOLIDAY_RE = (
+    r"(?P<h>réveillon de noël|réveillon du nouvel an|réveillon de la saint-sylvestre|la saint-sylvestre|"
+    r"jour de l'an|nouvel an|toussaint|fête nationale|14-juillet|fête du travail|1er-mai|assomption|"
+    r"saint-valentin|halloween|épiphanie|lundi de pâques|lundi de paques|lundi de pentecôte|"
+    r"lundi de pentecote|pâques|paques|ascension|pentecôte|pentecote|noël|noel)"
+)
 # Before a holiday's name: the words that make it a day (« Noël » alone may be a first name).
-HOLIDAY_BEFORE = (r"(?P<pre>(?:le soir|la nuit|la veille|le jour|le lendemain|le week-end|la semaine) "
-                  r"(?:de la |de l'|du |de )|à la |à l'|au |à |de la |de l'|du |de |d'|pour la |pour l'|"
-                  r"pour |depuis la |depuis |avant la |avant |après la |après |lors de la |lors de |dès la |dès |"
-                  r"pendant la |pendant |la |le |l')")
+HOLIDAY_BEFORE = (
+    r"(?P<pre>(?:le soir|la nuit|la veille|le jour|le lendemain|le week-end|la semaine) "
+    r"(?:de la |de l'|du |de )|à la |à l'|au |à |de la |de l'|du |de |d'|pour la |pour l'|"
+    r"pour |depuis la |depuis |avant la |avant |après la |après |lors de la |lors de |dès la |dès |"
+    r"pendant la |pendant |la |le |l')"
+)
 # A decade dates something when told as a time (« dans les années 1990 », « fin des années 1990, il … »),
 # not when it qualifies a noun (« les tchats des années 1990 », « celui de la fin des années 1990 »).
-DECADE_BEFORE = (r"(?P<pre>(?:dans|durant|pendant|depuis|dès|vers) les |(?:au cours|à partir|au début|au milieu|"
-                 r"au tournant|à la fin|vers la fin|depuis la fin|dès la fin|depuis le début|dès le début|"
-                 r"jusqu'à la fin|jusqu'au début|jusqu'au milieu) des |jusqu'aux |"
-                 r"(?<!la )(?<!le )(?<!du )(?<!de )(?:fin|début|milieu) des )")
+DECADE_BEFORE = (
+    r"(?P<pre>(?:dans|durant|pendant|depuis|dès|vers) les |(?:au cours|à partir|au début|au milieu|"
+    r"au tournant|à la fin|vers la fin|depuis la fin|dès la fin|depuis le début|dès le début|"
+    r"jusqu'à la fin|jusqu'au début|jusqu'au milieu) des |jusqu'aux |"
+    r"(?<!la )(?<!le )(?<!du )(?<!de )(?:fin|début|milieu) des )"
+)
 
 # Expression kinds, most specific first; overlaps are resolved to the longest match.
-PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(p, re.I | re.M)) for name, p in (
-    # « dans la nuit du 15 au 16 avril », « la nuit du mardi 1er au mercredi 2 octobre »
-    ("night_dates", rf"{B}(?:dans )?la nuit du (?:{WEEKDAY} )?(?P<d1>{DAY})(?: (?P<m1>{MONTH}))? "
-                    rf"(?:au|à) (?:{WEEKDAY} )?(?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
-    ("night", rf"{B}(?:dans )?la nuit d[eu] (?P<wd1>{WEEKDAY}) (?:à|au) (?P<wd>{WEEKDAY}){E}{REL}"),
-    ("holiday", rf"{B}(?:{HOLIDAY_BEFORE})?{HOLIDAY_RE}(?: (?P<y>{YEAR}))?{E}(?!\s+(?-i:[A-ZÉÈ][a-zéèëï]))"),
-    ("decade", rf"{B}(?:{DECADE_BEFORE})?(?P<q>fin des |début des |milieu des )?années "
-               rf"(?P<dec>19[0-9]0|20[0-4]0|[2-9]0|00){E}"),
-    ("since_start", rf"{B}depuis (?:le )?début (?P<w>de l'année|d'année|du mois|de la semaine)"
-                    rf"(?: (?P<y>{YEAR}))?{E}"),
-    # « du 2 au 20 septembre », « entre le 2 et le 5 mars 2024 »: one month, two days.
-    ("day_range", rf"{B}(?:du|entre le|entre les) (?:{WEEKDAY} )?(?P<d1>{DAY}) (?:au|et le|et) (?:{WEEKDAY} )?"
-                  rf"(?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
-    # « les 14, 15 et 16 mars », « le 2 et le 5 novembre »: a list of days of one month.
-    ("day_list", rf"{B}(?:les|le) (?P<days>{NUM_DAY}|1er)(?:(?:, | et |, le | et le )(?:{NUM_DAY}|1er))+ "
-                 rf"(?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}"),
-    ("week_of", rf"{B}(?:la |dans la |pendant la |durant la )?semaine du (?:{WEEKDAY} )?(?P<d>{DAY}) (?P<m>{MONTH})"
-                rf"(?: (?P<y>{YEAR}))?{E}"),
-    ("iso_date", rf"(?<![\w/.-])(?P<y>{YEAR})-(?P<mo>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])(?![\w/-]|\.\d)"),
-    # « 12/03/2024 », « 12.03.24 », « 12-03-2024 », « le 12/03 »
-    ("numeric", rf"{B}(?:(?P<det>le|du|au|ce) )?(?:(?P<wd>{WEEKDAY}) )?(?<![\d,./-])(?P<d>{NUM_DAY})(?P<sep>[/.-])"
-                rf"(?P<mo>{NUM_MONTH})(?:(?P=sep)(?P<y>(?:19|20)\d\d|\d\d))?(?![\d/]|[.,-]\d)"),
-    ("day_month", rf"{B}(?:(?P<det>ce|cet|le) )?(?:(?P<wd>{WEEKDAY}) )?(?:le )?(?P<d>{DAY}) (?P<m>{MONTH})"
-                  rf"(?: (?P<y>{YEAR}))?{E}{REL}{TIME_OF_DAY}"),
-    ("month_year", rf"{B}(?:(?P<q>début|fin|mi-|mi |courant|la mi-|la fin du mois d'|la fin du mois de |"
-                   rf"le début du mois d'|le début du mois de |fin du mois d'|fin du mois de |début du mois d'|"
-                   rf"début du mois de |le mois d'|le mois de |mois d'|mois de )\s*)?(?P<m>{MONTH}) (?P<y>{YEAR}){E}"),
-    ("month", rf"{B}(?P<cue>en|depuis|dès|jusqu'en|avant|après|à partir de|fin|début|mi-|mi|courant|la mi-|"
-              rf"rentrée de|la fin du mois d'|la fin du mois de|fin du mois d'|fin du mois de|début du mois d'|"
-              rf"début du mois de|le mois d'|le mois de|mois d'|mois de|entre|et|à|au|d'|de)\s*(?P<m>{MONTH}){E}{REL}"),
-    ("season", rf"{B}(?P<det>au|à l'|à la|en|l'|le|cet|ce|cette|d'|de l'|du|depuis l'|depuis le)\s*"
-               rf"(?P<season>printemps|été|automne|hiver){E}(?: (?P<y>{YEAR})(?:-(?P<y2>{YEAR}))?)?{REL}"),
-    ("year_part", rf"{B}(?P<q>début|fin|mi-|courant|l'année|l'an|année)\s*(?P<y>{YEAR}){E}"),
-    # Not « les années 1990 » (a decade), nor « 2018 personnes ».
-    ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?<!années )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
-    ("weekend", rf"{B}(?P<det>ce|le|du|au|pendant le|durant le)\s+{WEEKEND}{E}{REL}"),
-    ("weekday", rf"{B}(?:(?P<det>ce|cet|le) )?(?P<wd>{WEEKDAY}){E}"
-                rf"(?:{REL[:-1]}|\s+(?P<huit>en huit)|\s+de la semaine (?P<wk>prochaine|dernière|passée|"
-                rf"précédente|suivante)(?![\w-]))?{TIME_OF_DAY}"),
-    ("week", rf"{B}(?P<w>cette semaine|la semaine dernière|la semaine passée|la semaine prochaine|"
-             rf"dans la semaine|en début de semaine|en fin de semaine|la semaine précédente|la semaine suivante){E}"),
-    ("about_ago", rf"{B}(?P<cue>il y a|voilà|depuis|dans) (?:environ |près d')?une (?P<about>{ABOUT_RE}) "
-                  rf"d(?:e |')(?P<unit>heures|jours|semaines|mois|ans|années){E}"),
-    ("ago", rf"{B}(?P<cue>il y a|voilà|depuis|dans) {FILLER}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT}{E}"),
-    ("after", rf"{B}(?:{FILLER[:-1]})?(?P<n>{NUMBER}) {UNIT} (?P<cue>après|avant)"
-              rf"(?=\s+(?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|du|des|de la|de l'|cette|ce|cet) |l'|d')"
-              rf"(?P<noun>[\w-]+))"),
-    ("shift", rf"{B}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT} (?P<cue>plus tôt|plus tard|auparavant|avant|après)(?![\w-])"
-              rf"(?! (?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|d[eu]) |l'|d'))"),
-    # « le lendemain du meurtre », « la veille de l'audience », « au lendemain de … »
-    ("of_happening", rf"{B}(?P<w>au lendemain|le lendemain|le surlendemain|la veille|à la veille|l'avant-veille|"
-                     rf"le jour|le soir|le matin)(?= (?:du |de la |de l'|des |d'|de (?:sa |son |ses |leur |leurs )?)"
-                     rf"(?P<noun>[\w-]+))"),
-    ("deictic", rf"{B}(?P<w>avant-hier|après-demain|aujourd'hui|hier|demain|ce matin|ce soir|cet après-midi|"
-                rf"cette nuit|ce midi|ce jour(?!-là)|la nuit dernière|cette année|l'an dernier|"
-                rf"l'année dernière|l'an passé|l'année passée|l'an prochain|l'année prochaine|ce mois-ci|"
-                rf"le mois dernier|le mois prochain|le début de l'année|en début d'année|cette saison|"
-                rf"en fin de matinée|en fin d'après-midi|en début d'après-midi|en fin de journée|en début de soirée|"
-                rf"dans la matinée|dans la soirée|dans l'après-midi|dans la journée|depuis la matinée|au petit matin){E}"),
-    ("anaphoric", rf"{B}(?P<w>le lendemain|au lendemain|le surlendemain|la veille|l'avant-veille|le jour même|"
-                  rf"le même jour|ce jour-là|le soir même|le matin même|la nuit même|le lendemain matin|"
-                  rf"le lendemain soir|la veille au soir){E}"),
-    ("about_then", rf"{B}(?:à|a) (?P<w>ce moment-là|ce moment|cette époque-là|cette époque|l'époque){E}"),
-    ("clock", rf"{B}(?:à|vers|dès) (?P<h>\d{{1,2}})\s*h(?:\s*(?P<min>\d{{2}}))?{E}"),
-)]
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (name, re.compile(p, re.I | re.M))
+    for name, p in (
+        # « dans la nuit du 15 au 16 avril », « la nuit du mardi 1er au mercredi 2 octobre »
+        (
+            "night_dates",
+            rf"{B}(?:dans )?la nuit du (?:{WEEKDAY} )?(?P<d1>{DAY})(?: (?P<m1>{MONTH}))? "
+            rf"(?:au|à) (?:{WEEKDAY} )?(?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}",
+        ),
+        ("night", rf"{B}(?:dans )?la nuit d[eu] (?P<wd1>{WEEKDAY}) (?:à|au) (?P<wd>{WEEKDAY}){E}{REL}"),
+        ("holiday", rf"{B}(?:{HOLIDAY_BEFORE})?{HOLIDAY_RE}(?: (?P<y>{YEAR}))?{E}(?!\s+(?-i:[A-ZÉÈ][a-zéèëï]))"),
+        (
+            "decade",
+            rf"{B}(?:{DECADE_BEFORE})?(?P<q>fin des |début des |milieu des )?années "
+            rf"(?P<dec>19[0-9]0|20[0-4]0|[2-9]0|00){E}",
+        ),
+        (
+            "since_start",
+            rf"{B}depuis (?:le )?début (?P<w>de l'année|d'année|du mois|de la semaine)"
+            rf"(?: (?P<y>{YEAR}))?{E}",
+        ),
+        # « du 2 au 20 septembre », « entre le 2 et le 5 mars 2024 »: one month, two days.
+        (
+            "day_range",
+            rf"{B}(?:du|entre le|entre les) (?:{WEEKDAY} )?(?P<d1>{DAY}) (?:au|et le|et) (?:{WEEKDAY} )?"
+            rf"(?P<d>{DAY}) (?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}",
+        ),
+        # « les 14, 15 et 16 mars », « le 2 et le 5 novembre »: a list of days of one month.
+        (
+            "day_list",
+            rf"{B}(?:les|le) (?P<days>{NUM_DAY}|1er)(?:(?:, | et |, le | et le )(?:{NUM_DAY}|1er))+ "
+            rf"(?P<m>{MONTH})(?: (?P<y>{YEAR}))?{E}",
+        ),
+        (
+            "week_of",
+            rf"{B}(?:la |dans la |pendant la |durant la )?semaine du (?:{WEEKDAY} )?(?P<d>{DAY}) (?P<m>{MONTH})"
+            rf"(?: (?P<y>{YEAR}))?{E}",
+        ),
+        ("iso_date", rf"(?<![\w/.-])(?P<y>{YEAR})-(?P<mo>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])(?![\w/-]|\.\d)"),
+        # « 12/03/2024 », « 12.03.24 », « 12-03-2024 », « le 12/03 »
+        (
+            "numeric",
+            rf"{B}(?:(?P<det>le|du|au|ce) )?(?:(?P<wd>{WEEKDAY}) )?(?<![\d,./-])(?P<d>{NUM_DAY})(?P<sep>[/.-])"
+            rf"(?P<mo>{NUM_MONTH})(?:(?P=sep)(?P<y>(?:19|20)\d\d|\d\d))?(?![\d/]|[.,-]\d)",
+        ),
+        (
+            "day_month",
+            rf"{B}(?:(?P<det>ce|cet|le) )?(?:(?P<wd>{WEEKDAY}) )?(?:le )?(?P<d>{DAY}) (?P<m>{MONTH})"
+            rf"(?: (?P<y>{YEAR}))?{E}{REL}{TIME_OF_DAY}",
+        ),
+        (
+            "month_year",
+            rf"{B}(?:(?P<q>début|fin|mi-|mi |courant|la mi-|la fin du mois d'|la fin du mois de |"
+            rf"le début du mois d'|le début du mois de |fin du mois d'|fin du mois de |début du mois d'|"
+            rf"début du mois de |le mois d'|le mois de |mois d'|mois de )\s*)?(?P<m>{MONTH}) (?P<y>{YEAR}){E}",
+        ),
+        (
+            "month",
+            rf"{B}(?P<cue>en|depuis|dès|jusqu'en|avant|après|à partir de|fin|début|mi-|mi|courant|la mi-|"
+            rf"rentrée de|la fin du mois d'|la fin du mois de|fin du mois d'|fin du mois de|début du mois d'|"
+            rf"début du mois de|le mois d'|le mois de|mois d'|mois de|entre|et|à|au|d'|de)\s*(?P<m>{MONTH}){E}{REL}",
+        ),
+        (
+            "season",
+            rf"{B}(?P<det>au|à l'|à la|en|l'|le|cet|ce|cette|d'|de l'|du|depuis l'|depuis le)\s*"
+            rf"(?P<season>printemps|été|automne|hiver){E}(?: (?P<y>{YEAR})(?:-(?P<y2>{YEAR}))?)?{REL}",
+        ),
+        ("year_part", rf"{B}(?P<q>début|fin|mi-|courant|l'année|l'an|année)\s*(?P<y>{YEAR}){E}"),
+        # Not « les années 1990 » (a decade), nor « 2018 personnes ».
+        ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?<!années )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
+        ("weekend", rf"{B}(?P<det>ce|le|du|au|pendant le|durant le)\s+{WEEKEND}{E}{REL}"),
+        (
+            "weekday",
+            rf"{B}(?:(?P<det>ce|cet|le) )?(?P<wd>{WEEKDAY}){E}"
+            rf"(?:{REL[:-1]}|\s+(?P<huit>en huit)|\s+de la semaine (?P<wk>prochaine|dernière|passée|"
+            rf"précédente|suivante)(?![\w-]))?{TIME_OF_DAY}",
+        ),
+        (
+            "week",
+            rf"{B}(?P<w>cette semaine|la semaine dernière|la semaine passée|la semaine prochaine|"
+            rf"dans la semaine|en début de semaine|en fin de semaine|la semaine précédente|la semaine suivante){E}",
+        ),
+        (
+            "about_ago",
+            rf"{B}(?P<cue>il y a|voilà|depuis|dans) (?:environ |près d')?une (?P<about>{ABOUT_RE}) "
+            rf"d(?:e |')(?P<unit>heures|jours|semaines|mois|ans|années){E}",
+        ),
+        ("ago", rf"{B}(?P<cue>il y a|voilà|depuis|dans) {FILLER}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT}{E}"),
+        (
+            "after",
+            rf"{B}(?:{FILLER[:-1]})?(?P<n>{NUMBER}) {UNIT} (?P<cue>après|avant)"
+            rf"(?=\s+(?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|du|des|de la|de l'|cette|ce|cet) |l'|d')"
+            rf"(?P<noun>[\w-]+))",
+        ),
+        (
+            "shift",
+            rf"{B}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT} (?P<cue>plus tôt|plus tard|auparavant|avant|après)(?![\w-])"
+            rf"(?! (?:(?:la|le|les|sa|son|ses|leur|leurs|un|une|d[eu]) |l'|d'))",
+        ),
+        # « le lendemain du meurtre », « la veille de l'audience », « au lendemain de … »
+        (
+            "of_happening",
+            rf"{B}(?P<w>au lendemain|le lendemain|le surlendemain|la veille|à la veille|l'avant-veille|"
+            rf"le jour|le soir|le matin)(?= (?:du |de la |de l'|des |d'|de (?:sa |son |ses |leur |leurs )?)"
+            rf"(?P<noun>[\w-]+))",
+        ),
+        (
+            "deictic",
+            rf"{B}(?P<w>avant-hier|après-demain|aujourd'hui|hier|demain|ce matin|ce soir|cet après-midi|"
+            rf"cette nuit|ce midi|ce jour(?!-là)|la nuit dernière|cette année|l'an dernier|"
+            rf"l'année dernière|l'an passé|l'année passée|l'an prochain|l'année prochaine|ce mois-ci|"
+            rf"le mois dernier|le mois prochain|le début de l'année|en début d'année|cette saison|"
+            rf"en fin de matinée|en fin d'après-midi|en début d'après-midi|en fin de journée|en début de soirée|"
+            rf"dans la matinée|dans la soirée|dans l'après-midi|dans la journée|depuis la matinée|au petit matin){E}",
+        ),
+        (
+            "anaphoric",
+            rf"{B}(?P<w>le lendemain|au lendemain|le surlendemain|la veille|l'avant-veille|le jour même|"
+            rf"le même jour|ce jour-là|le soir même|le matin même|la nuit même|le lendemain matin|"
+            rf"le lendemain soir|la veille au soir){E}",
+        ),
+        ("about_then", rf"{B}(?:à|a) (?P<w>ce moment-là|ce moment|cette époque-là|cette époque|l'époque){E}"),
+        ("clock", rf"{B}(?:à|vers|dès) (?P<h>\d{{1,2}})\s*h(?:\s*(?P<min>\d{{2}}))?{E}"),
+    )
+]
 RANGE_BEFORE = re.compile(r"(?:\bdu|\bentre|\bde|\bd'|\bdepuis|\bdès)\s*(?:le |la |l')?$", re.I)
 RANGE_BETWEEN = re.compile(r"^\s*(?:au|à|a|et|jusqu'au|jusqu'à|jusqu'en)\s+(?:le |la |l'|fin |début |mi-)?$", re.I)
 COORDINATED = re.compile(r"^\s*(?:et|ou)\s+(?:en\s+)?$", re.I)
 SENTENCE_END = re.compile(r"[.!?…]+[\"»”]?\s+|\n+")
-STREET_BEFORE = re.compile(r"\b(?:rue|avenue|av\.|boulevard|bd|place|allée|quai|cours|square|impasse|chemin|"
-                           r"route|pont|stade|parc|lycée|collège|école|résidence|cité|gare|esplanade|promenade)"
-                           r"\s+(?:du|de la|des|de l')\s*$", re.I)
+STREET_BEFORE = re.compile(
+    r"\b(?:rue|avenue|av\.|boulevard|bd|place|allée|quai|cours|square|impasse|chemin|"
+    r"route|pont|stade|parc|lycée|collège|école|résidence|cité|gare|esplanade|promenade)"
+    r"\s+(?:du|de la|des|de l')\s*$",
+    re.I,
+)
 # « un soir de janvier », « une nuit d'août »: a day of some month, told as a story.
-ONE_DAY_OF = re.compile(r"\b(?:un|une)\s+(?:beau\s+|belle\s+)?(?:soir|matin|nuit|jour|journée|après-midi|"
-                        r"soirée|matinée|week-end|" + "|".join(WEEKDAYS) + r")\s+(?:d'|de\s*)$", re.I)
+ONE_DAY_OF = re.compile(
+    r"\b(?:un|une)\s+(?:beau\s+|belle\s+)?(?:soir|matin|nuit|jour|journée|après-midi|"
+    r"soirée|matinée|week-end|" + "|".join(WEEKDAYS) + r")\s+(?:d'|de\s*)$",
+    re.I,
+)
 # Times of day that follow the day told just before (« le 14 octobre … plus tard, dans la soirée »).
-TIMES_OF_DAY = ("en fin de matinée", "en fin d'après-midi", "en début d'après-midi", "en fin de journée",
-                "en début de soirée", "dans la matinée", "dans la soirée", "dans l'après-midi", "dans la journée",
-                "au petit matin")
+TIMES_OF_DAY = (
+    "en fin de matinée",
+    "en fin d'après-midi",
+    "en début d'après-midi",
+    "en fin de journée",
+    "en début de soirée",
+    "dans la matinée",
+    "dans la soirée",
+    "dans l'après-midi",
+    "dans la journée",
+    "au petit matin",
+)
 
 
 @dataclass(frozen=True)
@@ -197,14 +360,14 @@ class DateMention:
     end: int
     text: str
     date: date
-    precision: str                 # day, month, year
-    kind: str                      # which expression: day_month, month, ago, after, range …
-    end_date: date | None = None   # last day of a range or a period
+    precision: str  # day, month, year
+    kind: str  # which expression: day_month, month, ago, after, range …
+    end_date: date | None = None  # last day of a range or a period
     end_precision: str | None = None
-    anaphoric: bool = False        # resolved against an earlier date of the text, not publication
+    anaphoric: bool = False  # resolved against an earlier date of the text, not publication
     explicit_year: bool = False
-    rule: str = ""                 # how it was resolved: a short English id (« weekday_last », « day_month_next » …)
-    anchor: date | None = None     # the date it was counted from (publication or another date of the text)
+    rule: str = ""  # how it was resolved: a short English id (« weekday_last », « day_month_next » …)
+    anchor: date | None = None  # the date it was counted from (publication or another date of the text)
     anchor_kind: str = "published"  # published or date
 
     @property
@@ -214,8 +377,13 @@ class DateMention:
     def how(self, published: date) -> dict:
         """How the date was worked out, for the timeline: expression, anchor, rule, French explanation."""
         anchor = self.anchor or published
-        return {"expression": self.text, "anchor": anchor.isoformat(), "anchor_kind": self.anchor_kind,
-                "rule": self.rule or self.kind, "explanation": explain(self, published)}
+        return {
+            "expression": self.text,
+            "anchor": anchor.isoformat(),
+            "anchor_kind": self.anchor_kind,
+            "rule": self.rule or self.kind,
+            "explanation": explain(self, published),
+        }
 
 
 def iso(d: date, precision: str) -> str:
@@ -323,8 +491,9 @@ def _in_direction(candidates: list[date], published: date, direction: str, stric
     return candidates
 
 
-def resolve_day_month(day: int, month: int, published: date, direction: str, weekday: int | None = None,
-                      strict: bool = False) -> date | None:
+def resolve_day_month(
+    day: int, month: int, published: date, direction: str, weekday: int | None = None, strict: bool = False
+) -> date | None:
     """The date « <day> <month> » means, in the year around ``published`` the direction and weekday point to.
 
     The weekday picks among the years the direction allows (« vendredi 16 octobre dernier » is
@@ -357,8 +526,9 @@ def resolve_month(month: int, published: date, direction: str, strict: bool = Fa
     return _pick(candidates, this_month, direction, strict)
 
 
-def resolve_weekday(weekday: int, published: date, direction: str, this_week: bool = False,
-                    strict: bool = False) -> date:
+def resolve_weekday(
+    weekday: int, published: date, direction: str, this_week: bool = False, strict: bool = False
+) -> date:
     """« ce jeudi » (this week), « jeudi dernier » (strict: never today), « jeudi » (by tense)."""
     if this_week:
         return published + timedelta(days=weekday - published.weekday())
@@ -377,8 +547,7 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def _season(season: str, published: date, direction: str, year: int | None, strict: bool
-            ) -> tuple[date, date, str]:
+def _season(season: str, published: date, direction: str, year: int | None, strict: bool) -> tuple[date, date, str]:
     """First month, last day and precision of « au printemps 2016 », « l'automne », « l'été dernier »."""
     first, last = SEASONS[season.lower()]
 
@@ -394,16 +563,17 @@ def _season(season: str, published: date, direction: str, year: int | None, stri
     options = [bounds(y) for y in (published.year - 2, published.year - 1, published.year, published.year + 1)]
     current = [o for o in options if o[0] <= published <= o[1]]
     if direction == "future":
-        later = [o for o in options if o[0] > published] if strict else \
-            [o for o in options if o[1] >= published]
+        later = [o for o in options if o[0] > published] if strict else [o for o in options if o[1] >= published]
         chosen = min(later)
     elif direction == "past":
-        earlier = [o for o in options if o[1] < published] if strict else \
-            [o for o in options if o[0] <= published]
+        earlier = [o for o in options if o[1] < published] if strict else [o for o in options if o[0] <= published]
         chosen = max(earlier)
     else:
-        chosen = current[0] if current else min(
-            options, key=lambda o: min(abs((o[0] - published).days), abs((o[1] - published).days)))
+        chosen = (
+            current[0]
+            if current
+            else min(options, key=lambda o: min(abs((o[0] - published).days), abs((o[1] - published).days)))
+        )
     return chosen[0], chosen[1], "month"
 
 
@@ -428,8 +598,12 @@ def _scan(text: str) -> list[tuple[int, int, str, re.Match]]:
         for m in regex.finditer(text):
             if name == "year" and NOT_A_YEAR_AFTER.match(text, m.end()):
                 continue
-            if name == "holiday" and not m.group("pre") and not m.group("y") \
-                    and m.group("h").lower() in ("noël", "noel", "toussaint", "ascension", "assomption"):
+            if (
+                name == "holiday"
+                and not m.group("pre")
+                and not m.group("y")
+                and m.group("h").lower() in ("noël", "noel", "toussaint", "ascension", "assomption")
+            ):
                 continue  # « Noël » alone may be a first name, « Ascension » a place
             if name == "numeric" and not _numeric_is_date(m):
                 continue
@@ -457,8 +631,9 @@ def _numeric_is_date(m: re.Match) -> bool:
     return True
 
 
-def find_dates(text: str, published: date, tense: Callable[[int, int], str | None] | None = None,
-               known: Iterable[date] = ()) -> list[DateMention]:
+def find_dates(
+    text: str, published: date, tense: Callable[[int, int], str | None] | None = None, known: Iterable[date] = ()
+) -> list[DateMention]:
     """Every date expression of ``text`` resolved against ``published``, in text order.
 
     ``known``: dates stated explicitly elsewhere (a « jeudi dernier » that could be two
@@ -479,27 +654,32 @@ class _Context:
         self.text, self.published, self.known = text, published, known
         self.starts = _sentence_starts(text)
         self.mentions: list[DateMention] = []
-        self.reference: DateMention | None = None   # last day- or month-precise date: what « le lendemain » counts from
-        self.narrative: date | None = None          # last date with its year stated, for a pluperfect narrative
+        self.reference: DateMention | None = None  # last day- or month-precise date: what « le lendemain » counts from
+        self.narrative: date | None = None  # last date with its year stated, for a pluperfect narrative
 
     def add(self, mention: DateMention, name: str) -> None:
         self.mentions.append(mention)
-        if mention.precision not in ("day", "month") or name in ("after", "of_happening", "deictic", "week",
-                                                                  "weekend", "season"):
+        if mention.precision not in ("day", "month") or name in (
+            "after",
+            "of_happening",
+            "deictic",
+            "week",
+            "weekend",
+            "season",
+        ):
             pass
         elif mention.end_date and name in ("day_range", "day_list"):
             # « jugé du 2 au 5 mars ; le lendemain … »: the day after the last one
             self.reference = replace(mention, date=mention.end_date, end_date=None)
         else:
-            self.reference = mention   # a night: « le lendemain » is its second day
+            self.reference = mention  # a night: « le lendemain » is its second day
         if mention.explicit_year and mention.precision in ("day", "month"):
             self.narrative = mention.date
 
     def sentence(self, position: int) -> int:
         return _sentence_index(self.starts, position)
 
-    def recent(self, position: int, sentences: int = 1, precisions: tuple[str, ...] = ("day",)
-               ) -> DateMention | None:
+    def recent(self, position: int, sentences: int = 1, precisions: tuple[str, ...] = ("day",)) -> DateMention | None:
         """The last date (day-precise unless told) of the same or the ``sentences`` previous sentences,
         before ``position``."""
         here = self.sentence(position)
@@ -508,21 +688,26 @@ class _Context:
                 continue
             if here - self.sentence(mention.start) > sentences:
                 break
-            if mention.precision in precisions and mention.kind not in ("after", "of_happening", "clock",
-                                                                         "about_then"):
+            if mention.precision in precisions and mention.kind not in ("after", "of_happening", "clock", "about_then"):
                 return mention
         return None
 
     def named(self, noun: str, position: int) -> DateMention | None:
         """The date the text gives the happening ``noun`` names (« le meurtre »), in the same or the
         previous sentence: the date nearest to an earlier mention of that word."""
-        stem = noun.lower()[:max(4, min(len(noun) - 1, 6))]
+        stem = noun.lower()[: max(4, min(len(noun) - 1, 6))]
         here = self.sentence(position)
         window_start = self.starts[max(0, here - 1)]
         for word in re.finditer(rf"\b{re.escape(stem)}\w*", self.text[window_start:position], re.I):
             at = window_start + word.start()
-            same = [m for m in self.mentions if m.precision == "day" and m.end <= position
-                    and self.sentence(m.start) == self.sentence(at) and m.kind not in ("after", "of_happening")]
+            same = [
+                m
+                for m in self.mentions
+                if m.precision == "day"
+                and m.end <= position
+                and self.sentence(m.start) == self.sentence(at)
+                and m.kind not in ("after", "of_happening")
+            ]
             if same:
                 return min(same, key=lambda m: min(abs(m.start - at), abs(m.end - at)))
         return None
@@ -561,11 +746,17 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             start = resolve_weekday(first, published, "future", strict=strict)
         else:
             start = resolve_weekday(second, published, "past", strict=strict) - timedelta(days=gap)
-        return made(start, "day", f"night_{way if direction != 'nearest' else 'last'}",
-                    end_date=start + timedelta(days=gap), end_precision="day")
+        return made(
+            start,
+            "day",
+            f"night_{way if direction != 'nearest' else 'last'}",
+            end_date=start + timedelta(days=gap),
+            end_precision="day",
+        )
     if name == "night_dates":
-        last = _day_month(int(_day(g["d"]) or 0), g["m"], g.get("y"), g.get("wd"), published, direction, strict,
-                          told_year)
+        last = _day_month(
+            int(_day(g["d"]) or 0), g["m"], g.get("y"), g.get("wd"), published, direction, strict, told_year
+        )
         first = _day(g["d1"])
         if last is None or first is None:
             return []
@@ -577,8 +768,7 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             return []
         if not timedelta(0) < d - start <= timedelta(days=2):
             return []
-        return made(start, "day", "night_" + rule, end_date=d, end_precision="day",
-                    explicit_year=bool(g.get("y")))
+        return made(start, "day", "night_" + rule, end_date=d, end_precision="day", explicit_year=bool(g.get("y")))
     if name == "holiday":
         return _holiday(m, g, published, direction, out)
     if name == "decade":
@@ -591,15 +781,27 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         if last is None or first is None or not 1 <= first < last[0].day:
             return []
         d, rule = last
-        return made(d.replace(day=first), "day", "day_range_" + rule, end_date=d, end_precision="day",
-                    explicit_year=bool(g.get("y")))
+        return made(
+            d.replace(day=first),
+            "day",
+            "day_range_" + rule,
+            end_date=d,
+            end_precision="day",
+            explicit_year=bool(g.get("y")),
+        )
     if name == "week_of":
         found = _day_month(_day(g["d"]) or 0, g["m"], g.get("y"), None, published, direction, strict, told_year)
         if found is None:
             return []
         monday = _monday(found[0])
-        return made(monday, "day", "week_of_" + found[1], end_date=monday + timedelta(days=6), end_precision="day",
-                    explicit_year=bool(g.get("y")))
+        return made(
+            monday,
+            "day",
+            "week_of_" + found[1],
+            end_date=monday + timedelta(days=6),
+            end_precision="day",
+            explicit_year=bool(g.get("y")),
+        )
     if name in ("numeric", "iso_date"):
         day, month = int(g["d"]), int(g["mo"])
         year = g.get("y")
@@ -621,39 +823,68 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         return made(date(int(g["y"]), MONTHS[g["m"].lower()], 1), "month", "month_year", explicit_year=True)
     if name == "month":
         cue = g["cue"].lower()
-        out["start"] = m.start("m") if cue in ("en", "depuis", "dès", "jusqu'en", "avant", "après", "à partir de",
-                                               "entre", "et", "à", "au", "d'", "de") else m.start()
-        out["text"] = text[out["start"]:m.end()]
+        out["start"] = (
+            m.start("m")
+            if cue
+            in (
+                "en",
+                "depuis",
+                "dès",
+                "jusqu'en",
+                "avant",
+                "après",
+                "à partir de",
+                "entre",
+                "et",
+                "à",
+                "au",
+                "d'",
+                "de",
+            )
+            else m.start()
+        )
+        out["text"] = text[out["start"] : m.end()]
         month = MONTHS[g["m"].lower()]
         if told_year:
             return made(date(told_year, month, 1), "month", "month_narrative_year")
-        if direction == "nearest" and ONE_DAY_OF.search(text[max(0, m.start() - 30):m.start("m")]):
+        if direction == "nearest" and ONE_DAY_OF.search(text[max(0, m.start() - 30) : m.start("m")]):
             # « un soir de janvier, il voit … »: a story told, even in the present, of a January gone by
             return made(resolve_month(month, published, "past"), "month", "month_story_last")
         return made(resolve_month(month, published, direction, strict), "month", f"month_{way}")
     if name == "season":
         year = int(g["y"]) if g.get("y") else told_year
-        if g.get("y2") and int(g["y2"]) == int(g["y"]) + 1:   # « l'hiver 2022-2023 »
+        if g.get("y2") and int(g["y2"]) == int(g["y"]) + 1:  # « l'hiver 2022-2023 »
             first, last = SEASONS[g["season"].lower()]
             start = date(int(g["y"]), first, 1)
-            return made(start, "month", "season_years", end_date=last_day(date(int(g["y2"]), last, 1), "month"),
-                        end_precision="month", explicit_year=True)
+            return made(
+                start,
+                "month",
+                "season_years",
+                end_date=last_day(date(int(g["y2"]), last, 1), "month"),
+                end_precision="month",
+                explicit_year=True,
+            )
         start, end, precision = _season(g["season"], published, direction, year, strict)
-        return made(start, precision, "season" + ("_year" if year else f"_{way}"),
-                    end_date=end if precision == "month" else None,
-                    end_precision="month" if precision == "month" else None, explicit_year=bool(g.get("y")))
+        return made(
+            start,
+            precision,
+            "season" + ("_year" if year else f"_{way}"),
+            end_date=end if precision == "month" else None,
+            end_precision="month" if precision == "month" else None,
+            explicit_year=bool(g.get("y")),
+        )
     if name == "year_part":
         return made(date(int(g["y"]), 1, 1), "year", "year_part", explicit_year=True)
     if name == "year":
         return made(date(int(g["y"]), 1, 1), "year", "year", explicit_year=True)
     if name == "weekend":
         det, weekend_now = g["det"].lower(), published.weekday() >= 5
-        saturday = published + timedelta(days=5 - published.weekday())   # this week's
-        if rel and direction == "past":          # « le week-end dernier »
+        saturday = published + timedelta(days=5 - published.weekday())  # this week's
+        if rel and direction == "past":  # « le week-end dernier »
             d = saturday - timedelta(days=7)
-        elif rel and direction == "future":      # « le week-end prochain »
+        elif rel and direction == "future":  # « le week-end prochain »
             d = saturday + timedelta(days=7) if weekend_now else saturday
-        elif det == "ce" and weekend_now:        # « ce week-end », written on a Saturday
+        elif det == "ce" and weekend_now:  # « ce week-end », written on a Saturday
             d = saturday
         elif direction == "past" or (direction == "nearest" and published.weekday() <= 1):
             d = saturday if weekend_now else saturday - timedelta(days=7)
@@ -673,7 +904,7 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             d = _monday(published) + timedelta(days=shift + weekday)
             return made(d, "day", "weekday_next_week" if shift > 0 else "weekday_last_week")
         if not this_week and not rel and direction == "future":
-            strict = True   # « il comparaîtra mardi », written on a Tuesday: next Tuesday
+            strict = True  # « il comparaîtra mardi », written on a Tuesday: next Tuesday
         d = resolve_weekday(weekday, published, direction, this_week=this_week, strict=strict)
         if strict and direction == "past" and d not in known and d - timedelta(days=7) in known:
             d -= timedelta(days=7)  # « jeudi dernier »: the Thursday of last week, as the text says elsewhere
@@ -714,8 +945,9 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         if named is not None:
             # « trois jours après le meurtre », the murder dated just before: counted from its date.
             d, precision = _shift(named.date, sign * n, g["unit"])
-            return made(d, precision, "shift_from_named", kind="anchored", anaphoric=True, anchor=named.date,
-                        anchor_kind="date")
+            return made(
+                d, precision, "shift_from_named", kind="anchored", anaphoric=True, anchor=named.date, anchor_kind="date"
+            )
         # « trois jours après la mort de … »: the happening named next, counted back from publication.
         d, precision = _shift(published, -sign * n, g["unit"])
         return made(d, precision, "named_happening_back_from_published")
@@ -723,7 +955,7 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         sign = 1 if g["cue"].lower() in ("plus tard", "après") else -1
         if g["n"].lower() in ("quelques", "plusieurs"):
             if reference is None or g["unit"].lower().startswith("heure"):
-                return []   # « quelques heures plus tôt » says no more than the date before it
+                return []  # « quelques heures plus tôt » says no more than the date before it
             found = _vague(anchor, sign, g["unit"], anchor_precision)
             return made(*found, "few_from_previous", **from_reference()) if found else []
         n = parse_number(g["n"])
@@ -735,19 +967,33 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         return made(d, precision, "shift_from_previous", **from_reference())
     if name == "of_happening":
         word = g["w"].lower()
-        offset = {"au lendemain": 1, "le lendemain": 1, "le surlendemain": 2, "la veille": -1, "à la veille": -1,
-                  "l'avant-veille": -2}.get(word, 0)
+        offset = {
+            "au lendemain": 1,
+            "le lendemain": 1,
+            "le surlendemain": 2,
+            "la veille": -1,
+            "à la veille": -1,
+            "l'avant-veille": -2,
+        }.get(word, 0)
         named = ctx.named(g["noun"], m.start())
         if named is None and offset:
             # « la veille de son procès », the trial dated just before in other words: the last day told
             named = ctx.recent(m.start())
         if named is not None:
-            return made(named.date + timedelta(days=offset), "day", "offset_from_named", kind="anchored",
-                        anaphoric=True, anchor=named.date, anchor_kind="date")
+            return made(
+                named.date + timedelta(days=offset),
+                "day",
+                "offset_from_named",
+                kind="anchored",
+                anaphoric=True,
+                anchor=named.date,
+                anchor_kind="date",
+            )
         if word in ("au lendemain", "le lendemain"):
             # « au lendemain de la mort de … »: the happening named next, the day before publication.
-            return made(published - timedelta(days=1), "day", "named_happening_back_from_published",
-                        kind="day_after_of")
+            return made(
+                published - timedelta(days=1), "day", "named_happening_back_from_published", kind="day_after_of"
+            )
         return []
     if name == "since_start":
         # « depuis le début de l'année 2024 »: from its first month to the day of publication
@@ -756,7 +1002,7 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             year = int(g["y"]) if g.get("y") else published.year
             if year > published.year:
                 return []
-            start, precision, end = date(year, 1, 1), "month", published   # « depuis »: until now
+            start, precision, end = date(year, 1, 1), "month", published  # « depuis »: until now
         elif "mois" in word:
             start, precision, end = published.replace(day=1), "month", published
         else:
@@ -767,21 +1013,34 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         if word in TIMES_OF_DAY:
             # « le 14 octobre …, dans la soirée », « … plus tard, dans la soirée »: the day told before;
             # alone in its sentence (« le délibéré est tombé en fin de matinée »), the day of publication.
-            opening = text[ctx.starts[ctx.sentence(m.start())]:m.start()]
+            opening = text[ctx.starts[ctx.sentence(m.start())] : m.start()]
             later = re.search(r"\bplus tard\b", opening, re.I)
             recent = ctx.recent(m.start(), sentences=2 if later else 0)
             if recent is not None and recent.date != published:
-                return made(recent.date, "day", "time_of_day_of_previous", anaphoric=True, anchor=recent.date,
-                            anchor_kind="date")
+                return made(
+                    recent.date,
+                    "day",
+                    "time_of_day_of_previous",
+                    anaphoric=True,
+                    anchor=recent.date,
+                    anchor_kind="date",
+                )
         return [_deictic(word, published, out)]
     if name == "anaphoric":
         word = g["w"].lower()
-        offset = 1 if word.startswith(("le lendemain", "au lendemain")) else {
-            "le surlendemain": 2, "la veille": -1, "la veille au soir": -1, "l'avant-veille": -2}.get(word, 0)
+        offset = (
+            1
+            if word.startswith(("le lendemain", "au lendemain"))
+            else {"le surlendemain": 2, "la veille": -1, "la veille au soir": -1, "l'avant-veille": -2}.get(word, 0)
+        )
         if anchor_precision == "month":  # « le soir même », after « début janvier 2012 »
             return made(anchor, "month", "same_as_previous", **from_reference())
-        return made(anchor + timedelta(days=offset), "day",
-                    "offset_from_previous" if offset else "same_as_previous", **from_reference())
+        return made(
+            anchor + timedelta(days=offset),
+            "day",
+            "offset_from_previous" if offset else "same_as_previous",
+            **from_reference(),
+        )
     if name == "about_then":
         # « à ce moment-là »: about the date told just before (its month); « à l'époque »: its year.
         recent = ctx.recent(m.start(), precisions=("day", "month", "year"))
@@ -804,7 +1063,7 @@ FEW = {"jour": (2, 7), "semaine": (2, 6), "mois": (2, 9), "an": (2, 9), "ann": (
 def _vague(anchor: date, sign: int, unit: str, anchor_precision: str = "day") -> tuple[date, str] | None:
     """« il y a quelques jours », « quelques mois plus tôt »: the month or year every possible date shares."""
     unit = unit.lower()
-    if unit.startswith("heure"):   # « quelques heures plus tard »: the same day
+    if unit.startswith("heure"):  # « quelques heures plus tard »: the same day
         return anchor, anchor_precision
     low, high = next(v for k, v in FEW.items() if unit.startswith(k))
     if unit.startswith("jour") or unit.startswith("semaine"):
@@ -820,11 +1079,19 @@ def _vague(anchor: date, sign: int, unit: str, anchor_precision: str = "day") ->
         return ends[0].replace(day=1), "month"
     if all(e.year == ends[0].year for e in ends) and not unit.startswith(("jour", "semaine")):
         return date(ends[0].year, 1, 1), "year"
-    return None   # « il y a quelques jours » on 3 May: April or May, no month can be told
+    return None  # « il y a quelques jours » on 3 May: April or May, no month can be told
 
 
-def _day_month(day: int, month_name: str, year: str | None, weekday: str | None, published: date, direction: str,
-               strict: bool, told_year: int | None) -> tuple[date, str] | None:
+def _day_month(
+    day: int,
+    month_name: str,
+    year: str | None,
+    weekday: str | None,
+    published: date,
+    direction: str,
+    strict: bool,
+    told_year: int | None,
+) -> tuple[date, str] | None:
     """The date of « <weekday> <day> <month> [<year>] » and the rule that found its year."""
     month = MONTHS[month_name.lower()]
     if not 1 <= day <= 31:
@@ -863,16 +1130,23 @@ def _holiday(m: re.Match, g: dict, published: date, direction: str, out: dict) -
         rule = "holiday_" + {"past": "last", "future": "next", "nearest": "nearest"}[direction]
     end = None
     christmas = name in ("noël", "noel")
-    if pre == "la veille de" or (pre == "le soir de" and christmas):   # « le soir de Noël »: the 24th
+    if pre == "la veille de" or (pre == "le soir de" and christmas):  # « le soir de Noël »: the 24th
         d = d - timedelta(days=1)
     elif pre == "le lendemain de":
         d = d + timedelta(days=1)
     elif pre == "la nuit de" and (christmas or d.month == 12 and d.day == 31):
         d, end = (d - timedelta(days=1), d) if christmas else (d, d + timedelta(days=1))
-    keep_pre = pre in ("le soir de", "la nuit de", "la veille de", "le jour de", "le lendemain de", "le week-end de",
-                       "la semaine de")
+    keep_pre = pre in (
+        "le soir de",
+        "la nuit de",
+        "la veille de",
+        "le jour de",
+        "le lendemain de",
+        "le week-end de",
+        "la semaine de",
+    )
     start = m.start() if keep_pre else m.start("h")
-    fields = {**out, "start": start, "text": m.string[start:m.end()], "explicit_year": year is not None}
+    fields = {**out, "start": start, "text": m.string[start : m.end()], "explicit_year": year is not None}
     if pre == "le week-end de":
         # Easter and Pentecost: Saturday to Monday; otherwise the week-end the day falls in, or nearest to it.
         if name in EASTER_OFFSETS and EASTER_OFFSETS[name] in (0, 49):
@@ -880,14 +1154,31 @@ def _holiday(m: re.Match, g: dict, published: date, direction: str, out: dict) -
         else:
             saturday = d + timedelta(days=5 - d.weekday()) if d.weekday() >= 2 else d - timedelta(days=d.weekday() + 2)
             days = 1
-        return [DateMention(date=saturday, precision="day", rule=rule + "_weekend", end_date=saturday +
-                            timedelta(days=days), end_precision="day", **fields)]
+        return [
+            DateMention(
+                date=saturday,
+                precision="day",
+                rule=rule + "_weekend",
+                end_date=saturday + timedelta(days=days),
+                end_precision="day",
+                **fields,
+            )
+        ]
     if pre == "la semaine de":
         monday = _monday(d)
-        return [DateMention(date=monday, precision="day", rule=rule + "_week", end_date=monday + timedelta(days=6),
-                            end_precision="day", **fields)]
-    return [DateMention(date=d, precision="day", rule=rule, end_date=end, end_precision="day" if end else None,
-                        **fields)]
+        return [
+            DateMention(
+                date=monday,
+                precision="day",
+                rule=rule + "_week",
+                end_date=monday + timedelta(days=6),
+                end_precision="day",
+                **fields,
+            )
+        ]
+    return [
+        DateMention(date=d, precision="day", rule=rule, end_date=end, end_precision="day" if end else None, **fields)
+    ]
 
 
 def _decade(m: re.Match, g: dict, out: dict) -> list[DateMention]:
@@ -906,17 +1197,29 @@ def _decade(m: re.Match, g: dict, out: dict) -> list[DateMention]:
         first, last, rule = decade + 7, decade + 9, "decade_end"
     words = re.search(r"(?:fin|début|milieu) des |les années|années", m.group(0), re.I)
     start = m.start() + words.start()
-    fields = {**out, "start": start, "text": m.string[start:m.end()]}
-    return [DateMention(date=date(first, 1, 1), precision="year", end_date=date(last, 12, 31), end_precision="year",
-                        explicit_year=True, rule=rule, **fields)]
+    fields = {**out, "start": start, "text": m.string[start : m.end()]}
+    return [
+        DateMention(
+            date=date(first, 1, 1),
+            precision="year",
+            end_date=date(last, 12, 31),
+            end_precision="year",
+            explicit_year=True,
+            rule=rule,
+            **fields,
+        )
+    ]
 
 
-def _day_list(m: re.Match, g: dict, published: date, direction: str, strict: bool, told_year: int | None,
-              text: str) -> list[DateMention]:
+def _day_list(
+    m: re.Match, g: dict, published: date, direction: str, strict: bool, told_year: int | None, text: str
+) -> list[DateMention]:
     """« les 14, 15 et 16 mars » (consecutive: one range), « le 2 et le 5 novembre » (one date each)."""
-    body = text[m.start():m.start("m")]
-    numbers = [(x.start() + m.start(), x.end() + m.start(), 1 if x.group(0).lower() == "1er" else int(x.group(0)))
-               for x in re.finditer(r"\d{1,2}|1er", body, re.I)]
+    body = text[m.start() : m.start("m")]
+    numbers = [
+        (x.start() + m.start(), x.end() + m.start(), 1 if x.group(0).lower() == "1er" else int(x.group(0)))
+        for x in re.finditer(r"\d{1,2}|1er", body, re.I)
+    ]
     last = _day_month(numbers[-1][2], g["m"], g.get("y"), None, published, direction, strict, told_year)
     if last is None:
         return []
@@ -928,24 +1231,44 @@ def _day_list(m: re.Match, g: dict, published: date, direction: str, strict: boo
     except ValueError:
         return []
     if all(b - a == 1 for a, b in zip(days, days[1:])):
-        return [DateMention(start=m.start(), end=m.end(), text=m.group(0), date=dates[0], precision="day",
-                            kind="day_list", end_date=dates[-1], end_precision="day", explicit_year=explicit,
-                            rule="day_list_" + rule)]
+        return [
+            DateMention(
+                start=m.start(),
+                end=m.end(),
+                text=m.group(0),
+                date=dates[0],
+                precision="day",
+                kind="day_list",
+                end_date=dates[-1],
+                end_precision="day",
+                explicit_year=explicit,
+                rule="day_list_" + rule,
+            )
+        ]
     out = []
     for (s, e, _), day in zip(numbers, dates):
         if (s, e) == (numbers[-1][0], numbers[-1][1]):
             e = m.end()
         begin = s
-        article = re.search(r"(?:les?|le) $", text[max(m.start(), s - 4):s], re.I)
+        article = re.search(r"(?:les?|le) $", text[max(m.start(), s - 4) : s], re.I)
         if article:
             begin = s - len(article.group(0))
-        out.append(DateMention(start=begin, end=e, text=text[begin:e], date=day, precision="day", kind="day_list",
-                               explicit_year=explicit, rule="day_list_" + rule))
+        out.append(
+            DateMention(
+                start=begin,
+                end=e,
+                text=text[begin:e],
+                date=day,
+                precision="day",
+                kind="day_list",
+                explicit_year=explicit,
+                rule="day_list_" + rule,
+            )
+        )
     return out
 
 
-def _week(word: str, published: date, tense: str | None, reference: DateMention | None,
-          out: dict) -> list[DateMention]:
+def _week(word: str, published: date, tense: str | None, reference: DateMention | None, out: dict) -> list[DateMention]:
     """« cette semaine » (Monday to Sunday; told in the past, to publication), « la semaine dernière » …"""
     monday = _monday(published)
     rule = "week_this"
@@ -958,9 +1281,19 @@ def _week(word: str, published: date, tense: str | None, reference: DateMention 
             return []
         shift = -7 if word.endswith("précédente") else 7
         monday = _monday(reference.date) + timedelta(days=shift)
-        return [DateMention(date=monday, precision="day", end_date=monday + timedelta(days=6), end_precision="day",
-                            rule="week_from_previous", anaphoric=True, anchor=reference.date, anchor_kind="date",
-                            **out)]
+        return [
+            DateMention(
+                date=monday,
+                precision="day",
+                end_date=monday + timedelta(days=6),
+                end_precision="day",
+                rule="week_from_previous",
+                anaphoric=True,
+                anchor=reference.date,
+                anchor_kind="date",
+                **out,
+            )
+        ]
     start, end = monday, monday + timedelta(days=6)
     if word == "en début de semaine":
         end = monday + timedelta(days=2)
@@ -974,43 +1307,99 @@ def _week(word: str, published: date, tense: str | None, reference: DateMention 
 
 
 def _deictic(word: str, published: date, out: dict) -> DateMention:
-    days = {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "demain": 1, "après-demain": 2, "ce matin": 0,
-            "ce soir": 0, "cet après-midi": 0, "cette nuit": 0, "ce midi": 0, "ce jour": 0,
-            "la nuit dernière": -1, "en fin de matinée": 0, "en fin d'après-midi": 0, "en début d'après-midi": 0,
-            "en fin de journée": 0, "en début de soirée": 0, "dans la matinée": 0, "dans la soirée": 0,
-            "dans l'après-midi": 0, "dans la journée": 0, "depuis la matinée": 0, "au petit matin": 0}
+    days = {
+        "avant-hier": -2,
+        "hier": -1,
+        "aujourd'hui": 0,
+        "demain": 1,
+        "après-demain": 2,
+        "ce matin": 0,
+        "ce soir": 0,
+        "cet après-midi": 0,
+        "cette nuit": 0,
+        "ce midi": 0,
+        "ce jour": 0,
+        "la nuit dernière": -1,
+        "en fin de matinée": 0,
+        "en fin d'après-midi": 0,
+        "en début d'après-midi": 0,
+        "en fin de journée": 0,
+        "en début de soirée": 0,
+        "dans la matinée": 0,
+        "dans la soirée": 0,
+        "dans l'après-midi": 0,
+        "dans la journée": 0,
+        "depuis la matinée": 0,
+        "au petit matin": 0,
+    }
     if word in days:
-        return DateMention(date=published + timedelta(days=days[word]), precision="day",
-                           rule="today" if days[word] == 0 else f"days_{days[word]:+d}", **out)
+        return DateMention(
+            date=published + timedelta(days=days[word]),
+            precision="day",
+            rule="today" if days[word] == 0 else f"days_{days[word]:+d}",
+            **out,
+        )
     if word in ("ce mois-ci",):
         return DateMention(date=published.replace(day=1), precision="month", rule="month_this", **out)
     if word == "le mois dernier":
         return DateMention(date=_add_months(published.replace(day=1), -1), precision="month", rule="month_last", **out)
     if word == "le mois prochain":
         return DateMention(date=_add_months(published.replace(day=1), 1), precision="month", rule="month_next", **out)
-    years = {"cette année": 0, "le début de l'année": 0, "en début d'année": 0, "cette saison": 0,
-             "l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
-             "l'an prochain": 1, "l'année prochaine": 1}
+    years = {
+        "cette année": 0,
+        "le début de l'année": 0,
+        "en début d'année": 0,
+        "cette saison": 0,
+        "l'an dernier": -1,
+        "l'année dernière": -1,
+        "l'an passé": -1,
+        "l'année passée": -1,
+        "l'an prochain": 1,
+        "l'année prochaine": 1,
+    }
     shift = years.get(word, 0)
-    return DateMention(date=date(published.year + shift, 1, 1), precision="year",
-                       rule={0: "year_this", -1: "year_last", 1: "year_next"}[shift], **out)
+    return DateMention(
+        date=date(published.year + shift, 1, 1),
+        precision="year",
+        rule={0: "year_this", -1: "year_last", 1: "year_next"}[shift],
+        **out,
+    )
 
 
-def _ranges(text: str, mentions: list[DateMention], published: date,
-            tense: Callable[[int, int], str | None]) -> list[DateMention]:
+def _ranges(
+    text: str, mentions: list[DateMention], published: date, tense: Callable[[int, int], str | None]
+) -> list[DateMention]:
     """« du 2 septembre au 20 décembre », « entre 2011 et 2020 »: one mention, from the first to the last day;
     « en mai et juin 2024 »: the first takes the year of the second, and adjacent months make one range."""
     out: list[DateMention] = []
     i = 0
-    simple = ("ago", "after", "shift", "clock", "anchored", "of_happening", "day_after_of", "week", "weekend",
-              "night", "night_dates", "decade", "holiday", "about_ago", "deictic", "day_list")
+    simple = (
+        "ago",
+        "after",
+        "shift",
+        "clock",
+        "anchored",
+        "of_happening",
+        "day_after_of",
+        "week",
+        "weekend",
+        "night",
+        "night_dates",
+        "decade",
+        "holiday",
+        "about_ago",
+        "deictic",
+        "day_list",
+    )
     while i < len(mentions):
         a = mentions[i]
         b = mentions[i + 1] if i + 1 < len(mentions) else None
-        paired = (b is not None and a.kind not in simple and b.kind not in simple and not a.end_date
-                  and not b.end_date)
-        if paired and RANGE_BETWEEN.match(text[a.end:b.start]) \
-                and RANGE_BEFORE.search(text[max(0, a.start - 12):a.start]):
+        paired = b is not None and a.kind not in simple and b.kind not in simple and not a.end_date and not b.end_date
+        if (
+            paired
+            and RANGE_BETWEEN.match(text[a.end : b.start])
+            and RANGE_BEFORE.search(text[max(0, a.start - 12) : a.start])
+        ):
             start = a
             if not a.explicit_year and b.explicit_year:
                 start = _year_from_end(a, b)
@@ -1022,19 +1411,41 @@ def _ranges(text: str, mentions: list[DateMention], published: date,
                     start = replace(start, date=_other_year(start.date, -1))
                 elif not b.explicit_year:
                     end_date = last_day(_other_year(b.date, 1), b.precision)
-            out.append(replace(start, end=b.end, text=text[a.start:b.end], kind="range",
-                               end_date=end_date, end_precision=b.precision,
-                               explicit_year=a.explicit_year or b.explicit_year,
-                               rule="range_" + (start.rule or start.kind)))
+            out.append(
+                replace(
+                    start,
+                    end=b.end,
+                    text=text[a.start : b.end],
+                    kind="range",
+                    end_date=end_date,
+                    end_precision=b.precision,
+                    explicit_year=a.explicit_year or b.explicit_year,
+                    rule="range_" + (start.rule or start.kind),
+                )
+            )
             i += 2
             continue
-        if paired and COORDINATED.match(text[a.end:b.start]) and a.precision == b.precision == "month" \
-                and not a.explicit_year and b.explicit_year:
+        if (
+            paired
+            and COORDINATED.match(text[a.end : b.start])
+            and a.precision == b.precision == "month"
+            and not a.explicit_year
+            and b.explicit_year
+        ):
             start = _year_from_end(a, b)
-            if _add_months(start.date, 1) == b.date:   # « en mai et juin 2024 »: one stretch
-                out.append(replace(start, end=b.end, text=text[a.start:b.end], kind="range",
-                                   end_date=last_day(b.date, "month"), end_precision="month", explicit_year=True,
-                                   rule="months_coordinated"))
+            if _add_months(start.date, 1) == b.date:  # « en mai et juin 2024 »: one stretch
+                out.append(
+                    replace(
+                        start,
+                        end=b.end,
+                        text=text[a.start : b.end],
+                        kind="range",
+                        end_date=last_day(b.date, "month"),
+                        end_precision="month",
+                        explicit_year=True,
+                        rule="months_coordinated",
+                    )
+                )
                 i += 2
                 continue
             out.append(replace(start, explicit_year=True, rule="month_year_of_next"))

@@ -45,7 +45,7 @@ STAMP = re.compile(r"^\s*date \d{4}(?:-\d{2}){0,2}\s*")
 class GoldEvent:
     date: str
     precision: str
-    kinds: tuple[str, ...]          # the kind, then any second acceptable one
+    kinds: tuple[str, ...]  # the kind, then any second acceptable one
     evidence: str
     case: str | None = None
 
@@ -61,11 +61,11 @@ class GoldDocument:
     published: str
     title: str = ""
     people: tuple[str, ...] = ()
-    people_lenient: tuple[str, ...] = ()        # partial names and credits: neither missed nor extra
-    places: tuple[tuple[str, ...], ...] = ()    # each place with its aliases
+    people_lenient: tuple[str, ...] = ()  # partial names and credits: neither missed nor extra
+    places: tuple[tuple[str, ...], ...] = ()  # each place with its aliases
     organisations: tuple[str, ...] = ()
     charges: tuple[str, ...] = ()
-    charges_as: str = "charge"                  # compare the lexicon's « charge » or its « lemma »
+    charges_as: str = "charge"  # compare the lexicon's « charge » or its « lemma »
     events: tuple[GoldEvent, ...] = ()
 
 
@@ -84,11 +84,19 @@ def sample_gold() -> list[GoldDocument]:
         article = articles.get(g.key)
         if article is None:
             continue
-        out.append(GoldDocument(
-            key=g.key, text=article_text(article), published=g.published, title=article.title,
-            people=tuple(p.name for p in g.people if not p.minor), places=tuple((p.name,) for p in g.places),
-            organisations=tuple(o.name for o in g.organisations), charges=tuple(g.charges),
-            events=tuple(GoldEvent(e.date, e.precision, (e.kind,), e.evidence) for e in g.events)))
+        out.append(
+            GoldDocument(
+                key=g.key,
+                text=article_text(article),
+                published=g.published,
+                title=article.title,
+                people=tuple(p.name for p in g.people if not p.minor),
+                places=tuple((p.name,) for p in g.places),
+                organisations=tuple(o.name for o in g.organisations),
+                charges=tuple(g.charges),
+                events=tuple(GoldEvent(e.date, e.precision, (e.kind,), e.evidence) for e in g.events),
+            )
+        )
     return out
 
 
@@ -99,8 +107,9 @@ def folder_gold(folder: Path | str) -> list[GoldDocument]:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise VeilleError(f"dossier d'annotations introuvable : {folder}",
-                          "donnez un dossier contenant gold/*.json et docs/*.txt")
+        raise VeilleError(
+            f"dossier d'annotations introuvable : {folder}", "donnez un dossier contenant gold/*.json et docs/*.txt"
+        )
     files = sorted((folder / "gold").glob("*.json"))
     if not files:
         if any(folder.rglob("*.toml")):
@@ -108,8 +117,10 @@ def folder_gold(folder: Path | str) -> list[GoldDocument]:
 
             if folder.resolve() == Path(GOLD_DIR).resolve():
                 return sample_gold()
-        raise VeilleError(f"aucune annotation dans {folder}",
-                          "le dossier doit contenir gold/NN_nom.json et docs/NN_nom.txt (format fr-press-gold)")
+        raise VeilleError(
+            f"aucune annotation dans {folder}",
+            "le dossier doit contenir gold/NN_nom.json et docs/NN_nom.txt (format fr-press-gold)",
+        )
     out = []
     for path in files:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -120,13 +131,21 @@ def folder_gold(folder: Path | str) -> list[GoldDocument]:
             precision = {4: "year", 7: "month"}.get(len(e["date"]), "day")
             kinds = (e["kind"], *([e["kind_alt"]] if e.get("kind_alt") else []))
             events.append(GoldEvent(e["date"], precision, kinds, e["evidence"], e.get("case")))
-        out.append(GoldDocument(
-            key=path.stem, text=text, published=raw.get("published", ""), title=text.strip().split("\n", 1)[0],
-            people=tuple(raw.get("people", ())),
-            people_lenient=(*raw.get("people_partial", ()), *raw.get("credits", ())),
-            places=tuple((p, *aliases.get(p, ())) for p in raw.get("places", ())),
-            organisations=tuple(raw.get("organisations", ())), charges=tuple(raw.get("charges", ())),
-            charges_as="lemma", events=tuple(events)))
+        out.append(
+            GoldDocument(
+                key=path.stem,
+                text=text,
+                published=raw.get("published", ""),
+                title=text.strip().split("\n", 1)[0],
+                people=tuple(raw.get("people", ())),
+                people_lenient=(*raw.get("people_partial", ()), *raw.get("credits", ())),
+                places=tuple((p, *aliases.get(p, ())) for p in raw.get("places", ())),
+                organisations=tuple(raw.get("organisations", ())),
+                charges=tuple(raw.get("charges", ())),
+                charges_as="lemma",
+                events=tuple(events),
+            )
+        )
     return out
 
 
@@ -153,11 +172,12 @@ class Score:
 @dataclass
 class Report:
     documents: int = 0
-    fields: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in
-                                                               ("people", "places", "organisations", "charges")})
+    fields: dict[str, Score] = field(
+        default_factory=lambda: {k: Score() for k in ("people", "places", "organisations", "charges")}
+    )
     events: Score = field(default_factory=Score)
     kinds_right: int = 0
-    errors: list[str] = field(default_factory=list)   # what was missed or wrong, for developers
+    errors: list[str] = field(default_factory=list)  # what was missed or wrong, for developers
     # For the cases' score: per document, its analysis and, per gold event, the matched prediction.
     analyses: list[dict] = field(default_factory=list, repr=False)
     matches: list[dict[int, int]] = field(default_factory=list, repr=False)
@@ -171,14 +191,27 @@ class Report:
         out = {}
         for name, s in self.fields.items():
             out.update({f"{name}_precision": s.precision, f"{name}_recall": s.recall, f"{name}_f1": s.f1})
-        out.update({"event_recall": self.events.recall, "event_precision": self.events.precision,
-                    "kind_accuracy": self.kind_accuracy})
+        out.update(
+            {
+                "event_recall": self.events.recall,
+                "event_precision": self.events.precision,
+                "kind_accuracy": self.kind_accuracy,
+            }
+        )
         out.update(self.cases)
         return out
 
 
-def _compare(score: Score, gold: list[tuple[str, ...]], predicted: list[str], name: str, where: str,
-             errors: list[str], surname_match: bool = False, lenient: tuple[str, ...] = ()) -> None:
+def _compare(
+    score: Score,
+    gold: list[tuple[str, ...]],
+    predicted: list[str],
+    name: str,
+    where: str,
+    errors: list[str],
+    surname_match: bool = False,
+    lenient: tuple[str, ...] = (),
+) -> None:
     """``gold``: each expected item with its other spellings; a prediction matching a ``lenient``
     item (a partial name, a credit) counts neither way."""
     groups = [list(dict.fromkeys(k for k in (key(g) for g in alternatives) if k)) for alternatives in gold]
@@ -196,8 +229,16 @@ def _compare(score: Score, gold: list[tuple[str, ...]], predicted: list[str], na
     for g in missed:
         same = None
         if surname_match:
-            same = next((p for p in pred_keys if p not in matched_pred and
-                         p.split()[-1] == g[0].split()[-1] and set(p.split()) <= set(g[0].split())), None)
+            same = next(
+                (
+                    p
+                    for p in pred_keys
+                    if p not in matched_pred
+                    and p.split()[-1] == g[0].split()[-1]
+                    and set(p.split()) <= set(g[0].split())
+                ),
+                None,
+            )
         if same:
             matched_pred.add(same)
         else:
@@ -216,7 +257,7 @@ def _date_matches(predicted: dict, gold: GoldEvent) -> bool:
     order = {"year": 0, "month": 1, "day": 2}
     if order[predicted["precision"]] < order[gold.precision]:
         return False
-    return predicted["date"][:len(gold.date)] == gold.date
+    return predicted["date"][: len(gold.date)] == gold.date
 
 
 def _events(report: Report, gold: GoldDocument, predicted: list[dict], where: str) -> dict[int, int]:
@@ -230,8 +271,11 @@ def _events(report: Report, gold: GoldDocument, predicted: list[dict], where: st
             continue
         end = start + len(g.evidence)
         taken = set(used.values())
-        candidates = [i for i, p in enumerate(predicted) if i not in taken and p["start"] < end and start < p["end"]
-                      and _date_matches(p, g)]
+        candidates = [
+            i
+            for i, p in enumerate(predicted)
+            if i not in taken and p["start"] < end and start < p["end"] and _date_matches(p, g)
+        ]
         if not candidates:
             report.events.fn += 1
             seen = [(p["date"], p["kind"]) for p in predicted if p["start"] < end and start < p["end"]]
@@ -246,8 +290,9 @@ def _events(report: Report, gold: GoldDocument, predicted: list[dict], where: st
             report.errors.append(f"{where} type {predicted[best]['kind']} au lieu de {g.kind}: {g.evidence[:110]}")
     for i, p in enumerate(predicted):
         if i not in used.values():
-            report.errors.append(f"{where} événement en trop {p['date']} {p['kind']} « {p['date_text']} » : "
-                                 f"{p['evidence'][:110]}")
+            report.errors.append(
+                f"{where} événement en trop {p['date']} {p['kind']} « {p['date_text']} » : {p['evidence'][:110]}"
+            )
     report.events.fp += len(predicted) - len(used)
     return used
 
@@ -275,14 +320,40 @@ def evaluate(nlp, golds: list[GoldDocument] | None = None) -> Report:
         where = g.key
         ents = result["entities"]
         people = [e["canonical"] for e in ents if e["label"] == "PER" and not e["minor"]]
-        _compare(report.fields["people"], [(p,) for p in g.people], people, "personnes", where, report.errors,
-                 surname_match=True, lenient=g.people_lenient)
-        _compare(report.fields["places"], list(g.places), [e["canonical"] for e in ents if e["label"] == "LOC"],
-                 "lieux", where, report.errors)
-        _compare(report.fields["organisations"], [(o,) for o in g.organisations],
-                 [e["canonical"] for e in ents if e["label"] == "ORG"], "organisations", where, report.errors)
-        _compare(report.fields["charges"], [(c,) for c in g.charges], _charges(result, g.charges_as), "charges",
-                 where, report.errors)
+        _compare(
+            report.fields["people"],
+            [(p,) for p in g.people],
+            people,
+            "personnes",
+            where,
+            report.errors,
+            surname_match=True,
+            lenient=g.people_lenient,
+        )
+        _compare(
+            report.fields["places"],
+            list(g.places),
+            [e["canonical"] for e in ents if e["label"] == "LOC"],
+            "lieux",
+            where,
+            report.errors,
+        )
+        _compare(
+            report.fields["organisations"],
+            [(o,) for o in g.organisations],
+            [e["canonical"] for e in ents if e["label"] == "ORG"],
+            "organisations",
+            where,
+            report.errors,
+        )
+        _compare(
+            report.fields["charges"],
+            [(c,) for c in g.charges],
+            _charges(result, g.charges_as),
+            "charges",
+            where,
+            report.errors,
+        )
         report.matches.append(_events(report, g, result["events"], where))
         report.analyses.append(result)
     return report
@@ -291,7 +362,12 @@ def evaluate(nlp, golds: list[GoldDocument] | None = None) -> Report:
 def format_report(report: Report, source: str = "samples/gold") -> list[str]:
     """The French lines ``veille nlp evaluate`` prints."""
     lines = [f"Évaluation sur {report.documents} articles annotés ({source}) :"]
-    names = {"people": "Personnes", "places": "Lieux", "organisations": "Organisations", "charges": "Chefs d'accusation"}
+    names = {
+        "people": "Personnes",
+        "places": "Lieux",
+        "organisations": "Organisations",
+        "charges": "Chefs d'accusation",
+    }
     for name, s in report.fields.items():
         target = TARGETS.get(name)
         mark = "" if target is None else (" ✔" if s.f1 >= target else f" ✖ (objectif {target:.2f})")
@@ -299,14 +375,17 @@ def format_report(report: Report, source: str = "samples/gold") -> list[str]:
     e = report.events
     mark = " ✔" if e.recall >= TARGETS["event_recall"] else f" ✖ (objectif {TARGETS['event_recall']:.2f})"
     label_dates, label_kinds = "Dates d'événements", "Types d'événements"
-    lines.append(f"  {label_dates:<20} rappel {e.recall:.3f} ({e.tp}/{e.tp + e.fn})  précision "
-                 f"{e.precision:.3f}{mark}")
+    lines.append(f"  {label_dates:<20} rappel {e.recall:.3f} ({e.tp}/{e.tp + e.fn})  précision {e.precision:.3f}{mark}")
     mark = " ✔" if report.kind_accuracy >= TARGETS["kind_accuracy"] else f" ✖ (objectif {TARGETS['kind_accuracy']:.2f})"
-    lines.append(f"  {label_kinds:<20} exactitude {report.kind_accuracy:.3f} "
-                 f"({report.kinds_right}/{e.tp} événements trouvés){mark}")
+    lines.append(
+        f"  {label_kinds:<20} exactitude {report.kind_accuracy:.3f} "
+        f"({report.kinds_right}/{e.tp} événements trouvés){mark}"
+    )
     c = report.cases
     if c:
-        lines.append(f"  {'Affaires (B-cubed)':<20} précision {c['cases_precision']:.3f}  rappel "
-                     f"{c['cases_recall']:.3f}  F1 {c['cases_f1']:.3f} ; {int(c['cases_split'])} affaire(s) de "
-                     f"référence scindée(s) sur {int(c['cases_gold'])}")
+        lines.append(
+            f"  {'Affaires (B-cubed)':<20} précision {c['cases_precision']:.3f}  rappel "
+            f"{c['cases_recall']:.3f}  F1 {c['cases_f1']:.3f} ; {int(c['cases_split'])} affaire(s) de "
+            f"référence scindée(s) sur {int(c['cases_gold'])}"
+        )
     return lines

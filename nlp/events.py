@@ -32,8 +32,11 @@ from veille.vocabulary import HEARING_KINDS, day_label, iso_at
 
 COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
-PENALTY = re.compile(r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
-                     r"réclusion|prison|emprisonnement|amende|euros|sursis|travaux d'intérêt général)\b", re.I)
+PENALTY = re.compile(
+    r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
+    r"réclusion|prison|emprisonnement|amende|euros|sursis|travaux d'intérêt général)\b",
+    re.I,
+)
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
 
@@ -46,7 +49,7 @@ class Cue:
         self.unless = compile_forms(row["unless"]) if row.get("unless") else None
         self.when = row.get("when")
         self.chain_only = row.get("level") == "chain"
-        self.notable = bool(row.get("notable"))   # an « other » happening that belongs in a chronology
+        self.notable = bool(row.get("notable"))  # an « other » happening that belongs in a chronology
 
 
 class EventMaker:
@@ -90,8 +93,11 @@ class EventMaker:
         # Each undated retelling is a source of the same happening (grouped later), but the title only
         # when the body does not tell it.
         in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | dated
-        events.extend({k: v for k, v in e.items() if k != "title"} for e in undated
-                      if not (e["title"] and (e["date"], e["kind"]) in in_body))
+        events.extend(
+            {k: v for k, v in e.items() if k != "title"}
+            for e in undated
+            if not (e["title"] and (e["date"], e["kind"]) in in_body)
+        )
         doc._.events = events
         return doc
 
@@ -104,7 +110,7 @@ class EventMaker:
         if not doc.has_annotation("SENT_START"):
             return []
         out = []
-        previous: Span | None = None   # the last dated sentence's main date, in this paragraph
+        previous: Span | None = None  # the last dated sentence's main date, in this paragraph
         number = -1  # the sentence's rank among those with a verb: headings and labels do not count
         for sent in sentences(doc):
             if not _heading(sent):
@@ -116,8 +122,8 @@ class EventMaker:
                 # sentence's event (« 3 ans après le meurtre » dates the murder, not the verdict told next).
                 previous = main[0] if len(main) == 1 and main[0]._.precision != "year" else None
                 continue
-            text = doc.text[sent.start_char:sent.end_char]
-            if "\n\n" in doc.text[(previous.end_char if previous is not None else sent.start_char):sent.start_char]:
+            text = doc.text[sent.start_char : sent.end_char]
+            if "\n\n" in doc.text[(previous.end_char if previous is not None else sent.start_char) : sent.start_char]:
                 previous = None  # a new paragraph: the date does not carry over
             if _heading(sent) or len(sent) < 4:
                 continue
@@ -129,7 +135,12 @@ class EventMaker:
             if kind not in INHERITING_KINDS:
                 continue
             if previous is not None:
-                anchor, day, precision, how = previous, date.fromisoformat(previous._.date), previous._.precision, "previous_sentence"
+                anchor, day, precision, how = (
+                    previous,
+                    date.fromisoformat(previous._.date),
+                    previous._.precision,
+                    "previous_sentence",
+                )
                 if day > published and tense != "present":
                     continue
             elif number < LEAD_SENTENCES and tense != "pluperfect":
@@ -141,27 +152,45 @@ class EventMaker:
             else:
                 continue
             start, end = evidence_offsets(sent)
-            title = start == evidence_offsets(doc[:])[0] and "\n" in doc.text[end:end + 2]
+            title = start == evidence_offsets(doc[:])[0] and "\n" in doc.text[end : end + 2]
             people, places = _people(doc, sent), _places(sent)
-            charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
-                                         if sent.start <= c.start < sent.end and not c._.not_held))
-            event = {"date": iso_at(day, precision), "precision": precision, "date_end": None, "kind": kind,
-                     "summary": _summary(kind, people, places, sent, verb, charges, None),
-                     "upcoming": False, "places": places, "people": [p for p, _ in people], "charges": charges,
-                     "start": start, "end": end,
-                     "date_start": anchor.start_char if anchor is not None else start,
-                     "date_stop": anchor.end_char if anchor is not None else start, "date_from": how, "title": title,
-                     "context": False,
-                     "how": anchor._.date_how if anchor is not None else _published_how(published)}
+            charges = list(
+                dict.fromkeys(
+                    c.label_
+                    for c in doc.spans.get("charges", ())
+                    if sent.start <= c.start < sent.end and not c._.not_held
+                )
+            )
+            event = {
+                "date": iso_at(day, precision),
+                "precision": precision,
+                "date_end": None,
+                "kind": kind,
+                "summary": _summary(kind, people, places, sent, verb, charges, None),
+                "upcoming": False,
+                "places": places,
+                "people": [p for p, _ in people],
+                "charges": charges,
+                "start": start,
+                "end": end,
+                "date_start": anchor.start_char if anchor is not None else start,
+                "date_stop": anchor.end_char if anchor is not None else start,
+                "date_from": how,
+                "title": title,
+                "context": False,
+                "how": anchor._.date_how if anchor is not None else _published_how(published),
+            }
             out.extend(self._with_its_penalty(doc, sent, event, anchor))
         return out
 
     def _notable(self, doc: Doc, sent: Span) -> bool:
-        text = doc.text[sent.start_char:sent.end_char]
+        text = doc.text[sent.start_char : sent.end_char]
         return any(cue.notable and self._fits(cue, text, False) for cue, _ in self._matches(doc, sent, text))
 
     def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
-        found = [cue for cue, _ in self._matches(doc, sent, text) if not cue.chain_only and self._fits(cue, text, False)]
+        found = [
+            cue for cue, _ in self._matches(doc, sent, text) if not cue.chain_only and self._fits(cue, text, False)
+        ]
         return found[0].kind if found else "other"
 
     def _event(self, doc: Doc, sent: Span, span: Span, others: list[Span], published: date) -> dict | None:
@@ -173,8 +202,12 @@ class EventMaker:
             return None  # told in the past tense yet dated after publication: the date was misread
         upcoming = _upcoming(day, precision, published, tense, span)
         kind = self._kind(doc, sent, span, others, verb, upcoming)
-        if (kind in ("hearing", "other") and tense == "present" and span.text.lower().startswith("depuis")
-                and TRIAL_WORDS.search(doc.text[sent.start_char:sent.end_char])):
+        if (
+            kind in ("hearing", "other")
+            and tense == "present"
+            and span.text.lower().startswith("depuis")
+            and TRIAL_WORDS.search(doc.text[sent.start_char : sent.end_char])
+        ):
             kind = "trial_opening"  # « la cour juge, depuis le 5 septembre, huit accusés »: it opened then
         if kind in ("trial_opening", "hearing") and not upcoming and tense == "present" and day == published:
             upcoming = kind == "trial_opening"
@@ -184,15 +217,29 @@ class EventMaker:
         # A date with no event of its own (a statistic, a law's article, the atmosphere of a day) stays
         # as context: stored for researchers, never a timeline entry.
         context = kind == "other" and not self._notable(doc, sent)
-        charges = list(dict.fromkeys(c.label_ for c in doc.spans.get("charges", ())
-                                     if sent.start <= c.start < sent.end and not c._.not_held))
-        return {"date": iso_at(day, precision), "precision": precision,
-                "date_end": span._.date_end, "kind": kind,
-                "summary": _summary(kind, people, places, sent, verb, charges, span),
-                "upcoming": upcoming, "places": places, "people": [p for p, _ in people],
-                "charges": charges, "start": start, "end": end,
-                "date_start": span.start_char, "date_stop": span.end_char, "date_from": "sentence", "context": context,
-                "how": span._.date_how}
+        charges = list(
+            dict.fromkeys(
+                c.label_ for c in doc.spans.get("charges", ()) if sent.start <= c.start < sent.end and not c._.not_held
+            )
+        )
+        return {
+            "date": iso_at(day, precision),
+            "precision": precision,
+            "date_end": span._.date_end,
+            "kind": kind,
+            "summary": _summary(kind, people, places, sent, verb, charges, span),
+            "upcoming": upcoming,
+            "places": places,
+            "people": [p for p, _ in people],
+            "charges": charges,
+            "start": start,
+            "end": end,
+            "date_start": span.start_char,
+            "date_stop": span.end_char,
+            "date_from": "sentence",
+            "context": context,
+            "how": span._.date_how,
+        }
 
     @staticmethod
     def _with_its_penalty(doc: Doc, sent: Span, event: dict, span: Span | None) -> list[dict]:
@@ -200,21 +247,28 @@ class EventMaker:
         verdict and the sentence: two events of one sentence, one date."""
         if event["kind"] not in ("verdict", "sentence") or event["upcoming"]:
             return [event]
-        if not PENALTY.search(doc.text[sent.start_char:sent.end_char]):
+        if not PENALTY.search(doc.text[sent.start_char : sent.end_char]):
             return [event]
         other = "sentence" if event["kind"] == "verdict" else "verdict"
         verb = governing_verb(span) if span is not None else _main_verb(sent)
-        twin = {**event, "kind": other, "summary": _summary(other, [(p, None) for p in event["people"]],
-                                                             event["places"], sent, verb, event["charges"], span)}
+        twin = {
+            **event,
+            "kind": other,
+            "summary": _summary(
+                other, [(p, None) for p in event["people"]], event["places"], sent, verb, event["charges"], span
+            ),
+        }
         return [event, twin]
 
     # -- kind ---------------------------------------------------------------------------
     def _kind(self, doc: Doc, sent: Span, span: Span, others: list[Span], verb, upcoming: bool) -> str:
-        sentence_text = doc.text[sent.start_char:sent.end_char]
+        sentence_text = doc.text[sent.start_char : sent.end_char]
         own = set(range(span.start, span.end))
-        levels: list[tuple[set[int], bool]] = []   # (token positions, chain level), nearest first
+        levels: list[tuple[set[int], bool]] = []  # (token positions, chain level), nearest first
         if (span._.date_kind or "").startswith(("after", "day_after_of")):
-            levels.append((set(range(span.end, min(span.end + 8, sent.end))), True))  # « trois jours après la mort de … »
+            levels.append(
+                (set(range(span.end, min(span.end + 8, sent.end))), True)
+            )  # « trois jours après la mort de … »
         if doc.has_annotation("DEP"):
             levels.extend((group, True) for group in _chain(span, own))
             if verb is not None:
@@ -228,8 +282,11 @@ class EventMaker:
         matches = self._matches(doc, sent, sentence_text)
         for positions, chain in levels:
             positions = positions - own
-            found = [cue for cue, where in matches if where & positions and (chain or not cue.chain_only)
-                     and self._fits(cue, sentence_text, upcoming)]
+            found = [
+                cue
+                for cue, where in matches
+                if where & positions and (chain or not cue.chain_only) and self._fits(cue, sentence_text, upcoming)
+            ]
             if found:
                 return found[0].kind
         return "other"
@@ -247,7 +304,9 @@ class EventMaker:
                 positions |= lemmas[lemma]
             if cue.phrases is not None:
                 for m in cue.phrases.finditer(sentence_text):
-                    piece = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+                    piece = doc.char_span(
+                        sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand"
+                    )
                     if piece is not None:
                         positions |= set(range(piece.start, piece.end))
             if positions:
@@ -279,15 +338,51 @@ def _weak(span: Span) -> bool:
 TRIAL_WORDS = re.compile(r"\b(?:jug\w+|procès|cour|tribunal|comparaî\w+|compara\w+)\b", re.I)
 # Kinds an undated sentence names clearly enough to take its date from the context.
 INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "complaint", "site_event", "appeal")
-LEAD_SENTENCES = 4   # the title and the opening lines: what the article reports as news
-FAMILY_OF = {"verdict": "judgment", "sentence": "judgment", "hearing": "hearing", "arrest": "arrest",
-             "indictment": "indictment", "site_event": "site_event", "complaint": "complaint", "appeal": "appeal"}
+LEAD_SENTENCES = 4  # the title and the opening lines: what the article reports as news
+FAMILY_OF = {
+    "verdict": "judgment",
+    "sentence": "judgment",
+    "hearing": "hearing",
+    "arrest": "arrest",
+    "indictment": "indictment",
+    "site_event": "site_event",
+    "complaint": "complaint",
+    "appeal": "appeal",
+}
 
 # Verbs that say who told what: the date they govern is the statement's, not the event's.
-REPORTING = {"annoncer", "indiquer", "révéler", "déclarer", "préciser", "confier", "apprendre", "affirmer",
-             "expliquer", "rapporter", "souligner", "ajouter", "raconter", "confirmer", "communiquer", "écrire",
-             "publier", "dire", "assurer", "estimer", "évoquer", "relater", "détailler", "rappeler", "commenter",
-             "réagir", "interroger", "questionner", "titrer", "relayer"}
+REPORTING = {
+    "annoncer",
+    "indiquer",
+    "révéler",
+    "déclarer",
+    "préciser",
+    "confier",
+    "apprendre",
+    "affirmer",
+    "expliquer",
+    "rapporter",
+    "souligner",
+    "ajouter",
+    "raconter",
+    "confirmer",
+    "communiquer",
+    "écrire",
+    "publier",
+    "dire",
+    "assurer",
+    "estimer",
+    "évoquer",
+    "relater",
+    "détailler",
+    "rappeler",
+    "commenter",
+    "réagir",
+    "interroger",
+    "questionner",
+    "titrer",
+    "relayer",
+}
 
 
 def _reporting(span: Span, others: list[Span]) -> bool:
@@ -303,9 +398,14 @@ def _reporting(span: Span, others: list[Span]) -> bool:
 
 def _published_how(published: date) -> dict:
     """How an undated event of the opening lines is dated: by the article."""
-    return {"expression": None, "anchor": published.isoformat(), "anchor_kind": "published", "rule": "publication",
-            "explanation": f"non daté dans sa phrase, raconté au début de l'article du {day_label(published)} → "
-                           f"{day_label(published)}"}
+    return {
+        "expression": None,
+        "anchor": published.isoformat(),
+        "anchor_kind": "published",
+        "rule": "publication",
+        "explanation": f"non daté dans sa phrase, raconté au début de l'article du {day_label(published)} → "
+        f"{day_label(published)}",
+    }
 
 
 def _main_verb(sent: Span):
@@ -391,12 +491,20 @@ def _places(sent: Span) -> list[str]:
     return list(dict.fromkeys(places))
 
 
-def _summary(kind: str, people: list[tuple[str, str | None]], places: list[str], sent: Span, verb,
-             charges: list[str], span: Span | None) -> str:
+def _summary(
+    kind: str,
+    people: list[tuple[str, str | None]],
+    places: list[str],
+    sent: Span,
+    verb,
+    charges: list[str],
+    span: Span | None,
+) -> str:
     """The event's French headline (:mod:`nlp.headlines`), from what its sentence names."""
     principal = [name for name, role in people if role not in SECONDARY_ROLES]
-    courts = list(dict.fromkeys(e._.canonical or e.text for e in sent.ents
-                                if e.label_ == "ORG" and e._.org_kind == "court"))
+    courts = list(
+        dict.fromkeys(e._.canonical or e.text for e in sent.ents if e.label_ == "ORG" and e._.org_kind == "court")
+    )
     sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
     words = (span.start_char, span.end_char) if span is not None else None
     return headline(kind, sent, verb, principal, places, courts, charges, sites[0] if sites else None, words)

@@ -9,22 +9,22 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 SPAN_ATTRIBUTES = {
-    "canonical": None,    # resolved name of the entity (« Dominique Pelicot » for « M. Pelicot »)
-    "honorific": None,    # M., Mme, Me … taken off the name
-    "role": None,         # victim, defendant, lawyer, magistrate, witness, police, other
-    "minor": False,       # the sentence describes the person as a minor
-    "org_kind": None,     # court, prosecutor, police, association, media, company, other
-    "seat": None,         # for a court: the town where it sits
-    "not_held": None,     # why a charge is not held against anyone: negation, enumeration
-    "date": None,         # ISO date (first day of the month/year when less precise)
-    "precision": None,    # day, month, year
-    "date_end": None,     # last day of a range, ISO
+    "canonical": None,  # resolved name of the entity (« Dominique Pelicot » for « M. Pelicot »)
+    "honorific": None,  # M., Mme, Me … taken off the name
+    "role": None,  # victim, defendant, lawyer, magistrate, witness, police, other
+    "minor": False,  # the sentence describes the person as a minor
+    "org_kind": None,  # court, prosecutor, police, association, media, company, other
+    "seat": None,  # for a court: the town where it sits
+    "not_held": None,  # why a charge is not held against anyone: negation, enumeration
+    "date": None,  # ISO date (first day of the month/year when less precise)
+    "precision": None,  # day, month, year
+    "date_end": None,  # last day of a range, ISO
     "date_end_precision": None,
-    "date_kind": None,    # how the expression was read (absolute, relative, weekday, range, after …)
+    "date_kind": None,  # how the expression was read (absolute, relative, weekday, range, after …)
 }
 DOC_ATTRIBUTES = {
-    "events": None,       # list of event dicts (nlp.events)
-    "published": None,    # ISO date the relative dates resolve against
+    "events": None,  # list of event dicts (nlp.events)
+    "published": None,  # ISO date the relative dates resolve against
 }
 
 for _name, _default in SPAN_ATTRIBUTES.items():
@@ -44,9 +44,29 @@ def replace_entities(doc: Doc, new: list[Span]) -> None:
     doc.ents = sorted(kept + new, key=lambda s: s.start)
 
 
-SENTENCE_END = (".", "!", "?", "…", "»", "\"", "”", ")", "]")
-ABBREVIATIONS = {"m.", "mm.", "mme", "mmes", "me", "mes", "mlle", "dr", "pr", "st", "ste", "mgr", "cf.", "etc.", "n°",
-                 "av.", "art.", "p.", "env.", "ex."}
+SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", ")", "]")
+ABBREVIATIONS = {
+    "m.",
+    "mm.",
+    "mme",
+    "mmes",
+    "me",
+    "mes",
+    "mlle",
+    "dr",
+    "pr",
+    "st",
+    "ste",
+    "mgr",
+    "cf.",
+    "etc.",
+    "n°",
+    "av.",
+    "art.",
+    "p.",
+    "env.",
+    "ex.",
+}
 
 
 def sentence_of(span: Span) -> Span:
@@ -95,11 +115,11 @@ def _mended_sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _continues(doc: Doc, previous: list[int], sent: Span) -> bool:
-    words = [t for t in doc[previous[0]:previous[1]] if not t.is_space]
+    words = [t for t in doc[previous[0] : previous[1]] if not t.is_space]
     first = next((t for t in sent if not t.is_space), None)
     if not words or first is None:
         return False
-    between = doc.text[words[-1].idx + len(words[-1].text):first.idx]
+    between = doc.text[words[-1].idx + len(words[-1].text) : first.idx]
     if "\n" in between:
         return False  # a new line: a title, a caption, a new paragraph
     last = words[-1]
@@ -107,8 +127,11 @@ def _continues(doc: Doc, previous: list[int], sent: Span) -> bool:
         return True
     if last.lower_ in ABBREVIATIONS or (len(last.text) == 2 and last.text[1] == "." and last.text[0].isupper()):
         return True
-    if last.text in (".", "!", "?", "…") and len(words) >= 2 and (
-            words[-2].lower_ + "." in ABBREVIATIONS or (len(words[-2].text) == 1 and words[-2].text.isupper())):
+    if (
+        last.text in (".", "!", "?", "…")
+        and len(words) >= 2
+        and (words[-2].lower_ + "." in ABBREVIATIONS or (len(words[-2].text) == 1 and words[-2].text.isupper()))
+    ):
         return True  # « M . », « H . »: the tokenizer split the abbreviation's point
     return not last.text.endswith(SENTENCE_END)
 
@@ -117,7 +140,7 @@ def enclosing_sentence(span: Span) -> Span:
     """The sentence of ``span``, extended to the sentence of its last word when the model cut
     a sentence inside it (« Me Laure | Chassagne », « Lundi | 6 mai »)."""
     first, last = sentence_of(span), sentence_of(span[-1:])
-    return first if last.end <= first.end else span.doc[first.start:last.end]
+    return first if last.end <= first.end else span.doc[first.start : last.end]
 
 
 def evidence_offsets(sent: Span) -> tuple[int, int]:

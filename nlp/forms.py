@@ -18,7 +18,7 @@ def form_to_regex(form: str) -> str:
         c = form[i]
         if c == "(":
             j = form.index(")", i)
-            group = form[i + 1:j]
+            group = form[i + 1 : j]
             choices = "|".join(_words(choice) for choice in group.split("|"))
             out.append(f"(?:{choices})" if "|" in group else f"(?:{choices})?")
             i = j + 1

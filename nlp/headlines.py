@@ -24,22 +24,45 @@ MAX_WORDS = 12
 DONE_TO = ("arrest", "indictment", "sentence", "verdict", "trial_opening")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 # « condamné à vingt ans de réclusion criminelle », « à la réclusion criminelle à perpétuité ».
-PENALTY = re.compile(r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
-                     r"(?:ans?|mois|jours|perpétuité|réclusion criminelle|prison(?: ferme)?|emprisonnement|amende|"
-                     r"sursis)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|d'emprisonnement|"
-                     r"avec sursis|ferme))?)", re.I)
-SITE_CHANGES = (("fermeture", ("ferm", "saisi", "inaccessible", "bandeau", "bannière")),
-                ("création", ("créé", "créa", "fond", "lancé", "lancement", "mis en ligne", "mise en ligne")),
-                ("changement d'adresse", ("devenu", "migr", "nom de domaine", "changement", "déplac")))
+PENALTY = re.compile(
+    r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:ans?|mois|jours|perpétuité|réclusion criminelle|prison(?: ferme)?|emprisonnement|amende|"
+    r"sursis)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|d'emprisonnement|"
+    r"avec sursis|ferme))?)",
+    re.I,
+)
+SITE_CHANGES = (
+    ("fermeture", ("ferm", "saisi", "inaccessible", "bandeau", "bannière")),
+    ("création", ("créé", "créa", "fond", "lancé", "lancement", "mis en ligne", "mise en ligne")),
+    ("changement d'adresse", ("devenu", "migr", "nom de domaine", "changement", "déplac")),
+)
 
 
-def headline(kind: str, sent: Span, verb: Token | None, people: list[str], places: list[str], courts: list[str],
-             charges: list[str], site: str | None, date_words: tuple[int, int] | None = None) -> str:
+def headline(
+    kind: str,
+    sent: Span,
+    verb: Token | None,
+    people: list[str],
+    places: list[str],
+    courts: list[str],
+    charges: list[str],
+    site: str | None,
+    date_words: tuple[int, int] | None = None,
+) -> str:
     return _cap(_headline(kind, sent, verb, people, places, courts, charges, site, date_words))
 
 
-def _headline(kind: str, sent: Span, verb: Token | None, people: list[str], places: list[str], courts: list[str],
-              charges: list[str], site: str | None, date_words: tuple[int, int] | None) -> str:
+def _headline(
+    kind: str,
+    sent: Span,
+    verb: Token | None,
+    people: list[str],
+    places: list[str],
+    courts: list[str],
+    charges: list[str],
+    site: str | None,
+    date_words: tuple[int, int] | None,
+) -> str:
     text = sent.text
     low = text.lower()
     who = _who(people, sent, verb, kind)
@@ -54,18 +77,34 @@ def _headline(kind: str, sent: Span, verb: Token | None, people: list[str], plac
         head = "Garde à vue" if "garde à vue" in low or "gardes à vue" in low else "Interpellation"
         return head + (f" {of(who)}" if who else (f" à {place}" if place else ""))
     if kind == "indictment":
-        head = "Mise en examen" if "examen" in low else ("Renvoi devant la cour" if "renvo" in low or "procès" in low
-                                                           else "Mise en examen")
+        head = (
+            "Mise en examen"
+            if "examen" in low
+            else ("Renvoi devant la cour" if "renvo" in low or "procès" in low else "Mise en examen")
+        )
         return head + (f" {of(who)}" if who else "") + (f" pour {charge}" if charge else "")
     if kind == "trial_opening":
-        return "Ouverture du procès" + (f" {of(who)}" if who else "") + (f" devant {_article(court)}" if court else
-                                                                         (f" à {place}" if place else ""))
+        return (
+            "Ouverture du procès"
+            + (f" {of(who)}" if who else "")
+            + (f" devant {_article(court)}" if court else (f" à {place}" if place else ""))
+        )
     if kind == "hearing":
-        head = ("Réquisitions" if re.search(r"\brequi|réquisit", low) else "Plaidoiries" if "plaidoir" in low
-                else "Témoignage" if "témoign" in low else "Audience")
+        head = (
+            "Réquisitions"
+            if re.search(r"\brequi|réquisit", low)
+            else "Plaidoiries"
+            if "plaidoir" in low
+            else "Témoignage"
+            if "témoign" in low
+            else "Audience"
+        )
         who = " et ".join(people[:2]) if people else (who if head != "Audience" else None)
-        return head + (f" {of(who)}" if who and head != "Audience" else "") + (
-            f" devant {_article(court)}" if court else (f" : {who}" if who and head == "Audience" else ""))
+        return (
+            head
+            + (f" {of(who)}" if who and head != "Audience" else "")
+            + (f" devant {_article(court)}" if court else (f" : {who}" if who and head == "Audience" else ""))
+        )
     if kind == "sentence":
         m = PENALTY.search(text)
         if who and m:  # the participle as the sentence agrees it: « condamnée », « condamnés »
@@ -110,18 +149,30 @@ def _who(people: list[str], sent: Span, verb: Token | None, kind: str) -> str | 
             if dep == "nsubj" and kind in DONE_TO and _institution(child):
                 continue
             # Not what the parser hung on the noun from the rest of the clause (« trois hommes | à dix ans »).
-            dropped = {t.i for c in child.children if c.dep_ == "nmod" and any(
-                g.dep_ == "case" and g.lower_ in ("à", "au", "aux", "pour", "après", "avant") for g in c.children)
-                for t in c.subtree}
+            dropped = {
+                t.i
+                for c in child.children
+                if c.dep_ == "nmod"
+                and any(
+                    g.dep_ == "case" and g.lower_ in ("à", "au", "aux", "pour", "après", "avant") for g in c.children
+                )
+                for t in c.subtree
+            }
             words = []
             for t in child.subtree:  # the noun phrase up to its first comma, dash or apposition
-                if t.i > child.i and (t.is_punct and t.text in ",;:–—()" or
-                                      t.head.i == child.i and t.dep_ in ("appos", "conj", "cc")):
+                if t.i > child.i and (
+                    t.is_punct and t.text in ",;:–—()" or t.head.i == child.i and t.dep_ in ("appos", "conj", "cc")
+                ):
                     break
                 if t.i not in dropped and not t.is_punct and not _in_a_clause(t, child):
                     words.append(t)
-            if (child.pos_ == "PRON" or any(t.ent_type_ == "PER" for t in words) or not words or len(words) > 8
-                    or child.lemma_.lower() in NOT_WHO):
+            if (
+                child.pos_ == "PRON"
+                or any(t.ent_type_ == "PER" for t in words)
+                or not words
+                or len(words) > 8
+                or child.lemma_.lower() in NOT_WHO
+            ):
                 return None
             text = " ".join(t.text for t in words).replace("' ", "'").replace("’ ", "’")
             return text[:1].lower() + text[1:] if words[0].pos_ != "PROPN" else text
@@ -129,15 +180,62 @@ def _who(people: list[str], sent: Span, verb: Token | None, kind: str) -> str | 
 
 
 # Nouns that name what happened or what is discussed, never to whom: « l'acquittement », « la difficulté ».
-NOT_WHO = {"acquittement", "verdict", "peine", "procès", "audience", "plainte", "enquête", "condamnation", "dossier",
-           "affaire", "fait", "faits", "difficulté", "question", "décision", "jugement", "arrêt", "réquisition",
-           "réquisitoire", "débat", "site", "tchat", "plateforme", "association", "chiffre", "nombre", "série",
-           "information", "instruction", "procédure", "mise", "garde", "fermeture", "appel", "cour", "tribunal"}
+NOT_WHO = {
+    "acquittement",
+    "verdict",
+    "peine",
+    "procès",
+    "audience",
+    "plainte",
+    "enquête",
+    "condamnation",
+    "dossier",
+    "affaire",
+    "fait",
+    "faits",
+    "difficulté",
+    "question",
+    "décision",
+    "jugement",
+    "arrêt",
+    "réquisition",
+    "réquisitoire",
+    "débat",
+    "site",
+    "tchat",
+    "plateforme",
+    "association",
+    "chiffre",
+    "nombre",
+    "série",
+    "information",
+    "instruction",
+    "procédure",
+    "mise",
+    "garde",
+    "fermeture",
+    "appel",
+    "cour",
+    "tribunal",
+}
 
 
 def _institution(token: Token) -> bool:
-    return token.lemma_.lower() in ("cour", "tribunal", "juge", "parquet", "procureur", "procureure", "justice",
-                                     "police", "gendarmerie", "enquêteur", "gendarme", "policier", "jury")
+    return token.lemma_.lower() in (
+        "cour",
+        "tribunal",
+        "juge",
+        "parquet",
+        "procureur",
+        "procureure",
+        "justice",
+        "police",
+        "gendarmerie",
+        "enquêteur",
+        "gendarme",
+        "policier",
+        "jury",
+    )
 
 
 def _in_a_clause(token: Token, top: Token) -> bool:
@@ -149,8 +247,32 @@ def _in_a_clause(token: Token, top: Token) -> bool:
     return False
 
 
-DATE_LEADS = {"en", "à", "a", "au", "le", "la", "l'", "du", "de", "d'", "depuis", "dès", "vers", "jusqu'", "jusqu'au",
-              "entre", "ce", "cette", "dans", "pour", "avant", "après", "il", "y"}
+DATE_LEADS = {
+    "en",
+    "à",
+    "a",
+    "au",
+    "le",
+    "la",
+    "l'",
+    "du",
+    "de",
+    "d'",
+    "depuis",
+    "dès",
+    "vers",
+    "jusqu'",
+    "jusqu'au",
+    "entre",
+    "ce",
+    "cette",
+    "dans",
+    "pour",
+    "avant",
+    "après",
+    "il",
+    "y",
+}
 
 
 def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
@@ -173,7 +295,7 @@ def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
     text = re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,;:-–—")
     if len(words) > MAX_WORDS:
         text += " …"
-    return _cap(text) if text else doc.text[sent.start_char:sent.end_char][:80]
+    return _cap(text) if text else doc.text[sent.start_char : sent.end_char][:80]
 
 
 def _article(court: str) -> str:
@@ -188,8 +310,22 @@ def _article(court: str) -> str:
 
 
 def _agree(participle: str, who: str) -> str:
-    plural = " et " in who or who.split()[0].lower() in ("deux", "trois", "quatre", "cinq", "six", "sept", "huit",
-                                                          "neuf", "dix", "onze", "douze", "les", "des", "ces")
+    plural = " et " in who or who.split()[0].lower() in (
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "six",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "onze",
+        "douze",
+        "les",
+        "des",
+        "ces",
+    )
     return participle + ("s" if plural else "")
 
 

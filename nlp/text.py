@@ -13,12 +13,32 @@ import unicodedata
 # With curly apostrophes the French models tag « n’ » or « qu’ » as persons; they were
 # trained on straight ones. Each entry replaces exactly one character by one character.
 _ONE_FOR_ONE = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ",
-    "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ", "\u205f": " ",
-    "\u2011": "-", "\u2010": "-",
-    "\t": " ", "\r": "\n",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2008": " ",
+    "\u205f": " ",
+    "\u2011": "-",
+    "\u2010": "-",
+    "\t": " ",
+    "\r": "\n",
 }
 _TABLE = str.maketrans(_ONE_FOR_ONE)
 
@@ -48,8 +68,10 @@ def key(text: str) -> str:
 
 # Frequent function words, chosen so that no word belongs to two languages' lists.
 _FUNCTION_WORDS = {
-    "fr": frozenset("le les des est et une dans du qui pour sur au aux pas avec été sont ont être il elle cette "
-                    "mais ses leur".split()),
+    "fr": frozenset(
+        "le les des est et une dans du qui pour sur au aux pas avec été sont ont être il elle cette "
+        "mais ses leur".split()
+    ),
     "es": frozenset("el los las y del por con está es para como pero fue sus desde muy entre".split()),
     "en": frozenset("the and of to is was which with that has have were this from by".split()),
     "it": frozenset("di che è della gli nel sono non per anche degli questo".split()),
@@ -63,7 +85,7 @@ def language_of(text: str, sample: int = 3000) -> str | None:
     too few are found to tell. Enough to keep a Spanish or English article stored with a wrong
     ``lang`` attribute away from the French model."""
     counts = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for n, match in enumerate(_WORD.finditer(text[:sample * 8].lower())):
+    for n, match in enumerate(_WORD.finditer(text[: sample * 8].lower())):
         if n >= sample:
             break
         word = match.group()

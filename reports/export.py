@@ -25,7 +25,7 @@ TABLES = {
     "documents": f"t.id IN ({DOCUMENTS_OF_DOSSIER})",
     "events": f"t.document_id IN ({DOCUMENTS_OF_DOSSIER})",
     "happenings": f"t.happening_id IN (SELECT happening_id FROM research.events WHERE document_id IN "
-                  f"({DOCUMENTS_OF_DOSSIER}))",
+    f"({DOCUMENTS_OF_DOSSIER}))",
     "cases": "t.id IN (SELECT case_id FROM research.case_dossiers WHERE dossier_slug = %(dossier)s)",
     "mentions": f"t.document_id IN ({DOCUMENTS_OF_DOSSIER})",
     "entities": f"t.id IN (SELECT entity_id FROM research.mentions WHERE document_id IN ({DOCUMENTS_OF_DOSSIER}))",
@@ -41,7 +41,9 @@ def _columns(conn: psycopg.Connection, table: str) -> list[dict]:
                   coalesce(col_description(a.attrelid, a.attnum), '') AS description
              FROM pg_attribute a
             WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY a.attnum""", (f"research.{table}",)).fetchall()
+            ORDER BY a.attnum""",
+        (f"research.{table}",),
+    ).fetchall()
 
 
 def _select(table: str, columns: list[dict]) -> sql.Composed:
@@ -54,7 +56,8 @@ def _select(table: str, columns: list[dict]) -> sql.Composed:
             col = sql.SQL("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')").format(col)
         exprs.append(sql.SQL("{} AS {}").format(col, sql.Identifier(c["name"])))
     return sql.SQL("SELECT {} FROM research.{} t WHERE " + TABLES[table] + " ORDER BY 1").format(
-        sql.SQL(", ").join(exprs), sql.Identifier(table))
+        sql.SQL(", ").join(exprs), sql.Identifier(table)
+    )
 
 
 def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str = "csv") -> dict[str, int]:
@@ -63,20 +66,26 @@ def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str =
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise VeilleError("l'export Parquet demande pyarrow, qui n'est pas installé",
-                              "installez-le (pip install pyarrow) ou exportez en CSV (--format csv)") from None
+            raise VeilleError(
+                "l'export Parquet demande pyarrow, qui n'est pas installé",
+                "installez-le (pip install pyarrow) ou exportez en CSV (--format csv)",
+            ) from None
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise VeilleError(f"impossible de créer le dossier {out} : {exc.strerror}",
-                          "choisissez un dossier accessible en écriture pour --out") from None
+        raise VeilleError(
+            f"impossible de créer le dossier {out} : {exc.strerror}",
+            "choisissez un dossier accessible en écriture pour --out",
+        ) from None
     written, dictionary = {}, []
     for table in TABLES:
         columns = [c for c in _columns(conn, table) if c["type"] not in LEFT_OUT]
         query = _select(table, columns)
         buffer = io.BytesIO()
-        with conn.cursor().copy(sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')").format(
-                query), {"dossier": dossier}) as copy:
+        with conn.cursor().copy(
+            sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')").format(query),
+            {"dossier": dossier},
+        ) as copy:
             for data in copy:
                 buffer.write(data)
         data = buffer.getvalue()
@@ -86,17 +95,27 @@ def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str =
             import pyarrow.parquet
 
             names = [c["name"] for c in columns]
-            types = {c["name"]: pyarrow.string() for c in columns if c["type"] in ("text", "json", "jsonb")
-                     or c["type"].endswith("[]")}
-            parsed = pyarrow.csv.read_csv(io.BytesIO(data), convert_options=pyarrow.csv.ConvertOptions(
-                column_types=types, strings_can_be_null=True), read_options=pyarrow.csv.ReadOptions(
-                column_names=names, skip_rows=1))
+            types = {
+                c["name"]: pyarrow.string()
+                for c in columns
+                if c["type"] in ("text", "json", "jsonb") or c["type"].endswith("[]")
+            }
+            parsed = pyarrow.csv.read_csv(
+                io.BytesIO(data),
+                convert_options=pyarrow.csv.ConvertOptions(column_types=types, strings_can_be_null=True),
+                read_options=pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
+            )
             pyarrow.parquet.write_table(parsed, out / f"{table}.parquet")
         else:
             (out / f"{table}.csv").write_bytes(data)
         for c in columns:
-            kind = ("JSON text" if c["type"].endswith("[]") or c["type"] in ("json", "jsonb") else
-                    "ISO 8601, UTC" if c["type"].startswith("timestamp") else c["type"])
+            kind = (
+                "JSON text"
+                if c["type"].endswith("[]") or c["type"] in ("json", "jsonb")
+                else "ISO 8601, UTC"
+                if c["type"].startswith("timestamp")
+                else c["type"]
+            )
             dictionary.append((table, c["name"], kind, c["description"]))
     with (out / "data_dictionary.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -107,10 +126,22 @@ def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str =
 
 @click.command(name="export")
 @click.option("--dossier", metavar="DOSSIER", required=True, help="Dossier à exporter (son identifiant, par ex. coco).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="CSV (un fichier par table) ou Parquet (avec pyarrow).")
-@click.option("--out", "out_dir", metavar="DOSSIER", required=True, type=click.Path(file_okay=False),
-              help="Répertoire où écrire les fichiers et le dictionnaire des données.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="CSV (un fichier par table) ou Parquet (avec pyarrow).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DOSSIER",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Répertoire où écrire les fichiers et le dictionnaire des données.",
+)
 @pass_app
 def export(app: App, dossier: str, fmt: str, out_dir: str) -> None:
     """Exporter les documents, événements, faits, affaires, mentions et chefs d'accusation d'un

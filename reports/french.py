@@ -18,8 +18,20 @@ from veille.vocabulary import (
     short_day_label,
 )
 
-__all__ = ["HEARING_KINDS", "STAGE_OF_KIND", "STAGES", "capfirst", "date_label", "day", "iso_label", "kind_label",
-           "place_slug", "plural", "short_day", "stage_label"]
+__all__ = [
+    "HEARING_KINDS",
+    "STAGE_OF_KIND",
+    "STAGES",
+    "capfirst",
+    "date_label",
+    "day",
+    "iso_label",
+    "kind_label",
+    "place_slug",
+    "plural",
+    "short_day",
+    "stage_label",
+]
 day = day_label
 
 

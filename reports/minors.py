@@ -43,8 +43,11 @@ class Redactor:
         # also takes « ı », « K » (Kelvin) and « ſ » for them. A name without such a run matches
         # every text, which only costs the full check.
         self._ascii_runs = {max(_PLAIN_ASCII.findall(n.casefold()) or [""], key=len).encode() for n in cleaned}
-        self._pattern = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in cleaned) + r")(?!\w)",
-                                    re.IGNORECASE) if cleaned else None)
+        self._pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in cleaned) + r")(?!\w)", re.IGNORECASE)
+            if cleaned
+            else None
+        )
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -96,5 +99,6 @@ def load_redactor(conn: psycopg.Connection) -> Redactor:
             WHERE en.label = 'PER' AND (m.minor OR en.minor)
            UNION
            SELECT en.canonical FROM mentions m JOIN entities en ON en.id = m.entity_id
-            WHERE en.label = 'PER' AND m.minor""").fetchall()
+            WHERE en.label = 'PER' AND m.minor"""
+    ).fetchall()
     return Redactor(r["name"] if isinstance(r, dict) else r[0] for r in rows)

@@ -44,20 +44,21 @@ CONFLICT_LABELS = {"date": "Dates divergentes selon les sources", "defendants": 
 @dataclass(slots=True)
 class Source:
     """One report of a happening: a document and the sentence that states it."""
+
     event_id: int
     document_id: int
     outlet: str
     title: str
     url: str
-    published: str | None                 # ISO 8601 timestamp of publication, as the database gives it
-    published_day: str                    # its day in Paris, « 2024-06-25 » ("" when unknown)
+    published: str | None  # ISO 8601 timestamp of publication, as the database gives it
+    published_day: str  # its day in Paris, « 2024-06-25 » ("" when unknown)
     evidence: str
-    day: str                              # the date this report gives, ISO
+    day: str  # the date this report gives, ISO
     precision: str
     kind: str
     upcoming: bool
-    republication: bool                   # a copy of another document (wire dispatch)
-    how: str = ""                         # how this report's date was worked out (« « mardi dernier », article du …»)
+    republication: bool  # a copy of another document (wire dispatch)
+    how: str = ""  # how this report's date was worked out (« « mardi dernier », article du …»)
 
     @property
     def published_at(self) -> datetime | None:
@@ -95,7 +96,7 @@ class ConflictValue:
 
 @dataclass
 class Conflict:
-    field: str                            # date | defendants
+    field: str  # date | defendants
     label: str
     values: list[ConflictValue]
 
@@ -103,6 +104,7 @@ class Conflict:
 @dataclass(slots=True)
 class Happening:
     """One happening, however many outlets reported it; ``sources`` earliest report first."""
+
     id: int
     key: str
     date: date
@@ -186,6 +188,7 @@ class Case:
 
 # --------------------------------------------------------------------------- happenings
 
+
 class _Stop(Exception):
     """Raised inside the COPY block when the reader stops early: psycopg then cancels the query."""
 
@@ -202,13 +205,31 @@ class HappeningLines:
     of waiting to be asked. ``conn`` belongs to the thread until the object is closed. The query is
     ``happenings`` in ``queries.sql``, whose null filters COPY binds as constants the planner drops."""
 
-    def __init__(self, conn: psycopg.Connection, dossier: str, since: datetime | None = None,
-                 until: datetime | None = None, *, as_of: datetime | None = None,
-                 kinds: tuple[str, ...] | None = None, first: date | None = None, last: date | None = None,
-                 batch: int = 500, ahead: int = 64, on_batch: Callable[[list[bytes]], object] | None = None):
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        dossier: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        as_of: datetime | None = None,
+        kinds: tuple[str, ...] | None = None,
+        first: date | None = None,
+        last: date | None = None,
+        batch: int = 500,
+        ahead: int = 64,
+        on_batch: Callable[[list[bytes]], object] | None = None,
+    ):
         self._conn = conn
-        self._params = {"dossier": dossier, "since": since, "until": until, "as_of": as_of,
-                        "kinds": list(kinds) if kinds else None, "first": first, "last": last}
+        self._params = {
+            "dossier": dossier,
+            "since": since,
+            "until": until,
+            "as_of": as_of,
+            "kinds": list(kinds) if kinds else None,
+            "first": first,
+            "last": last,
+        }
         self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
         self._queue: queue.Queue = queue.Queue(maxsize=ahead)
@@ -278,23 +299,61 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     """A happening and its sources from one line of :class:`HappeningLines`, anonymised."""
     if b"\\" in line:  # COPY's text format doubles backslashes (JSON holds no other character it escapes)
         line = line.replace(b"\\\\", b"\\")
-    (happening_id, key, day, precision, day_end, kind, summary, conflicts, first_seen_at, case_slug, case_name,
-     reports) = loads(line)
+    (
+        happening_id,
+        key,
+        day,
+        precision,
+        day_end,
+        kind,
+        summary,
+        conflicts,
+        first_seen_at,
+        case_slug,
+        case_name,
+        reports,
+    ) = loads(line)
     # One look for a minor's name in the whole line instead of one per field.
     flagged = redactor.may_name(line)
     text = redactor.text if flagged else _plain
-    h = Happening(id=happening_id, key=key, date=date.fromisoformat(day), precision=precision,
-                  date_end=date.fromisoformat(day_end) if day_end else None, kind=kind, summary=text(summary),
-                  case_slug=case_slug, case_name=text(case_name) if case_name else None, upcoming=True,
-                  first_seen_at=datetime.fromisoformat(first_seen_at))
+    h = Happening(
+        id=happening_id,
+        key=key,
+        date=date.fromisoformat(day),
+        precision=precision,
+        date_end=date.fromisoformat(day_end) if day_end else None,
+        kind=kind,
+        summary=text(summary),
+        case_slug=case_slug,
+        case_name=text(case_name) if case_name else None,
+        upcoming=True,
+        first_seen_at=datetime.fromisoformat(first_seen_at),
+    )
     sources = h.sources
     event_source: dict[int, int] = {}
     seen_docs: dict[int, int] = {}
     places, people, charges = h.places, h.people, h.charges
     all_upcoming = True
     # Runs for every entry of a timeline: kept lean.
-    for (event_id, doc, outlet, title, url, published, published_day, evidence, event_day, event_precision,
-         event_kind, upcoming, republication, e_places, e_people, e_charges, how) in reports:
+    for (
+        event_id,
+        doc,
+        outlet,
+        title,
+        url,
+        published,
+        published_day,
+        evidence,
+        event_day,
+        event_precision,
+        event_kind,
+        upcoming,
+        republication,
+        e_places,
+        e_people,
+        e_charges,
+        how,
+    ) in reports:
         all_upcoming = all_upcoming and upcoming
         for v in e_places:
             if v not in places:
@@ -311,9 +370,24 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
             event_source[event_id] = seen_docs[doc]
             continue
         seen_docs[doc] = event_source[event_id] = len(sources)
-        sources.append(Source(event_id, doc, outlet, text(title), url, published, published_day or "",
-                              text(evidence), event_day, event_precision, event_kind, upcoming, republication,
-                              text(how) if how else ""))
+        sources.append(
+            Source(
+                event_id,
+                doc,
+                outlet,
+                text(title),
+                url,
+                published,
+                published_day or "",
+                text(evidence),
+                event_day,
+                event_precision,
+                event_kind,
+                upcoming,
+                republication,
+                text(how) if how else "",
+            )
+        )
     _lead_with_the_most_precise(sources, event_source)
     h.upcoming = all_upcoming
     if flagged:
@@ -341,10 +415,18 @@ def _lead_with_the_most_precise(sources: list[Source], event_source: dict[int, i
         event_source[event_id] = new_index[index]
 
 
-def iter_happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,
-                    until: datetime | None = None, *, as_of: datetime | None = None,
-                    kinds: tuple[str, ...] | None = None, first: date | None = None, last: date | None = None,
-                    redactor: Redactor | None = None) -> Iterator[Happening]:
+def iter_happenings(
+    conn: psycopg.Connection,
+    dossier: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    as_of: datetime | None = None,
+    kinds: tuple[str, ...] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    redactor: Redactor | None = None,
+) -> Iterator[Happening]:
     """Happenings of a dossier in chronological order, streamed.
 
     ``since``/``until``: only happenings with a report published in that window (its older
@@ -365,16 +447,21 @@ def _conflicts(h: Happening, found: list[dict], event_source: dict[int, int]) ->
             indexes = sorted({event_source[e] for e in v["events"] if e in event_source})
             sources = [h.sources[i] for i in indexes]
             if sources:
-                label = (date_label(date.fromisoformat(v["value"]), c.get("precision", "day"))
-                         if c["field"] == "date" else str(v["value"]))
+                label = (
+                    date_label(date.fromisoformat(v["value"]), c.get("precision", "day"))
+                    if c["field"] == "date"
+                    else str(v["value"])
+                )
                 values.append(ConflictValue(label=label, sources=sources))
         if len(values) > 1:  # a disagreement only while both sides are in view
-            h.conflicts.append(Conflict(field=c["field"], label=CONFLICT_LABELS.get(c["field"], c["field"]),
-                                        values=values))
+            h.conflicts.append(
+                Conflict(field=c["field"], label=CONFLICT_LABELS.get(c["field"], c["field"]), values=values)
+            )
 
 
-def happenings(conn: psycopg.Connection, dossier: str, since: datetime | None = None,
-               until: datetime | None = None, **filters) -> list[Happening]:
+def happenings(
+    conn: psycopg.Connection, dossier: str, since: datetime | None = None, until: datetime | None = None, **filters
+) -> list[Happening]:
     """Like :func:`iter_happenings`, as a list."""
     return list(iter_happenings(conn, dossier, since, until, **filters))
 
@@ -389,8 +476,9 @@ def upcoming(conn: psycopg.Connection, dossier: str, today: date, days: int | No
     from datetime import timedelta
 
     last = today + timedelta(days=days) if days is not None else None
-    found = happenings(conn, dossier, as_of=_end_of_day(today), kinds=HEARING_KINDS,
-                       first=date(today.year, 1, 1), last=last)
+    found = happenings(
+        conn, dossier, as_of=_end_of_day(today), kinds=HEARING_KINDS, first=date(today.year, 1, 1), last=last
+    )
     return [h for h in found if is_ahead(h, today)]
 
 
@@ -405,6 +493,7 @@ def is_ahead(h: Happening, today: date) -> bool:
 
 # --------------------------------------------------------------------------- cases
 
+
 def cases(conn: psycopg.Connection, dossier: str, redactor: Redactor | None = None) -> list[Case]:
     """The dossier's cases, oldest first, with their stages' history."""
     redactor = redactor if redactor is not None else load_redactor(conn)
@@ -412,13 +501,27 @@ def cases(conn: psycopg.Connection, dossier: str, redactor: Redactor | None = No
     stages: dict[str, list[Stage]] = {}
     for r in conn.execute(QUERIES["case_stages"]).fetchall():
         stages.setdefault(r["case_slug"], []).append(Stage(r["stage"], r["reached_on"], r["first_seen_at"]))
-    return [Case(slug=r["slug"], name=redactor.text(r["name"]), stage=r["stage"], places=r["places"],
-                 courts=r["courts"], charges=r["charges"], people=redactor.people(r["people"]),
-                 period_start=r["period_start"], period_end=r["period_end"], key_figures=r["key_figures"],
-                 first_seen_at=r["first_seen_at"], stage_changed_at=r["stage_changed_at"],
-                 stage_reached_on=r["stage_reached_on"], dossiers=r["dossiers"],
-                 stages=stages.get(r["slug"], []), manual=r["manual"])
-            for r in rows]
+    return [
+        Case(
+            slug=r["slug"],
+            name=redactor.text(r["name"]),
+            stage=r["stage"],
+            places=r["places"],
+            courts=r["courts"],
+            charges=r["charges"],
+            people=redactor.people(r["people"]),
+            period_start=r["period_start"],
+            period_end=r["period_end"],
+            key_figures=r["key_figures"],
+            first_seen_at=r["first_seen_at"],
+            stage_changed_at=r["stage_changed_at"],
+            stage_reached_on=r["stage_reached_on"],
+            dossiers=r["dossiers"],
+            stages=stages.get(r["slug"], []),
+            manual=r["manual"],
+        )
+        for r in rows
+    ]
 
 
 def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until: datetime) -> list[tuple[Case, str]]:

@@ -100,13 +100,21 @@ def conn(db_url, monkeypatch) -> psycopg.Connection:
         yield c
 
 
-def run_veille(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 300,
-               cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_veille(
+    *args: str, env: dict | None = None, input: str | None = None, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run the real ``veille`` command in a subprocess, as a user would."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("VEILLE_CONFIG", None) if env is not None and "VEILLE_CONFIG" not in env else None
-    return subprocess.run([sys.executable, "-m", "veille", *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=timeout, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "veille", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+    )
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ click_fr.install()
 STAGE_COMMANDS = {
     "crawl": ("crawler.cli:crawl", "Collecter les articles des sources configurées."),
     "sources": ("crawler.cli:sources", "Lister et vérifier les sources configurées."),
-    "extract": ("crawler.extract_cli:extract", "Montrer ce que veille garderait de pages enregistrées, sans rien stocker."),
+    "extract": (
+        "crawler.extract_cli:extract",
+        "Montrer ce que veille garderait de pages enregistrées, sans rien stocker.",
+    ),
     "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
     "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
     "cases": ("cases.cli:cases", "Lister les affaires regroupées à partir des événements."),
@@ -58,8 +61,13 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--config", "config_path", envvar="VEILLE_CONFIG", metavar="FICHIER",
-              help="Fichier de configuration TOML (sinon $VEILLE_CONFIG, sinon la configuration intégrée).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="VEILLE_CONFIG",
+    metavar="FICHIER",
+    help="Fichier de configuration TOML (sinon $VEILLE_CONFIG, sinon la configuration intégrée).",
+)
 @click.option("--debug", is_flag=True, help="Afficher la trace complète des erreurs.")
 @click.option("-q", "--quiet", is_flag=True, help="N'afficher que les erreurs.")
 @click.version_option(__version__, prog_name="veille")
@@ -95,11 +103,15 @@ def info(app: App) -> None:
             address = f"127.0.0.1:{served['port']} et socket" if served.get("port") else "socket seulement"
             app.say(f"Serveur : en marche, servi par veille db serve (pid {served['pid']}, {address})")
         elif running:
-            app.say(f"Serveur : en marche le temps d'une commande veille (pid {running.pid}) ; "
-                    "il s'arrêtera avec elle — pour le garder ouvert : veille db serve")
+            app.say(
+                f"Serveur : en marche le temps d'une commande veille (pid {running.pid}) ; "
+                "il s'arrêtera avec elle — pour le garder ouvert : veille db serve"
+            )
         else:
-            app.say("Serveur : arrêté — il ne tourne que pendant une commande veille, l'adresse ci-dessous ne "
-                    "répond qu'alors ; pour y connecter psql, pandas, R ou DBeaver : veille db serve")
+            app.say(
+                "Serveur : arrêté — il ne tourne que pendant une commande veille, l'adresse ci-dessous ne "
+                "répond qu'alors ; pour y connecter psql, pandas, R ou DBeaver : veille db serve"
+            )
         server = embedded.embedded_server()
         app.say("Base : PostgreSQL embarqué (démarré par veille, arrêté quand plus aucun processus ne l'utilise)")
         app.say(f"URI : {server.uri()}")
@@ -112,15 +124,23 @@ def info(app: App) -> None:
     app.say(f"PostgreSQL {version} — schéma : {len(applied)} migration(s) appliquée(s), {len(pending)} en attente")
     app.say(f"Taille : {size} — {docs} document(s)")
     logins = reader.reader_logins(conn)
-    locks = ("verrous de veille fermés aux lecteurs" if reader.advisory_locks_closed(conn) else
-             "attention : les lecteurs peuvent prendre les verrous de veille (migrez en superutilisateur)")
+    locks = (
+        "verrous de veille fermés aux lecteurs"
+        if reader.advisory_locks_closed(conn)
+        else "attention : les lecteurs peuvent prendre les verrous de veille (migrez en superutilisateur)"
+    )
     app.say(f"Lecteurs : {', '.join(logins) if logins else 'aucun (veille db reader-password en crée un)'} — {locks}")
 
 
 @db.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
 @click.option("--reader", is_flag=True, help="Se connecter avec un rôle lecteur (lecture seule, données expurgées).")
-@click.option("--user", "login", default=None, metavar="ROLE",
-              help="Rôle lecteur à utiliser avec --reader (par défaut veille_researcher).")
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    metavar="ROLE",
+    help="Rôle lecteur à utiliser avec --reader (par défaut veille_researcher).",
+)
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 @pass_app
 def shell(app: App, reader: bool, login: str | None, psql_args: tuple[str, ...]) -> None:
@@ -142,22 +162,42 @@ def shell(app: App, reader: bool, login: str | None, psql_args: tuple[str, ...])
         # The reader's own login, never the operator's session with a role switched.
         login = readers.check_login_name(login or readers.DEFAULT_LOGIN)
         if login not in readers.reader_logins(conn):
-            raise VeilleError(f"le rôle lecteur {login} n'existe pas",
-                              f"créez-le avec veille db reader-password --user {login}")
+            raise VeilleError(
+                f"le rôle lecteur {login} n'existe pas", f"créez-le avec veille db reader-password --user {login}"
+            )
         url = readers.reader_url(url, login)
         env = readers.reader_env(env)
     sys.exit(subprocess.call([psql, url, *psql_args], env=env))
 
 
 @db.command("reader-password")
-@click.option("--user", "login", default="veille_researcher", show_default=True, metavar="ROLE",
-              help="Rôle lecteur à créer ou modifier (membre de veille_reader).")
-@click.option("--password-stdin", is_flag=True,
-              help="Lire le mot de passe sur l'entrée standard (sinon il est généré et affiché une fois).")
-@click.option("--statement-timeout", default="5min", show_default=True, metavar="DURÉE",
-              help="Durée maximale d'une requête du lecteur (30s, 5min, 1h).")
-@click.option("--idle-timeout", default="10min", show_default=True, metavar="DURÉE",
-              help="Durée maximale d'une transaction du lecteur laissée ouverte sans requête.")
+@click.option(
+    "--user",
+    "login",
+    default="veille_researcher",
+    show_default=True,
+    metavar="ROLE",
+    help="Rôle lecteur à créer ou modifier (membre de veille_reader).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Lire le mot de passe sur l'entrée standard (sinon il est généré et affiché une fois).",
+)
+@click.option(
+    "--statement-timeout",
+    default="5min",
+    show_default=True,
+    metavar="DURÉE",
+    help="Durée maximale d'une requête du lecteur (30s, 5min, 1h).",
+)
+@click.option(
+    "--idle-timeout",
+    default="10min",
+    show_default=True,
+    metavar="DURÉE",
+    help="Durée maximale d'une transaction du lecteur laissée ouverte sans requête.",
+)
 @pass_app
 def reader_password(app: App, login: str, password_stdin: bool, statement_timeout: str, idle_timeout: str) -> None:
     """Créer le rôle de connexion en lecture seule des chercheurs, ou changer son mot de passe."""
@@ -174,17 +214,18 @@ def reader_password(app: App, login: str, password_stdin: bool, statement_timeou
     try:
         password = reader.set_reader_password(conn, login, password, statement_timeout, idle_timeout)
     except (psycopg.errors.InvalidParameterValue, psycopg.errors.InvalidDatetimeFormat) as exc:
-        raise VeilleError(f"durée invalide : {str(exc).strip().splitlines()[0]}",
-                          "écrivez une durée comme 30s, 5min ou 1h") from None
+        raise VeilleError(
+            f"durée invalide : {str(exc).strip().splitlines()[0]}", "écrivez une durée comme 30s, 5min ou 1h"
+        ) from None
     if not password_stdin:
         app.say(f"mot de passe de {login} (affiché une seule fois) : {password}")
-    app.say(f"rôle lecteur {login} prêt ; mot de passe gardé pour veille db shell --reader dans "
-            f"{reader.pgpass_path()}")
+    app.say(f"rôle lecteur {login} prêt ; mot de passe gardé pour veille db shell --reader dans {reader.pgpass_path()}")
 
 
 @db.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=5433, show_default=True,
-              help="Port TCP, sur 127.0.0.1 seulement.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=5433, show_default=True, help="Port TCP, sur 127.0.0.1 seulement."
+)
 @click.option("--socket", "socket_only", is_flag=True, help="N'écouter que sur le socket local, pas en TCP.")
 @pass_app
 def serve(app: App, port: int, socket_only: bool) -> None:
@@ -196,8 +237,10 @@ def serve(app: App, port: int, socket_only: bool) -> None:
     from veille import embedded, reader
 
     if os.environ.get("DATABASE_URL", "").strip():
-        raise VeilleError("veille db serve sert le PostgreSQL embarqué, or DATABASE_URL désigne déjà un serveur",
-                          "connectez-vous directement à ce serveur, ou retirez DATABASE_URL")
+        raise VeilleError(
+            "veille db serve sert le PostgreSQL embarqué, or DATABASE_URL désigne déjà un serveur",
+            "connectez-vous directement à ce serveur, ou retirez DATABASE_URL",
+        )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -233,8 +276,11 @@ def serve(app: App, port: int, socket_only: bool) -> None:
             pass
         others = [pid for pid in embedded.live_handles() if pid != os.getpid()]
         server.release()
-        app.say("serveur arrêté" if not others else
-                f"service terminé ; le serveur reste en marche pour {len(others)} autre(s) commande(s) veille")
+        app.say(
+            "serveur arrêté"
+            if not others
+            else f"service terminé ; le serveur reste en marche pour {len(others)} autre(s) commande(s) veille"
+        )
 
 
 @db.command()
@@ -325,12 +371,17 @@ def main(argv: list[str] | None = None) -> None:
         if _connection_lost(exc):
             if debug:
                 traceback.print_exc()
-            click.echo("veille : erreur : connexion à la base de données perdue en cours de route "
-                       f"({_first_line(exc)}) — vérifiez que le serveur PostgreSQL tourne (veille db info) puis "
-                       "relancez la commande : ce qui était enregistré est gardé", err=True)
+            click.echo(
+                "veille : erreur : connexion à la base de données perdue en cours de route "
+                f"({_first_line(exc)}) — vérifiez que le serveur PostgreSQL tourne (veille db info) puis "
+                "relancez la commande : ce qui était enregistré est gardé",
+                err=True,
+            )
             sys.exit(1)
         if debug:  # one line, the trace with --debug
             traceback.print_exc()
-        click.echo(f"veille : erreur inattendue : {exc.__class__.__name__}: {exc} — relancez avec --debug "
-                   "et signalez-la", err=True)
+        click.echo(
+            f"veille : erreur inattendue : {exc.__class__.__name__}: {exc} — relancez avec --debug et signalez-la",
+            err=True,
+        )
         sys.exit(1)

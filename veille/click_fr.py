@@ -52,14 +52,20 @@ SINGULAR = {
 }
 PLURAL = {
     "Got unexpected extra argument ({args})": ("Argument en trop ({args})", "Arguments en trop ({args})"),
-    "Option {name!r} requires an argument.": ("L'option {name!r} attend une valeur.",
-                                               "L'option {name!r} attend {nargs} valeurs."),
+    "Option {name!r} requires an argument.": (
+        "L'option {name!r} attend une valeur.",
+        "L'option {name!r} attend {nargs} valeurs.",
+    ),
     "Did you mean {possibility}?": ("Vouliez-vous dire {possibility} ?", "(Vouliez-vous dire : {possibilities} ?)"),
     "{value!r} is not {choice}.": ("{value!r} n'est pas {choice}.", "{value!r} n'est pas parmi {choices}."),
-    "{value!r} does not match the format {format}.": ("{value!r} ne suit pas le format {format}.",
-                                                      "{value!r} ne suit aucun des formats {formats}."),
-    "Takes {nargs} values but 1 was given.": ("Attend {nargs} valeurs, une seule donnée.",
-                                              "Attend {nargs} valeurs, {len} données."),
+    "{value!r} does not match the format {format}.": (
+        "{value!r} ne suit pas le format {format}.",
+        "{value!r} ne suit aucun des formats {formats}.",
+    ),
+    "Takes {nargs} values but 1 was given.": (
+        "Attend {nargs} valeurs, une seule donnée.",
+        "Attend {nargs} valeurs, {len} données.",
+    ),
 }
 MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
 

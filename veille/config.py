@@ -145,8 +145,14 @@ class Config:
 
 
 # What a value of each type is called, for « doit être … ».
-_TYPE_NAMES: dict[Any, str] = {str: "un texte", int: "un entier", float: "un nombre", bool: "true ou false",
-                               list: "une liste", dict: "une table"}
+_TYPE_NAMES: dict[Any, str] = {
+    str: "un texte",
+    int: "un entier",
+    float: "un nombre",
+    bool: "true ou false",
+    list: "une liste",
+    dict: "une table",
+}
 
 
 class _Reader:
@@ -161,8 +167,10 @@ class _Reader:
     def fail(self, key: str, problem: str, source: str | None = None) -> None:
         name = self.path if self.path else "configuration intégrée"
         where = f"source « {source} », " if source else ""
-        raise VeilleError(f"configuration invalide ({name}) : {where}clé « {key} » : {problem}",
-                          "corrigez le fichier (voir docs/configuration.md)")
+        raise VeilleError(
+            f"configuration invalide ({name}) : {where}clé « {key} » : {problem}",
+            "corrigez le fichier (voir docs/configuration.md)",
+        )
 
     def key(self, name: str) -> str:
         return f"{self.where}.{name}" if self.where else name
@@ -197,19 +205,25 @@ class _Reader:
 
 def _dossier(path: Path | None, where: str, table: Any) -> Dossier:
     r = _Reader(path, where, table)
-    r.check_keys({"slug", "title", "terms", "context_terms", "exclude_terms", "linked_terms",
-                  "search_queries", "cases"})
+    r.check_keys(
+        {"slug", "title", "terms", "context_terms", "exclude_terms", "linked_terms", "search_queries", "cases"}
+    )
     slug = r.get("slug", str)
     if not SLUG.match(slug):
         r.fail(r.key("slug"), f"« {slug} » : lettres minuscules, chiffres, - et _ seulement")
     terms = r.strings("terms")
     if not terms:
         r.fail(r.key("terms"), "au moins un terme doit définir le dossier")
-    return Dossier(slug=slug, title=r.get("title", str), terms=terms,
-                   context_terms=r.strings("context_terms"), exclude_terms=r.strings("exclude_terms"),
-                   linked_terms=r.strings("linked_terms"),
-                   search_queries=r.strings("search_queries", default=terms),
-                   cases=r.get("cases", dict, {}))
+    return Dossier(
+        slug=slug,
+        title=r.get("title", str),
+        terms=terms,
+        context_terms=r.strings("context_terms"),
+        exclude_terms=r.strings("exclude_terms"),
+        linked_terms=r.strings("linked_terms"),
+        search_queries=r.strings("search_queries", default=terms),
+        cases=r.get("cases", dict, {}),
+    )
 
 
 def _source(path: Path | None, where: str, table: Any) -> Source:
@@ -234,9 +248,17 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     check = KINDS[kind].check_settings
     if check:  # each kind's own settings (veille/kinds.py)
         check(checked)
-    return Source(id=sid, name=r.get("name", str), kind=kind, urls=urls,
-                  dossiers=r.strings("dossiers"), allow_private=r.get("allow_private", bool, False),
-                  interval=interval, cron=r.get("cron", str, None), settings=settings)
+    return Source(
+        id=sid,
+        name=r.get("name", str),
+        kind=kind,
+        urls=urls,
+        dossiers=r.strings("dossiers"),
+        allow_private=r.get("allow_private", bool, False),
+        interval=interval,
+        cron=r.get("cron", str, None),
+        settings=settings,
+    )
 
 
 def _settings(path: Path | None, data: dict, name: str, cls: Any, choices: dict[str, tuple] | None = None):
@@ -251,8 +273,9 @@ def _settings(path: Path | None, data: dict, name: str, cls: Any, choices: dict[
         bounds = fields[fname].metadata.get("range")
         # An impossible value is refused here, not met in the middle of a crawl (0 pages at a time
         # per site stalls it; nan or a negative delay makes Scrapy spin).
-        if bounds and not (isinstance(value, (int, float)) and math.isfinite(value)
-                           and bounds[0] <= value <= bounds[1]):
+        if bounds and not (
+            isinstance(value, (int, float)) and math.isfinite(value) and bounds[0] <= value <= bounds[1]
+        ):
             what = "un entier" if isinstance(default, int) else "un nombre"
             r.fail(r.key(fname), f"« {value} » : {what} entre {bounds[0]} et {bounds[1]} attendu")
     return cls(**values)
@@ -263,14 +286,17 @@ def _read_toml(path: Path) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise VeilleError(f"fichier de configuration introuvable : {path}",
-                          "vérifiez --config ou VEILLE_CONFIG") from None
+        raise VeilleError(
+            f"fichier de configuration introuvable : {path}", "vérifiez --config ou VEILLE_CONFIG"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise VeilleError(f"configuration invalide ({path}) : TOML mal formé : {exc}",
-                          "corrigez la syntaxe du fichier") from None
+        raise VeilleError(
+            f"configuration invalide ({path}) : TOML mal formé : {exc}", "corrigez la syntaxe du fichier"
+        ) from None
     except UnicodeDecodeError:
-        raise VeilleError(f"configuration invalide ({path}) : le fichier n'est pas en UTF-8",
-                          "enregistrez-le en UTF-8") from None
+        raise VeilleError(
+            f"configuration invalide ({path}) : le fichier n'est pas en UTF-8", "enregistrez-le en UTF-8"
+        ) from None
 
 
 def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Config:
@@ -294,7 +320,9 @@ def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Conf
     if builtin and "sources" not in data:
         sources = list(builtin.sources)  # a file of settings only keeps the shipped outlets
     return Config(
-        path=path, dossiers=dossiers, sources=tuple(sources),
+        path=path,
+        dossiers=dossiers,
+        sources=tuple(sources),
         crawl=_settings(path, data, "crawl", CrawlSettings, {"tdm_policy": TDM_POLICIES}),
         nlp=_settings(path, data, "nlp", NlpSettings),
         reports=_settings(path, data, "reports", ReportSettings),

@@ -20,24 +20,24 @@ ERROR_PREFIX = "error_"
 @dataclass
 class CrawlCounts:
     # Discovery: the source's listings (feeds, sitemaps, search pages, API answers).
-    listings_fetched: int = 0       # listings answered, 304 included
+    listings_fetched: int = 0  # listings answered, 304 included
     listings_not_modified: int = 0  # …of which answered 304: the same as at the last crawl
-    skipped_sitemaps: int = 0       # sitemaps not read again: their index says they did not change
-    listing_errors: int = 0         # listings that failed or were refused
-    listed: int = 0                 # links the listings read in full gave
+    skipped_sitemaps: int = 0  # sitemaps not read again: their index says they did not change
+    listing_errors: int = 0  # listings that failed or were refused
+    listed: int = 0  # links the listings read in full gave
     # Links not asked.
-    too_old: int = 0                # published before --since
-    skipped: int = 0                # known, and nothing says they changed
+    too_old: int = 0  # published before --since
+    skipped: int = 0  # known, and nothing says they changed
     # Pages asked, by outcome (one outcome per page).
-    fetched: int = 0                # page answers, 304 and HTTP errors included
-    new: int = 0                    # stored for the first time (copies of a dispatch included)
-    duplicates: int = 0             # …of which copies of another document (counted at the end)
+    fetched: int = 0  # page answers, 304 and HTTP errors included
+    new: int = 0  # stored for the first time (copies of a dispatch included)
+    duplicates: int = 0  # …of which copies of another document (counted at the end)
     updated: int = 0
     unchanged: int = 0
-    not_modified: int = 0           # answered 304
+    not_modified: int = 0  # answered 304
     off_subject: int = 0
-    withheld: int = 0               # stored without their full text (TDM reservation)
-    errors: int = 0                 # pages that failed, once each; by kind in error_kinds
+    withheld: int = 0  # stored without their full text (TDM reservation)
+    errors: int = 0  # pages that failed, once each; by kind in error_kinds
     # Pages not asked, by reason.
     robots: int = 0
     offsite: int = 0
@@ -81,11 +81,15 @@ class CrawlCounts:
     def from_json(cls, data: dict) -> CrawlCounts:
         """The counters of a ``runs.counts`` value; other keys (older runs, the scheduler's own
         rows) are ignored."""
-        values: dict[str, Any] = {name: int(data[name]) for name in _COUNTERS
-                                  if isinstance(data.get(name), (int, float))}
+        values: dict[str, Any] = {
+            name: int(data[name]) for name in _COUNTERS if isinstance(data.get(name), (int, float))
+        }
         counts = cls(**values)
-        counts.error_kinds = {k[len(ERROR_PREFIX):]: int(v) for k, v in data.items()
-                              if k.startswith(ERROR_PREFIX) and isinstance(v, (int, float))}
+        counts.error_kinds = {
+            k[len(ERROR_PREFIX) :]: int(v)
+            for k, v in data.items()
+            if k.startswith(ERROR_PREFIX) and isinstance(v, (int, float))
+        }
         return counts
 
 

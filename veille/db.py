@@ -48,13 +48,17 @@ def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
     try:
         return psycopg.connect(url, row_factory=dict_row, **kwargs)
     except psycopg.ProgrammingError as exc:
-        raise VeilleError(f"DATABASE_URL mal formée ({describe_url(url)}) : {exc}",
-                          "écrivez une URI libpq, par exemple postgresql://utilisateur@hote:5432/base") from None
+        raise VeilleError(
+            f"DATABASE_URL mal formée ({describe_url(url)}) : {exc}",
+            "écrivez une URI libpq, par exemple postgresql://utilisateur@hote:5432/base",
+        ) from None
     except psycopg.OperationalError as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
-        raise VeilleError(f"base de données injoignable ({describe_url(url)}) : {detail}",
-                          "vérifiez que le serveur tourne et DATABASE_URL, ou retirez DATABASE_URL "
-                          "pour utiliser le PostgreSQL embarqué") from None
+        raise VeilleError(
+            f"base de données injoignable ({describe_url(url)}) : {detail}",
+            "vérifiez que le serveur tourne et DATABASE_URL, ou retirez DATABASE_URL "
+            "pour utiliser le PostgreSQL embarqué",
+        ) from None
 
 
 def sibling(conn: psycopg.Connection, **kwargs) -> psycopg.Connection:
@@ -83,8 +87,10 @@ def migrations_folder() -> Traversable:
     try:
         return resources.files(MIGRATIONS_PACKAGE)
     except ModuleNotFoundError:
-        raise VeilleError("migrations introuvables : le paquet « migrations » de veille n'est pas installé",
-                          "réinstallez veille (pip install .) depuis son dépôt ou sa roue") from None
+        raise VeilleError(
+            "migrations introuvables : le paquet « migrations » de veille n'est pas installé",
+            "réinstallez veille (pip install .) depuis son dépôt ou sa roue",
+        ) from None
 
 
 def available_migrations(directory: Traversable | None = None) -> list[Migration]:
@@ -98,8 +104,10 @@ def available_migrations(directory: Traversable | None = None) -> list[Migration
         found.append(Migration(int(m.group(1)), m.group(2), path))
     versions = [m.version for m in found]
     if not found or versions != list(range(1, len(found) + 1)):
-        raise VeilleError(f"migrations absentes ou non consécutives dans {directory} : {versions}",
-                          "numérotez-les 0001, 0002, … sans trou")
+        raise VeilleError(
+            f"migrations absentes ou non consécutives dans {directory} : {versions}",
+            "numérotez-les 0001, 0002, … sans trou",
+        )
     return found
 
 
@@ -132,7 +140,8 @@ def migration_status(conn: psycopg.Connection) -> tuple[list[dict], list[Migrati
     if unknown:
         raise VeilleError(
             f"la base porte des migrations que cette version de veille ne connaît pas : {unknown}",
-            "mettez veille à jour (git pull) avant de l'utiliser sur cette base")
+            "mettez veille à jour (git pull) avant de l'utiliser sur cette base",
+        )
     return list(applied.values()), [m for m in known if m.version not in applied]
 
 
@@ -141,8 +150,10 @@ def migrate(conn: psycopg.Connection, progress=None) -> list[Migration]:
     conn.autocommit = True
     encoding = conn.info.parameter_status("server_encoding")
     if encoding not in (None, "UTF8"):  # French text and the reports' JSON need UTF-8 end to end
-        raise VeilleError(f"la base {conn.info.dbname} est encodée en {encoding}, veille demande UTF8",
-                          "créez-la avec CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0")
+        raise VeilleError(
+            f"la base {conn.info.dbname} est encodée en {encoding}, veille demande UTF8",
+            "créez-la avec CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0",
+        )
     conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
     try:
         with conn.transaction():
@@ -156,8 +167,10 @@ def migrate(conn: psycopg.Connection, progress=None) -> list[Migration]:
                     conn.execute(m.sql)
                     conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (m.version, m.name))
             except psycopg.Error as exc:
-                raise VeilleError(f"la migration {m.path.name} a échoué : {str(exc).strip().splitlines()[0]}",
-                                  "rien n'a été appliqué pour ce fichier ; corrigez-le puis relancez veille db migrate") from None
+                raise VeilleError(
+                    f"la migration {m.path.name} a échoué : {str(exc).strip().splitlines()[0]}",
+                    "rien n'a été appliqué pour ce fichier ; corrigez-le puis relancez veille db migrate",
+                ) from None
         _close_to_readers(conn, refresh=bool(pending))
         return pending
     finally:
@@ -202,10 +215,12 @@ def sync_config(conn: psycopg.Connection, config) -> None:
                    ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, terms = EXCLUDED.terms,
                        context_terms = EXCLUDED.context_terms, exclude_terms = EXCLUDED.exclude_terms,
                        linked_terms = EXCLUDED.linked_terms, updated_at = now()""",
-                (d.slug, d.title, list(d.terms), list(d.context_terms), list(d.exclude_terms), list(d.linked_terms)))
+                (d.slug, d.title, list(d.terms), list(d.context_terms), list(d.exclude_terms), list(d.linked_terms)),
+            )
         for s in config.sources:
             conn.execute(
                 """INSERT INTO sources (id, name, kind, urls, settings, updated_at) VALUES (%s, %s, %s, %s, %s, now())
                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
                        urls = EXCLUDED.urls, settings = EXCLUDED.settings, updated_at = now()""",
-                (s.id, s.name, s.kind, list(s.urls), Jsonb(s.settings)))
+                (s.id, s.name, s.kind, list(s.urls), Jsonb(s.settings)),
+            )

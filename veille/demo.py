@@ -20,28 +20,42 @@ import click
 from veille.app import App, pass_app
 from veille.errors import VeilleError
 
-DEMO_SUBSCRIBERS = (("redaction-demo@example.org", "Rédaction démo"),
-                    ("association-demo@example.org", "Association Enfance Protégée (démo)"))
+DEMO_SUBSCRIBERS = (
+    ("redaction-demo@example.org", "Rédaction démo"),
+    ("association-demo@example.org", "Association Enfance Protégée (démo)"),
+)
 DEMO_WEEK = "2024-W26"  # the week coco.gg was closed: a busy week of the sample corpus
 
 
 def _steps(out: Path) -> list[tuple[str, list[str]]]:
-    steps = [("Collecte du mini-web (flux, sitemaps, recherche, Judilibre)", ["crawl"]),
-             ("Analyse des textes (spaCy)", ["nlp", "run"]),
-             ("Regroupement en affaires", ["cases"]),
-             ("Chronologie HTML et exports", ["timeline", "--dossier", "coco", "--out", str(out / "timeline")])]
+    steps = [
+        ("Collecte du mini-web (flux, sitemaps, recherche, Judilibre)", ["crawl"]),
+        ("Analyse des textes (spaCy)", ["nlp", "run"]),
+        ("Regroupement en affaires", ["cases"]),
+        ("Chronologie HTML et exports", ["timeline", "--dossier", "coco", "--out", str(out / "timeline")]),
+    ]
     for email, name in DEMO_SUBSCRIBERS:
         steps.append((f"Abonnement de {email}", ["subscribers", "add", email, "--dossier", "coco", "--name", name]))
-    steps.append(("Résumés hebdomadaires (fichiers .eml, rien n'est envoyé)",
-                  ["digest", "send", "--dossier", "coco", "--week", DEMO_WEEK, "--dry-run", "--out", str(out / "digests")]))
+    steps.append(
+        (
+            "Résumés hebdomadaires (fichiers .eml, rien n'est envoyé)",
+            ["digest", "send", "--dossier", "coco", "--week", DEMO_WEEK, "--dry-run", "--out", str(out / "digests")],
+        )
+    )
     return steps
 
 
 @click.command()
-@click.option("--out", default="demo", show_default=True, metavar="DOSSIER",
-              help="Où écrire la configuration, la base embarquée, la chronologie et les résumés.")
-@click.option("--serve/--no-serve", default=False,
-              help="Laisser le mini-web en service à la fin (Ctrl-C pour arrêter).")
+@click.option(
+    "--out",
+    default="demo",
+    show_default=True,
+    metavar="DOSSIER",
+    help="Où écrire la configuration, la base embarquée, la chronologie et les résumés.",
+)
+@click.option(
+    "--serve/--no-serve", default=False, help="Laisser le mini-web en service à la fin (Ctrl-C pour arrêter)."
+)
 @pass_app
 def demo(app: App, out: str, serve: bool) -> None:
     """Démonstration hors ligne : sert le mini-web d'exemple (corpus fictif) sur 127.0.0.1, puis
@@ -66,29 +80,41 @@ def demo(app: App, out: str, serve: bool) -> None:
     started = time.monotonic()
     with MiniWeb() as web:
         # The digests are written as files, never sent: their unsubscribe link points at an example address.
-        config = web.write_config(out_dir / "veille.toml", extra={"reports": {
-            "public_url": (out_dir / "timeline" / "index.html").as_uri(),
-            "unsubscribe_url": "https://exemple.fr/desabonnement?jeton={token}"}})
+        config = web.write_config(
+            out_dir / "veille.toml",
+            extra={
+                "reports": {
+                    "public_url": (out_dir / "timeline" / "index.html").as_uri(),
+                    "unsubscribe_url": "https://exemple.fr/desabonnement?jeton={token}",
+                }
+            },
+        )
         app.say(f"Mini-web : {len(web.outlets)} sites fictifs servis sur 127.0.0.1 ; configuration : {config}")
         env = {**os.environ, "DATABASE_URL": url, "JUDILIBRE_KEY_ID": web.judilibre_key or "demo"}
         for label, args in _steps(out_dir):
             app.say(f"→ {label}")
             result = subprocess.run([sys.executable, "-m", "veille", "--config", str(config), *args], env=env)
             if result.returncode != 0:
-                raise VeilleError(f"l'étape « {label} » a échoué (veille {' '.join(args)})",
-                                  "le message ci-dessus dit pourquoi ; relancez avec --debug pour la trace")
+                raise VeilleError(
+                    f"l'étape « {label} » a échoué (veille {' '.join(args)})",
+                    "le message ci-dessus dit pourquoi ; relancez avec --debug pour la trace",
+                )
         app.say("")
         app.say(f"Terminé en {time.monotonic() - started:.0f} s. Résultats :")
         timeline = out_dir / "timeline" / "index.html"
         if timeline.exists():
             app.say(f"  chronologie      : {timeline}")
-            app.say(f"  exports          : {out_dir / 'timeline'} (timeline.json, events.csv, events.json, audiences.ics)")
+            app.say(
+                f"  exports          : {out_dir / 'timeline'} (timeline.json, events.csv, events.json, audiences.ics)"
+            )
         digests = sorted((out_dir / "digests").glob("**/*.eml"))
         if digests:
             app.say(f"  résumés (.eml)   : {len(digests)} fichier(s) dans {out_dir / 'digests'}")
-        app.say(f"  base de données  : VEILLE_DATA_DIR={out_dir / 'data'} veille db shell"
-                if "VEILLE_DATA_DIR" in os.environ and not os.environ.get("DATABASE_URL") else
-                f"  base de données  : {describe_url(url)}")
+        app.say(
+            f"  base de données  : VEILLE_DATA_DIR={out_dir / 'data'} veille db shell"
+            if "VEILLE_DATA_DIR" in os.environ and not os.environ.get("DATABASE_URL")
+            else f"  base de données  : {describe_url(url)}"
+        )
         app.say(f"  configuration    : {config}")
         if serve:
             app.say("Mini-web toujours en service (Ctrl-C pour arrêter) :")
@@ -124,6 +150,9 @@ def _require_empty(url: str) -> None:
         exists = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()[0]
         count = conn.execute("SELECT count(*) FROM documents").fetchone()[0] if exists else 0
     if count:
-        raise VeilleError(f"la base {describe_url(url)} contient déjà {count} document(s) : la démo ne mélange pas "
-                          f"son corpus fictif à des données", "lancez la démo sans DATABASE_URL (elle a alors sa "
-                          "propre base embarquée, dans son dossier) ou donnez une base vide")
+        raise VeilleError(
+            f"la base {describe_url(url)} contient déjà {count} document(s) : la démo ne mélange pas "
+            f"son corpus fictif à des données",
+            "lancez la démo sans DATABASE_URL (elle a alors sa "
+            "propre base embarquée, dans son dossier) ou donnez une base vide",
+        )

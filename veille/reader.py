@@ -59,34 +59,47 @@ def _save_password(login: str, password: str) -> Path:
 
 def check_login_name(login: str) -> str:
     if not _LOGIN_NAME.match(login) or login == READER_GROUP:
-        raise VeilleError(f"nom de rôle lecteur invalide : {login}",
-                          "choisissez un nom en minuscules, chiffres et _ (par exemple veille_researcher)")
+        raise VeilleError(
+            f"nom de rôle lecteur invalide : {login}",
+            "choisissez un nom en minuscules, chiffres et _ (par exemple veille_researcher)",
+        )
     return login
 
 
-def set_reader_password(conn: psycopg.Connection, login: str = DEFAULT_LOGIN, password: str | None = None,
-                        statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT,
-                        idle_timeout: str = DEFAULT_IDLE_TIMEOUT) -> str:
+def set_reader_password(
+    conn: psycopg.Connection,
+    login: str = DEFAULT_LOGIN,
+    password: str | None = None,
+    statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT,
+    idle_timeout: str = DEFAULT_IDLE_TIMEOUT,
+) -> str:
     """Create or update the login role ``login`` and set its password (generated when not given).
     Returns the password."""
     check_login_name(login)
     password = password or secrets.token_urlsafe(18)
     row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if row and (row["rolsuper"] if isinstance(row, dict) else row[0]):
-        raise VeilleError(f"le rôle {login} est superutilisateur : il ne peut pas servir de lecteur",
-                          "choisissez un autre nom avec --user")
+        raise VeilleError(
+            f"le rôle {login} est superutilisateur : il ne peut pas servir de lecteur",
+            "choisissez un autre nom avec --user",
+        )
     verifier = conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
     role = sql.Identifier(login)
     with conn.transaction():
         if not row:
             conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
-        conn.execute(sql.SQL("ALTER ROLE {} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-                             "NOBYPASSRLS PASSWORD {}").format(role, sql.Literal(verifier)))
+        conn.execute(
+            sql.SQL(
+                "ALTER ROLE {} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {}"
+            ).format(role, sql.Literal(verifier))
+        )
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(READER_GROUP), role))
-        for name, value in (("statement_timeout", sql.Literal(statement_timeout)),
-                            ("idle_in_transaction_session_timeout", sql.Literal(idle_timeout)),
-                            ("search_path", sql.SQL("research, public")),  # a list: the redacted views first
-                            ("default_transaction_read_only", sql.SQL("on"))):
+        for name, value in (
+            ("statement_timeout", sql.Literal(statement_timeout)),
+            ("idle_in_transaction_session_timeout", sql.Literal(idle_timeout)),
+            ("search_path", sql.SQL("research, public")),  # a list: the redacted views first
+            ("default_transaction_read_only", sql.SQL("on")),
+        ):
             conn.execute(sql.SQL("ALTER ROLE {} SET {} = {}").format(role, sql.Identifier(name), value))
     if not conn.autocommit:
         conn.commit()
@@ -122,13 +135,16 @@ def reader_logins(conn: psycopg.Connection) -> list[str]:
     rows = conn.execute(
         """SELECT r.rolname FROM pg_roles r
             WHERE r.rolcanlogin AND pg_has_role(r.oid, %s, 'MEMBER') AND NOT r.rolsuper
-            ORDER BY 1""", (READER_GROUP,)).fetchall()
+            ORDER BY 1""",
+        (READER_GROUP,),
+    ).fetchall()
     return [r["rolname"] if isinstance(r, dict) else r[0] for r in rows]
 
 
 def advisory_locks_closed(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT has_function_privilege(%s, 'pg_advisory_lock(bigint)', 'EXECUTE') AS open",
-                       (READER_GROUP,)).fetchone()
+    row = conn.execute(
+        "SELECT has_function_privilege(%s, 'pg_advisory_lock(bigint)', 'EXECUTE') AS open", (READER_GROUP,)
+    ).fetchone()
     return not (row["open"] if isinstance(row, dict) else row[0])
 
 
@@ -179,8 +195,9 @@ class Watchdog(threading.Thread):
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self.url, autocommit=True, application_name="veille db serve")
                 for pid, active in conn.execute(_OVERDUE).fetchall():
-                    conn.execute("SELECT pg_cancel_backend(%s)" if active else "SELECT pg_terminate_backend(%s)",
-                                 (pid,))
+                    conn.execute(
+                        "SELECT pg_cancel_backend(%s)" if active else "SELECT pg_terminate_backend(%s)", (pid,)
+                    )
                     self.cancelled += 1
             except psycopg.Error:
                 if conn is not None:

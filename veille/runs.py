@@ -67,8 +67,9 @@ def recorded_run(conn: psycopg.Connection, kind: str, params: dict | None = None
     # One transaction: others see the new row only once its lock is held.
     with conn.transaction():
         close_orphan_runs(conn)
-        row = conn.execute("INSERT INTO runs (kind, params) VALUES (%s, %s) RETURNING id",
-                           (kind, Jsonb(params or {}))).fetchone()
+        row = conn.execute(
+            "INSERT INTO runs (kind, params) VALUES (%s, %s) RETURNING id", (kind, Jsonb(params or {}))
+        ).fetchone()
         run_id = row["id"] if isinstance(row, dict) else row[0]
         conn.execute("SELECT pg_advisory_lock(%s)", (_lock_key(run_id),))
     if not conn.autocommit:
@@ -91,8 +92,10 @@ def recorded_run(conn: psycopg.Connection, kind: str, params: dict | None = None
 
 
 def _finish(conn: psycopg.Connection, run: Run, status: str, error: str | None) -> None:
-    conn.execute("UPDATE runs SET status = %s, finished_at = now(), counts = %s, error = %s WHERE id = %s",
-                 (status, Jsonb(dict(run.counts)), error, run.id))
+    conn.execute(
+        "UPDATE runs SET status = %s, finished_at = now(), counts = %s, error = %s WHERE id = %s",
+        (status, Jsonb(dict(run.counts)), error, run.id),
+    )
     conn.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(run.id),))  # a session lock: not undone by commit
     if not conn.autocommit:
         # Commit even when the caller left a transaction open: a nested transaction() would only

@@ -49,19 +49,22 @@ PARIS = ZoneInfo("Europe/Paris")
 SCHEDULER_LOCK = 0x7665696C6C66  # distinct from the migration lock
 DEFAULT_DIGEST_CRON = "0 8 * * mon"  # Monday 08:00, Europe/Paris
 # A follow-up runs after a run of its upstream kind that changed one of these counters.
-FOLLOW_UPS = {"nlp": ("crawl", ("new", "updated", "stored", "deleted")),
-              "timeline": ("nlp", ("events", "documents", "analysed"))}
+FOLLOW_UPS = {
+    "nlp": ("crawl", ("new", "updated", "stored", "deleted")),
+    "timeline": ("nlp", ("events", "documents", "analysed")),
+}
 # The kinds of `runs` rows a job's child writes (``veille timeline`` recomputes the cases first).
 RUN_KINDS = {"crawl": ("crawl",), "nlp": ("nlp",), "timeline": ("timeline", "cases"), "digest": ("digest",)}
-SETTINGS = {"digest": str, "grace_time": str, "stop_timeout": str, "empty_runs": int, "jobs": dict,
-            "timeline_out": str}
+SETTINGS = {"digest": str, "grace_time": str, "stop_timeout": str, "empty_runs": int, "jobs": dict, "timeline_out": str}
 
 
 def parse_duration(text: str, key: str) -> timedelta:
     m = re.fullmatch(r"(\d+)\s*([smhd])", text.strip())
     if not m:
-        raise VeilleError(f"configuration invalide : clé « {key} » : « {text} » n'est pas une durée",
-                          "écrivez par exemple 30s, 15m, 6h ou 2d")
+        raise VeilleError(
+            f"configuration invalide : clé « {key} » : « {text} » n'est pas une durée",
+            "écrivez par exemple 30s, 15m, 6h ou 2d",
+        )
     n, unit = int(m.group(1)), m.group(2)
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
 
@@ -70,8 +73,10 @@ def cron_trigger(expr: str, key: str) -> CronTrigger:
     try:
         return CronTrigger.from_crontab(expr, timezone=PARIS)
     except ValueError as exc:
-        raise VeilleError(f"configuration invalide : clé « {key} » : « {expr} » n'est pas une expression cron ({exc})",
-                          "cinq champs : minute heure jour mois jour-de-semaine, par exemple « 0 8 * * mon »") from None
+        raise VeilleError(
+            f"configuration invalide : clé « {key} » : « {expr} » n'est pas une expression cron ({exc})",
+            "cinq champs : minute heure jour mois jour-de-semaine, par exemple « 0 8 * * mon »",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -98,11 +103,15 @@ def schedule_settings(app: App) -> ScheduleSettings:
     raw = app.config.schedule
     for key, value in raw.items():
         if key not in SETTINGS:
-            raise VeilleError(f"configuration invalide : clé « schedule.{key} » : clé inconnue",
-                              f"clés possibles : {', '.join(sorted(SETTINGS))}")
+            raise VeilleError(
+                f"configuration invalide : clé « schedule.{key} » : clé inconnue",
+                f"clés possibles : {', '.join(sorted(SETTINGS))}",
+            )
         if not isinstance(value, SETTINGS[key]):
-            raise VeilleError(f"configuration invalide : clé « schedule.{key} » : type incorrect ({value!r})",
-                              "voir docs/operations.md")
+            raise VeilleError(
+                f"configuration invalide : clé « schedule.{key} » : type incorrect ({value!r})",
+                "voir docs/operations.md",
+            )
     return ScheduleSettings(
         grace_time=parse_duration(raw.get("grace_time", "6h"), "schedule.grace_time"),
         stop_timeout=parse_duration(raw.get("stop_timeout", "5m"), "schedule.stop_timeout"),
@@ -113,12 +122,13 @@ def schedule_settings(app: App) -> ScheduleSettings:
     )
 
 
-def _trigger(job_id: str, default_interval: str | None, default_cron: str | None,
-             settings: ScheduleSettings) -> tuple[BaseTrigger | None, timedelta | None]:
+def _trigger(
+    job_id: str, default_interval: str | None, default_cron: str | None, settings: ScheduleSettings
+) -> tuple[BaseTrigger | None, timedelta | None]:
     override = settings.overrides.get(job_id, {})
     cron = override.get("cron", default_cron if "interval" not in override else None)
     interval = override.get("interval", default_interval)
-    key = f"schedule.jobs.\"{job_id}\""
+    key = f'schedule.jobs."{job_id}"'
     if cron:
         return cron_trigger(cron, f"{key}.cron"), None
     if interval:
@@ -132,11 +142,12 @@ def plan_jobs(app: App, settings: ScheduleSettings) -> list[JobSpec]:
     jobs = []
     for source in app.config.sources:
         job_id = f"crawl:{source.id}"
-        trigger, period = _trigger(job_id, source.interval or kind_of(source.kind).interval,
-                                   source.cron, settings)
+        trigger, period = _trigger(job_id, source.interval or kind_of(source.kind).interval, source.cron, settings)
         jobs.append(JobSpec(job_id, "crawl", ("crawl", "--source", source.id), trigger, period, source.id))
-    for job_id, kind, argv in (("nlp", "nlp", ("nlp", "run")),
-                               ("timeline", "timeline", ("timeline", "--out", settings.timeline_out))):
+    for job_id, kind, argv in (
+        ("nlp", "nlp", ("nlp", "run")),
+        ("timeline", "timeline", ("timeline", "--out", settings.timeline_out)),
+    ):
         trigger, period = _trigger(job_id, None, None, settings)  # chained; a trigger only if configured
         jobs.append(JobSpec(job_id, kind, argv, trigger, period))
     for slug in app.config.dossiers:
@@ -175,9 +186,14 @@ class Scheduler:
         self._pending: set[str] = set()  # follow-ups queued and not started yet
         self._pending_lock = threading.Lock()
         self._chained = itertools.count(1)
-        self.aps = BlockingScheduler(timezone=PARIS, job_defaults={
-            "coalesce": True, "max_instances": 1,
-            "misfire_grace_time": int(settings.grace_time.total_seconds())})
+        self.aps = BlockingScheduler(
+            timezone=PARIS,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(settings.grace_time.total_seconds()),
+            },
+        )
         self._lock_conn: psycopg.Connection | None = None
 
     # -- the lock -----------------------------------------------------------------------
@@ -191,11 +207,15 @@ class Scheduler:
                 """SELECT a.pid, a.application_name, a.client_addr, a.backend_start FROM pg_locks l
                    JOIN pg_stat_activity a ON a.pid = l.pid
                    WHERE l.locktype = 'advisory' AND l.granted
-                     AND ((l.classid::bigint << 32) | l.objid::bigint) = %s""", (SCHEDULER_LOCK,)).fetchone()
+                     AND ((l.classid::bigint << 32) | l.objid::bigint) = %s""",
+                (SCHEDULER_LOCK,),
+            ).fetchone()
             conn.close()
             since = f" depuis {holder['backend_start']:%Y-%m-%d %H:%M}" if holder else ""
-            raise VeilleError(f"un planificateur tourne déjà sur cette base{since}",
-                              "arrêtez-le d'abord (un seul planificateur par base)")
+            raise VeilleError(
+                f"un planificateur tourne déjà sur cette base{since}",
+                "arrêtez-le d'abord (un seul planificateur par base)",
+            )
         conn.execute("SET application_name = 'veille schedule'")
         self._lock_conn = conn
 
@@ -213,8 +233,10 @@ class Scheduler:
                        ON CONFLICT (job_id) DO UPDATE SET {updates}, updated_at = now()""").format(
                 cols=sql.SQL(", ").join(names),
                 values=sql.SQL(", ").join(sql.Placeholder() * len(names)),
-                updates=sql.SQL(", ").join(sql.SQL("{c} = EXCLUDED.{c}").format(c=c) for c in names)),
-            (spec.job_id, spec.kind, *fields.values()))
+                updates=sql.SQL(", ").join(sql.SQL("{c} = EXCLUDED.{c}").format(c=c) for c in names),
+            ),
+            (spec.job_id, spec.kind, *fields.values()),
+        )
 
     def _save_next_runs(self) -> None:
         planned: dict[str, datetime] = {}
@@ -227,8 +249,10 @@ class Scheduler:
                 if job_id in planned:
                     self._record_job(conn, spec, next_run_at=planned[job_id])
                 else:  # a follow-up that already ran: no stale date in `veille status`
-                    conn.execute("UPDATE scheduler_jobs SET next_run_at = NULL WHERE job_id = %s "
-                                 "AND next_run_at IS NOT NULL", (job_id,))
+                    conn.execute(
+                        "UPDATE scheduler_jobs SET next_run_at = NULL WHERE job_id = %s AND next_run_at IS NOT NULL",
+                        (job_id,),
+                    )
 
     # -- running a job ---------------------------------------------------------------------
     def run_job(self, job_id: str, follow_up: bool = False) -> None:
@@ -252,12 +276,12 @@ class Scheduler:
         env = {**os.environ, "DATABASE_URL": self.url, DIE_WITH_PARENT: str(os.getpid())}
         with self.db() as conn:
             last_run = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs").fetchone()["id"]
-            self._record_job(conn, spec, last_started=datetime.now(UTC), last_status="running",
-                             last_error=None)
+            self._record_job(conn, spec, last_started=datetime.now(UTC), last_status="running", last_error=None)
         self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} ▶ {spec.job_id}")
         started = time.monotonic()
-        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                 start_new_session=True)  # our SIGINT (Ctrl-C) must not reach it directly
+        child = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )  # our SIGINT (Ctrl-C) must not reach it directly
         self.children[spec.job_id] = child
         try:
             _, stderr = child.communicate()
@@ -265,22 +289,35 @@ class Scheduler:
             self.children.pop(spec.job_id, None)
         lines = [line.strip() for line in stderr.splitlines() if line.strip()]
         # The CLI's own error line when there is one: a warning printed at exit is not the error.
-        error_line = next((line for line in reversed(lines) if line.startswith("veille : ")),
-                          lines[-1] if lines else "")
+        error_line = next(
+            (line for line in reversed(lines) if line.startswith("veille : ")), lines[-1] if lines else ""
+        )
         status = "ok" if child.returncode == 0 else ("interrupted" if self.stopping.is_set() else "failed")
         error = None if status == "ok" else (error_line or f"code de sortie {child.returncode}")
         with self.db() as conn:
             # Only this job's rows: jobs of other kinds run at the same time and write theirs.
-            runs = conn.execute("SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) "
-                                "ORDER BY id", (last_run, list(RUN_KINDS[spec.kind]))).fetchall()
+            runs = conn.execute(
+                "SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) ORDER BY id",
+                (last_run, list(RUN_KINDS[spec.kind])),
+            ).fetchall()
             if status != "ok" and not any(r["status"] in ("failed", "interrupted") for r in runs):
                 # The child died before it could record its failure: record it for it.
-                conn.execute("INSERT INTO runs (kind, status, finished_at, params, error) VALUES (%s, %s, now(), %s, %s)",
-                             (spec.kind, status, Jsonb({"job": spec.job_id, "argv": list(spec.argv),
-                                                        **({"sources": [spec.source_id]} if spec.source_id else {})}),
-                              error))
-            self._record_job(conn, spec, last_finished=datetime.now(UTC), last_status=status,
-                             last_error=error)
+                conn.execute(
+                    "INSERT INTO runs (kind, status, finished_at, params, error) VALUES (%s, %s, now(), %s, %s)",
+                    (
+                        spec.kind,
+                        status,
+                        Jsonb(
+                            {
+                                "job": spec.job_id,
+                                "argv": list(spec.argv),
+                                **({"sources": [spec.source_id]} if spec.source_id else {}),
+                            }
+                        ),
+                        error,
+                    ),
+                )
+            self._record_job(conn, spec, last_finished=datetime.now(UTC), last_status=status, last_error=error)
             if spec.kind == "crawl" and spec.source_id:
                 from veille.health import record_crawl_runs
 
@@ -289,8 +326,10 @@ class Scheduler:
                     self.app.say(f"  ⚠ source {spec.source_id} signalée : {reason}")
         elapsed = time.monotonic() - started
         mark = "✔" if status == "ok" else "✖"
-        self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} {mark} {spec.job_id} ({elapsed:.1f} s)"
-                     + (f" : {error}" if error else ""))
+        self.app.say(
+            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} {mark} {spec.job_id} ({elapsed:.1f} s)"
+            + (f" : {error}" if error else "")
+        )
         if status == "ok" and not self.stopping.is_set():
             self._chain(spec, runs)
 
@@ -298,7 +337,8 @@ class Scheduler:
         """crawl that stored something → nlp; nlp that changed events → timeline."""
         for follow, (upstream, keys) in FOLLOW_UPS.items():
             if spec.kind == upstream and any(
-                    r["kind"] == upstream and any(r["counts"].get(k, 0) for k in keys) for r in runs):
+                r["kind"] == upstream and any(r["counts"].get(k, 0) for k in keys) for r in runs
+            ):
                 self._follow_up(follow)
 
     def _follow_up(self, job_id: str) -> None:
@@ -309,8 +349,13 @@ class Scheduler:
             if job_id in self._pending:
                 return
             self._pending.add(job_id)
-        self.aps.add_job(self.run_job, args=[job_id], kwargs={"follow_up": True},
-                         id=f"{job_id}#chained-{next(self._chained)}", next_run_time=datetime.now(PARIS))
+        self.aps.add_job(
+            self.run_job,
+            args=[job_id],
+            kwargs={"follow_up": True},
+            id=f"{job_id}#chained-{next(self._chained)}",
+            next_run_time=datetime.now(PARIS),
+        )
 
     def owed_follow_ups(self, conn) -> list[str]:
         """Follow-ups a stopped scheduler left undone: an upstream run changed something after the
@@ -326,7 +371,8 @@ class Scheduler:
                           AND EXISTS (SELECT 1 FROM unnest(%(keys)s::text[]) k
                                        WHERE jsonb_typeof(u.counts -> k) = 'number'
                                          AND (u.counts ->> k)::numeric > 0)) AS owed""",
-                {"up": upstream, "down": follow, "keys": list(keys)}).fetchone()
+                {"up": upstream, "down": follow, "keys": list(keys)},
+            ).fetchone()
             if row["owed"]:
                 owed.append(follow)
         return owed
@@ -364,10 +410,13 @@ class Scheduler:
                 self.app.say(f"{spec.job_id} : interrompue à l'arrêt précédent, relancée")
                 decision = "run"
             if decision == "run":
-                self.aps.add_job(self.run_job, args=[spec.job_id], id=f"{spec.job_id}#catch-up",
-                                 next_run_time=datetime.now(PARIS))
+                self.aps.add_job(
+                    self.run_job, args=[spec.job_id], id=f"{spec.job_id}#catch-up", next_run_time=datetime.now(PARIS)
+                )
             elif decision == "skip":
-                self.app.say(f"{spec.job_id} : exécution manquée au-delà du délai de grâce, reprise au prochain créneau")
+                self.app.say(
+                    f"{spec.job_id} : exécution manquée au-delà du délai de grâce, reprise au prochain créneau"
+                )
         if run_for is not None:
             timer = threading.Timer(run_for, lambda: self._on_signal(signal.SIGTERM, None))
             timer.daemon = True  # after an earlier SIGTERM it must not keep the process alive
@@ -401,8 +450,13 @@ class Scheduler:
 
 
 @click.command()
-@click.option("--for", "run_for", type=float, metavar="SECONDES",
-              help="S'arrêter proprement après ce nombre de secondes (essais, tests).")
+@click.option(
+    "--for",
+    "run_for",
+    type=float,
+    metavar="SECONDES",
+    help="S'arrêter proprement après ce nombre de secondes (essais, tests).",
+)
 @pass_app
 def schedule(app: App, run_for: float | None) -> None:
     """Tourner en continu : collecte de chaque source à son rythme, analyse après chaque collecte
@@ -439,8 +493,9 @@ def status(app: App) -> None:
     from veille.health import flagged_sources
 
     conn = app.db()
-    recent = conn.execute("SELECT id, kind, status, started_at, finished_at, counts, error, params "
-                          "FROM runs ORDER BY id DESC LIMIT 500").fetchall()
+    recent = conn.execute(
+        "SELECT id, kind, status, started_at, finished_at, counts, error, params FROM runs ORDER BY id DESC LIMIT 500"
+    ).fetchall()
     latest: dict[tuple[str, str], dict] = {}
     for r in recent:  # the newest run of each job (kind and scope)
         scope = r["params"].get("job") or r["params"].get("source") or ",".join(r["params"].get("sources") or [])
@@ -451,29 +506,51 @@ def status(app: App) -> None:
         for r in sorted(latest.values(), key=lambda r: r["started_at"], reverse=True):
             took = f"{(r['finished_at'] - r['started_at']).total_seconds():.0f} s" if r["finished_at"] else "—"
             outcome = OUTCOMES[r["status"]]
-            rows.append((r["kind"], r["scope"][:30], _when(r["started_at"]), took, outcome,
-                         (r["error"] or _counts(r["counts"]))[:70]))
+            rows.append(
+                (
+                    r["kind"],
+                    r["scope"][:30],
+                    _when(r["started_at"]),
+                    took,
+                    outcome,
+                    (r["error"] or _counts(r["counts"]))[:70],
+                )
+            )
         click.echo(_table(rows, ("tâche", "portée", "début", "durée", "issue", "compteurs / erreur")))
     else:
         click.echo("  aucune exécution enregistrée")
     click.echo("\nProchaines exécutions")
-    planned = conn.execute("SELECT job_id, next_run_at, last_status FROM scheduler_jobs "
-                           "WHERE next_run_at IS NOT NULL ORDER BY next_run_at, job_id").fetchall()
-    holder = conn.execute("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                          "AND ((classid::bigint << 32) | objid::bigint) = %s", (SCHEDULER_LOCK,)).fetchone()["n"]
+    planned = conn.execute(
+        "SELECT job_id, next_run_at, last_status FROM scheduler_jobs "
+        "WHERE next_run_at IS NOT NULL ORDER BY next_run_at, job_id"
+    ).fetchall()
+    holder = conn.execute(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND ((classid::bigint << 32) | objid::bigint) = %s",
+        (SCHEDULER_LOCK,),
+    ).fetchone()["n"]
     if not holder:
         click.echo("  le planificateur ne tourne pas (lancez « veille schedule »)")
     if planned:
-        click.echo(_table([(p["job_id"], _when(p["next_run_at"]), OUTCOMES.get(p["last_status"], "—")) for p in planned],
-                          ("tâche", "prévue", "dernière issue")))
+        click.echo(
+            _table(
+                [(p["job_id"], _when(p["next_run_at"]), OUTCOMES.get(p["last_status"], "—")) for p in planned],
+                ("tâche", "prévue", "dernière issue"),
+            )
+        )
     click.echo("\nSources signalées")
     flagged = flagged_sources(conn)
     if flagged:
-        click.echo(_table([(f["source_id"], f["name"], _when(f["since"]), f["reason"]) for f in flagged],
-                          ("source", "nom", "depuis", "raison")))
+        click.echo(
+            _table(
+                [(f["source_id"], f["name"], _when(f["since"]), f["reason"]) for f in flagged],
+                ("source", "nom", "depuis", "raison"),
+            )
+        )
     else:
         click.echo("  aucune")
-    size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database())) AS size, "
-                        "(SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM events) AS events"
-                        ).fetchone()
+    size = conn.execute(
+        "SELECT pg_size_pretty(pg_database_size(current_database())) AS size, "
+        "(SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM events) AS events"
+    ).fetchone()
     click.echo(f"\nBase : {size['size']} — {size['documents']} document(s), {size['events']} événement(s)")

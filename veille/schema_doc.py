@@ -34,12 +34,14 @@ def schema_markdown(conn: psycopg.Connection) -> str:
         """SELECT c.oid, c.relname, c.relkind, obj_description(c.oid, 'pg_class')
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')
-            ORDER BY c.relkind, c.relname""").fetchall()
+            ORDER BY c.relkind, c.relname"""
+    ).fetchall()
     closed = cur.execute(
         """SELECT string_agg(format('`%s`', c.relname), ', ' ORDER BY c.relname)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')
-              AND to_regclass('research.' || quote_ident(c.relname)) IS NULL""").fetchone()[0]
+              AND to_regclass('research.' || quote_ident(c.relname)) IS NULL"""
+    ).fetchone()[0]
     columns_left_out = cur.execute(
         """SELECT string_agg(format('`%s.%s`', c.relname, a.attname), ', ' ORDER BY c.relname, a.attnum)
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -48,7 +50,8 @@ def schema_markdown(conn: psycopg.Connection) -> str:
               AND to_regclass('research.' || quote_ident(c.relname)) IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM pg_attribute r
                                WHERE r.attrelid = to_regclass('research.' || quote_ident(c.relname))
-                                 AND r.attname = a.attname)""").fetchone()[0]
+                                 AND r.attname = a.attname)"""
+    ).fetchone()[0]
     left_out = f"the tables {closed or '(none)'} (personal data) and the columns {columns_left_out or '(none)'}"
     out = [HEADER.replace("{closed}", left_out)]
     for oid, name, relkind, comment in relations:
@@ -57,7 +60,9 @@ def schema_markdown(conn: psycopg.Connection) -> str:
         columns = cur.execute(
             """SELECT a.attname, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum)
                  FROM pg_attribute a WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attnum""", (oid,)).fetchall()
+                ORDER BY a.attnum""",
+            (oid,),
+        ).fetchall()
         for col, typ, desc in columns:
             desc = (desc or "").replace("|", "\\|")
             out.append(f"| `{col}` | {typ} | {desc} |")

@@ -53,7 +53,7 @@ def parse(text: str, origin: str = "<sql>") -> Queries:
         if name in found:
             raise ValueError(f"{origin}: query {name!r} defined twice")
         comment = m.group(0) if (m := _COMMENT.match(body)) else ""
-        sql = body[len(comment):].strip()
+        sql = body[len(comment) :].strip()
         if not sql:
             raise ValueError(f"{origin}: query {name!r} is empty")
         found[name] = sql

@@ -12,13 +12,31 @@ from datetime import date
 
 # --------------------------------------------------------------------------- events
 
-EVENT_KINDS = ("crime", "arrest", "indictment", "trial_opening", "hearing", "verdict", "sentence", "appeal",
-               "site_event", "complaint", "other")
+EVENT_KINDS = (
+    "crime",
+    "arrest",
+    "indictment",
+    "trial_opening",
+    "hearing",
+    "verdict",
+    "sentence",
+    "appeal",
+    "site_event",
+    "complaint",
+    "other",
+)
 # What a reader sees for each kind: the timeline's filter, the exports, the digest, headlines.
 KIND_LABELS = {
-    "crime": "faits", "arrest": "interpellation", "indictment": "mise en examen",
-    "trial_opening": "ouverture du procès", "hearing": "audience", "verdict": "verdict",
-    "sentence": "condamnation", "appeal": "appel", "site_event": "vie du site", "complaint": "plainte",
+    "crime": "faits",
+    "arrest": "interpellation",
+    "indictment": "mise en examen",
+    "trial_opening": "ouverture du procès",
+    "hearing": "audience",
+    "verdict": "verdict",
+    "sentence": "condamnation",
+    "appeal": "appel",
+    "site_event": "vie du site",
+    "complaint": "plainte",
     "other": "autre",
 }
 # Kinds that happen before a court: their announced date belongs in « À venir » and in the
@@ -28,16 +46,41 @@ HEARING_KINDS = ("trial_opening", "hearing", "verdict", "sentence", "appeal")
 # --------------------------------------------------------------------------- cases
 
 STAGES = ("investigation", "trial", "verdict", "appeal", "closed")  # in the order a case goes through them
-STAGE_LABELS = {"investigation": "enquête", "trial": "procès", "verdict": "jugement rendu", "appeal": "appel",
-                "closed": "affaire close"}
-STAGE_OF_KIND = {"crime": "investigation", "arrest": "investigation", "indictment": "investigation",
-                 "complaint": "investigation", "trial_opening": "trial", "hearing": "trial",
-                 "verdict": "verdict", "sentence": "verdict", "appeal": "appeal"}
+STAGE_LABELS = {
+    "investigation": "enquête",
+    "trial": "procès",
+    "verdict": "jugement rendu",
+    "appeal": "appel",
+    "closed": "affaire close",
+}
+STAGE_OF_KIND = {
+    "crime": "investigation",
+    "arrest": "investigation",
+    "indictment": "investigation",
+    "complaint": "investigation",
+    "trial_opening": "trial",
+    "hearing": "trial",
+    "verdict": "verdict",
+    "sentence": "verdict",
+    "appeal": "appeal",
+}
 
 # --------------------------------------------------------------------------- calendar
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -92,7 +135,7 @@ def of(text: str) -> str:
     « d'Avignon », « des deux suspects », « du principal accusé », « de Gisèle Pelicot »."""
     for article, contracted in (("le ", "du "), ("Le ", "du "), ("les ", "des "), ("Les ", "des ")):
         if text.startswith(article):
-            return contracted + text[len(article):]
+            return contracted + text[len(article) :]
     first = text[:1].lower()
     if first in "aeiouyàâéèêîôûœ" or (first == "h" and text.lower().startswith(("haut", "hau", "hon", "hell", "hom"))):
         return "d'" + text

@@ -25,12 +25,17 @@ def _rss_item(item, base: str) -> Listed | None:
         link = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
     if not link:
         return None
-    authors = tuple(a for a in (("".join(c.itertext()).strip()) for c in item
-                                if local(c) in ("creator", "author")) if a)
-    return Listed(url=urljoin(base, link.strip()), title=child_text(item, "title"),
-                  published=parse_when(child_text(item, "pubdate", "date", "published")),
-                  modified=parse_when(child_text(item, "updated", "modified")), authors=authors,
-                  keywords=tuple(t for t in ("".join(c.itertext()).strip() for c in children(item, "category")) if t))
+    authors = tuple(
+        a for a in (("".join(c.itertext()).strip()) for c in item if local(c) in ("creator", "author")) if a
+    )
+    return Listed(
+        url=urljoin(base, link.strip()),
+        title=child_text(item, "title"),
+        published=parse_when(child_text(item, "pubdate", "date", "published")),
+        modified=parse_when(child_text(item, "updated", "modified")),
+        authors=authors,
+        keywords=tuple(t for t in ("".join(c.itertext()).strip() for c in children(item, "category")) if t),
+    )
 
 
 def _atom_entry(entry, base: str) -> Listed | None:
@@ -44,10 +49,14 @@ def _atom_entry(entry, base: str) -> Listed | None:
     authors = tuple(n for n in (child_text(a, "name") for a in children(entry, "author")) if n)
     published = parse_when(child_text(entry, "published", "issued"))
     updated = parse_when(child_text(entry, "updated", "modified"))
-    return Listed(url=urljoin(base, href.strip()), title=child_text(entry, "title"),
-                  published=published or updated, modified=updated if updated != published else None,
-                  authors=authors,
-                  keywords=tuple(c.get("term") for c in children(entry, "category") if c.get("term")))
+    return Listed(
+        url=urljoin(base, href.strip()),
+        title=child_text(entry, "title"),
+        published=published or updated,
+        modified=updated if updated != published else None,
+        authors=authors,
+        keywords=tuple(c.get("term") for c in children(entry, "category") if c.get("term")),
+    )
 
 
 def parse_feed(body: bytes, url: str) -> Listing:

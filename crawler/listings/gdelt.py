@@ -17,14 +17,17 @@ from urllib.parse import urlencode
 
 from crawler.listings.model import Listed, Listing
 
-MAX_RECORDS = 250   # the API's ceiling per request
+MAX_RECORDS = 250  # the API's ceiling per request
 LANGUAGES = {"French": "fr", "English": "en", "Spanish": "es"}
 
 
 def gdelt_query(phrases: list[str], language: str = "french") -> str:
     """The API's query for any of ``phrases`` in articles of ``language`` (sourcelang)."""
-    quoted = [f'"{p.strip()}"' if " " in p.strip() or "." in p.strip() else p.strip()
-              for p in dict.fromkeys(phrases) if p.strip()]
+    quoted = [
+        f'"{p.strip()}"' if " " in p.strip() or "." in p.strip() else p.strip()
+        for p in dict.fromkeys(phrases)
+        if p.strip()
+    ]
     terms = quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
     return f"{terms} sourcelang:{language}"
 
@@ -34,8 +37,15 @@ def stamp(moment: datetime) -> str:
 
 
 def api_url(base: str, query: str, start: datetime, end: datetime, max_records: int = MAX_RECORDS) -> str:
-    params = {"query": query, "mode": "artlist", "format": "json", "sort": "datedesc",
-              "maxrecords": str(max_records), "startdatetime": stamp(start), "enddatetime": stamp(end)}
+    params = {
+        "query": query,
+        "mode": "artlist",
+        "format": "json",
+        "sort": "datedesc",
+        "maxrecords": str(max_records),
+        "startdatetime": stamp(start),
+        "enddatetime": stamp(end),
+    }
     return f"{base}?{urlencode(params)}"
 
 
@@ -58,7 +68,11 @@ def parse_gdelt(body: bytes, url: str) -> Listing:
             listing.problems.append(f"article sans adresse http(s) ignoré : {str(entry)[:80]}")
             continue
         title = entry.get("title")
-        listing.items.append(Listed(
-            link.strip(), title=" ".join(title.split()) or None if isinstance(title, str) else None,
-            lang=LANGUAGES.get(entry.get("language"))))
+        listing.items.append(
+            Listed(
+                link.strip(),
+                title=" ".join(title.split()) or None if isinstance(title, str) else None,
+                lang=LANGUAGES.get(entry.get("language")),
+            )
+        )
     return listing

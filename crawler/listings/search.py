@@ -13,8 +13,9 @@ DEFAULT_RESULT_SELECTOR = "a.result"
 DEFAULT_NEXT_SELECTOR = "a[rel=next]"
 
 
-def parse_search(body: bytes, url: str, result_selector: str | None = None,
-                 next_selector: str | None = None, encoding: str = "utf-8") -> Listing:
+def parse_search(
+    body: bytes, url: str, result_selector: str | None = None, next_selector: str | None = None, encoding: str = "utf-8"
+) -> Listing:
     from crawler.encoding import decode_html
 
     text = decode_html(body, f"text/html; charset={encoding}").text

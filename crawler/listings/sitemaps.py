@@ -15,9 +15,12 @@ def _news(url_el) -> dict:
         return {}
     keywords = child_text(news, "keywords") or ""
     publication = next(iter(children(news, "publication")), None)
-    return {"published": parse_when(child_text(news, "publication_date")), "title": child_text(news, "title"),
-            "keywords": tuple(k.strip() for k in keywords.split(",") if k.strip()),
-            "lang": child_text(publication, "language") if publication is not None else None}
+    return {
+        "published": parse_when(child_text(news, "publication_date")),
+        "title": child_text(news, "title"),
+        "keywords": tuple(k.strip() for k in keywords.split(",") if k.strip()),
+        "lang": child_text(publication, "language") if publication is not None else None,
+    }
 
 
 def parse_sitemap(body: bytes, url: str) -> Listing:
@@ -44,7 +47,14 @@ def parse_sitemap(body: bytes, url: str) -> Listing:
             listing.problems.append("entrée sans <loc> ignorée")
             continue
         news = _news(el)
-        listing.items.append(Listed(urljoin(url, loc), title=news.get("title"), published=news.get("published"),
-                                    modified=parse_when(child_text(el, "lastmod")),
-                                    keywords=news.get("keywords", ()), lang=news.get("lang")))
+        listing.items.append(
+            Listed(
+                urljoin(url, loc),
+                title=news.get("title"),
+                published=news.get("published"),
+                modified=parse_when(child_text(el, "lastmod")),
+                keywords=news.get("keywords", ()),
+                lang=news.get("lang"),
+            )
+        )
     return listing

@@ -32,16 +32,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's settings and codes (``retry_http_codes``, ``exceptions_to_retry``), its retries with a pause."""
 
     def _retried(self, request, reason):
-        return get_retry_request(request, spider=self.crawler.spider, reason=reason,
-                                 max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
-                                 priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
-                                 give_up_log_level=self.give_up_log_level)
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=self.give_up_log_level,
+        )
 
     async def _pause(self, request, response=None) -> None:
         attempt = request.meta.get("retry_times", 0)
-        delay = (_retry_after(response) if response is not None else None)
+        delay = _retry_after(response) if response is not None else None
         if delay is None:
-            delay = min(BASE_DELAY * (2 ** attempt), MAX_DELAY) * random.uniform(0.8, 1.2)
+            delay = min(BASE_DELAY * (2**attempt), MAX_DELAY) * random.uniform(0.8, 1.2)
         await asyncio.sleep(delay)
 
     async def process_response(self, request, response, spider=None):

@@ -25,7 +25,7 @@ class PerSiteLimitMiddleware:
         self.default = crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or 8
         self.declared = crawler.settings.getdict("DOWNLOAD_SLOTS")
         self.limits: dict[str, asyncio.Semaphore] = {}
-        self.held: dict = {}   # request → the semaphore it holds (requests hash by identity)
+        self.held: dict = {}  # request → the semaphore it holds (requests hash by identity)
         crawler.signals.connect(self.request_left, signal=signals.request_left_downloader)
 
     @classmethod

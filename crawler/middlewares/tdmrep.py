@@ -35,10 +35,21 @@ class TdmRepMiddleware:
             url = f"{parts.scheme}://{netloc}/.well-known/tdmrep.json"
             rules: list[tdm.Rule] = []
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(
-                    url, callback=NO_CALLBACK, priority=1000, dont_filter=True,
-                    meta={"dont_obey_robotstxt": True, "tdmrep": True, "handle_httpstatus_all": True,
-                          "dont_retry": True, "download_slot": request.meta.get("download_slot")}))
+                response = await self.crawler.engine.download_async(
+                    scrapy.Request(
+                        url,
+                        callback=NO_CALLBACK,
+                        priority=1000,
+                        dont_filter=True,
+                        meta={
+                            "dont_obey_robotstxt": True,
+                            "tdmrep": True,
+                            "handle_httpstatus_all": True,
+                            "dont_retry": True,
+                            "download_slot": request.meta.get("download_slot"),
+                        },
+                    )
+                )
                 if response.status == 200:
                     rules = tdm.parse_tdmrep(response.body)
             except Exception:  # noqa: BLE001 - no readable file: no reservation declared there
@@ -54,6 +65,8 @@ class TdmRepMiddleware:
         if rule is not None:
             request.meta["tdm_rule"] = rule
         if rule and rule.reserved and self.crawler.spider.ctx.tdm_policy() == "skip":
-            raise Refused("tdm", "droits de fouille de textes réservés par l'éditeur (tdmrep.json), "
-                                 "politique skip : page non collectée")
+            raise Refused(
+                "tdm",
+                "droits de fouille de textes réservés par l'éditeur (tdmrep.json), politique skip : page non collectée",
+            )
         return None

@@ -42,9 +42,9 @@ def conditional_headers(state: dict | None) -> dict[str, str]:
 
 
 class SourceSpider(scrapy.Spider):
-    url_kind = "feed"                       # crawl_urls.kind of the source's own addresses
-    follows_any_site = False                # True: its listings lead to any outlet (gdelt)
-    listing_name = "flux"                   # in « flux illisible : … »
+    url_kind = "feed"  # crawl_urls.kind of the source's own addresses
+    follows_any_site = False  # True: its listings lead to any outlet (gdelt)
+    listing_name = "flux"  # in « flux illisible : … »
     handle_httpstatus_list = [304, *range(400, 600)]
 
     def __init__(self, source, ctx, *args, **kwargs):
@@ -55,7 +55,7 @@ class SourceSpider(scrapy.Spider):
         self.sites |= {site_of_host(d.strip().lower()) for d in follow if isinstance(d, str) and d.strip()}
         self.requested: set[str] = set()
         self.validators: dict[str, tuple] = {}
-        self.transient_failures = 0   # pages to try again: their listings must not answer 304 next time
+        self.transient_failures = 0  # pages to try again: their listings must not answer 304 next time
 
     # ------------------------------------------------------------------ to override
 
@@ -92,13 +92,23 @@ class SourceSpider(scrapy.Spider):
         """The download slot of an address: its site, which the per-site concurrency limits."""
         return "site:" + site_of(url)
 
-    async def listing_request(self, url: str, listed: Listed | None = None, kind: str | None = None,
-                              callback=None) -> scrapy.Request:
+    async def listing_request(
+        self, url: str, listed: Listed | None = None, kind: str | None = None, callback=None
+    ) -> scrapy.Request:
         states = await self.ctx.workers.run_db(url_states, [url], [])
-        return scrapy.Request(url, callback=callback or self.parse_listing, errback=self.on_error,
-                              headers=conditional_headers(states.get(url)), dont_filter=True,
-                              meta={"kind": kind or self.url_kind, "fetch_url": url, "listed": listed,
-                                    "download_slot": self.slot_of(url)})
+        return scrapy.Request(
+            url,
+            callback=callback or self.parse_listing,
+            errback=self.on_error,
+            headers=conditional_headers(states.get(url)),
+            dont_filter=True,
+            meta={
+                "kind": kind or self.url_kind,
+                "fetch_url": url,
+                "listed": listed,
+                "download_slot": self.slot_of(url),
+            },
+        )
 
     async def parse_listing(self, response: Response):
         """Every kind's listing: the body (or why there is none), read, remembered, followed."""
@@ -108,8 +118,16 @@ class SourceSpider(scrapy.Spider):
             return
         listing = self.read_listing(body, response)
         if listing.kind == "unknown":
-            yield UrlItem(response.meta["fetch_url"], self.name, response.meta["kind"], response.status, "error",
-                          self.unreadable(listing), "listing", counted=False)
+            yield UrlItem(
+                response.meta["fetch_url"],
+                self.name,
+                response.meta["kind"],
+                response.status,
+                "error",
+                self.unreadable(listing),
+                "listing",
+                counted=False,
+            )
             return
         self.remember_listing(response, listing.problems)
         async for out in self.follow_listing(listing, response):
@@ -121,22 +139,42 @@ class SourceSpider(scrapy.Spider):
         self.ctx.count(self.name, "listings_fetched")
         if response.status == 304:
             self.ctx.count(self.name, "listings_not_modified")
-            return None, UrlItem(meta["fetch_url"], self.name, meta["kind"], 304, "not_modified",
-                                 etag=_request_header(response, "If-None-Match"),
-                                 last_modified=_request_header(response, "If-Modified-Since"), counted=False)
+            return None, UrlItem(
+                meta["fetch_url"],
+                self.name,
+                meta["kind"],
+                304,
+                "not_modified",
+                etag=_request_header(response, "If-None-Match"),
+                last_modified=_request_header(response, "If-Modified-Since"),
+                counted=False,
+            )
         if response.status >= 400:
             failure = http_failure(response.status, meta.get("retry_times", 0))
             self.ctx.listing_failed(self.name, failure.reason)
-            return None, UrlItem(meta["fetch_url"], self.name, meta["kind"], response.status, "error",
-                                 failure.reason, failure.kind, counted=False)
+            return None, UrlItem(
+                meta["fetch_url"],
+                self.name,
+                meta["kind"],
+                response.status,
+                "error",
+                failure.reason,
+                failure.kind,
+                counted=False,
+            )
         return response.body, None
 
     def remember_listing(self, response: Response, problems: list[str]) -> None:
         headers = headers_of(response)
         listed = response.meta.get("listed")
         self.validators[response.meta["fetch_url"]] = (
-            response.meta["kind"], response.status, " ; ".join(problems)[:500] or None,
-            headers.get("etag"), headers.get("last-modified"), listed.modified if listed else None)
+            response.meta["kind"],
+            response.status,
+            " ; ".join(problems)[:500] or None,
+            headers.get("etag"),
+            headers.get("last-modified"),
+            listed.modified if listed else None,
+        )
 
     def closed(self, reason: str) -> None:
         if reason != "finished" or not self.validators or self.transient_failures:
@@ -144,9 +182,21 @@ class SourceSpider(scrapy.Spider):
 
         def save(conn):
             for url, (kind, status, reason_text, etag, last_modified, listed_modified) in self.validators.items():
-                record_url(conn, url=url, source_id=self.name, kind=kind, status=status, outcome="fetched",
-                           reason=reason_text, error_kind=None, etag=etag, last_modified=last_modified,
-                           run_id=self.ctx.run_id, listed_modified=listed_modified)
+                record_url(
+                    conn,
+                    url=url,
+                    source_id=self.name,
+                    kind=kind,
+                    status=status,
+                    outcome="fetched",
+                    reason=reason_text,
+                    error_kind=None,
+                    etag=etag,
+                    last_modified=last_modified,
+                    run_id=self.ctx.run_id,
+                    listed_modified=listed_modified,
+                )
+
         self.ctx.workers.db_call(save)
 
     # ------------------------------------------------------------------ following links
@@ -161,8 +211,15 @@ class SourceSpider(scrapy.Spider):
                 continue
             self.requested.add(canonical)
             if not self.follows_any_site and site_of(target) not in self.sites:
-                yield UrlItem(target, self.name, "page", None, "offsite",
-                              f"lien hors du site de la source ({site_of(target)}), non suivi", canonical_url=canonical)
+                yield UrlItem(
+                    target,
+                    self.name,
+                    "page",
+                    None,
+                    "offsite",
+                    f"lien hors du site de la source ({site_of(target)}), non suivi",
+                    canonical_url=canonical,
+                )
                 continue
             date = item.published or item.modified
             if self.ctx.since and date and date < self.ctx.since:
@@ -179,10 +236,22 @@ class SourceSpider(scrapy.Spider):
                 self.ctx.count(self.name, "skipped")
                 continue
             yield scrapy.Request(
-                target, callback=self.parse_page, errback=self.on_error, headers=decision, dont_filter=True,
-                meta={"kind": "page", "fetch_url": target, "canonical": canonical, "listed": item,
-                      "listing_url": listing_url, "state": state, "download_slot": self.slot_of(target),
-                      "fallback": item.url if fetch_url(item.url) != item.url.split("#")[0] else None})
+                target,
+                callback=self.parse_page,
+                errback=self.on_error,
+                headers=decision,
+                dont_filter=True,
+                meta={
+                    "kind": "page",
+                    "fetch_url": target,
+                    "canonical": canonical,
+                    "listed": item,
+                    "listing_url": listing_url,
+                    "state": state,
+                    "download_slot": self.slot_of(target),
+                    "fallback": item.url if fetch_url(item.url) != item.url.split("#")[0] else None,
+                },
+            )
 
     def decide(self, item: Listed, state: dict | None, doc: dict | None) -> dict | None:
         """Headers for the request to make, or None to skip the link (nothing says it changed)."""
@@ -214,9 +283,17 @@ class SourceSpider(scrapy.Spider):
         listed_modified = meta["listed"].modified if meta.get("listed") else None
         if response.status == 304:
             state = meta.get("state") or {}
-            yield UrlItem(meta["fetch_url"], self.name, "page", 304, "not_modified",
-                          etag=state.get("etag"), last_modified=state.get("last_modified"),
-                          canonical_url=meta.get("canonical"), listed_modified=listed_modified)
+            yield UrlItem(
+                meta["fetch_url"],
+                self.name,
+                "page",
+                304,
+                "not_modified",
+                etag=state.get("etag"),
+                last_modified=state.get("last_modified"),
+                canonical_url=meta.get("canonical"),
+                listed_modified=listed_modified,
+            )
             return
         if response.status >= 400:
             if response.status in (404, 410) and meta.get("fallback"):
@@ -225,15 +302,35 @@ class SourceSpider(scrapy.Spider):
                 yield response.request.replace(url=fallback, meta={**meta, "fallback": None, "fetch_url": fallback})
                 return
             failure = http_failure(response.status, meta.get("retry_times", 0))
-            yield UrlItem(meta["fetch_url"], self.name, "page", response.status, "error", failure.reason,
-                          failure.kind, canonical_url=meta.get("canonical"), listed_modified=listed_modified)
+            yield UrlItem(
+                meta["fetch_url"],
+                self.name,
+                "page",
+                response.status,
+                "error",
+                failure.reason,
+                failure.kind,
+                canonical_url=meta.get("canonical"),
+                listed_modified=listed_modified,
+            )
             return
         page = FetchedPage(
-            url=meta["fetch_url"], final_url=response.url, status=response.status, headers=headers_of(response),
-            body=response.body, fetched_at=datetime.now(UTC), source_id=self.name,
-            provenance={"via": "crawl", "run_id": self.ctx.run_id, "listing": meta.get("listing_url"),
-                        **({"redirects": meta["redirect_urls"]} if meta.get("redirect_urls") else {})},
-            listed=meta.get("listed"), tdm_file=meta.get("tdm_rule"))
+            url=meta["fetch_url"],
+            final_url=response.url,
+            status=response.status,
+            headers=headers_of(response),
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+            source_id=self.name,
+            provenance={
+                "via": "crawl",
+                "run_id": self.ctx.run_id,
+                "listing": meta.get("listing_url"),
+                **({"redirects": meta["redirect_urls"]} if meta.get("redirect_urls") else {}),
+            },
+            listed=meta.get("listed"),
+            tdm_file=meta.get("tdm_rule"),
+        )
         yield PageItem(page)
 
     def on_error(self, failure):
@@ -241,21 +338,32 @@ class SourceSpider(scrapy.Spider):
         meta = request.meta
         kind = meta.get("kind", "page")
         listed = meta.get("listed")
-        common = dict(canonical_url=meta.get("canonical"), listed_modified=listed.modified if listed else None,
-                      counted=kind == "page")
+        common = dict(
+            canonical_url=meta.get("canonical"),
+            listed_modified=listed.modified if listed else None,
+            counted=kind == "page",
+        )
         if isinstance(failure.value, Refused):
             if kind != "page":
                 self.ctx.listing_failed(self.name, failure.value.reason)
-            yield UrlItem(meta.get("fetch_url", request.url), self.name, kind, None, failure.value.outcome,
-                          failure.value.reason, **common)
+            yield UrlItem(
+                meta.get("fetch_url", request.url),
+                self.name,
+                kind,
+                None,
+                failure.value.outcome,
+                failure.value.reason,
+                **common,
+            )
             return
         found = exception_failure(failure.value, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"), request.url)
         if found.kind == "internal":
             self.logger.error("%s : %s", request.url, failure.getTraceback())
         if kind != "page":
             self.ctx.listing_failed(self.name, found.reason)
-        yield UrlItem(meta.get("fetch_url", request.url), self.name, kind, None, "error", found.reason,
-                      found.kind, **common)
+        yield UrlItem(
+            meta.get("fetch_url", request.url), self.name, kind, None, "error", found.reason, found.kind, **common
+        )
 
 
 def _request_header(response: Response, name: str) -> str | None:

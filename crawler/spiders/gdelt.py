@@ -25,10 +25,10 @@ from crawler.listings.gdelt import MAX_RECORDS, api_url, gdelt_query, parse_gdel
 from crawler.spiders.base import FINAL_OUTCOMES, SourceSpider
 from veille.kinds import Probed, Unreadable
 
-LOOKBACK = timedelta(days=90)        # the API searches a rolling window of three months
-MIN_WINDOW = timedelta(hours=1)      # a full answer for a shorter window is kept as it is
-MIN_INTERVAL = 5.0                   # seconds between two requests, as GDELT asks
-MAX_REQUESTS = 100                   # per crawl and source: 100 × 5 s is under a quarter of an hour
+LOOKBACK = timedelta(days=90)  # the API searches a rolling window of three months
+MIN_WINDOW = timedelta(hours=1)  # a full answer for a shorter window is kept as it is
+MIN_INTERVAL = 5.0  # seconds between two requests, as GDELT asks
+MAX_REQUESTS = 100  # per crawl and source: 100 × 5 s is under a quarter of an hour
 
 
 def source_query(source, dossiers) -> str:
@@ -108,9 +108,16 @@ class GdeltSpider(SourceSpider):
             return
         max_requests = self.source.settings.get("max_requests", MAX_REQUESTS)
         if self.api_requests + 2 > max_requests:
-            yield UrlItem(response.meta["fetch_url"], self.name, self.url_kind, None, "skipped",
-                          f"réponse complète ({self.max_records} articles) non découpée : {max_requests} requêtes "
-                          "à l'API au plus par collecte (settings.max_requests)", counted=False)
+            yield UrlItem(
+                response.meta["fetch_url"],
+                self.name,
+                self.url_kind,
+                None,
+                "skipped",
+                f"réponse complète ({self.max_records} articles) non découpée : {max_requests} requêtes "
+                "à l'API au plus par collecte (settings.max_requests)",
+                counted=False,
+            )
             return
         middle = (start + (end - start) / 2).replace(microsecond=0)
         for first, last in ((middle, end), (start, middle)):

@@ -56,8 +56,15 @@ class SearchSpider(SourceSpider):
             request.meta["template"] = response.meta.get("template")
             yield request
         elif next_url and number >= max_pages:
-            yield UrlItem(next_url, self.name, "search", None, "skipped",
-                          f"pagination arrêtée après {max_pages} pages (settings.max_pages)", counted=False)
+            yield UrlItem(
+                next_url,
+                self.name,
+                "search",
+                None,
+                "skipped",
+                f"pagination arrêtée après {max_pages} pages (settings.max_pages)",
+                counted=False,
+            )
 
     def _template(self, response) -> str:
         return response.meta.get("template") or ""
@@ -66,5 +73,6 @@ class SearchSpider(SourceSpider):
 def probe(source, url: str, body: bytes) -> Probed:
     """``veille sources check``: the results of the first results page."""
     s = source.settings
-    return Probed(len(parse_search(body, url, s.get("result_selector"), s.get("next_selector")).items),
-                  "liste {n} résultat(s)")
+    return Probed(
+        len(parse_search(body, url, s.get("result_selector"), s.get("next_selector")).items), "liste {n} résultat(s)"
+    )

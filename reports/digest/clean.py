@@ -48,7 +48,7 @@ class Cleaner:
             joined = set(words)
             for name in self._minor_words:
                 n = len(name)
-                if "".join(name) in joined or any(words[i:i + n] == name for i in range(len(words) - n + 1)):
+                if "".join(name) in joined or any(words[i : i + n] == name for i in range(len(words) - n + 1)):
                     return None
         return url
 
@@ -60,6 +60,6 @@ def safe_url(url: str | None) -> str | None:
     url = url.strip()
     if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE):
         return None
-    if any(c.isspace() or ord(c) < 32 or c in "<>\"" for c in url):
+    if any(c.isspace() or ord(c) < 32 or c in '<>"' for c in url):
         return None
     return url

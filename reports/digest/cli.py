@@ -43,6 +43,7 @@ def _one_dossier(app: App, slug: str | None) -> str:
 
 # --------------------------------------------------------------------------- subscribers
 
+
 @click.group()
 def subscribers() -> None:
     """Gérer les abonnés aux résumés hebdomadaires (un abonnement par adresse et par dossier)."""
@@ -64,24 +65,31 @@ def add_subscriber(app: App, email: str | None, dossier: str | None, name: str |
     app.config.dossier(dossier)
     outcome = add(_conn(app), email, dossier, name)
     who = outcome.subscriber["email"] + (f" ({outcome.subscriber['name']})" if outcome.subscriber["name"] else "")
-    app.say({"added": f"abonné : {who} au résumé du dossier « {dossier} »",
-             "reactivated": f"réabonné : {who} au résumé du dossier « {dossier} » (nouveau lien de désabonnement)",
-             "renamed": f"nom mis à jour : {who}, déjà abonné au dossier « {dossier} »",
-             "unchanged": f"déjà abonné : {who} au dossier « {dossier} »"}[outcome.action])
+    app.say(
+        {
+            "added": f"abonné : {who} au résumé du dossier « {dossier} »",
+            "reactivated": f"réabonné : {who} au résumé du dossier « {dossier} » (nouveau lien de désabonnement)",
+            "renamed": f"nom mis à jour : {who}, déjà abonné au dossier « {dossier} »",
+            "unchanged": f"déjà abonné : {who} au dossier « {dossier} »",
+        }[outcome.action]
+    )
 
 
 @subscribers.command("remove")
 @click.argument("email", required=False)
 @click.option("--dossier", metavar="DOSSIER", help=DOSSIER_HELP + " Par défaut : tous les dossiers de l'adresse.")
-@click.option("--token", metavar="JETON", help="Désabonner par le jeton du lien de désabonnement plutôt que par l'adresse.")
+@click.option(
+    "--token", metavar="JETON", help="Désabonner par le jeton du lien de désabonnement plutôt que par l'adresse."
+)
 @pass_app
 def remove_subscriber(app: App, email: str | None, dossier: str | None, token: str | None) -> None:
     """Désabonner l'adresse EMAIL (ou le jeton --token) ; l'historique des envois est conservé."""
     from reports.digest.subscribers import remove
 
     if not email and not token:
-        raise VeilleError("adresse ou jeton manquant", "veille subscribers remove nom@exemple.fr [--dossier coco], "
-                                                        "ou --token JETON")
+        raise VeilleError(
+            "adresse ou jeton manquant", "veille subscribers remove nom@exemple.fr [--dossier coco], ou --token JETON"
+        )
     if dossier:
         app.config.dossier(dossier)
     for row in remove(_conn(app), email, dossier, token):
@@ -104,11 +112,14 @@ def list_subscribers(app: App, dossier: str | None, include_gone: bool) -> None:
         return
     for r in rows:
         state = f"désabonné le {r['unsubscribed_at']:%d/%m/%Y}" if r["unsubscribed_at"] else "actif"
-        click.echo(f"{r['dossier_slug']}\t{r['email']}\t{r['name'] or ''}\tdepuis le {r['created_at']:%d/%m/%Y}\t{state}")
+        click.echo(
+            f"{r['dossier_slug']}\t{r['email']}\t{r['name'] or ''}\tdepuis le {r['created_at']:%d/%m/%Y}\t{state}"
+        )
     app.say(f"{sum(1 for r in rows if not r['unsubscribed_at'])} abonné(s) actif(s)")
 
 
 # --------------------------------------------------------------------------- digest
+
 
 @click.group()
 def digest() -> None:
@@ -116,35 +127,54 @@ def digest() -> None:
 
 
 COUNT_LABELS = (
-    ("sent", "envoyé(s)"), ("resent", "renvoyé(s) après interruption"), ("already_sent", "déjà envoyé(s)"),
-    ("written", "écrit(s) en .eml"), ("failed", "refusé(s) définitivement"),
-    ("failed_before", "refusé(s) lors d'un envoi précédent"), ("deferred", "reporté(s) (échec temporaire)"),
-    ("in_doubt", "en état inconnu"), ("in_doubt_before", "toujours en état inconnu"),
+    ("sent", "envoyé(s)"),
+    ("resent", "renvoyé(s) après interruption"),
+    ("already_sent", "déjà envoyé(s)"),
+    ("written", "écrit(s) en .eml"),
+    ("failed", "refusé(s) définitivement"),
+    ("failed_before", "refusé(s) lors d'un envoi précédent"),
+    ("deferred", "reporté(s) (échec temporaire)"),
+    ("in_doubt", "en état inconnu"),
+    ("in_doubt_before", "toujours en état inconnu"),
 )
 
 
 def _summary(dossier: str, week, counts: dict) -> str:
     if not counts.get("subscribers"):
         return f"{dossier}, semaine {week.code} ({week.label()}) : aucun abonné, rien à envoyer"
-    parts = [f"{counts.get(key, 0)} {label}" for key, label in COUNT_LABELS
-             if counts.get(key) or key in ("sent", "already_sent")]
+    parts = [
+        f"{counts.get(key, 0)} {label}"
+        for key, label in COUNT_LABELS
+        if counts.get(key) or key in ("sent", "already_sent")
+    ]
     quiet = " — semaine calme" if counts.get("quiet") else ""
-    return f"{dossier}, semaine {week.code} ({week.label()}) : {counts.get('subscribers', 0)} abonné(s) ; " \
-           f"{', '.join(parts)}{quiet}"
+    return (
+        f"{dossier}, semaine {week.code} ({week.label()}) : {counts.get('subscribers', 0)} abonné(s) ; "
+        f"{', '.join(parts)}{quiet}"
+    )
 
 
 @digest.command("send")
 @click.option("--dossier", metavar="DOSSIER", help=DOSSIER_HELP + " Par défaut : tous les dossiers.")
 @click.option("--week", metavar="AAAA-Wss", help=WEEK_HELP)
 @click.option("--dry-run", is_flag=True, help="Ne rien envoyer : écrire les messages en fichiers .eml (avec --out).")
-@click.option("--out", "out_dir", metavar="DOSSIER", type=click.Path(file_okay=False),
-              help="Répertoire où écrire les .eml de --dry-run.")
-@click.option("--resend-unknown", is_flag=True,
-              help="Renvoyer aussi les résumés en état inconnu (interrompus après la fin du message), "
-                   "à l'identique, avec le même Message-ID.")
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DOSSIER",
+    type=click.Path(file_okay=False),
+    help="Répertoire où écrire les .eml de --dry-run.",
+)
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Renvoyer aussi les résumés en état inconnu (interrompus après la fin du message), "
+    "à l'identique, avec le même Message-ID.",
+)
 @pass_app
-def send(app: App, dossier: str | None, week: str | None, dry_run: bool, out_dir: str | None,
-         resend_unknown: bool) -> None:
+def send(
+    app: App, dossier: str | None, week: str | None, dry_run: bool, out_dir: str | None, resend_unknown: bool
+) -> None:
     """Envoyer le résumé de la semaine à chaque abonné, une seule fois.
 
     Relancer la commande pour la même semaine n'envoie rien de plus ; après une
@@ -165,19 +195,31 @@ def send(app: App, dossier: str | None, week: str | None, dry_run: bool, out_dir
     with _stop_between_messages() as asked:
         for slug in slugs:
             with app.progress(f"résumé {slug} {the_week.code}") as progress:
-                counts = send_digests(conn, app.config, slug, the_week, resend_unknown=resend_unknown,
-                                      out_dir=out_dir if dry_run else None, progress=progress, should_stop=asked)
+                counts = send_digests(
+                    conn,
+                    app.config,
+                    slug,
+                    the_week,
+                    resend_unknown=resend_unknown,
+                    out_dir=out_dir if dry_run else None,
+                    progress=progress,
+                    should_stop=asked,
+                )
             trouble += _report(app, conn, slug, the_week, counts, dry_run)
     if trouble:
-        raise VeilleError(f"{trouble} résumé(s) non remis ou en état inconnu (détail ci-dessus)",
-                          "voir docs/digests.md : les reportés repartent à la prochaine exécution ; un état "
-                          "inconnu se vérifie dans le journal du serveur SMTP (Message-ID), puis "
-                          "« veille digest confirm » ou « veille digest send --resend-unknown »")
+        raise VeilleError(
+            f"{trouble} résumé(s) non remis ou en état inconnu (détail ci-dessus)",
+            "voir docs/digests.md : les reportés repartent à la prochaine exécution ; un état "
+            "inconnu se vérifie dans le journal du serveur SMTP (Message-ID), puis "
+            "« veille digest confirm » ou « veille digest send --resend-unknown »",
+        )
 
 
 @digest.command("retry")
 @click.option("--dossier", metavar="DOSSIER", help=DOSSIER_HELP + " Par défaut : tous les dossiers.")
-@click.option("--week", metavar="AAAA-Wss", required=True, help="Semaine ISO des résumés à renvoyer, par exemple 2024-W36.")
+@click.option(
+    "--week", metavar="AAAA-Wss", required=True, help="Semaine ISO des résumés à renvoyer, par exemple 2024-W36."
+)
 @pass_app
 def retry(app: App, dossier: str | None, week: str) -> None:
     """Renvoyer les résumés d'une semaine refusés définitivement (après avoir corrigé la cause), puis
@@ -198,8 +240,10 @@ def retry(app: App, dossier: str | None, week: str) -> None:
                 counts = send_digests(conn, app.config, slug, the_week, progress=progress, should_stop=asked)
             trouble += _report(app, conn, slug, the_week, counts, False)
     if trouble:
-        raise VeilleError(f"{trouble} résumé(s) non remis ou en état inconnu (détail ci-dessus)",
-                          "voir docs/digests.md et « veille digest status »")
+        raise VeilleError(
+            f"{trouble} résumé(s) non remis ou en état inconnu (détail ci-dessus)",
+            "voir docs/digests.md et « veille digest status »",
+        )
 
 
 @contextlib.contextmanager
@@ -236,8 +280,10 @@ def _problem_line(p: dict) -> str:
     if p["status"] == "failed":
         return f"refusé : {p['email']} — {p['error']}"
     if p["status"] == "sending" and p["dot_sent_at"] is not None:
-        return (f"état inconnu : {p['email']} — Message-ID {p['message_id']} — message transmis en entier, "
-                f"réponse du serveur jamais reçue : cherchez ce Message-ID dans le journal du serveur")
+        return (
+            f"état inconnu : {p['email']} — Message-ID {p['message_id']} — message transmis en entier, "
+            f"réponse du serveur jamais reçue : cherchez ce Message-ID dans le journal du serveur"
+        )
     if p["status"] == "sending":
         return f"interrompu : {p['email']} — sera renvoyé à la prochaine exécution"
     return f"reporté : {p['email']} — {p['error']} (après {p['attempts']} tentative(s))"
@@ -299,8 +345,9 @@ def confirm(app: App, email: str | None, dossier: str | None, week: str | None) 
     from reports.mail.address import normalise_email
 
     if not email or not week:
-        raise VeilleError("adresse ou semaine manquante",
-                          "veille digest confirm nom@exemple.fr --dossier coco --week 2024-W36")
+        raise VeilleError(
+            "adresse ou semaine manquante", "veille digest confirm nom@exemple.fr --dossier coco --week 2024-W36"
+        )
     slug = _one_dossier(app, dossier)
     row = confirm_delivered(_conn(app), slug, parse_week(week), normalise_email(email))
     app.say(f"noté comme remis : {email} ({slug}, {week}, Message-ID {row['message_id']})")

@@ -57,8 +57,8 @@ class Step:
     outlet: str
     url: str | None
     other_sources: int = 0
-    quote: str = ""       # the source's whole sentence
-    how: str = ""         # how its date was worked out
+    quote: str = ""  # the source's whole sentence
+    how: str = ""  # how its date was worked out
 
 
 @dataclass
@@ -138,10 +138,17 @@ def _day(value) -> str:
 
 
 def _step(clean: Cleaner, h: queries.Happening, source: queries.Source, count: int) -> Step:
-    return Step(day=h.date, label=capfirst(kind_label(h.kind)), date_text=date_label(h.date, h.precision, h.date_end),
-                summary=clean.text(h.summary), outlet=clean.text(source.outlet, "source inconnue", 80),
-                url=clean.url(source.url), other_sources=count - 1, quote=clean.text(source.evidence, "", 600),
-                how=clean.text(source.how, "", 300))
+    return Step(
+        day=h.date,
+        label=capfirst(kind_label(h.kind)),
+        date_text=date_label(h.date, h.precision, h.date_end),
+        summary=clean.text(h.summary),
+        outlet=clean.text(source.outlet, "source inconnue", 80),
+        url=clean.url(source.url),
+        other_sources=count - 1,
+        quote=clean.text(source.evidence, "", 600),
+        how=clean.text(source.how, "", 300),
+    )
 
 
 def _articles(clean: Cleaner, docs: list[dict]) -> list[tuple[list[int], Article]]:
@@ -153,10 +160,20 @@ def _articles(clean: Cleaner, docs: list[dict]) -> list[tuple[list[int], Article
     for original, members in groups.items():
         head = next((d for d in members if d["id"] == original), members[0])
         others = sorted({clean.text(d["outlet"], "", 80) for d in members if d is not head} - {""})
-        entries.append(([d["id"] for d in members], Article(
-            title=clean.text(head["title"], "(sans titre)"), url=clean.url(head["url"]),
-            outlet=clean.text(head["outlet"], "source inconnue", 80), date_text=_day(head["published_at"]),
-            kind_label=DOCUMENT_KIND_LABELS.get(head["kind"], ""), republished_by=others, late=head["late"])))
+        entries.append(
+            (
+                [d["id"] for d in members],
+                Article(
+                    title=clean.text(head["title"], "(sans titre)"),
+                    url=clean.url(head["url"]),
+                    outlet=clean.text(head["outlet"], "source inconnue", 80),
+                    date_text=_day(head["published_at"]),
+                    kind_label=DOCUMENT_KIND_LABELS.get(head["kind"], ""),
+                    republished_by=others,
+                    late=head["late"],
+                ),
+            )
+        )
     return entries
 
 
@@ -193,9 +210,14 @@ class _Sections:
         row = self.case(slug)
         key = row["slug"] if row else None
         if key not in self.by_case:
-            self.by_case[key] = (CaseSection(name=OTHER_SECTION) if row is None else
-                                 CaseSection(name=capfirst(self.clean.text(row["name"], row["slug"])),
-                                             stage_label=stage_label(row["stage"]) if row["stage"] else ""))
+            self.by_case[key] = (
+                CaseSection(name=OTHER_SECTION)
+                if row is None
+                else CaseSection(
+                    name=capfirst(self.clean.text(row["name"], row["slug"])),
+                    stage_label=stage_label(row["stage"]) if row["stage"] else "",
+                )
+            )
         return self.by_case[key]
 
     def ordered(self) -> list[CaseSection]:
@@ -205,8 +227,13 @@ class _Sections:
             s.stages.sort(key=lambda step: step.day)
             s.new_dates.sort(key=lambda step: step.day)
         shown = [(k, s) for k, s in self.by_case.items() if s.stages or s.new_dates or s.articles]
-        return [s for _, s in sorted(shown, key=lambda kv: (
-            kv[0] is None, not kv[1].is_new, -len(kv[1].stages), -len(kv[1].articles), kv[1].name))]
+        return [
+            s
+            for _, s in sorted(
+                shown,
+                key=lambda kv: (kv[0] is None, not kv[1].is_new, -len(kv[1].stages), -len(kv[1].articles), kv[1].name),
+            )
+        ]
 
 
 def _add_steps(sections: _Sections, happenings: list[queries.Happening], new_ids: set[int], week: Week) -> None:
@@ -215,8 +242,12 @@ def _add_steps(sections: _Sections, happenings: list[queries.Happening], new_ids
     for h in happenings:
         done = [s for s in h.sources if not s.upcoming]
         announced = [s for s in h.sources if s.upcoming]
-        if (done and all(s.document_id in new_ids for s in done)
-                and _period_end(h) >= recent_from and h.date <= week.sunday):
+        if (
+            done
+            and all(s.document_id in new_ids for s in done)
+            and _period_end(h) >= recent_from
+            and h.date <= week.sunday
+        ):
             sections(h.case_slug).stages.append(_step(sections.clean, h, done[0], len(done)))
         if announced and all(s.document_id in new_ids for s in announced) and _period_end(h) > week.sunday:
             sections(h.case_slug).new_dates.append(_step(sections.clean, h, announced[-1], len(announced)))
@@ -238,10 +269,17 @@ def _agenda(sections: _Sections, conn: psycopg.Connection, dossier: str, week: W
         if h.precision == "day" and not h.date_end:
             when = f"{WEEKDAYS[h.date.weekday()]} {when}"
         case = sections.case(h.case_slug)
-        hearings.append(Hearing(day=h.date, date_text=when, label=capfirst(kind_label(h.kind)),
-                                case_name=clean.text(case["name"], case["slug"]) if case else "",
-                                summary=clean.text(h.summary), outlet=clean.text(latest.outlet, "source inconnue", 80),
-                                url=clean.url(latest.url)))
+        hearings.append(
+            Hearing(
+                day=h.date,
+                date_text=when,
+                label=capfirst(kind_label(h.kind)),
+                case_name=clean.text(case["name"], case["slug"]) if case else "",
+                summary=clean.text(h.summary),
+                outlet=clean.text(latest.outlet, "source inconnue", 80),
+                url=clean.url(latest.url),
+            )
+        )
     return sorted(hearings, key=lambda hearing: hearing.day)
 
 
@@ -265,19 +303,37 @@ def build_digest(conn: psycopg.Connection, config: Config, dossier_slug: str, we
             sections(case["slug"]).is_new = True
 
     # Happenings with a report published this week, or up to LATE_WINDOW before it (found late).
-    reported = queries.happenings(conn, dossier_slug, week.start - data.LATE_WINDOW, week.end, as_of=week.end,
-                                  kinds=data.STAGE_KINDS, redactor=clean.redactor)
+    reported = queries.happenings(
+        conn,
+        dossier_slug,
+        week.start - data.LATE_WINDOW,
+        week.end,
+        as_of=week.end,
+        kinds=data.STAGE_KINDS,
+        redactor=clean.redactor,
+    )
     _add_steps(sections, reported, new_ids, week)
-    flagged = [{"name": clean.text(f["name"], f["source_id"], 80), "reason": clean.text(f["reason"], "")}
-               for f in data.flagged_sources(conn)]
-    return Digest(dossier_slug=dossier_slug, dossier_title=dossier.title, week=week, sections=sections.ordered(),
-                  upcoming=_agenda(sections, conn, dossier_slug, week), timeline_url=safe_url(config.reports.public_url),
-                  flagged=flagged)
+    flagged = [
+        {"name": clean.text(f["name"], f["source_id"], 80), "reason": clean.text(f["reason"], "")}
+        for f in data.flagged_sources(conn)
+    ]
+    return Digest(
+        dossier_slug=dossier_slug,
+        dossier_title=dossier.title,
+        week=week,
+        sections=sections.ordered(),
+        upcoming=_agenda(sections, conn, dossier_slug, week),
+        timeline_url=safe_url(config.reports.public_url),
+        flagged=flagged,
+    )
 
 
 def _context(digest: Digest, name: str | None, unsubscribe_url: str | None) -> dict:
-    return {"digest": digest, "greeting": f"Bonjour {name}," if name else "Bonjour,",
-            "unsubscribe_url": unsubscribe_url}
+    return {
+        "digest": digest,
+        "greeting": f"Bonjour {name}," if name else "Bonjour,",
+        "unsubscribe_url": unsubscribe_url,
+    }
 
 
 def render_text(digest: Digest, name: str | None = None, unsubscribe_url: str | None = None) -> str:

@@ -31,8 +31,9 @@ QUERIES = load_queries("reports.digest", "data.sql")  # the SQL of this module, 
 
 
 def new_documents(conn: psycopg.Connection, dossier: str, start: datetime, end: datetime) -> list[dict]:
-    return conn.execute(QUERIES["new_documents"], {"dossier": dossier, "start": start, "end": end,
-                                                   "late_from": start - LATE_WINDOW}).fetchall()
+    return conn.execute(
+        QUERIES["new_documents"], {"dossier": dossier, "start": start, "end": end, "late_from": start - LATE_WINDOW}
+    ).fetchall()
 
 
 def document_cases(conn: psycopg.Connection, document_ids: list[int]) -> dict[int, list[dict]]:

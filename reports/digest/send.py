@@ -70,10 +70,19 @@ class _Lazy:
         return self._digest is not None and self._digest.quiet
 
 
-def send_digests(conn: psycopg.Connection, config: Config, dossier: str, week: Week | str, *,
-                 resend_unknown: bool = False, out_dir: str | Path | None = None, progress=None,
-                 now: datetime | None = None, sleep: Callable[[float], None] = time.sleep,
-                 should_stop: Callable[[], bool] | None = None) -> dict[str, int]:
+def send_digests(
+    conn: psycopg.Connection,
+    config: Config,
+    dossier: str,
+    week: Week | str,
+    *,
+    resend_unknown: bool = False,
+    out_dir: str | Path | None = None,
+    progress=None,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[str, int]:
     """Send (or, with ``out_dir``, write as .eml files) the digest of ``dossier`` for ``week``.
 
     Returns the run's counters: subscribers, sent, already_sent, resent (left in flight by an
@@ -91,8 +100,7 @@ def send_digests(conn: psycopg.Connection, config: Config, dossier: str, week: W
     if not autocommit:
         conn.commit()
         conn.autocommit = True
-    params = {"dossier": dossier, "week": week.code, "dry_run": out_dir is not None,
-              "resend_unknown": resend_unknown}
+    params = {"dossier": dossier, "week": week.code, "dry_run": out_dir is not None, "resend_unknown": resend_unknown}
     try:
         with recorded_run(conn, "digest", params) as run:
             digest = _Lazy(lambda: build_digest(conn, config, dossier, week))
@@ -111,8 +119,10 @@ def _write_drafts(conn, config: Config, dossier: str, digest: _Lazy, out_dir: Pa
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise VeilleError(f"impossible de créer le dossier {out_dir} : {exc.strerror}",
-                          "choisissez un dossier accessible en écriture pour --out") from None
+        raise VeilleError(
+            f"impossible de créer le dossier {out_dir} : {exc.strerror}",
+            "choisissez un dossier accessible en écriture pour --out",
+        ) from None
     subscribers = digest_subscribers.active(conn, dossier)
     run.count("subscribers", len(subscribers))
     if subscribers:
@@ -134,23 +144,41 @@ def _lock_key(dossier: str, week: Week) -> str:
     return f"veille-digest:{dossier}:{week.code}"
 
 
-def _deliver(conn, config: Config, dossier: str, week: Week, digest: _Lazy, run: Run, resend_unknown: bool,
-             now, sleep, progress, should_stop) -> None:
+def _deliver(
+    conn,
+    config: Config,
+    dossier: str,
+    week: Week,
+    digest: _Lazy,
+    run: Run,
+    resend_unknown: bool,
+    now,
+    sleep,
+    progress,
+    should_stop,
+) -> None:
     subscribers = digest_subscribers.active(conn, dossier)
     run.count("subscribers", len(subscribers))
     if not subscribers:
         return  # nobody to write to: no settings to insist on
     sender = check_mail_settings(config)
-    locked = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok",
-                          (_lock_key(dossier, week),)).fetchone()["ok"]
+    locked = conn.execute(
+        "SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (_lock_key(dossier, week),)
+    ).fetchone()["ok"]
     if not locked:
-        raise VeilleError(f"un envoi du résumé « {dossier} » de la semaine {week.code} est déjà en cours",
-                          "attendez qu'il se termine (veille status), puis relancez si besoin")
+        raise VeilleError(
+            f"un envoi du résumé « {dossier} » de la semaine {week.code} est déjà en cours",
+            "attendez qu'il se termine (veille status), puis relancez si besoin",
+        )
     transport = SmtpTransport(config.smtp)
     try:
         transport.check()
-        known = {r["subscriber_id"]: r for r in conn.execute(
-            "SELECT * FROM digests WHERE dossier_slug = %s AND week = %s", (dossier, week.code)).fetchall()}
+        known = {
+            r["subscriber_id"]: r
+            for r in conn.execute(
+                "SELECT * FROM digests WHERE dossier_slug = %s AND week = %s", (dossier, week.code)
+            ).fetchall()
+        }
         saved = time.monotonic()
         deferred_in_a_row, last_error = 0, ""
         for sub in subscribers:
@@ -179,7 +207,8 @@ def _deliver(conn, config: Config, dossier: str, week: Week, digest: _Lazy, run:
                         f"le serveur SMTP diffère tous les envois ({deferred_in_a_row} abonnés de suite, "
                         f"dernière réponse : {last_error})",
                         "les résumés non envoyés restent dus : ils partiront à la prochaine exécution "
-                        "(veille digest send)")
+                        "(veille digest send)",
+                    )
             if progress:
                 progress.advance(detail=sub["email"])
             if time.monotonic() - saved > 2:
@@ -201,22 +230,26 @@ def _store_message(conn, sub: dict, dossier: str, week: Week, msg, run: Run) -> 
                   recipient = EXCLUDED.recipient, run_id = EXCLUDED.run_id, attempts = digests.attempts + 1,
                   dot_sent_at = NULL, started_at = coalesce(digests.started_at, now())
            RETURNING *""",
-        (sub["id"], dossier, week.code, message_bytes(msg), msg["Message-ID"], ascii_email(_address_of(msg)),
-         run.id)).fetchone()
+        (sub["id"], dossier, week.code, message_bytes(msg), msg["Message-ID"], ascii_email(_address_of(msg)), run.id),
+    ).fetchone()
 
 
 def _mark_sending(conn, digest_id: int, run: Run) -> dict:
-    return conn.execute("""UPDATE digests SET status = 'sending', attempts = attempts + 1, dot_sent_at = NULL,
+    return conn.execute(
+        """UPDATE digests SET status = 'sending', attempts = attempts + 1, dot_sent_at = NULL,
                                   started_at = coalesce(started_at, now()), run_id = %s
-                            WHERE id = %s RETURNING *""", (run.id, digest_id)).fetchone()
+                            WHERE id = %s RETURNING *""",
+        (run.id, digest_id),
+    ).fetchone()
 
 
 def _address_of(msg) -> str:
     return msg["To"].addresses[0].addr_spec
 
 
-def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: dict, run: Run,
-             sleep) -> tuple[str, str | None]:
+def _attempt(
+    conn, transport: SmtpTransport, config: Config, sender: str, row: dict, run: Run, sleep
+) -> tuple[str, str | None]:
     """Deliver one stored message (already marked 'sending'), retrying temporary failures with backoff.
     Returns the outcome (sent, failed, deferred, in_doubt) and the server's last refusal."""
     retries = max(config.smtp.retries, 0)
@@ -224,39 +257,53 @@ def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: d
         if attempt:
             _mark_sending(conn, row["id"], run)
         try:
-            transport.send(sender, row["recipient"], bytes(row["message"]), before_final_dot=lambda: conn.execute(
-                "UPDATE digests SET dot_sent_at = now() WHERE id = %s", (row["id"],)))
+            transport.send(
+                sender,
+                row["recipient"],
+                bytes(row["message"]),
+                before_final_dot=lambda: conn.execute(
+                    "UPDATE digests SET dot_sent_at = now() WHERE id = %s", (row["id"],)
+                ),
+            )
         except DeliveryError as exc:
             if exc.in_doubt:
                 conn.execute("UPDATE digests SET error = %s WHERE id = %s", (str(exc), row["id"]))
                 run.count("in_doubt")
                 return "in_doubt", str(exc)
             if not exc.temporary and exc.server_wide:
-                conn.execute("UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
-                             (str(exc), row["id"]))
-                raise VeilleError(f"le serveur SMTP refuse tout envoi ({exc}) : aucun résumé n'est parti, "
-                                  "tous restent dus",
-                                  "corrigez [smtp] (identifiant, mot de passe, expéditeur) puis relancez "
-                                  "veille digest send") from None
+                conn.execute(
+                    "UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
+                    (str(exc), row["id"]),
+                )
+                raise VeilleError(
+                    f"le serveur SMTP refuse tout envoi ({exc}) : aucun résumé n'est parti, tous restent dus",
+                    "corrigez [smtp] (identifiant, mot de passe, expéditeur) puis relancez veille digest send",
+                ) from None
             if not exc.temporary:
-                conn.execute("UPDATE digests SET status = 'failed', dot_sent_at = NULL, error = %s WHERE id = %s",
-                             (str(exc), row["id"]))
+                conn.execute(
+                    "UPDATE digests SET status = 'failed', dot_sent_at = NULL, error = %s WHERE id = %s",
+                    (str(exc), row["id"]),
+                )
                 run.count("failed")
                 return "failed", str(exc)
-            conn.execute("UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
-                         (str(exc), row["id"]))
+            conn.execute(
+                "UPDATE digests SET status = 'pending', dot_sent_at = NULL, error = %s WHERE id = %s",
+                (str(exc), row["id"]),
+            )
             run.count("retries")
             if attempt == retries:
                 if exc.unreachable:
-                    raise VeilleError(f"{exc} (après {retries + 1} tentatives)",
-                                      "vérifiez [smtp] host et port ; les résumés non envoyés partiront "
-                                      "à la prochaine exécution") from None
+                    raise VeilleError(
+                        f"{exc} (après {retries + 1} tentatives)",
+                        "vérifiez [smtp] host et port ; les résumés non envoyés partiront à la prochaine exécution",
+                    ) from None
                 run.count("deferred")
                 return "deferred", str(exc)
-            sleep(min(config.smtp.retry_delay * 2 ** attempt, MAX_RETRY_DELAY))
+            sleep(min(config.smtp.retry_delay * 2**attempt, MAX_RETRY_DELAY))
         else:
-            conn.execute("UPDATE digests SET status = 'sent', sent_at = now(), error = NULL WHERE id = %s",
-                         (row["id"],))
+            conn.execute(
+                "UPDATE digests SET status = 'sent', sent_at = now(), error = NULL WHERE id = %s", (row["id"],)
+            )
             run.count("sent")
             return "sent", None
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -265,9 +312,11 @@ def _attempt(conn, transport: SmtpTransport, config: Config, sender: str, row: d
 def retry_failed(conn: psycopg.Connection, dossier: str, week: Week) -> int:
     """Put the week's digests refused for good back in the queue (the stored message goes again, with
     its Message-ID); returns how many."""
-    rows = conn.execute("""UPDATE digests SET status = 'pending', dot_sent_at = NULL
+    rows = conn.execute(
+        """UPDATE digests SET status = 'pending', dot_sent_at = NULL
                             WHERE dossier_slug = %s AND week = %s AND status = 'failed' RETURNING id""",
-                        (dossier, week.code)).fetchall()
+        (dossier, week.code),
+    ).fetchall()
     if not conn.autocommit:
         conn.commit()
     return len(rows)
@@ -280,7 +329,9 @@ def problems(conn: psycopg.Connection, dossier: str, week: Week) -> list[dict]:
              FROM digests g JOIN subscribers s ON s.id = g.subscriber_id
             WHERE g.dossier_slug = %s AND g.week = %s AND g.status IN ('pending', 'sending', 'failed')
               AND (g.status <> 'pending' OR g.error IS NOT NULL)
-            ORDER BY g.status, s.email""", (dossier, week.code)).fetchall()
+            ORDER BY g.status, s.email""",
+        (dossier, week.code),
+    ).fetchall()
 
 
 def statuses(conn: psycopg.Connection, dossier: str | None, week: Week | None) -> list[dict]:
@@ -291,7 +342,8 @@ def statuses(conn: psycopg.Connection, dossier: str | None, week: Week | None) -
             WHERE (%(dossier)s::text IS NULL OR g.dossier_slug = %(dossier)s)
               AND (%(week)s::text IS NULL OR g.week = %(week)s)
             ORDER BY g.week DESC, g.dossier_slug, s.email""",
-        {"dossier": dossier, "week": week.code if week else None}).fetchall()
+        {"dossier": dossier, "week": week.code if week else None},
+    ).fetchall()
 
 
 def confirm_delivered(conn: psycopg.Connection, dossier: str, week: Week, email: str) -> dict:
@@ -302,8 +354,11 @@ def confirm_delivered(conn: psycopg.Connection, dossier: str, week: Week, email:
              FROM subscribers s
             WHERE s.id = g.subscriber_id AND lower(s.email) = lower(%s) AND g.dossier_slug = %s AND g.week = %s
               AND g.status = 'sending' AND g.dot_sent_at IS NOT NULL
-           RETURNING g.message_id""", (email, dossier, week.code)).fetchone()
+           RETURNING g.message_id""",
+        (email, dossier, week.code),
+    ).fetchone()
     if row is None:
-        raise VeilleError(f"aucun résumé en état inconnu pour {email} ({dossier}, {week.code})",
-                          "voir « veille digest status »")
+        raise VeilleError(
+            f"aucun résumé en état inconnu pour {email} ({dossier}, {week.code})", "voir « veille digest status »"
+        )
     return row

@@ -30,42 +30,56 @@ def add(conn: psycopg.Connection, email: str, dossier: str, name: str | None = N
     address = normalise_email(email)
     name = check_display_name(name)
     with conn.transaction():
-        row = conn.execute("SELECT * FROM subscribers WHERE lower(email) = lower(%s) AND dossier_slug = %s FOR UPDATE",
-                           (address, dossier)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM subscribers WHERE lower(email) = lower(%s) AND dossier_slug = %s FOR UPDATE",
+            (address, dossier),
+        ).fetchone()
         if row is None:
             row = conn.execute(
                 """INSERT INTO subscribers (email, name, dossier_slug, token) VALUES (%s, %s, %s, %s)
-                   RETURNING *""", (address, name, dossier, new_token())).fetchone()
+                   RETURNING *""",
+                (address, name, dossier, new_token()),
+            ).fetchone()
             return Outcome("added", row)
         if row["unsubscribed_at"] is not None:
             row = conn.execute(
                 """UPDATE subscribers SET unsubscribed_at = NULL, token = %s, name = coalesce(%s, name)
-                    WHERE id = %s RETURNING *""", (new_token(), name, row["id"])).fetchone()
+                    WHERE id = %s RETURNING *""",
+                (new_token(), name, row["id"]),
+            ).fetchone()
             return Outcome("reactivated", row)
         if name is not None and name != row["name"]:
-            row = conn.execute("UPDATE subscribers SET name = %s WHERE id = %s RETURNING *",
-                               (name, row["id"])).fetchone()
+            row = conn.execute(
+                "UPDATE subscribers SET name = %s WHERE id = %s RETURNING *", (name, row["id"])
+            ).fetchone()
             return Outcome("renamed", row)
         return Outcome("unchanged", row)
 
 
-def remove(conn: psycopg.Connection, email: str | None = None, dossier: str | None = None,
-           token: str | None = None) -> list[dict]:
+def remove(
+    conn: psycopg.Connection, email: str | None = None, dossier: str | None = None, token: str | None = None
+) -> list[dict]:
     """Unsubscribe by address (from one dossier, or every one) or by token; returns the rows ended."""
     with conn.transaction():
         if token:
             rows = conn.execute(
                 """UPDATE subscribers SET unsubscribed_at = now() WHERE token = %s AND unsubscribed_at IS NULL
-                   RETURNING *""", (token,)).fetchall()
+                   RETURNING *""",
+                (token,),
+            ).fetchall()
             if not rows:
-                raise VeilleError("aucun abonnement actif ne correspond à ce jeton de désabonnement",
-                                  "le lien a peut-être déjà servi : vérifiez avec « veille subscribers list »")
+                raise VeilleError(
+                    "aucun abonnement actif ne correspond à ce jeton de désabonnement",
+                    "le lien a peut-être déjà servi : vérifiez avec « veille subscribers list »",
+                )
             return rows
         address = normalise_email(email or "")
         rows = conn.execute(
             """UPDATE subscribers SET unsubscribed_at = now()
                 WHERE lower(email) = lower(%s) AND (%s::text IS NULL OR dossier_slug = %s) AND unsubscribed_at IS NULL
-               RETURNING *""", (address, dossier, dossier)).fetchall()
+               RETURNING *""",
+            (address, dossier, dossier),
+        ).fetchall()
     if not rows:
         where = f" au dossier « {dossier} »" if dossier else ""
         raise VeilleError(f"{address} n'est pas abonné{where}", "voir « veille subscribers list »")
@@ -76,10 +90,13 @@ def listing(conn: psycopg.Connection, dossier: str | None = None, include_gone: 
     return conn.execute(
         """SELECT * FROM subscribers
             WHERE (%s::text IS NULL OR dossier_slug = %s) AND (%s OR unsubscribed_at IS NULL)
-            ORDER BY dossier_slug, lower(email)""", (dossier, dossier, include_gone)).fetchall()
+            ORDER BY dossier_slug, lower(email)""",
+        (dossier, dossier, include_gone),
+    ).fetchall()
 
 
 def active(conn: psycopg.Connection, dossier: str) -> list[dict]:
     """Who receives this dossier's digest, in a stable order."""
-    return conn.execute("SELECT * FROM subscribers WHERE dossier_slug = %s AND unsubscribed_at IS NULL ORDER BY id",
-                        (dossier,)).fetchall()
+    return conn.execute(
+        "SELECT * FROM subscribers WHERE dossier_slug = %s AND unsubscribed_at IS NULL ORDER BY id", (dossier,)
+    ).fetchall()

@@ -66,11 +66,14 @@ def parse_week(text: str) -> Week:
         try:
             date.fromisocalendar(year, number, 1)
         except ValueError:
-            raise VeilleError(f"semaine inexistante : « {text} » ({year} n'a pas de semaine {number})",
-                              "donnez une semaine ISO existante, par exemple 2024-W36") from None
+            raise VeilleError(
+                f"semaine inexistante : « {text} » ({year} n'a pas de semaine {number})",
+                "donnez une semaine ISO existante, par exemple 2024-W36",
+            ) from None
         return Week(year, number)
-    raise VeilleError(f"semaine mal écrite : « {text} »",
-                      "écrivez l'année et le numéro de semaine ISO, par exemple --week 2024-W36")
+    raise VeilleError(
+        f"semaine mal écrite : « {text} »", "écrivez l'année et le numéro de semaine ISO, par exemple --week 2024-W36"
+    )
 
 
 def week_of(day: date) -> Week:

@@ -56,8 +56,10 @@ def normalise_email(address: str) -> str:
     if not domain:
         raise _refuse(text, "rien après le « @ »")
     if not local.isascii():
-        raise _refuse(text, "la partie avant le « @ » doit s'écrire sans accents "
-                            "(les accents ne sont acceptés que dans le domaine)")
+        raise _refuse(
+            text,
+            "la partie avant le « @ » doit s'écrire sans accents (les accents ne sont acceptés que dans le domaine)",
+        )
     if len(local) > 64 or not LOCAL_PART.match(local):
         raise _refuse(text, "caractère interdit ou point mal placé avant le « @ »")
     encoded = ascii_domain(domain, text)

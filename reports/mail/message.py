@@ -48,7 +48,7 @@ def sender_of(config: Config) -> Sender:
     """``[smtp] sender`` (« veille <veille@exemple.fr> »), checked."""
     raw = config.smtp.sender
     name, address = parseaddr(raw)
-    fix = "écrivez par exemple sender = \"Veille Coco <veille@exemple.fr>\" dans [smtp]"
+    fix = 'écrivez par exemple sender = "Veille Coco <veille@exemple.fr>" dans [smtp]'
     if "@" not in address:
         raise VeilleError(f"configuration invalide : clé « smtp.sender » : « {raw} » n'est pas une adresse", fix)
     local, domain = address.rsplit("@", 1)
@@ -57,19 +57,26 @@ def sender_of(config: Config) -> Sender:
     try:
         ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
-        raise VeilleError(f"configuration invalide : clé « smtp.sender » : domaine « {domain} » incorrect", fix) from None
+        raise VeilleError(
+            f"configuration invalide : clé « smtp.sender » : domaine « {domain} » incorrect", fix
+        ) from None
     return Sender(name=" ".join(name.split()), local=local, domain=ascii_domain)
 
 
 def unsubscribe_link(config: Config, token: str) -> str:
     template = config.reports.unsubscribe_url.strip()
-    fix = ("ajoutez dans [reports] unsubscribe_url = \"https://exemple.fr/desabonnement?jeton={token}\" "
-           "(adresse https qui désabonne en un clic)")
+    fix = (
+        'ajoutez dans [reports] unsubscribe_url = "https://exemple.fr/desabonnement?jeton={token}" '
+        "(adresse https qui désabonne en un clic)"
+    )
     if not template:
         raise VeilleError("lien de désabonnement non configuré : un résumé ne part pas sans lui", fix)
     if not template.startswith("https://") or "{token}" not in template:
-        raise VeilleError(f"configuration invalide : clé « reports.unsubscribe_url » : « {template} » "
-                          "doit commencer par https:// et contenir {token}", fix)
+        raise VeilleError(
+            f"configuration invalide : clé « reports.unsubscribe_url » : « {template} » "
+            "doit commencer par https:// et contenir {token}",
+            fix,
+        )
     return template.replace("{token}", quote(token, safe=""))
 
 
@@ -98,8 +105,9 @@ def build_message(digest: Digest, subscriber: dict, config: Config, now: datetim
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(render_text(digest, name, link), charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(inline_css(render_html(digest, name, link)), subtype="html", charset="utf-8",
-                        cte="quoted-printable")
+    msg.add_alternative(
+        inline_css(render_html(digest, name, link)), subtype="html", charset="utf-8", cte="quoted-printable"
+    )
     return msg
 
 

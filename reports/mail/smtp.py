@@ -27,8 +27,15 @@ class DeliveryError(Exception):
     ``server_wide`` when the server refused before any recipient was named (MAIL FROM: the
     sender, authentication, policy), so that every other message would meet the same answer."""
 
-    def __init__(self, message: str, code: int | None = None, temporary: bool = True, in_doubt: bool = False,
-                 unreachable: bool = False, server_wide: bool = False):
+    def __init__(
+        self,
+        message: str,
+        code: int | None = None,
+        temporary: bool = True,
+        in_doubt: bool = False,
+        unreachable: bool = False,
+        server_wide: bool = False,
+    ):
         super().__init__(" ".join(message.split()))
         self.code, self.temporary, self.in_doubt, self.unreachable = code, temporary, in_doubt, unreachable
         self.server_wide = server_wide
@@ -67,9 +74,11 @@ class SmtpTransport:
     def _password(self) -> str:
         password = os.environ.get(self.settings.password_env, "")
         if not password:
-            raise VeilleError(f"mot de passe SMTP absent : la variable d'environnement {self.settings.password_env} "
-                              f"est vide alors que [smtp] user = « {self.settings.user} »",
-                              f"exportez {self.settings.password_env}, ou retirez user si le serveur n'en demande pas")
+            raise VeilleError(
+                f"mot de passe SMTP absent : la variable d'environnement {self.settings.password_env} "
+                f"est vide alors que [smtp] user = « {self.settings.user} »",
+                f"exportez {self.settings.password_env}, ou retirez user si le serveur n'en demande pas",
+            )
         return password
 
     def check(self) -> None:
@@ -106,18 +115,25 @@ class SmtpTransport:
         try:
             smtp = self._connect(context)
         except smtplib.SMTPAuthenticationError as exc:
-            raise VeilleError(f"le serveur SMTP {s.host}:{s.port} refuse l'identifiant « {s.user} » "
-                              f"({exc.smtp_code} {_smtp_text(exc.smtp_error)})",
-                              f"vérifiez [smtp] user et {s.password_env}") from None
+            raise VeilleError(
+                f"le serveur SMTP {s.host}:{s.port} refuse l'identifiant « {s.user} » "
+                f"({exc.smtp_code} {_smtp_text(exc.smtp_error)})",
+                f"vérifiez [smtp] user et {s.password_env}",
+            ) from None
         except smtplib.SMTPNotSupportedError as exc:
-            raise VeilleError(f"le serveur SMTP {s.host}:{s.port} ne permet pas cette connexion : {exc}",
-                              "vérifiez [smtp] security (none, starttls ou tls) et user") from None
+            raise VeilleError(
+                f"le serveur SMTP {s.host}:{s.port} ne permet pas cette connexion : {exc}",
+                "vérifiez [smtp] security (none, starttls ou tls) et user",
+            ) from None
         except ssl.SSLCertVerificationError as exc:
-            raise VeilleError(f"certificat TLS du serveur SMTP {s.host} refusé : {exc.verify_message}",
-                              "vérifiez [smtp] host (le nom doit correspondre au certificat)") from None
+            raise VeilleError(
+                f"certificat TLS du serveur SMTP {s.host} refusé : {exc.verify_message}",
+                "vérifiez [smtp] host (le nom doit correspondre au certificat)",
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"serveur SMTP {s.host}:{s.port} injoignable : {exc.__class__.__name__}: {exc}",
-                                unreachable=True) from None
+            raise DeliveryError(
+                f"serveur SMTP {s.host}:{s.port} injoignable : {exc.__class__.__name__}: {exc}", unreachable=True
+            ) from None
         self._smtp = smtp
 
     def close(self) -> None:
@@ -175,6 +191,9 @@ class SmtpTransport:
             self._drop()
             detail = str(exc) or exc.__class__.__name__
             if dot_sent:
-                raise DeliveryError(f"connexion perdue après l'envoi complet du message, avant la réponse du "
-                                    f"serveur ({detail}) : réception inconnue", in_doubt=True) from None
+                raise DeliveryError(
+                    f"connexion perdue après l'envoi complet du message, avant la réponse du "
+                    f"serveur ({detail}) : réception inconnue",
+                    in_doubt=True,
+                ) from None
             raise DeliveryError(f"connexion perdue pendant l'envoi ({detail})") from None

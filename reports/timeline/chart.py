@@ -19,7 +19,7 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str          # « avril 2024 : 9 articles »
+    label: str  # « avril 2024 : 9 articles »
     count: int
 
 
@@ -35,7 +35,7 @@ class Chart:
     height: int
     bars: list[Bar]
     ticks: list[Tick]
-    top: int            # the largest monthly count, labelled on the axis
+    top: int  # the largest monthly count, labelled on the axis
     baseline: float
     left: int
     right: float
@@ -63,13 +63,31 @@ def layout(months: list[tuple[date, int]]) -> Chart:
     every = max(1, -(-len(years) // 12))  # at most about twelve year labels
     for i, (m, n) in enumerate(months):
         h = inner_h * n / top if top else 0
-        bars.append(Bar(x=round(LEFT + i * step + step * 0.1, 2), y=round(TOP + inner_h - h, 2),
-                        width=round(max(step * 0.8, 0.5), 2), height=round(h, 2),
-                        label=f"{month_label(m)} : {plural(n, 'article')}", count=n))
+        bars.append(
+            Bar(
+                x=round(LEFT + i * step + step * 0.1, 2),
+                y=round(TOP + inner_h - h, 2),
+                width=round(max(step * 0.8, 0.5), 2),
+                height=round(h, 2),
+                label=f"{month_label(m)} : {plural(n, 'article')}",
+                count=n,
+            )
+        )
         if m.month == 1 and (m.year - years[0]) % every == 0 or i == 0 and m.month != 1 and len(years) == 1:
             ticks.append(Tick(x=round(LEFT + i * step, 2), label=str(m.year)))
     if months and not ticks:
         ticks.append(Tick(x=LEFT, label=str(months[0][0].year)))
-    return Chart(width=WIDTH, height=HEIGHT, bars=bars, ticks=ticks, top=top, baseline=TOP + inner_h, left=LEFT,
-                 right=WIDTH - RIGHT, total=sum(n for _, n in months),
-                 first=months[0][0] if months else None, last=months[-1][0] if months else None, months=months)
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        bars=bars,
+        ticks=ticks,
+        top=top,
+        baseline=TOP + inner_h,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        total=sum(n for _, n in months),
+        first=months[0][0] if months else None,
+        last=months[-1][0] if months else None,
+        months=months,
+    )

@@ -22,14 +22,21 @@ def _parse_day(value: str | None) -> date | None:
 
 
 @click.command(name="timeline")
-@click.option("--dossier", metavar="SLUG",
-              help="Dossier à publier (par défaut : chaque dossier configuré).")
-@click.option("--out", "out_dir", metavar="DOSSIER",
-              help="Où écrire index.html et les exports (par défaut : reports.out_dir de la configuration). "
-                   "Avec plusieurs dossiers, un sous-dossier par dossier.")
-@click.option("--date", "day", metavar="AAAA-MM-JJ",
-              help="Date de référence : ce qui est daté après est « à venir », et la chronologie montre le "
-                   "dossier tel qu'il était à la fin de ce jour (par défaut : aujourd'hui).")
+@click.option("--dossier", metavar="SLUG", help="Dossier à publier (par défaut : chaque dossier configuré).")
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DOSSIER",
+    help="Où écrire index.html et les exports (par défaut : reports.out_dir de la configuration). "
+    "Avec plusieurs dossiers, un sous-dossier par dossier.",
+)
+@click.option(
+    "--date",
+    "day",
+    metavar="AAAA-MM-JJ",
+    help="Date de référence : ce qui est daté après est « à venir », et la chronologie montre le "
+    "dossier tel qu'il était à la fin de ce jour (par défaut : aujourd'hui).",
+)
 @pass_app
 def timeline(app: App, dossier: str | None, out_dir: str | None, day: str | None) -> None:
     """Écrire la chronologie HTML (un seul fichier autonome, en français) et ses exports : timeline.json
@@ -54,14 +61,17 @@ def timeline(app: App, dossier: str | None, out_dir: str | None, day: str | None
             app.say(f"  avertissement : {warning}")
     for slug in slugs:
         target = base if len(slugs) == 1 else base / slug
-        with recorded_run(conn, "timeline", {"dossier": slug, "out": str(target),
-                                             **({"date": today.isoformat()} if today else {})}) as run:
+        with recorded_run(
+            conn, "timeline", {"dossier": slug, "out": str(target), **({"date": today.isoformat()} if today else {})}
+        ) as run:
             with app.progress(f"chronologie {slug}") as progress:
                 try:
                     page = write_timeline(conn, app.config, slug, target, today=today, progress=progress)
                 except OSError as exc:
-                    raise VeilleError(f"impossible d'écrire dans {target} : {exc.strerror or exc}",
-                                      "choisissez un dossier de sortie accessible en écriture (--out)") from None
+                    raise VeilleError(
+                        f"impossible d'écrire dans {target} : {exc.strerror or exc}",
+                        "choisissez un dossier de sortie accessible en écriture (--out)",
+                    ) from None
             run.count("entries", progress.done)
             if not conn.autocommit:
                 conn.commit()  # end the reads' transaction, so that the run's outcome is committed with it

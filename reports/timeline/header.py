@@ -32,16 +32,19 @@ class CaseCard:
     happenings: int
     first: str | None
     last: str | None
-    defendants: list[dict]          # [{"value": 12, "outlets": "…"}]; two or more: the sources disagree
+    defendants: list[dict]  # [{"value": 12, "outlets": "…"}]; two or more: the sources disagree
 
 
-def _case_cards(conn: psycopg.Connection, dossier: str, redactor: Redactor, counts: dict[str, int],
-                as_of: datetime | None) -> list[CaseCard]:
+def _case_cards(
+    conn: psycopg.Connection, dossier: str, redactor: Redactor, counts: dict[str, int], as_of: datetime | None
+) -> list[CaseCard]:
     """The dossier's cases with their key figures; with ``as_of``, as they stood then."""
     found = queries.cases(conn, dossier, redactor)
     if as_of is not None:
         found = _as_of(conn, dossier, found, as_of)
-    event_ids = [e for c in found for v in (c.key_figures.get("defendants") or {}).get("values", []) for e in v["events"]]
+    event_ids = [
+        e for c in found for v in (c.key_figures.get("defendants") or {}).get("values", []) for e in v["events"]
+    ]
     outlets: dict[int, str] = {}
     if event_ids:
         for r in conn.execute(QUERIES["event_outlets"], {"ids": event_ids, "as_of": as_of}).fetchall():
@@ -58,17 +61,26 @@ def _case_cards(conn: psycopg.Connection, dossier: str, redactor: Redactor, coun
                 defendants.append({"value": v["value"], "outlets": ", ".join(names)})
         first = date.fromisoformat(figures["first_report"]) if figures.get("first_report") else None
         last = date.fromisoformat(figures["last_report"]) if figures.get("last_report") else None
-        cards.append(CaseCard(case=c, happenings=counts.get(c.slug, 0), first=day(first) if first else None,
-                              last=day(last) if last else None, defendants=defendants))
+        cards.append(
+            CaseCard(
+                case=c,
+                happenings=counts.get(c.slug, 0),
+                first=day(first) if first else None,
+                last=day(last) if last else None,
+                defendants=defendants,
+            )
+        )
     return cards
 
 
 def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as_of: datetime) -> list[queries.Case]:
     """Cases restricted to what had been published by ``as_of``: their stage, period and coverage then."""
-    rows = {r["case_slug"]: r
-            for r in conn.execute(QUERIES["cases_as_of"], {"dossier": dossier, "as_of": as_of}).fetchall()}
-    named = {r["case_slug"]: set(r["names"])
-             for r in conn.execute(QUERIES["case_names_as_of"], {"as_of": as_of}).fetchall()}
+    rows = {
+        r["case_slug"]: r for r in conn.execute(QUERIES["cases_as_of"], {"dossier": dossier, "as_of": as_of}).fetchall()
+    }
+    named = {
+        r["case_slug"]: set(r["names"]) for r in conn.execute(QUERIES["case_names_as_of"], {"as_of": as_of}).fetchall()
+    }
     kept = []
     for c in found:
         r = rows.get(c.slug)
@@ -78,11 +90,23 @@ def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as
         c = replace(c, places=[p for p in c.places if p in known], courts=[x for x in c.courts if x in known])
         stages = [STAGE_OF_KIND[k] for k in (r["kinds"] or []) if k in STAGE_OF_KIND]
         stage = c.stage if c.stage == "closed" and not stages else max(stages, key=STAGES.index, default=None)
-        figures = {**c.key_figures, "documents": r["documents"], "outlets": r["outlets"],
-                   "first_report": r["first_report"].astimezone(PARIS).date().isoformat(),
-                   "last_report": r["last_report"].astimezone(PARIS).date().isoformat()}
-        kept.append(replace(c, stage=stage, period_start=r["period_start"], period_end=r["period_end"],
-                            stage_reached_on=None, key_figures=figures))
+        figures = {
+            **c.key_figures,
+            "documents": r["documents"],
+            "outlets": r["outlets"],
+            "first_report": r["first_report"].astimezone(PARIS).date().isoformat(),
+            "last_report": r["last_report"].astimezone(PARIS).date().isoformat(),
+        }
+        kept.append(
+            replace(
+                c,
+                stage=stage,
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                stage_reached_on=None,
+                key_figures=figures,
+            )
+        )
     return kept
 
 
@@ -95,14 +119,23 @@ def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> 
     merged: dict[str, list] = {}
     for r in by["place"]:  # « Grande-Synthe » and « Grande Synthe » are one choice
         merged.setdefault(place_slug(r["v"]), []).append(r)
-    places = sorted(({"value": s, "label": max(rs, key=lambda r: r["n"])["v"], "count": sum(r["n"] for r in rs)}
-                     for s, rs in merged.items() if s), key=lambda c: (place_slug(c["label"]), c["value"]))
+    places = sorted(
+        (
+            {"value": s, "label": max(rs, key=lambda r: r["n"])["v"], "count": sum(r["n"] for r in rs)}
+            for s, rs in merged.items()
+            if s
+        ),
+        key=lambda c: (place_slug(c["label"]), c["value"]),
+    )
     kind_counts = {r["v"]: r["n"] for r in by["kind"]}
     return {
         "case_counts": {r["v"]: r["n"] for r in by["case"] if r["v"]},
         "caseless": sum(r["n"] for r in by["case"] if not r["v"]),
-        "kinds": [{"value": k, "label": label, "count": kind_counts[k]} for k, label in KIND_LABELS.items()
-                  if k in kind_counts],
+        "kinds": [
+            {"value": k, "label": label, "count": kind_counts[k]}
+            for k, label in KIND_LABELS.items()
+            if k in kind_counts
+        ],
         "years": sorted(({"value": int(r["v"]), "count": r["n"]} for r in by["year"]), key=lambda y: y["value"]),
         "places": places,
         "total": sum(r["n"] for r in by["kind"]),
@@ -113,18 +146,32 @@ def _totals(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> d
     return conn.execute(QUERIES["totals"], {"dossier": dossier, "as_of": as_of}).fetchone()
 
 
-def timeline_context(conn: psycopg.Connection, config, dossier: str, today: date, as_of: datetime | None,
-                     redactor: Redactor, generated: datetime) -> dict:
+def timeline_context(
+    conn: psycopg.Connection,
+    config,
+    dossier: str,
+    today: date,
+    as_of: datetime | None,
+    redactor: Redactor,
+    generated: datetime,
+) -> dict:
     """Everything the page shows except the streamed entries."""
     d = config.dossier(dossier)
     choices = _choices(conn, dossier, as_of)
     cards = _case_cards(conn, dossier, redactor, choices["case_counts"], as_of)
     ahead = queries.upcoming(conn, dossier, today)
     return {
-        "dossier": d, "generated": generated, "generated_label": f"{day(generated.astimezone(PARIS).date())} à "
-                                                               f"{generated.astimezone(PARIS):%H:%M}",
-        "today": today, "today_label": day(today), "as_of": as_of is not None,
-        "cases": cards, "upcoming": ahead,
+        "dossier": d,
+        "generated": generated,
+        "generated_label": f"{day(generated.astimezone(PARIS).date())} à {generated.astimezone(PARIS):%H:%M}",
+        "today": today,
+        "today_label": day(today),
+        "as_of": as_of is not None,
+        "cases": cards,
+        "upcoming": ahead,
         "chart": layout(queries.coverage(conn, dossier, as_of)),
-        "choices": choices, "totals": _totals(conn, dossier, as_of), "files": FILES, **TEMPLATE_HELPERS,
+        "choices": choices,
+        "totals": _totals(conn, dossier, as_of),
+        "files": FILES,
+        **TEMPLATE_HELPERS,
     }

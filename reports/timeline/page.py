@@ -32,8 +32,9 @@ PAGE = "index.html"
 TEMPLATE = "timeline.html.j2"
 
 
-def _entries(stream: queries.HappeningLines, redactor: Redactor, exports: Exports,
-             progress) -> Iterator[queries.Happening]:
+def _entries(
+    stream: queries.HappeningLines, redactor: Redactor, exports: Exports, progress
+) -> Iterator[queries.Happening]:
     """The happenings for the page, each handed to the exports on its way."""
     for lines in stream:
         for line in lines:
@@ -55,8 +56,9 @@ def _one_snapshot(conn: psycopg.Connection) -> Iterator[None]:
         yield
 
 
-def write_timeline(conn: psycopg.Connection, config, dossier: str, out_dir: str | Path, *,
-                   today: date | None = None, progress=None) -> Path:
+def write_timeline(
+    conn: psycopg.Connection, config, dossier: str, out_dir: str | Path, *, today: date | None = None, progress=None
+) -> Path:
     """Write ``index.html`` and its exports for ``dossier`` into ``out_dir``; returns the page's path.
 
     ``today``: the reference date (default: today in Paris). What is dated later is « à venir »;
@@ -77,8 +79,10 @@ def write_timeline(conn: psycopg.Connection, config, dossier: str, out_dir: str 
             context = timeline_context(conn, config, dossier, today, as_of, redactor, generated)
             write_calendar(out / FILES["ics"], context["upcoming"], d.title, generated)
             exports = Exports(out, dossier, d.title, generated, as_of.date() if as_of else None)
-            with queries.HappeningLines(conn, dossier, as_of=as_of) as stream, \
-                    temporary(out / PAGE).open("w", encoding="utf-8") as fh:
+            with (
+                queries.HappeningLines(conn, dossier, as_of=as_of) as stream,
+                temporary(out / PAGE).open("w", encoding="utf-8") as fh,
+            ):
                 fh.writelines(template.generate(entries=_entries(stream, redactor, exports, progress), **context))
             exports.close()
     except BaseException:

@@ -5,6 +5,7 @@ API and a fake Wayback CDX API, for veille's crawler tests and benchmarks.
     with MiniWeb() as web:
         print(web.outlets["lequotidien"])
 """
+
 from samples.miniweb.server import MiniWeb
 
 __all__ = ["MiniWeb"]

@@ -1,4 +1,5 @@
 """Discovery channels: RSS 2.0, Atom 1.0, sitemap index, news and yearly sitemaps."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,21 @@ if TYPE_CHECKING:
     from samples.miniweb.site import OutletSite
 
 NEWS_SITEMAP_SIZE = 50
-KEYWORDS = ["Coco", "coco.gg", "Mazan", "Pelicot", "Valenciennes", "Grande-Synthe", "Dunkerque",
-            "Avignon", "Carpentras", "justice", "procès", "pédocriminalité", "tchat"]
+KEYWORDS = [
+    "Coco",
+    "coco.gg",
+    "Mazan",
+    "Pelicot",
+    "Valenciennes",
+    "Grande-Synthe",
+    "Dunkerque",
+    "Avignon",
+    "Carpentras",
+    "justice",
+    "procès",
+    "pédocriminalité",
+    "tchat",
+]
 
 
 def _x(text: str) -> str:
@@ -30,11 +44,16 @@ def entry_link(site: OutletSite, entry: Entry) -> str:
 
 def uses_amp_link(site: OutletSite, entry: Entry) -> bool:
     """Le Quotidien's feed points one item in four at the AMP copy."""
-    return (site.outlet.id == "lequotidien" and not entry.hostile and entry.path is not None
-            and zlib.crc32(entry.slug.encode()) % 4 == 0)
+    return (
+        site.outlet.id == "lequotidien"
+        and not entry.hostile
+        and entry.path is not None
+        and zlib.crc32(entry.slug.encode()) % 4 == 0
+    )
 
 
 # --------------------------------------------------------------------------- RSS
+
 
 def _rss_item(site: OutletSite, entry: Entry) -> str:
     a = entry.article
@@ -47,7 +66,8 @@ def _rss_item(site: OutletSite, entry: Entry) -> str:
             f"      <description>{a.summary}</description>\n"
             "      <pubDate>32/13/2024 25h61</pubDate>\n"
             f'      <guid isPermaLink="false">ledecodeur-brouillon-{entry.number}</guid>\n'
-            "    </item>\n")
+            "    </item>\n"
+        )
     if uses_amp_link(site, entry):
         link = site.url("/amp" + (entry.path or ""))
     else:
@@ -66,7 +86,8 @@ def _rss_item(site: OutletSite, entry: Entry) -> str:
         f"{creators}"
         f"      <category>{_x(a.section)}</category>\n"
         f"      <description>{_x(a.summary)}</description>\n"
-        "    </item>\n")
+        "    </item>\n"
+    )
 
 
 def rss(site: OutletSite) -> str:
@@ -86,10 +107,12 @@ def rss(site: OutletSite) -> str:
         f"    <lastBuildDate>{dates.rfc822(last)}</lastBuildDate>\n"
         f"{items}"
         "  </channel>\n"
-        "</rss>\n")
+        "</rss>\n"
+    )
 
 
 # --------------------------------------------------------------------------- Atom
+
 
 def atom(site: OutletSite) -> str:
     entries = site.page_entries()
@@ -103,20 +126,23 @@ def atom(site: OutletSite) -> str:
     ]
     for e in entries:
         a = e.article
-        authors = "".join(f"    <author><name>{_x(n)}</name></author>\n" for n in a.authors) \
+        authors = (
+            "".join(f"    <author><name>{_x(n)}</name></author>\n" for n in a.authors)
             or f"    <author><name>{_x(site.outlet.name)}</name></author>\n"
+        )
         link = entry_link(site, e)
         parts.append(
             "  <entry>\n"
-            f"    <title type=\"text\">{_x(a.title)}</title>\n"
+            f'    <title type="text">{_x(a.title)}</title>\n'
             f'    <link rel="alternate" type="text/html" href="{_x(link)}"/>\n'
             f"    <id>tag:{site.outlet.id}.example,{dates.paris(a.published):%Y-%m-%d}:{_x(a.slug)}</id>\n"
             f"    <published>{dates.rfc3339(a.published)}</published>\n"
             f"    <updated>{dates.rfc3339(a.last_modified)}</updated>\n"
             f"{authors}"
             f'    <category term="{_x(a.section)}"/>\n'
-            f"    <summary type=\"text\">{_x(a.summary)}</summary>\n"
-            "  </entry>\n")
+            f'    <summary type="text">{_x(a.summary)}</summary>\n'
+            "  </entry>\n"
+        )
     parts.append("</feed>\n")
     return "".join(parts)
 
@@ -140,19 +166,22 @@ def yearly_files(site: OutletSite) -> dict[str, list[Entry]]:
         for i in range(0, len(chunk), size):
             n = i // size + 1
             name = f"/sitemap-{year}.xml" if n == 1 else f"/sitemap-{year}-{n}.xml"
-            files[name] = chunk[i:i + size]
+            files[name] = chunk[i : i + size]
     return files
 
 
 def sitemap_index(site: OutletSite) -> str:
-    rows = [f"  <sitemap>\n    <loc>{_x(site.url('/sitemap-news.xml'))}</loc>\n"
-            f"    <lastmod>{dates.rfc3339(site.last_modified())}</lastmod>\n  </sitemap>\n"]
+    rows = [
+        f"  <sitemap>\n    <loc>{_x(site.url('/sitemap-news.xml'))}</loc>\n"
+        f"    <lastmod>{dates.rfc3339(site.last_modified())}</lastmod>\n  </sitemap>\n"
+    ]
     for name, entries in yearly_files(site).items():
         last = max(e.article.last_modified for e in entries)
-        rows.append(f"  <sitemap>\n    <loc>{_x(site.url(name))}</loc>\n"
-                    f"    <lastmod>{dates.rfc3339(last)}</lastmod>\n  </sitemap>\n")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<sitemapindex {SITEMAP_NS}>\n{''.join(rows)}</sitemapindex>\n")
+        rows.append(
+            f"  <sitemap>\n    <loc>{_x(site.url(name))}</loc>\n"
+            f"    <lastmod>{dates.rfc3339(last)}</lastmod>\n  </sitemap>\n"
+        )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex {SITEMAP_NS}>\n{"".join(rows)}</sitemapindex>\n'
 
 
 def keywords(text: str, section: str) -> str:
@@ -176,14 +205,16 @@ def sitemap_news(site: OutletSite) -> str:
             f"      <news:title>{_x(a.title)}</news:title>\n"
             f"      <news:keywords>{_x(keywords(a.title + ' ' + a.summary, a.section))}</news:keywords>\n"
             "    </news:news>\n"
-            "  </url>\n")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<urlset {SITEMAP_NS} {NEWS_NS}>\n{''.join(rows)}</urlset>\n")
+            "  </url>\n"
+        )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {SITEMAP_NS} {NEWS_NS}>\n{"".join(rows)}</urlset>\n'
 
 
 def sitemap_yearly(site: OutletSite, entries: list[Entry]) -> str:
-    rows = [f"  <url>\n    <loc>{_x(entry_link(site, e))}</loc>\n"
-            f"    <lastmod>{dates.rfc3339(e.article.last_modified)}</lastmod>\n"
-            "    <changefreq>monthly</changefreq>\n  </url>\n" for e in entries]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<urlset {SITEMAP_NS}>\n{''.join(rows)}</urlset>\n")
+    rows = [
+        f"  <url>\n    <loc>{_x(entry_link(site, e))}</loc>\n"
+        f"    <lastmod>{dates.rfc3339(e.article.last_modified)}</lastmod>\n"
+        "    <changefreq>monthly</changefreq>\n  </url>\n"
+        for e in entries
+    ]
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {SITEMAP_NS}>\n{"".join(rows)}</urlset>\n'

@@ -1,4 +1,5 @@
 """Write a veille TOML config (docs/configuration.md) pointing at a running MiniWeb."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,8 +54,14 @@ def dumps(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def sources(web: MiniWeb, channels: str = "primary", judilibre: bool = True,
-            wayback: bool = True, interval: str | None = None, gdelt: bool = False) -> list[dict[str, Any]]:
+def sources(
+    web: MiniWeb,
+    channels: str = "primary",
+    judilibre: bool = True,
+    wayback: bool = True,
+    interval: str | None = None,
+    gdelt: bool = False,
+) -> list[dict[str, Any]]:
     """``[[sources]]`` tables. ``channels="primary"``: one source per outlet (its first
     discovery channel, id = outlet id); ``"all"``: secondary channels too, as ``<id>-<channel>``."""
     out: list[dict[str, Any]] = []
@@ -74,30 +81,67 @@ def sources(web: MiniWeb, channels: str = "primary", judilibre: bool = True,
                 source["interval"] = interval
             if channel == "search":
                 result, nxt = DEFAULT_SEARCH_SELECTORS
-                source["settings"] = {"result_selector": outlet.search_result_selector or result,
-                                      "next_selector": outlet.search_next_selector or nxt}
+                source["settings"] = {
+                    "result_selector": outlet.search_result_selector or result,
+                    "next_selector": outlet.search_next_selector or nxt,
+                }
             out.append(source)
     if judilibre:
-        out.append({"id": "judilibre", "name": "Judilibre (Cour de cassation)", "kind": "judilibre",
-                    "urls": [web.judilibre_url], "dossiers": ["coco"], "allow_private": True,
-                    # as the built-in configuration: the cours d'appel too (the API's default is cc only)
-                    "settings": {"key_env": JUDILIBRE_KEY_ENV, "jurisdictions": ["cc", "ca"]}})
+        out.append(
+            {
+                "id": "judilibre",
+                "name": "Judilibre (Cour de cassation)",
+                "kind": "judilibre",
+                "urls": [web.judilibre_url],
+                "dossiers": ["coco"],
+                "allow_private": True,
+                # as the built-in configuration: the cours d'appel too (the API's default is cc only)
+                "settings": {"key_env": JUDILIBRE_KEY_ENV, "jurisdictions": ["cc", "ca"]},
+            }
+        )
     if gdelt:
-        out.append({"id": "gdelt", "name": "GDELT (propositions)", "kind": "gdelt", "urls": [web.gdelt_url],
-                    "dossiers": ["coco"], "allow_private": True,
-                    "settings": {"min_interval": web.gdelt.min_interval}})
+        out.append(
+            {
+                "id": "gdelt",
+                "name": "GDELT (propositions)",
+                "kind": "gdelt",
+                "urls": [web.gdelt_url],
+                "dossiers": ["coco"],
+                "allow_private": True,
+                "settings": {"min_interval": web.gdelt.min_interval},
+            }
+        )
     if wayback:
-        out.append({"id": "wayback", "name": "Wayback Machine", "kind": "wayback",
-                    "urls": [web.wayback_url], "dossiers": ["coco"], "allow_private": True,
-                    "settings": {"cdx_url": web.cdx_url,
-                                 "targets": [web.outlets[o] + "/" for o in ("lequotidien", "echodunord")],
-                                 "match_type": "prefix"}})
+        out.append(
+            {
+                "id": "wayback",
+                "name": "Wayback Machine",
+                "kind": "wayback",
+                "urls": [web.wayback_url],
+                "dossiers": ["coco"],
+                "allow_private": True,
+                "settings": {
+                    "cdx_url": web.cdx_url,
+                    "targets": [web.outlets[o] + "/" for o in ("lequotidien", "echodunord")],
+                    "match_type": "prefix",
+                },
+            }
+        )
     return out
 
 
-def write_config(web: MiniWeb, path: Path | str, *, channels: str = "primary",
-                 judilibre: bool = True, wayback: bool = True, crawl: dict[str, Any] | None = None,
-                 interval: str | None = None, extra: dict[str, Any] | None = None, gdelt: bool = False) -> Path:
+def write_config(
+    web: MiniWeb,
+    path: Path | str,
+    *,
+    channels: str = "primary",
+    judilibre: bool = True,
+    wayback: bool = True,
+    crawl: dict[str, Any] | None = None,
+    interval: str | None = None,
+    extra: dict[str, Any] | None = None,
+    gdelt: bool = False,
+) -> Path:
     """Write the config; ``crawl`` adds a ``[crawl]`` table, ``extra`` more top-level tables."""
     data: dict[str, Any] = {}
     if crawl:
@@ -105,7 +149,9 @@ def write_config(web: MiniWeb, path: Path | str, *, channels: str = "primary",
     data.update(extra or {})
     data["sources"] = sources(web, channels, judilibre, wayback, interval, gdelt)
     path = Path(path)
-    header = ("# veille config written by samples.miniweb for a running mini-web\n"
-              f"# Judilibre key: export {JUDILIBRE_KEY_ENV}={web.judilibre_key or 'any-value'}\n\n")
+    header = (
+        "# veille config written by samples.miniweb for a running mini-web\n"
+        f"# Judilibre key: export {JUDILIBRE_KEY_ENV}={web.judilibre_key or 'any-value'}\n\n"
+    )
     path.write_text(header + dumps(data), encoding="utf-8")
     return path

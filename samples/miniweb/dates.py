@@ -1,4 +1,5 @@
 """Frozen serving clock and the date formats French outlets print."""
+
 from __future__ import annotations
 
 import threading
@@ -10,7 +11,6 @@ from veille.vocabulary import MONTHS, MONTHS_SHORT, WEEKDAYS as DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NOW = datetime(2025, 12, 1, 12, 0, tzinfo=PARIS)
-
 
 
 class FrozenClock:

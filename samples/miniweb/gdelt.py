@@ -8,6 +8,7 @@ does. Like the real service it answers a request that follows the previous one b
 than ``min_interval`` seconds with a refusal (HTTP 429 here), and a query it cannot
 read with a line of plain text instead of JSON.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,15 +62,17 @@ class GdeltService:
         if request.path != API_PATH:
             return self.error_response(404)
         if self._too_soon():
-            return Response(429, f"Une requête toutes les {self.min_interval:g} secondes au plus.\n", TEXT,
-                            conditional=False)
+            return Response(
+                429, f"Une requête toutes les {self.min_interval:g} secondes au plus.\n", TEXT, conditional=False
+            )
         query = request.param("query") or ""
         language = re.search(r"sourcelang:(\w+)", query)
         phrases = [p.lower() for p in re.findall(r'"([^"]+)"', query)]
         phrases += [w.lower() for w in re.sub(r'"[^"]*"|\w+:\w+|[()]|\bOR\b', " ", query).split()]
         if not language or not phrases:
-            return Response(200, "La requête doit contenir au moins un terme et sourcelang:.\n", TEXT,
-                            conditional=False)
+            return Response(
+                200, "La requête doit contenir au moins un terme et sourcelang:.\n", TEXT, conditional=False
+            )
         start, end = _when(request.param("startdatetime")), _when(request.param("enddatetime"))
         try:
             limit = max(1, min(250, int(request.param("maxrecords", "75"))))
@@ -88,8 +91,17 @@ class GdeltService:
                 if any(p in text for p in phrases):
                     found.append((seen, site, entry))
         found.sort(key=lambda f: f[0], reverse=True)
-        articles = [{"url": site.url(entry.path), "url_mobile": "", "title": entry.article.title,
-                     "seendate": seen.strftime("%Y%m%dT%H%M%SZ"), "socialimage": "",
-                     "domain": site.url("/").split("//")[1].split("/")[0], "language": "French",
-                     "sourcecountry": "France"} for seen, site, entry in found[:limit]]
+        articles = [
+            {
+                "url": site.url(entry.path),
+                "url_mobile": "",
+                "title": entry.article.title,
+                "seendate": seen.strftime("%Y%m%dT%H%M%SZ"),
+                "socialimage": "",
+                "domain": site.url("/").split("//")[1].split("/")[0],
+                "language": "French",
+                "sourcecountry": "France",
+            }
+            for seen, site, entry in found[:limit]
+        ]
         return Response(200, json.dumps({"articles": articles} if articles else {}), JSON, conditional=False)

@@ -10,6 +10,7 @@ Each file has the article keys of FORMAT.md plus:
 Every hostile page is listed in its outlet's channels (feed, sitemap or search),
 so a crawler that follows them meets it.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -53,12 +54,16 @@ def load_hostile(root: Path | str = HOSTILE_DIR) -> list[dict]:
         raw_html = None
         if raw.get("raw_html"):
             raw_html = (root / raw["raw_html"]).read_bytes()
-        specs.append({
-            "outlet": raw["outlet"], "behaviour": behaviour,
-            "article": article_from_dict(raw["outlet"], raw.get("slug", path.stem), raw, path),
-            "body_html": raw.get("body_html"), "raw_html": raw_html,
-            "link": raw.get("link"),
-        })
+        specs.append(
+            {
+                "outlet": raw["outlet"],
+                "behaviour": behaviour,
+                "article": article_from_dict(raw["outlet"], raw.get("slug", path.stem), raw, path),
+                "body_html": raw.get("body_html"),
+                "raw_html": raw_html,
+                "link": raw.get("link"),
+            }
+        )
     return specs
 
 
@@ -75,8 +80,10 @@ def huge_comments(target_bytes: int = 5_000_000) -> str:
     size = len(parts[0].encode())
     i = 0
     while size < target_bytes:
-        chunk = (f'<div class="comment" id="c{i}"><p class="who">Lecteur{i % 977}</p>'
-                 f"<p>{lines[i % len(lines)]} (réaction n° {i})</p></div>\n")
+        chunk = (
+            f'<div class="comment" id="c{i}"><p class="who">Lecteur{i % 977}</p>'
+            f"<p>{lines[i % len(lines)]} (réaction n° {i})</p></div>\n"
+        )
         parts.append(chunk)
         size += len(chunk.encode())
         i += 1

@@ -5,6 +5,7 @@ Endpoints: /search, /decision, /export, /scan, /transactionalhistory, /healthche
 with the response shapes of the real API. Decisions come from
 ``samples/corpus/decisions/*.json``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,13 +30,11 @@ MAX_BATCH_SIZE = 1000
 MAX_RESULT_WINDOW = 10_000
 ZONE_FIELDS = ("introduction", "expose", "moyens", "motivations", "dispositif", "annexes")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ERROR_MESSAGES = {423: "Locked", 429: "Too Many Requests", 500: "Internal Server Error",
-                  503: "Service Unavailable"}
+ERROR_MESSAGES = {423: "Locked", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, msg: str, param: str | None = None, value: Any = None,
-                 location: str = "query"):
+    def __init__(self, status: int, msg: str, param: str | None = None, value: Any = None, location: str = "query"):
         super().__init__(msg)
         self.status, self.msg, self.param, self.value, self.location = status, msg, param, value, location
 
@@ -53,8 +52,8 @@ def fold(text: str) -> str:
 class Transaction:
     seq: int
     id: str
-    action: str            # created | updated | deleted
-    date: str              # ISO datetime
+    action: str  # created | updated | deleted
+    date: str  # ISO datetime
 
     def public(self) -> dict[str, str]:
         return {"id": self.id, "action": self.action, "date": self.date}
@@ -150,15 +149,30 @@ class JudilibreService:
             return json_response({"route": route, "errors": [{"msg": "Not found"}]}, 404)
         key = request.header("keyid")
         if not key:
-            return json_response({"route": route, "errors": [
-                {"msg": "Unauthorized: missing KeyId header", "param": "KeyId", "location": "headers"}]}, 401)
+            return json_response(
+                {
+                    "route": route,
+                    "errors": [{"msg": "Unauthorized: missing KeyId header", "param": "KeyId", "location": "headers"}],
+                },
+                401,
+            )
         if self.key is not None and key != self.key:
-            return json_response({"route": route, "errors": [
-                {"msg": "Forbidden: invalid KeyId", "param": "KeyId", "location": "headers"}]}, 403)
-        endpoint = request.path[len(BASE_PATH):]
-        handlers = {"/search": self._search, "/decision": self._decision, "/export": self._export,
-                    "/scan": self._scan, "/transactionalhistory": self._history,
-                    "/healthcheck": lambda p: {"status": "disponible"}}
+            return json_response(
+                {
+                    "route": route,
+                    "errors": [{"msg": "Forbidden: invalid KeyId", "param": "KeyId", "location": "headers"}],
+                },
+                403,
+            )
+        endpoint = request.path[len(BASE_PATH) :]
+        handlers = {
+            "/search": self._search,
+            "/decision": self._decision,
+            "/export": self._export,
+            "/scan": self._scan,
+            "/transactionalhistory": self._history,
+            "/healthcheck": lambda p: {"status": "disponible"},
+        }
         if endpoint not in handlers:
             return json_response({"route": route, "errors": [{"msg": "Not found"}]}, 404)
         started = time.monotonic()
@@ -202,7 +216,7 @@ class JudilibreService:
         for f in fields:
             if f in ZONE_FIELDS:
                 frags = sorted(zones.get(f, []), key=lambda z: z["start"])
-                out[f] = "\n".join(text[z["start"]:z["end"]] for z in frags)
+                out[f] = "\n".join(text[z["start"] : z["end"]] for z in frags)
             elif f in ("summary", "sommaire"):
                 out[f] = d.get("summary") or ""
             elif f in ("themes", "titrage"):
@@ -230,7 +244,9 @@ class JudilibreService:
                     score += len(hits)
                     pos = hits[0]
                     a, b = max(0, pos - 60), min(len(text), pos + len(term) + 60)
-                    snippets.append(text[a:pos] + "<em>" + text[pos:pos + len(term)] + "</em>" + text[pos + len(term):b])
+                    snippets.append(
+                        text[a:pos] + "<em>" + text[pos : pos + len(term)] + "</em>" + text[pos + len(term) : b]
+                    )
             if snippets:
                 highlights[field] = snippets
         if operator in ("and", "exact") and len(seen) < len(set(terms)):
@@ -240,13 +256,24 @@ class JudilibreService:
     @staticmethod
     def _summary_item(d: dict[str, Any], score: float, highlights: dict[str, list[str]]) -> dict[str, Any]:
         return {
-            "id": d["id"], "jurisdiction": d["jurisdiction"], "chamber": d.get("chamber"),
-            "number": d.get("number"), "numbers": d.get("numbers", []), "ecli": d.get("ecli"),
-            "formation": d.get("formation"), "location": d.get("location"),
-            "publication": d.get("publication", []), "decision_date": d["decision_date"],
-            "type": d.get("type"), "solution": d.get("solution"), "solution_alt": None,
-            "summary": d.get("summary") or "", "themes": d.get("themes", []),
-            "highlights": highlights, "files": d.get("files", []), "titlesAndSummaries": [],
+            "id": d["id"],
+            "jurisdiction": d["jurisdiction"],
+            "chamber": d.get("chamber"),
+            "number": d.get("number"),
+            "numbers": d.get("numbers", []),
+            "ecli": d.get("ecli"),
+            "formation": d.get("formation"),
+            "location": d.get("location"),
+            "publication": d.get("publication", []),
+            "decision_date": d["decision_date"],
+            "type": d.get("type"),
+            "solution": d.get("solution"),
+            "solution_alt": None,
+            "summary": d.get("summary") or "",
+            "themes": d.get("themes", []),
+            "highlights": highlights,
+            "files": d.get("files", []),
+            "titlesAndSummaries": [],
             "score": round(score, 4),
         }
 
@@ -273,8 +300,12 @@ class JudilibreService:
             raise ApiError(400, "Invalid value", "page_size", p.get("page_size"))
         page = p.int("page", 0)
         if page * page_size >= MAX_RESULT_WINDOW:
-            raise ApiError(416, f"Result window is too large, page * page_size must be less than {MAX_RESULT_WINDOW}",
-                           "page", p.get("page"))
+            raise ApiError(
+                416,
+                f"Result window is too large, page * page_size must be less than {MAX_RESULT_WINDOW}",
+                "page",
+                p.get("page"),
+            )
         query = p.get("query", "") or ""
         operator = p.get("operator", "or") or "or"
         fields = p.list("field")
@@ -289,12 +320,17 @@ class JudilibreService:
         else:
             scored.sort(key=lambda s: (s[0], s[2]["decision_date"]), reverse=order != "asc")
         total = len(scored)
-        window = scored[page * page_size:(page + 1) * page_size]
+        window = scored[page * page_size : (page + 1) * page_size]
         return {
-            "page": page, "page_size": page_size, "query": p.echo(), "total": total,
+            "page": page,
+            "page_size": page_size,
+            "query": p.echo(),
+            "total": total,
             "previous_page": self._qs(p, page=page - 1) if page > 0 else None,
             "next_page": self._qs(p, page=page + 1) if (page + 1) * page_size < total else None,
-            "took": 0, "max_score": max((s[0] for s in scored), default=0), "relaxed": False,
+            "took": 0,
+            "max_score": max((s[0] for s in scored), default=0),
+            "relaxed": False,
             "results": [self._summary_item(d, s, h) for s, h, d in window],
         }
 
@@ -334,10 +370,14 @@ class JudilibreService:
         rows = self._export_rows(p)
         total = len(rows)
         return {
-            "batch": batch, "batch_size": batch_size, "query": p.echo(), "total": total,
+            "batch": batch,
+            "batch_size": batch_size,
+            "query": p.echo(),
+            "total": total,
             "previous_batch": self._qs(p, batch=batch - 1) if batch > 0 else None,
             "next_batch": self._qs(p, batch=batch + 1) if (batch + 1) * batch_size < total else None,
-            "took": 0, "results": [self._full(d) for d in rows[batch * batch_size:(batch + 1) * batch_size]],
+            "took": 0,
+            "results": [self._full(d) for d in rows[batch * batch_size : (batch + 1) * batch_size]],
         }
 
     def _scan(self, p: _Params) -> dict[str, Any]:
@@ -346,7 +386,7 @@ class JudilibreService:
             raise ApiError(400, "Invalid value", "batch_size", p.get("batch_size"))
         rows = self._export_rows(p)
         start = 0
-        cursor = p.get("search_after")      # the published spec calls it differently
+        cursor = p.get("search_after")  # the published spec calls it differently
         if cursor:
             try:
                 after = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
@@ -355,16 +395,22 @@ class JudilibreService:
             field = self._date_field(p)
             keys = [self._sort_key(d, field) for d in rows]
             start = next((i + 1 for i, k in enumerate(keys) if k == after), len(rows))
-        window = rows[start:start + batch_size]
+        window = rows[start : start + batch_size]
         next_batch = None
         if start + batch_size < len(rows) and window:
             last = window[-1]
             key = self._sort_key(last, self._date_field(p))
             token = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
             next_batch = self._qs(p, search_after=token)
-        return {"batch_size": batch_size, "query": p.echo(), "total": len(rows),
-                "previous_batch": None, "next_batch": next_batch, "took": 0,
-                "results": [self._full(d) for d in window]}
+        return {
+            "batch_size": batch_size,
+            "query": p.echo(),
+            "total": len(rows),
+            "previous_batch": None,
+            "next_batch": next_batch,
+            "took": 0,
+            "results": [self._full(d) for d in window],
+        }
 
     def _history(self, p: _Params) -> dict[str, Any]:
         since = p.get("date")
@@ -377,10 +423,16 @@ class JudilibreService:
         from_id = p.get("from_id")
         if from_id:
             seqs = [format(t.seq, "08x") for t in rows]
-            rows = rows[seqs.index(from_id):] if from_id in seqs else []
+            rows = rows[seqs.index(from_id) :] if from_id in seqs else []
         window = rows[:page_size]
         next_page = None
         if len(rows) > page_size:
             next_page = self._qs(p, from_id=format(rows[page_size].seq, "08x"))
-        return {"transactions": [t.public() for t in window], "page_size": page_size,
-                "next_page": next_page, "query": p.echo(), "took": 0, "total": total}
+        return {
+            "transactions": [t.public() for t in window],
+            "page_size": page_size,
+            "next_page": next_page,
+            "query": p.echo(),
+            "took": 0,
+            "total": total,
+        }

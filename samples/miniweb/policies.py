@@ -1,4 +1,5 @@
 """robots.txt and TDMRep (``/.well-known/tdmrep.json``) of each outlet."""
+
 from __future__ import annotations
 
 import json
@@ -31,18 +32,24 @@ def robots_txt(site: OutletSite) -> str:
 
 
 def tdmrep_json(site: OutletSite) -> str:
-    return json.dumps([{"location": "/*", "tdm-reservation": 1,
-                        "tdm-policy": site.url(TDM_POLICY_PATH)}], indent=2)
+    return json.dumps([{"location": "/*", "tdm-reservation": 1, "tdm-policy": site.url(TDM_POLICY_PATH)}], indent=2)
 
 
 def tdm_policy_json(site: OutletSite) -> str:
     """A minimal ODRL-flavoured policy, as TDMRep suggests."""
-    return json.dumps({
-        "@context": ["http://www.w3.org/ns/odrl.jsonld", {"tdm": "http://www.w3.org/ns/tdmrep#"}],
-        "@type": "Offer", "profile": "http://www.w3.org/ns/tdmrep",
-        "uid": site.url(TDM_POLICY_PATH),
-        "assigner": {"uid": site.url("/"), "vcard:fn": site.outlet.name,
-                     "vcard:hasEmail": "droits@courrierprovence.example"},
-        "permission": [{"target": site.url("/"), "action": "tdm:mine",
-                        "duty": [{"action": "compensate"}]}],
-    }, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "@context": ["http://www.w3.org/ns/odrl.jsonld", {"tdm": "http://www.w3.org/ns/tdmrep#"}],
+            "@type": "Offer",
+            "profile": "http://www.w3.org/ns/tdmrep",
+            "uid": site.url(TDM_POLICY_PATH),
+            "assigner": {
+                "uid": site.url("/"),
+                "vcard:fn": site.outlet.name,
+                "vcard:hasEmail": "droits@courrierprovence.example",
+            },
+            "permission": [{"target": site.url("/"), "action": "tdm:mine", "duty": [{"action": "compensate"}]}],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )

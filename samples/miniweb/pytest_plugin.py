@@ -6,6 +6,7 @@
 ``miniweb_log`` (function): the same MiniWeb, with its request log, per-URL counters
 and pending failures reset before the test.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Site search as outlets do it: accent- and case-insensitive, all words must occur."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,7 @@ class SearchIndex:
     """Normalized title+summary+body of each entry, computed once."""
 
     def __init__(self, entries: Iterable[Entry]):
-        self._docs = [(e, normalize(f"{e.article.title} {e.article.summary} {e.article.body}"))
-                      for e in entries]
+        self._docs = [(e, normalize(f"{e.article.title} {e.article.summary} {e.article.body}")) for e in entries]
 
     def search(self, query: str) -> list[Entry]:
         words = normalize(query).split()
@@ -34,10 +34,10 @@ class SearchIndex:
 @dataclass
 class Page:
     query: str
-    number: int          # 1-based
+    number: int  # 1-based
     results: Sequence[Entry]
     total: int
-    last: int            # number of the last page (>= 1)
+    last: int  # number of the last page (>= 1)
 
     @property
     def has_next(self) -> bool:
@@ -52,5 +52,4 @@ def paginate(results: Sequence[Entry], query: str, page: int, size: int = PAGE_S
     last = max(1, -(-len(results) // size))
     page = max(1, page)
     start = (page - 1) * size
-    return Page(query=query, number=page, results=results[start:start + size],
-                total=len(results), last=last)
+    return Page(query=query, number=page, results=results[start : start + size], total=len(results), last=last)

@@ -1,14 +1,15 @@
 """``MiniWeb``: starts every service of the mini-web and is its Python control API.
 
-    with MiniWeb(filler=0) as web:
-        web.outlets["lequotidien"]            # "http://127.0.0.1:41234"
-        web.judilibre_url                      # ".../cassation/judilibre/v1.0"
-        web.cdx_url                            # ".../cdx/search/cdx"
-        web.gdelt_url                          # ".../api/v2/doc/doc"
-        web.fail_next("judilibre", 429, 2)
-        web.requests                           # list of RequestRecord
-        web.write_config("veille.toml")
+with MiniWeb(filler=0) as web:
+    web.outlets["lequotidien"]            # "http://127.0.0.1:41234"
+    web.judilibre_url                      # ".../cassation/judilibre/v1.0"
+    web.cdx_url                            # ".../cdx/search/cdx"
+    web.gdelt_url                          # ".../api/v2/doc/doc"
+    web.fail_next("judilibre", 429, 2)
+    web.requests                           # list of RequestRecord
+    web.write_config("veille.toml")
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -34,15 +35,25 @@ DEFAULT_JUDILIBRE_KEY = "miniweb-judilibre-key"
 class MiniWeb:
     """The whole mini-web: 8 outlet sites, Judilibre and Wayback, each on its own port."""
 
-    def __init__(self, *, filler: int = 0, seed: int = 1, on_subject: float = 0.5,
-                 clock: datetime | str | None = None, slow: float = 3.0,
-                 articles_dir: Path | str | None = corpus.ARTICLES_DIR,
-                 extra_article_dirs: Iterable[Path | str] = (), include_testdata: bool = False,
-                 hostile: bool = True, hostile_dir: Path | str = HOSTILE_DIR,
-                 decisions_dir: Path | str = corpus.DECISIONS_DIR,
-                 judilibre_key: str | None = DEFAULT_JUDILIBRE_KEY,
-                 sitemap_page_size: int = 1000, log_path: Path | str | None = None,
-                 host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        *,
+        filler: int = 0,
+        seed: int = 1,
+        on_subject: float = 0.5,
+        clock: datetime | str | None = None,
+        slow: float = 3.0,
+        articles_dir: Path | str | None = corpus.ARTICLES_DIR,
+        extra_article_dirs: Iterable[Path | str] = (),
+        include_testdata: bool = False,
+        hostile: bool = True,
+        hostile_dir: Path | str = HOSTILE_DIR,
+        decisions_dir: Path | str = corpus.DECISIONS_DIR,
+        judilibre_key: str | None = DEFAULT_JUDILIBRE_KEY,
+        sitemap_page_size: int = 1000,
+        log_path: Path | str | None = None,
+        host: str = "127.0.0.1",
+    ):
         self.clock = FrozenClock(datetime.fromisoformat(clock) if isinstance(clock, str) else clock)
         self.settings = Settings(slow=slow, sitemap_page_size=sitemap_page_size)
         self.host = host
@@ -59,17 +70,21 @@ class MiniWeb:
             articles += [a for a in corpus.load_articles(d) if a.outlet in self.catalogue]
         self.corpus_articles = list(articles)
         if filler:
-            articles += filler_mod.generate(filler, list(self.catalogue.values()), seed=seed,
-                                            on_subject=on_subject, end=self.clock.now())
+            articles += filler_mod.generate(
+                filler, list(self.catalogue.values()), seed=seed, on_subject=on_subject, end=self.clock.now()
+            )
         specs = load_hostile(hostile_dir) if hostile else []
 
         self.sites: dict[str, OutletSite] = {}
         for oid, outlet in self.catalogue.items():
             self.sites[oid] = OutletSite(
-                outlet, [a for a in articles if a.outlet == oid],
-                [s for s in specs if s["outlet"] == oid], self.clock, self.settings)
-        self.judilibre = JudilibreService(corpus.load_decisions(decisions_dir), self.clock,
-                                          key=judilibre_key)
+                outlet,
+                [a for a in articles if a.outlet == oid],
+                [s for s in specs if s["outlet"] == oid],
+                self.clock,
+                self.settings,
+            )
+        self.judilibre = JudilibreService(corpus.load_decisions(decisions_dir), self.clock, key=judilibre_key)
         self.wayback = WaybackService(self.sites)
         self.gdelt = GdeltService(self.sites)
         self._servers: dict[str, ServiceServer] = {}
@@ -149,9 +164,15 @@ class MiniWeb:
             for e in site.entries:
                 if e.hostile:
                     link = e.link or ""
-                    rows.append({"outlet": oid, "behaviour": e.behaviour, "slug": e.slug,
-                                 "url": site.url(e.path) if e.path else "",
-                                 "link": link if link.startswith("http") or not link else site.url(link)})
+                    rows.append(
+                        {
+                            "outlet": oid,
+                            "behaviour": e.behaviour,
+                            "slug": e.slug,
+                            "url": site.url(e.path) if e.path else "",
+                            "link": link if link.startswith("http") or not link else site.url(link),
+                        }
+                    )
         return rows
 
     # ------------------------------------------------------------------ control

@@ -1,4 +1,5 @@
 """One outlet's web site: routing, pages, channels and hostile behaviours."""
+
 from __future__ import annotations
 
 import threading
@@ -21,12 +22,16 @@ RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 CSS = "text/css; charset=utf-8"
-POLICY_DATE = datetime(2024, 1, 15, 10, 0)   # Last-Modified of robots.txt and friends
+POLICY_DATE = datetime(2024, 1, 15, 10, 0)  # Last-Modified of robots.txt and friends
 STYLE = "body{font-family:Georgia,serif;max-width:60em;margin:auto}.cookie-banner{position:fixed;bottom:0}\n"
 
 ERROR_TITLES = {
-    403: "Accès refusé", 404: "Page introuvable", 423: "Ressource verrouillée",
-    429: "Trop de requêtes", 500: "Erreur interne du serveur", 503: "Service indisponible",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    423: "Ressource verrouillée",
+    429: "Trop de requêtes",
+    500: "Erreur interne du serveur",
+    503: "Service indisponible",
 }
 
 
@@ -39,6 +44,7 @@ def _aware_article(article: Article) -> Article:
 @dataclass
 class Settings:
     """Knobs shared by every site of one MiniWeb, changeable while it runs."""
+
     slow: float = 3.0
     sitemap_page_size: int = 1000
 
@@ -46,8 +52,9 @@ class Settings:
 class OutletSite:
     """Implements ``transport.Service`` for one outlet."""
 
-    def __init__(self, outlet: Outlet, articles: list[Article], hostile: list[dict],
-                 clock: FrozenClock, settings: Settings):
+    def __init__(
+        self, outlet: Outlet, articles: list[Article], hostile: list[dict], clock: FrozenClock, settings: Settings
+    ):
         self.outlet = outlet
         self.name = outlet.id
         self.clock = clock
@@ -59,12 +66,11 @@ class OutletSite:
         self._lock = threading.Lock()
         self._cache: dict[str, bytes] = {}
         entries = [self._article_entry(_aware_article(a)) for a in articles]
-        entries += [self._hostile_entry({**spec, "article": _aware_article(spec["article"])})
-                    for spec in hostile]
+        entries += [self._hostile_entry({**spec, "article": _aware_article(spec["article"])}) for spec in hostile]
         entries.sort(key=lambda e: (aware(e.article.published), e.slug), reverse=True)
         self.entries = entries
         self._listed = [e for e in entries if e.listed]
-        self._pool = [e for e in self._listed if e.path and not e.hostile]   # « related » links
+        self._pool = [e for e in self._listed if e.path and not e.hostile]  # « related » links
         self._position = {id(e): i for i, e in enumerate(self._pool)}
         self._index: SearchIndex | None = None
 
@@ -85,9 +91,15 @@ class OutletSite:
     def _hostile_entry(self, spec: dict) -> Entry:
         article: Article = spec["article"]
         behaviour = spec["behaviour"]
-        entry = Entry(article=article, path=None, link=None, behaviour=behaviour,
-                      body_html=spec.get("body_html"), raw_html=spec.get("raw_html"),
-                      number=numeric_id(article, "n", 5))
+        entry = Entry(
+            article=article,
+            path=None,
+            link=None,
+            behaviour=behaviour,
+            body_html=spec.get("body_html"),
+            raw_html=spec.get("raw_html"),
+            number=numeric_id(article, "n", 5),
+        )
         if behaviour not in PAGELESS:
             entry.path = entry.link = self._free_path(article)
             self._by_path[entry.path] = entry
@@ -123,12 +135,18 @@ class OutletSite:
 
     def teaser(self, entry: Entry) -> dict[str, Any]:
         a = entry.article
-        return {"title": a.title, "url": channels.entry_link(self, entry), "summary": a.summary,
-                "published": aware(a.published), "section": a.section, "authors": a.authors}
+        return {
+            "title": a.title,
+            "url": channels.entry_link(self, entry),
+            "summary": a.summary,
+            "published": aware(a.published),
+            "section": a.section,
+            "authors": a.authors,
+        }
 
     def related(self, entry: Entry, n: int = 4) -> list[dict[str, Any]]:
         pos = self._position.get(id(entry), 0)
-        around = self._pool[max(0, pos - n // 2): pos + n // 2 + 2]
+        around = self._pool[max(0, pos - n // 2) : pos + n // 2 + 2]
         return [self.teaser(e) for e in around if e is not entry][:n]
 
     def reset_counters(self) -> None:
@@ -143,8 +161,7 @@ class OutletSite:
 
     def _policy_headers(self, resp: Response) -> None:
         if self.outlet.tdm_reservation:
-            resp.headers += [("tdm-reservation", "1"),
-                             ("tdm-policy", self.url(policies.TDM_POLICY_PATH))]
+            resp.headers += [("tdm-reservation", "1"), ("tdm-policy", self.url(policies.TDM_POLICY_PATH))]
 
     # ------------------------------------------------------------------ routing
 
@@ -159,7 +176,7 @@ class OutletSite:
         if path in ("/", "/index.html"):
             shortlink = req.param("p") if self.outlet.id == "ledecodeur" else None
             target = next((e for e in self._listed if shortlink and str(e.number) == shortlink and e.path), None)
-            if target is not None:      # WordPress shortlink /?p=<id>
+            if target is not None:  # WordPress shortlink /?p=<id>
                 return Response(301, "", None, [("Location", self.url(target.path))], conditional=False)
             return self._home()
         if path == "/robots.txt":
@@ -187,8 +204,9 @@ class OutletSite:
             if path.startswith("/amp/") and path[4:] in self._by_path:
                 entry = self._by_path[path[4:]]
                 if not entry.hostile:
-                    return Response(200, render_article(self, entry, amp=True), HTML,
-                                    last_modified=entry.article.last_modified)
+                    return Response(
+                        200, render_article(self, entry, amp=True), HTML, last_modified=entry.article.last_modified
+                    )
         if self.outlet.id == "ledecodeur" and path.startswith("/wp-admin/"):
             return self.error_response(403)
         entry = self._by_path.get(path)
@@ -204,8 +222,7 @@ class OutletSite:
 
     def _home(self) -> Response:
         entries = [self.teaser(e) for e in self.page_entries()[:30]]
-        return Response(200, render(self, "home.html", entries=entries), HTML,
-                        last_modified=self.last_modified())
+        return Response(200, render(self, "home.html", entries=entries), HTML, last_modified=self.last_modified())
 
     def _sitemap(self, path: str) -> Response:
         if path == "/sitemap.xml":
@@ -215,8 +232,12 @@ class OutletSite:
         files = channels.yearly_files(self)
         if path in files:
             entries = files[path]
-            return Response(200, channels.sitemap_yearly(self, entries), XML,
-                            last_modified=max(e.article.last_modified for e in entries))
+            return Response(
+                200,
+                channels.sitemap_yearly(self, entries),
+                XML,
+                last_modified=max(e.article.last_modified for e in entries),
+            )
         return self.error_response(404)
 
     def _search(self, req: Request) -> Response:

@@ -5,6 +5,7 @@ Response``; ``ServiceServer`` runs it on its own port and adds what every page
 gets: injected failures, ``ETag``/``Last-Modified`` with 304 answers, artificial
 delays and the request log.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,8 @@ TEXT = "text/plain; charset=utf-8"
 @dataclass
 class Request:
     method: str
-    path: str                      # raw path as sent (not percent-decoded)
-    query: str                     # raw query string, "" if none
+    path: str  # raw path as sent (not percent-decoded)
+    query: str  # raw query string, "" if none
     headers: dict[str, str]
     service: str
 
@@ -53,8 +54,8 @@ class Response:
     content_type: str | None = HTML
     headers: list[tuple[str, str]] = field(default_factory=list)
     last_modified: datetime | None = None
-    conditional: bool = True       # add ETag/Last-Modified and answer 304 when it can
-    delay: float = 0.0             # seconds to sleep before answering
+    conditional: bool = True  # add ETag/Last-Modified and answer 304 when it can
+    delay: float = 0.0  # seconds to sleep before answering
 
     def body_bytes(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -71,13 +72,13 @@ class Service(Protocol):
 @dataclass
 class RequestRecord:
     method: str
-    service: str                   # outlet id, "judilibre" or "wayback"
+    service: str  # outlet id, "judilibre" or "wayback"
     path: str
     query: str
     headers: dict[str, str]
     status: int
-    time: str                      # wall-clock ISO time of the request
-    duration: float                # seconds spent answering
+    time: str  # wall-clock ISO time of the request
+    duration: float  # seconds spent answering
 
     @property
     def outlet(self) -> str:
@@ -181,16 +182,16 @@ def not_modified(request: Request, etag: str, last_modified: datetime | None) ->
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    timeout = 30                   # idle keep-alive connections are dropped after this
+    timeout = 30  # idle keep-alive connections are dropped after this
     server: ServiceServer
 
-    def do_GET(self) -> None:      # noqa: N802 (stdlib naming)
+    def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
         self._serve(send_body=True)
 
-    def do_HEAD(self) -> None:     # noqa: N802
+    def do_HEAD(self) -> None:  # noqa: N802
         self._serve(send_body=False)
 
-    def do_POST(self) -> None:     # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
@@ -204,9 +205,13 @@ class _Handler(BaseHTTPRequestHandler):
         wall = datetime.now(UTC).isoformat(timespec="milliseconds")
         parts = urlsplit(self.path)
         server = self.server
-        request = Request(method=self.command, path=parts.path or "/", query=parts.query,
-                          headers={k.lower(): v for k, v in self.headers.items()},
-                          service=server.service.name)
+        request = Request(
+            method=self.command,
+            path=parts.path or "/",
+            query=parts.query,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            service=server.service.name,
+        )
         injected = server.failures.take(server.service.name)
         if injected is not None:
             response = server.service.error_response(injected)
@@ -216,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             try:
                 response = server.service.handle(request)
-            except Exception as exc:   # a bug in a service must not kill the server
+            except Exception as exc:  # a bug in a service must not kill the server
                 response = Response(500, f"Internal error: {exc!r}", TEXT, conditional=False)
         if response.delay:
             time.sleep(response.delay)
@@ -231,10 +236,18 @@ class _Handler(BaseHTTPRequestHandler):
             if not_modified(request, etag, response.last_modified):
                 status, body = 304, b""
         # Logged before answering, so a client that got its response finds it in the log.
-        server.log.add(RequestRecord(
-            method=self.command, service=server.service.name, path=request.path,
-            query=request.query, headers=request.headers, status=status, time=wall,
-            duration=round(time.monotonic() - started, 4)))
+        server.log.add(
+            RequestRecord(
+                method=self.command,
+                service=server.service.name,
+                path=request.path,
+                query=request.query,
+                headers=request.headers,
+                status=status,
+                time=wall,
+                duration=round(time.monotonic() - started, 4),
+            )
+        )
         try:
             self.send_response(status)
             if response.content_type and status != 304:
@@ -256,8 +269,9 @@ class ServiceServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, service: Service, log: RequestLog, failures: FailureInjector,
-                 host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self, service: Service, log: RequestLog, failures: FailureInjector, host: str = "127.0.0.1", port: int = 0
+    ):
         super().__init__((host, port), _Handler)
         self.service = service
         self.log = log
@@ -270,8 +284,9 @@ class ServiceServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"miniweb-{self.service.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=f"miniweb-{self.service.name}", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -281,10 +296,16 @@ class ServiceServer(ThreadingHTTPServer):
             self._thread.join(timeout=5)
 
 
-def json_response(data: object, status: int = 200, headers: list[tuple[str, str]] | None = None,
-                  conditional: bool = False) -> Response:
-    return Response(status, json.dumps(data, ensure_ascii=False, indent=None), JSON,
-                    headers=list(headers or []), conditional=conditional)
+def json_response(
+    data: object, status: int = 200, headers: list[tuple[str, str]] | None = None, conditional: bool = False
+) -> Response:
+    return Response(
+        status,
+        json.dumps(data, ensure_ascii=False, indent=None),
+        JSON,
+        headers=list(headers or []),
+        conditional=conditional,
+    )
 
 
 Handler = Callable[[Request], Response]

@@ -11,6 +11,7 @@
 | pretoire         | /actualites/<section>/<number>-<slug>                     |
 | enfanceprotegee  | /communiques/<yyyy>/<mm>/<slug>/                          |
 """
+
 from __future__ import annotations
 
 import zlib

@@ -4,6 +4,7 @@ Captures exist for some articles of two outlets (Le Quotidien, L'Écho du Nord),
 timestamped a few hours after publication (a second capture weeks later for some),
 plus home-page captures of every outlet and a few non-200 rows.
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,7 +47,7 @@ def timestamp(dt: datetime) -> str:
 
 
 def parse_timestamp(ts: str) -> datetime:
-    ts = (ts + "00000101000000"[len(ts):])[:14] if len(ts) < 14 else ts
+    ts = (ts + "00000101000000"[len(ts) :])[:14] if len(ts) < 14 else ts
     return datetime.strptime(ts, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
@@ -59,8 +60,8 @@ class Capture:
     statuscode: str
     digest: str
     length: str
-    site: str            # outlet id
-    path: str            # path (and query) on the outlet
+    site: str  # outlet id
+    path: str  # path (and query) on the outlet
 
     def field(self, name: str) -> str:
         return getattr(self, name)
@@ -80,14 +81,24 @@ class WaybackService:
 
     # ------------------------------------------------------------------ captures
 
-    def _add(self, site: OutletSite, path: str, when: datetime, mimetype: str = "text/html",
-             status: str = "200") -> None:
+    def _add(
+        self, site: OutletSite, path: str, when: datetime, mimetype: str = "text/html", status: str = "200"
+    ) -> None:
         original = site.url(path)
         seed = f"{original}@{timestamp(when)}"
-        self.captures.append(Capture(
-            urlkey=surt(original), timestamp=timestamp(when), original=original, mimetype=mimetype,
-            statuscode=status, digest=_digest(seed if status == "200" else "error" + seed),
-            length=str(2000 + zlib.crc32(seed.encode()) % 30000), site=site.outlet.id, path=path))
+        self.captures.append(
+            Capture(
+                urlkey=surt(original),
+                timestamp=timestamp(when),
+                original=original,
+                mimetype=mimetype,
+                statuscode=status,
+                digest=_digest(seed if status == "200" else "error" + seed),
+                length=str(2000 + zlib.crc32(seed.encode()) % 30000),
+                site=site.outlet.id,
+                path=path,
+            )
+        )
 
     def build_captures(self) -> None:
         """Called once the outlets know their base URLs."""
@@ -116,8 +127,7 @@ class WaybackService:
     # ------------------------------------------------------------------ HTTP
 
     def error_response(self, status: int) -> Response:
-        return Response(status, f"{status} error from the (fake) Wayback Machine\n", TEXT,
-                        conditional=False)
+        return Response(status, f"{status} error from the (fake) Wayback Machine\n", TEXT, conditional=False)
 
     def handle(self, request: Request) -> Response:
         if request.path == "/cdx/search/cdx":
@@ -146,7 +156,7 @@ class WaybackService:
             if match_type == "prefix":
                 return c.urlkey.startswith(key)
             c_host = c.urlkey.split(")", 1)[0]
-            if ":" not in host_key:          # no port asked: any port matches
+            if ":" not in host_key:  # no port asked: any port matches
                 c_host = c_host.split(":", 1)[0]
             if match_type == "host":
                 return c_host == host_key
@@ -219,30 +229,46 @@ class WaybackService:
         key = surt(original)
         candidates = [c for c in self.captures if c.urlkey == key]
         if not candidates:
-            return Response(404, "<html><body><p>Wayback Machine doesn't have that page archived.</p></body></html>",
-                            HTML, conditional=False)
+            return Response(
+                404,
+                "<html><body><p>Wayback Machine doesn't have that page archived.</p></body></html>",
+                HTML,
+                conditional=False,
+            )
         wanted = parse_timestamp(ts)
         best = min(candidates, key=lambda c: abs((parse_timestamp(c.timestamp) - wanted).total_seconds()))
         mode = mode or ""
         memento = f"{self.base_url}/web/{best.timestamp}{mode}/{best.original}"
-        link = (f'<{best.original}>; rel="original", '
-                f'<{self.base_url}/web/timemap/link/{best.original}>; rel="timemap"; type="application/link-format", '
-                f'<{memento}>; rel="memento"; datetime="{http_date(parse_timestamp(best.timestamp))}"')
+        link = (
+            f'<{best.original}>; rel="original", '
+            f'<{self.base_url}/web/timemap/link/{best.original}>; rel="timemap"; type="application/link-format", '
+            f'<{memento}>; rel="memento"; datetime="{http_date(parse_timestamp(best.timestamp))}"'
+        )
         if best.timestamp != ts.ljust(14, "0")[:14] and best.timestamp != ts:
             return Response(302, "", None, [("Location", memento), ("Link", link)], conditional=False)
         site = self.sites[best.site]
         path, _, query = best.path.partition("?")
         page = site.handle(Request("GET", path, query, {}, site.name))
-        headers = [("Memento-Datetime", http_date(parse_timestamp(best.timestamp))), ("Link", link),
-                   ("X-Archive-Src", f"miniweb-{best.site}-{best.timestamp[:8]}.warc.gz"),
-                   ("x-archive-orig-content-type", page.content_type or "")]
+        headers = [
+            ("Memento-Datetime", http_date(parse_timestamp(best.timestamp))),
+            ("Link", link),
+            ("X-Archive-Src", f"miniweb-{best.site}-{best.timestamp[:8]}.warc.gz"),
+            ("x-archive-orig-content-type", page.content_type or ""),
+        ]
         if best.statuscode in ("301", "302"):
             headers.append(("Location", f"{self.base_url}/web/{best.timestamp}{mode}/{site.url('/')}"))
             return Response(int(best.statuscode), "", None, headers, conditional=False)
         if best.statuscode != "200":
-            return Response(int(best.statuscode) if best.statuscode.isdigit() else 404,
-                            page.body_bytes(), page.content_type, headers, conditional=False)
+            return Response(
+                int(best.statuscode) if best.statuscode.isdigit() else 404,
+                page.body_bytes(),
+                page.content_type,
+                headers,
+                conditional=False,
+            )
         body = page.body_bytes()
         if mode != "id_" and (page.content_type or "").startswith("text/html"):
-            body = body.replace(b"<body", b"<!-- BEGIN WAYBACK TOOLBAR INSERT --><!-- END WAYBACK TOOLBAR INSERT --><body", 1)
+            body = body.replace(
+                b"<body", b"<!-- BEGIN WAYBACK TOOLBAR INSERT --><!-- END WAYBACK TOOLBAR INSERT --><body", 1
+            )
         return Response(200, body, page.content_type, headers, conditional=False)

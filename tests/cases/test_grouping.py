@@ -20,23 +20,62 @@ class Corpus:
         self.documents: list[DocumentFact] = []
         self.events: list[EventFact] = []
 
-    def doc(self, title: str, published: str, source: str = "lequotidien", duplicate_of: int | None = None,
-            about_site: bool = False, charges: tuple[str, ...] = ()) -> int:
+    def doc(
+        self,
+        title: str,
+        published: str,
+        source: str = "lequotidien",
+        duplicate_of: int | None = None,
+        about_site: bool = False,
+        charges: tuple[str, ...] = (),
+    ) -> int:
         doc_id = len(self.documents) + 1
-        self.documents.append(DocumentFact(id=doc_id, published=date.fromisoformat(published), title=title,
-                                           source=source, dossiers=("coco",), duplicate_of=duplicate_of,
-                                           about_site=about_site, charges=charges))
+        self.documents.append(
+            DocumentFact(
+                id=doc_id,
+                published=date.fromisoformat(published),
+                title=title,
+                source=source,
+                dossiers=("coco",),
+                duplicate_of=duplicate_of,
+                about_site=about_site,
+                charges=charges,
+            )
+        )
         return doc_id
 
-    def event(self, doc: int, when: str, kind: str, evidence: str, places=(), people=(), courts=(), charges=(),
-              upcoming: bool = False) -> int:
+    def event(
+        self,
+        doc: int,
+        when: str,
+        kind: str,
+        evidence: str,
+        places=(),
+        people=(),
+        courts=(),
+        charges=(),
+        upcoming: bool = False,
+    ) -> int:
         parts = when.split("-")
         event_id = len(self.events) + 1
-        self.events.append(EventFact(
-            id=event_id, document_id=doc, kind=kind, evidence=evidence, summary=evidence[:60],
-            date=date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1),
-            precision=("year", "month", "day")[len(parts) - 1], places=tuple(places), people=tuple(people),
-            courts=tuple(courts), charges=tuple(charges), upcoming=upcoming))
+        self.events.append(
+            EventFact(
+                id=event_id,
+                document_id=doc,
+                kind=kind,
+                evidence=evidence,
+                summary=evidence[:60],
+                date=date(
+                    int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1
+                ),
+                precision=("year", "month", "day")[len(parts) - 1],
+                places=tuple(places),
+                people=tuple(people),
+                courts=tuple(courts),
+                charges=tuple(charges),
+                upcoming=upcoming,
+            )
+        )
         return event_id
 
     def group(self, overrides: Overrides | None = None):
@@ -61,11 +100,22 @@ def test_six_outlets_reporting_one_verdict_make_one_case_and_one_happening():
     outlets = ["lequotidien", "echodunord", "infocontinu", "radionord", "ledecodeur", "pretoire"]
     ids = []
     for i, outlet in enumerate(outlets):
-        d = c.doc(f"Valenciennes : prison ferme pour les prévenus ({outlet})", f"2024-05-0{3 + i % 2}", source=outlet,
-                  charges=("atteinte sexuelle sur mineur",))
-        ids.append(c.event(d, "2024-05-03", "verdict",
-                           f"Le tribunal correctionnel de Valenciennes a condamné vendredi les prévenus ({outlet}).",
-                           places=["Valenciennes"], courts=["tribunal correctionnel de Valenciennes"]))
+        d = c.doc(
+            f"Valenciennes : prison ferme pour les prévenus ({outlet})",
+            f"2024-05-0{3 + i % 2}",
+            source=outlet,
+            charges=("atteinte sexuelle sur mineur",),
+        )
+        ids.append(
+            c.event(
+                d,
+                "2024-05-03",
+                "verdict",
+                f"Le tribunal correctionnel de Valenciennes a condamné vendredi les prévenus ({outlet}).",
+                places=["Valenciennes"],
+                courts=["tribunal correctionnel de Valenciennes"],
+            )
+        )
     result = c.group()
     assert len(result.cases) == 1
     case = result.cases[0]
@@ -83,8 +133,10 @@ def test_six_outlets_reporting_one_verdict_make_one_case_and_one_happening():
 def test_republications_of_one_dispatch_are_one_entry_led_by_the_original():
     c = Corpus()
     original = c.doc("Le site coco.gg fermé par la justice", "2024-06-25", "infocontinu", about_site=True)
-    copies = [c.doc("Le site coco.gg fermé par la justice", "2024-06-25", s, duplicate_of=original, about_site=True)
-              for s in ("lequotidien", "ledecodeur", "echodunord", "radionord", "courrierprovence")]
+    copies = [
+        c.doc("Le site coco.gg fermé par la justice", "2024-06-25", s, duplicate_of=original, about_site=True)
+        for s in ("lequotidien", "ledecodeur", "echodunord", "radionord", "courrierprovence")
+    ]
     sentence = "Le site coco.gg a été fermé ce mardi 25 juin à l'initiative du parquet de Paris."
     for d in [original, *copies]:
         c.event(d, "2024-06-25", "site_event", sentence, courts=["parquet de Paris"])
@@ -98,18 +150,49 @@ def test_republications_of_one_dispatch_are_one_entry_led_by_the_original():
 
 def test_two_ambushes_in_two_towns_the_same_week_stay_two_cases():
     c = Corpus()
-    a = c.doc("Grande-Synthe : deux adolescents en garde à vue après la mort de Philippe", "2024-04-18", "echodunord",
-              charges=("guet-apens", "meurtre"))
-    a1 = c.event(a, "2024-04-16", "crime", "Le jeune homme a été retrouvé inconscient sur un parking de Grande-Synthe.",
-                 places=["Grande-Synthe"])
-    a2 = c.event(a, "2024-04-17", "arrest", "Deux mineurs ont été interpellés mercredi, a indiqué le parquet de Dunkerque.",
-                 places=["Dunkerque"], courts=["parquet de Dunkerque"])
-    b = c.doc("Saint-Pol-sur-Mer : quatre jeunes arrêtés, soupçonnés de guets-apens", "2024-04-23", "radionord",
-              charges=("guet-apens", "extorsion"))
-    b1 = c.event(b, "2024-04-23", "arrest", "Quatre jeunes ont été interpellés ce mardi à Saint-Pol-sur-Mer, près de Dunkerque.",
-                 places=["Saint-Pol-sur-Mer", "Dunkerque"], courts=["parquet de Dunkerque"], charges=["guet-apens"])
-    b2 = c.event(b, "2024-04-23", "arrest", "Les suspects de Saint-Pol-sur-Mer ont été placés en garde à vue.",
-                 places=["Saint-Pol-sur-Mer"])
+    a = c.doc(
+        "Grande-Synthe : deux adolescents en garde à vue après la mort de Philippe",
+        "2024-04-18",
+        "echodunord",
+        charges=("guet-apens", "meurtre"),
+    )
+    a1 = c.event(
+        a,
+        "2024-04-16",
+        "crime",
+        "Le jeune homme a été retrouvé inconscient sur un parking de Grande-Synthe.",
+        places=["Grande-Synthe"],
+    )
+    a2 = c.event(
+        a,
+        "2024-04-17",
+        "arrest",
+        "Deux mineurs ont été interpellés mercredi, a indiqué le parquet de Dunkerque.",
+        places=["Dunkerque"],
+        courts=["parquet de Dunkerque"],
+    )
+    b = c.doc(
+        "Saint-Pol-sur-Mer : quatre jeunes arrêtés, soupçonnés de guets-apens",
+        "2024-04-23",
+        "radionord",
+        charges=("guet-apens", "extorsion"),
+    )
+    b1 = c.event(
+        b,
+        "2024-04-23",
+        "arrest",
+        "Quatre jeunes ont été interpellés ce mardi à Saint-Pol-sur-Mer, près de Dunkerque.",
+        places=["Saint-Pol-sur-Mer", "Dunkerque"],
+        courts=["parquet de Dunkerque"],
+        charges=["guet-apens"],
+    )
+    b2 = c.event(
+        b,
+        "2024-04-23",
+        "arrest",
+        "Les suspects de Saint-Pol-sur-Mer ont été placés en garde à vue.",
+        places=["Saint-Pol-sur-Mer"],
+    )
     result = c.group()
     assert case_of(result, a1) == case_of(result, a2) == "grande-synthe"
     assert case_of(result, b1) == case_of(result, b2) == "saint-pol-sur-mer"
@@ -120,17 +203,31 @@ def test_an_overview_sentence_naming_two_cases_merges_neither():
     c = Corpus()
     gs = c.doc("Grande-Synthe : la mort de Philippe", "2024-04-18", "echodunord", charges=("guet-apens",))
     gs_crime = c.event(gs, "2024-04-16", "crime", "Philippe est mort mardi à Grande-Synthe.", places=["Grande-Synthe"])
-    mz = [c.doc(f"Viols de Mazan : le procès s'ouvrira le 2 septembre ({s})", "2024-08-29", s, charges=("viol",))
-          for s in ("courrierprovence", "lequotidien")]
-    mz_trial = [c.event(d, "2024-09-02", "trial_opening", "Le procès des viols de Mazan s'ouvrira le 2 septembre à Avignon.",
-                        places=["Mazan", "Avignon"], upcoming=True) for d in mz]
+    mz = [
+        c.doc(f"Viols de Mazan : le procès s'ouvrira le 2 septembre ({s})", "2024-08-29", s, charges=("viol",))
+        for s in ("courrierprovence", "lequotidien")
+    ]
+    mz_trial = [
+        c.event(
+            d,
+            "2024-09-02",
+            "trial_opening",
+            "Le procès des viols de Mazan s'ouvrira le 2 septembre à Avignon.",
+            places=["Mazan", "Avignon"],
+            upcoming=True,
+        )
+        for d in mz
+    ]
     overview = c.doc("La justice fait fermer coco.gg", "2024-06-25", "lequotidien", about_site=True)
     closure = c.event(overview, "2024-06-25", "site_event", "Le site coco.gg a été fermé mardi.")
-    sentence = ("Il était apparu dans plusieurs affaires, dont la mort d'un jeune homme à Grande-Synthe en avril "
-                "et les viols de Mazan, dont le procès doit s'ouvrir en septembre.")
+    sentence = (
+        "Il était apparu dans plusieurs affaires, dont la mort d'un jeune homme à Grande-Synthe en avril "
+        "et les viols de Mazan, dont le procès doit s'ouvrir en septembre."
+    )
     context_crime = c.event(overview, "2024-04", "crime", sentence, places=["Grande-Synthe", "Mazan"])
-    context_trial = c.event(overview, "2024-09", "trial_opening", sentence, places=["Grande-Synthe", "Mazan"],
-                            upcoming=True)
+    context_trial = c.event(
+        overview, "2024-09", "trial_opening", sentence, places=["Grande-Synthe", "Mazan"], upcoming=True
+    )
     result = c.group()
     assert case_of(result, gs_crime) != case_of(result, mz_trial[0])
     assert case_of(result, closure) == "site-coco"
@@ -143,12 +240,27 @@ def test_an_overview_sentence_naming_two_cases_merges_neither():
 def test_one_place_years_apart_is_two_cases_with_distinct_slugs_and_names():
     c = Corpus()
     old = c.doc("Valenciennes : il avait rencontré une collégienne sur un tchat", "2012-05-24", "echodunord")
-    o1 = c.event(old, "2012-05-24", "sentence", "Un Denaisien a été condamné jeudi par le tribunal correctionnel de Valenciennes.",
-                 places=["Valenciennes"], courts=["tribunal correctionnel de Valenciennes"])
+    o1 = c.event(
+        old,
+        "2012-05-24",
+        "sentence",
+        "Un Denaisien a été condamné jeudi par le tribunal correctionnel de Valenciennes.",
+        places=["Valenciennes"],
+        courts=["tribunal correctionnel de Valenciennes"],
+    )
     o2 = c.event(old, "2011-09", "crime", "Tout a commencé en septembre 2011, sur coco.fr.")
     new = [c.doc(f"Valenciennes : douze hommes jugés ({s})", "2024-04-25", s) for s in ("echodunord", "radionord")]
-    n1 = [c.event(d, "2024-04-25", "hearing", "Douze hommes comparaissent devant le tribunal correctionnel de Valenciennes.",
-                  places=["Valenciennes"], courts=["tribunal correctionnel de Valenciennes"]) for d in new]
+    n1 = [
+        c.event(
+            d,
+            "2024-04-25",
+            "hearing",
+            "Douze hommes comparaissent devant le tribunal correctionnel de Valenciennes.",
+            places=["Valenciennes"],
+            courts=["tribunal correctionnel de Valenciennes"],
+        )
+        for d in new
+    ]
     result = c.group()
     assert case_of(result, o1) == case_of(result, o2) == "valenciennes-2011"
     assert case_of(result, n1[0]) == case_of(result, n1[1]) == "valenciennes"
@@ -159,17 +271,39 @@ def test_one_place_years_apart_is_two_cases_with_distinct_slugs_and_names():
 
 def test_a_case_spanning_years_is_held_together_by_its_principal_person():
     c = Corpus()
-    d2020 = c.doc("Carpentras : un sexagénaire surpris à filmer sous les jupes de clientes", "2020-09-14",
-                  "courrierprovence")
-    arrest = c.event(d2020, "2020-09-12", "arrest", "Dominique Pelicot a été interpellé samedi dans un supermarché de Carpentras.",
-                     places=["Carpentras"], people=["Dominique Pelicot"])
-    d2024 = c.doc("Verdict de Mazan : vingt ans pour Dominique Pelicot", "2024-12-19", "lequotidien",
-                  charges=("viol", "administration de substances nuisibles"))
-    verdict = c.event(d2024, "2024-12-19", "verdict", "La cour criminelle du Vaucluse a condamné Dominique Pelicot à vingt ans.",
-                      people=["Dominique Pelicot"], courts=["cour criminelle du Vaucluse"])
+    d2020 = c.doc(
+        "Carpentras : un sexagénaire surpris à filmer sous les jupes de clientes", "2020-09-14", "courrierprovence"
+    )
+    arrest = c.event(
+        d2020,
+        "2020-09-12",
+        "arrest",
+        "Dominique Pelicot a été interpellé samedi dans un supermarché de Carpentras.",
+        places=["Carpentras"],
+        people=["Dominique Pelicot"],
+    )
+    d2024 = c.doc(
+        "Verdict de Mazan : vingt ans pour Dominique Pelicot",
+        "2024-12-19",
+        "lequotidien",
+        charges=("viol", "administration de substances nuisibles"),
+    )
+    verdict = c.event(
+        d2024,
+        "2024-12-19",
+        "verdict",
+        "La cour criminelle du Vaucluse a condamné Dominique Pelicot à vingt ans.",
+        people=["Dominique Pelicot"],
+        courts=["cour criminelle du Vaucluse"],
+    )
     lawyer_doc = c.doc("Valenciennes : onze hommes jugés", "2024-04-25", "echodunord")
-    other = c.event(lawyer_doc, "2024-04-25", "hearing", "Onze hommes comparaissent devant le tribunal de Valenciennes.",
-                    places=["Valenciennes"])
+    other = c.event(
+        lawyer_doc,
+        "2024-04-25",
+        "hearing",
+        "Onze hommes comparaissent devant le tribunal de Valenciennes.",
+        places=["Valenciennes"],
+    )
     result = c.group()
     assert case_of(result, arrest) == case_of(result, verdict) != case_of(result, other)
     mazan = by_slug(result, case_of(result, verdict))
@@ -191,10 +325,20 @@ def test_reports_disagreeing_on_the_date_are_one_happening_with_the_conflict_sho
     c = Corpus()
     a = c.doc("Valenciennes : jugement des prévenus", "2024-05-03", "echodunord")
     b = c.doc("Valenciennes : les prévenus condamnés", "2024-05-04", "infocontinu")
-    e1 = c.event(a, "2024-05-03", "verdict", "Le tribunal de Valenciennes a condamné vendredi les douze prévenus.",
-                 places=["Valenciennes"])
-    e2 = c.event(b, "2024-05-02", "verdict", "Le tribunal de Valenciennes a condamné jeudi les onze prévenus.",
-                 places=["Valenciennes"])
+    e1 = c.event(
+        a,
+        "2024-05-03",
+        "verdict",
+        "Le tribunal de Valenciennes a condamné vendredi les douze prévenus.",
+        places=["Valenciennes"],
+    )
+    e2 = c.event(
+        b,
+        "2024-05-02",
+        "verdict",
+        "Le tribunal de Valenciennes a condamné jeudi les onze prévenus.",
+        places=["Valenciennes"],
+    )
     result = c.group()
     h = happening_of(result, e1)
     assert h.id == happening_of(result, e2).id
@@ -206,10 +350,20 @@ def test_reports_disagreeing_on_the_date_are_one_happening_with_the_conflict_sho
 def test_one_article_giving_two_dates_tells_two_happenings():
     c = Corpus()
     a = c.doc("Grande-Synthe : un troisième adolescent mis en examen", "2024-04-24", "echodunord")
-    e1 = c.event(a, "2024-04-19", "indictment", "Deux adolescents de Grande-Synthe ont été mis en examen vendredi.",
-                 places=["Grande-Synthe"])
-    e2 = c.event(a, "2024-04-20", "indictment", "Un troisième adolescent de Grande-Synthe a été mis en examen samedi.",
-                 places=["Grande-Synthe"])
+    e1 = c.event(
+        a,
+        "2024-04-19",
+        "indictment",
+        "Deux adolescents de Grande-Synthe ont été mis en examen vendredi.",
+        places=["Grande-Synthe"],
+    )
+    e2 = c.event(
+        a,
+        "2024-04-20",
+        "indictment",
+        "Un troisième adolescent de Grande-Synthe a été mis en examen samedi.",
+        places=["Grande-Synthe"],
+    )
     result = c.group()
     assert happening_of(result, e1).id != happening_of(result, e2).id
     assert not happening_of(result, e1).conflicts
@@ -220,7 +374,9 @@ def test_a_month_precise_report_joins_the_day_it_can_only_mean():
     a = c.doc("Grande-Synthe : la mort de Philippe", "2024-04-18", "echodunord")
     day = c.event(a, "2024-04-16", "crime", "Philippe est mort mardi à Grande-Synthe.", places=["Grande-Synthe"])
     b = c.doc("Carpentras : guet-apens", "2024-05-16", "courrierprovence")
-    month = c.event(b, "2024-04", "crime", "Un jeune homme a été tué mi-avril à Grande-Synthe.", places=["Grande-Synthe"])
+    month = c.event(
+        b, "2024-04", "crime", "Un jeune homme a été tué mi-avril à Grande-Synthe.", places=["Grande-Synthe"]
+    )
     result = c.group()
     h = happening_of(result, day)
     assert h.id == happening_of(result, month).id and h.precision == "day" and h.date == date(2024, 4, 16)
@@ -244,11 +400,22 @@ def _two_valenciennes_cases() -> Corpus:
     c = Corpus()
     for year, outlet in ((2016, "radionord"), (2024, "echodunord"), (2024, "infocontinu")):
         d = c.doc(f"Valenciennes : un homme condamné ({year})", f"{year}-03-17", outlet)
-        c.event(d, f"{year}-03-17", "sentence", f"Un homme a été condamné par le tribunal de Valenciennes en {year}.",
-                places=["Valenciennes"])
+        c.event(
+            d,
+            f"{year}-03-17",
+            "sentence",
+            f"Un homme a été condamné par le tribunal de Valenciennes en {year}.",
+            places=["Valenciennes"],
+        )
     d = c.doc("Denain : une collégienne piégée", "2024-01-10", "echodunord")
     c.event(d, "2024-01-09", "crime", "Une collégienne de Denain a été piégée sur un tchat.", places=["Denain"])
-    c.event(d, "2024-01-10", "arrest", "Un homme a été interpellé à Saint-Amand-les-Eaux.", places=["Saint-Amand-les-Eaux", "Denain"])
+    c.event(
+        d,
+        "2024-01-10",
+        "arrest",
+        "Un homme a été interpellé à Saint-Amand-les-Eaux.",
+        places=["Saint-Amand-les-Eaux", "Denain"],
+    )
     return c
 
 
@@ -256,16 +423,21 @@ def test_configuration_renames_merges_splits_and_sets_stages_by_slug():
     c = _two_valenciennes_cases()
     plain = c.group()
     assert {x.slug for x in plain.cases} == {"valenciennes", "valenciennes-2016", "denain"}
-    overrides = Overrides(rename={"valenciennes": "Les procès du tchat à Valenciennes"},
-                          merge=(("valenciennes", "valenciennes-2016"),),
-                          split=(Split(case="denain", by_place="Saint-Amand-les-Eaux", name="L'interpellation"),),
-                          stage={"denain": "closed"})
+    overrides = Overrides(
+        rename={"valenciennes": "Les procès du tchat à Valenciennes"},
+        merge=(("valenciennes", "valenciennes-2016"),),
+        split=(Split(case="denain", by_place="Saint-Amand-les-Eaux", name="L'interpellation"),),
+        stage={"denain": "closed"},
+    )
     result = c.group(overrides)
     slugs = {x.slug: x for x in result.cases}
     assert set(slugs) == {"valenciennes", "denain", "saint-amand-les-eaux"}
     assert slugs["valenciennes"].name == "Les procès du tchat à Valenciennes"
     assert len(slugs["valenciennes"].document_ids) == 3
-    assert slugs["valenciennes"].manual == {"merged": ["valenciennes-2016"], "renamed": "Les procès du tchat à Valenciennes"}
+    assert slugs["valenciennes"].manual == {
+        "merged": ["valenciennes-2016"],
+        "renamed": "Les procès du tchat à Valenciennes",
+    }
     assert slugs["saint-amand-les-eaux"].name == "L'interpellation"
     assert slugs["denain"].stage == "closed"
     assert not result.warnings
@@ -280,15 +452,21 @@ def test_corrections_naming_unknown_cases_are_warnings_not_errors():
     assert any("« a »" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("raw, message", [
-    ({"renme": {}}, "clé « cases.renme » du dossier « coco » : clé inconnue"),
-    ({"merge": [["seul"]]}, "clé « cases.merge[0] »"),
-    ({"merge": [["Mazan", "b"]]}, "'Mazan' n'est pas un identifiant d'affaire"),
-    ({"split": [{"case": "mazan"}]}, "indiquez exactement un critère"),
-    ({"split": [{"case": "mazan", "since": "hier"}]}, "écrire une date AAAA-MM-JJ"),
-    ({"stage": {"mazan": "terminé"}}, "« terminé » n'est pas parmi : investigation, trial, verdict, appeal, closed"),
-    ({"rename": {"mazan": ""}}, "doit être un texte non vide"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"renme": {}}, "clé « cases.renme » du dossier « coco » : clé inconnue"),
+        ({"merge": [["seul"]]}, "clé « cases.merge[0] »"),
+        ({"merge": [["Mazan", "b"]]}, "'Mazan' n'est pas un identifiant d'affaire"),
+        ({"split": [{"case": "mazan"}]}, "indiquez exactement un critère"),
+        ({"split": [{"case": "mazan", "since": "hier"}]}, "écrire une date AAAA-MM-JJ"),
+        (
+            {"stage": {"mazan": "terminé"}},
+            "« terminé » n'est pas parmi : investigation, trial, verdict, appeal, closed",
+        ),
+        ({"rename": {"mazan": ""}}, "doit être un texte non vide"),
+    ],
+)
 def test_mistakes_in_the_corrections_are_one_french_line(raw, message):
     with pytest.raises(VeilleError) as err:
         parse_dossier_overrides(raw, "coco", "veille.toml")
@@ -297,24 +475,31 @@ def test_mistakes_in_the_corrections_are_one_french_line(raw, message):
 
 
 def test_corrections_parse_into_a_stable_fingerprint():
-    raw = {"rename": {"mazan": "Les viols de Mazan"}, "merge": [["valenciennes", "valenciennes-2016"]],
-           "split": [{"case": "dunkerque", "by_place": "Saint-Pol-sur-Mer"}], "stage": {"mazan": "closed"}}
+    raw = {
+        "rename": {"mazan": "Les viols de Mazan"},
+        "merge": [["valenciennes", "valenciennes-2016"]],
+        "split": [{"case": "dunkerque", "by_place": "Saint-Pol-sur-Mer"}],
+        "stage": {"mazan": "closed"},
+    }
     o = parse_dossier_overrides(raw, "coco")
     assert o.split[0] == Split(case="dunkerque", by_place="Saint-Pol-sur-Mer")
     assert o.fingerprint() == parse_dossier_overrides(dict(raw), "coco").fingerprint()
     assert o.fingerprint() != parse_dossier_overrides({"rename": {"mazan": "Autre"}}, "coco").fingerprint()
 
 
-@pytest.mark.parametrize("sentence, count", [
-    ("Ce jeudi 25 avril, onze hommes ont comparu devant le tribunal correctionnel.", 11),
-    ("Le tribunal a condamné ce vendredi les douze hommes jugés le 25 avril.", 12),
-    ("La cour criminelle du Vaucluse a condamné ce jeudi les cinquante et un accusés.", 51),
-    ("Quatre jeunes, deux mineurs et deux majeurs, ont été interpellés.", 4),
-    ("Vingt ans pour Dominique Pelicot, les cinquante autres accusés condamnés.", None),
-    ("Prison ferme pour dix des douze prévenus.", 12),
-    ("Un homme de 48 ans a été passé à tabac.", None),
-    ("Les 14 prévenus seront jugés en juin.", 14),
-])
+@pytest.mark.parametrize(
+    "sentence, count",
+    [
+        ("Ce jeudi 25 avril, onze hommes ont comparu devant le tribunal correctionnel.", 11),
+        ("Le tribunal a condamné ce vendredi les douze hommes jugés le 25 avril.", 12),
+        ("La cour criminelle du Vaucluse a condamné ce jeudi les cinquante et un accusés.", 51),
+        ("Quatre jeunes, deux mineurs et deux majeurs, ont été interpellés.", 4),
+        ("Vingt ans pour Dominique Pelicot, les cinquante autres accusés condamnés.", None),
+        ("Prison ferme pour dix des douze prévenus.", 12),
+        ("Un homme de 48 ans a été passé à tabac.", None),
+        ("Les 14 prévenus seront jugés en juin.", 14),
+    ],
+)
 def test_defendants_are_counted_from_the_sentence(sentence, count):
     assert defendant_count(sentence) == count
 
@@ -332,11 +517,34 @@ def test_a_verdict_dated_before_its_trial_opens_is_a_contradiction_not_a_stage()
     from cases.model import HappeningResult
 
     def h(i, kind, day):
-        return HappeningResult(key=str(i), id=i, case_slug="x", event_ids=[i], date=date.fromisoformat(day),
-                               precision="day", date_end=None, kind=kind, summary="", upcoming=False, conflicts=[])
+        return HappeningResult(
+            key=str(i),
+            id=i,
+            case_slug="x",
+            event_ids=[i],
+            date=date.fromisoformat(day),
+            precision="day",
+            date_end=None,
+            kind=kind,
+            summary="",
+            upcoming=False,
+            conflicts=[],
+        )
 
     wrong = _out_of_order([h(1, "verdict", "2023-01-05"), h(2, "trial_opening", "2023-03-01")])
-    assert wrong == [{"kind": "trial_opening", "date": "2023-03-01", "after_kind": "verdict", "after_date": "2023-01-05"}]
+    assert wrong == [
+        {"kind": "trial_opening", "date": "2023-03-01", "after_kind": "verdict", "after_date": "2023-01-05"}
+    ]
     # an appeal, then the retrial and its verdict: in order
-    assert _out_of_order([h(1, "trial_opening", "2024-09-02"), h(2, "verdict", "2024-12-19"), h(3, "appeal", "2024-12-30"),
-                          h(4, "trial_opening", "2025-10-06"), h(5, "verdict", "2025-10-09")]) == []
+    assert (
+        _out_of_order(
+            [
+                h(1, "trial_opening", "2024-09-02"),
+                h(2, "verdict", "2024-12-19"),
+                h(3, "appeal", "2024-12-30"),
+                h(4, "trial_opening", "2025-10-06"),
+                h(5, "verdict", "2025-10-09"),
+            ]
+        )
+        == []
+    )

@@ -35,9 +35,13 @@ def gold(conn):
 
 
 def cases_of(conn, document_id: int) -> set[str]:
-    return {r["slug"] for r in conn.execute(
-        "SELECT c.slug FROM case_documents cd JOIN cases c ON c.id = cd.case_id WHERE cd.document_id = %s",
-        (document_id,))}
+    return {
+        r["slug"]
+        for r in conn.execute(
+            "SELECT c.slug FROM case_documents cd JOIN cases c ON c.id = cd.case_id WHERE cd.document_id = %s",
+            (document_id,),
+        )
+    }
 
 
 def test_sample_corpus_cases_are_the_ones_a_journalist_names(conn, gold):
@@ -50,10 +54,12 @@ def test_sample_corpus_cases_are_the_ones_a_journalist_names(conn, gold):
     assert names["valenciennes"]["name"].startswith("le procès de Valenciennes")
     assert names["site-coco"]["name"] == "le site Coco"
     # Every article about Mazan, from the 2021 investigation to the 2025 appeal, is one case, not one per article.
-    for key in ("courrierprovence/mazan-l-enquete-hors-norme-sur-les-viols-d-une-femme-droguee-par-son-mari",
-                "lequotidien/viols-de-mazan-une-cinquantaine-d-hommes-renvoyes-devant-la-justice",
-                "lequotidien/verdict-de-mazan-vingt-ans-pour-dominique-pelicot",
-                "infocontinu/mazan-en-appel-husamettin-dogan-condamne-a-dix-ans"):
+    for key in (
+        "courrierprovence/mazan-l-enquete-hors-norme-sur-les-viols-d-une-femme-droguee-par-son-mari",
+        "lequotidien/viols-de-mazan-une-cinquantaine-d-hommes-renvoyes-devant-la-justice",
+        "lequotidien/verdict-de-mazan-vingt-ans-pour-dominique-pelicot",
+        "infocontinu/mazan-en-appel-husamettin-dogan-condamne-a-dix-ans",
+    ):
         assert "mazan" in cases_of(conn, ids[key]), key
     assert names["mazan"]["stage"] == "appeal"
     # Two ambushes near Dunkerque the same week are two cases; the 2012 and 2024 Valenciennes trials too.
@@ -66,7 +72,8 @@ def test_sample_corpus_cases_are_the_ones_a_journalist_names(conn, gold):
         """SELECT h.reports, h.case_slug, count(DISTINCT e.document_id) AS documents FROM happenings h
              JOIN events e ON e.happening_id = h.happening_id
             WHERE h.current AND h.kind = 'site_event' AND h.event_date = '2024-06-25'
-            GROUP BY h.key""").fetchall()
+            GROUP BY h.key"""
+    ).fetchall()
     assert len(closure) == 1 and closure[0]["documents"] >= 6 and closure[0]["case_slug"] == "site-coco"
 
 
@@ -84,10 +91,17 @@ def test_everything_is_written_consistently(conn, gold):
                                   SELECT 1 FROM case_documents cd WHERE cd.case_id = e.case_id
                                      AND cd.document_id = e.document_id)""").fetchone()["n"]
     assert missing == 0
-    assert conn.execute("SELECT count(*) AS n FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_dossiers cd "
-                        "WHERE cd.case_id = c.id AND cd.dossier_slug = 'coco')").fetchone()["n"] == 0
-    assert conn.execute("SELECT count(*) AS n FROM happenings WHERE current").fetchone()["n"] == \
-        conn.execute("SELECT count(DISTINCT happening_id) AS n FROM events").fetchone()["n"]
+    assert (
+        conn.execute(
+            "SELECT count(*) AS n FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_dossiers cd "
+            "WHERE cd.case_id = c.id AND cd.dossier_slug = 'coco')"
+        ).fetchone()["n"]
+        == 0
+    )
+    assert (
+        conn.execute("SELECT count(*) AS n FROM happenings WHERE current").fetchone()["n"]
+        == conn.execute("SELECT count(DISTINCT happening_id) AS n FROM events").fetchone()["n"]
+    )
 
 
 def test_first_seen_survives_recomputation_and_stage_changes_are_dated(conn, tmp_path):
@@ -95,19 +109,35 @@ def test_first_seen_survives_recomputation_and_stage_changes_are_dated(conn, tmp
     facts.source("echodunord", "L'Écho du Nord")
     config = load_config()
     sync_config(conn, config)
-    d1 = facts.document("Valenciennes : onze hommes jugés", "Onze hommes comparaissent à Valenciennes ce jeudi.",
-                        "2024-04-25T10:00:00+02:00", "echodunord")
-    facts.event(d1, "2024-04-25", "hearing", "Onze hommes comparaissent à Valenciennes ce jeudi.", places=("Valenciennes",))
+    d1 = facts.document(
+        "Valenciennes : onze hommes jugés",
+        "Onze hommes comparaissent à Valenciennes ce jeudi.",
+        "2024-04-25T10:00:00+02:00",
+        "echodunord",
+    )
+    facts.event(
+        d1, "2024-04-25", "hearing", "Onze hommes comparaissent à Valenciennes ce jeudi.", places=("Valenciennes",)
+    )
     recompute_cases(conn, config)
-    first = conn.execute("SELECT id, first_seen_at, stage, stage_changed_at FROM cases WHERE slug = 'valenciennes'").fetchone()
+    first = conn.execute(
+        "SELECT id, first_seen_at, stage, stage_changed_at FROM cases WHERE slug = 'valenciennes'"
+    ).fetchone()
     hearing = conn.execute("SELECT key, first_seen_at FROM happenings WHERE current").fetchone()
     assert first["stage"] == "trial" and first["stage_changed_at"] is None
-    d2 = facts.document("Valenciennes : les prévenus condamnés", "Le tribunal de Valenciennes a condamné les prévenus.",
-                        "2024-05-03T12:00:00+02:00", "echodunord")
-    facts.event(d2, "2024-05-03", "verdict", "Le tribunal de Valenciennes a condamné les prévenus.", places=("Valenciennes",))
+    d2 = facts.document(
+        "Valenciennes : les prévenus condamnés",
+        "Le tribunal de Valenciennes a condamné les prévenus.",
+        "2024-05-03T12:00:00+02:00",
+        "echodunord",
+    )
+    facts.event(
+        d2, "2024-05-03", "verdict", "Le tribunal de Valenciennes a condamné les prévenus.", places=("Valenciennes",)
+    )
     counts = ensure_cases_current(conn, config)
     assert counts is not None and counts["new_cases"] == 0 and counts["stage_changes"] == 1
-    after = conn.execute("SELECT id, first_seen_at, stage, stage_changed_at FROM cases WHERE slug = 'valenciennes'").fetchone()
+    after = conn.execute(
+        "SELECT id, first_seen_at, stage, stage_changed_at FROM cases WHERE slug = 'valenciennes'"
+    ).fetchone()
     assert after["first_seen_at"] == first["first_seen_at"] and after["id"] == first["id"]
     assert after["stage"] == "verdict" and after["stage_changed_at"] is not None
     stages = {r["stage"]: r for r in conn.execute("SELECT * FROM case_stages WHERE case_slug = 'valenciennes'")}
@@ -151,14 +181,17 @@ def test_veille_cases_lists_in_french_and_as_json(conn, gold, veille):
 
 
 def test_corrections_in_the_configuration_apply_and_survive_reruns(conn, gold, veille, tmp_path):
-    config = write_config(tmp_path, """
+    config = write_config(
+        tmp_path,
+        """
 [dossiers.cases]
 merge = [["grande-synthe", "saint-pol-sur-mer"]]
 [dossiers.cases.rename]
 mazan = "Les viols de Mazan"
 grande-synthe = "Les guets-apens du Dunkerquois"
 ghost = "Rien"
-""")
+""",
+    )
     for _ in range(2):
         out = veille("--config", config, "cases", "--json")
         assert out.returncode == 0, out.stderr

@@ -15,9 +15,14 @@ from psycopg.rows import dict_row
 from crawler.urls import canonical_url
 from tests.conftest import run_veille
 
-TEST_CRAWL = {"download_delay": 0.05, "timeout": 15.0, "retries": 2, "concurrent_per_site": 2,
-              "user_agent": "veille-tests/0.1 (tests du collecteur; contact: tests@example.org)",
-              "contact": "tests@example.org"}
+TEST_CRAWL = {
+    "download_delay": 0.05,
+    "timeout": 15.0,
+    "retries": 2,
+    "concurrent_per_site": 2,
+    "user_agent": "veille-tests/0.1 (tests du collecteur; contact: tests@example.org)",
+    "contact": "tests@example.org",
+}
 _numbers = itertools.count()
 
 
@@ -27,8 +32,9 @@ class CrawlEnv:
     config: Path
 
     def veille(self, *args: str, timeout: float = 240, env: dict | None = None):
-        return run_veille("--config", str(self.config), *args, env={"DATABASE_URL": self.db_url, **(env or {})},
-                          timeout=timeout)
+        return run_veille(
+            "--config", str(self.config), *args, env={"DATABASE_URL": self.db_url, **(env or {})}, timeout=timeout
+        )
 
     def query(self, sql: str, params: tuple = ()) -> list[dict]:
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
@@ -72,7 +78,7 @@ def fresh_env(pg_admin_url, template_db, miniweb, tmp_path):
 
 def robots_disallowed(miniweb, article) -> bool:
     outlet = miniweb.sites[article.outlet].outlet
-    path = miniweb.article_url(article)[len(miniweb.outlets[article.outlet]):]
+    path = miniweb.article_url(article)[len(miniweb.outlets[article.outlet]) :]
     return any(path.startswith(p) for p in outlet.robots_disallow)
 
 

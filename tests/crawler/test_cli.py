@@ -32,7 +32,9 @@ def test_sources_check_does_not_ask_what_robots_txt_closes(crawl_env, miniweb, t
     """Prétoire's robots.txt closes /recherche to everyone: a search source there is reported, not asked."""
     pretoire = miniweb.sites["pretoire"].url("/recherche?q={query}&page={page}")
     config = tmp_path / "veille.toml"
-    config.write_text(crawl_env.config.read_text(encoding="utf-8") + f"""
+    config.write_text(
+        crawl_env.config.read_text(encoding="utf-8")
+        + f"""
 [[sources]]
 id = "pretoire-recherche"
 name = "Prétoire (recherche)"
@@ -40,10 +42,19 @@ kind = "search"
 urls = ["{pretoire}"]
 dossiers = ["coco"]
 allow_private = true
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     miniweb.reset_log()
-    result = run_veille("--config", str(config), "sources", "check", "--source", "pretoire-recherche",
-                        env={"DATABASE_URL": crawl_env.db_url})
+    result = run_veille(
+        "--config",
+        str(config),
+        "sources",
+        "check",
+        "--source",
+        "pretoire-recherche",
+        env={"DATABASE_URL": crawl_env.db_url},
+    )
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip().splitlines()[0]
     assert line.startswith("pretoire-recherche") and "interdit par le robots.txt" in line, line
@@ -82,7 +93,8 @@ def test_crawl_of_a_judilibre_source_syncs_it_and_skips_it_without_key(crawl_env
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert [line for line in lines if "judilibre" in line] == [
         "judilibre : source « judilibre » ignorée : pas de clé API (variable JUDILIBRE_KEY_ID vide) — créez une "
-        "application sur piste.gouv.fr et exportez sa clé (KeyId)"]
+        "application sur piste.gouv.fr et exportez sa clé (KeyId)"
+    ]
 
 
 def test_since_leaves_older_articles_out(fresh_env):

@@ -90,11 +90,20 @@ def test_the_wire_republications_form_one_story(first, crawl_env, miniweb):
 
 
 EXPECTED_HOSTILE = {
-    "flaky": ("stored", None), "slow": ("stored", None), "invalid_html": ("stored", None),
-    "latin1_as_utf8": ("stored", None), "utf8_as_latin1": ("stored", None), "huge": ("stored", None),
-    "redirect_chain": ("stored", None), "external_links": ("stored", None), "script_title": ("stored", None),
-    "jsonld_raw_script": ("stored", None), "empty": ("error", "empty"), "not_found": ("error", "http_404"),
-    "redirect_loop": ("error", "redirect_loop"), "external_feed_link": ("offsite", None),
+    "flaky": ("stored", None),
+    "slow": ("stored", None),
+    "invalid_html": ("stored", None),
+    "latin1_as_utf8": ("stored", None),
+    "utf8_as_latin1": ("stored", None),
+    "huge": ("stored", None),
+    "redirect_chain": ("stored", None),
+    "external_links": ("stored", None),
+    "script_title": ("stored", None),
+    "jsonld_raw_script": ("stored", None),
+    "empty": ("error", "empty"),
+    "not_found": ("error", "http_404"),
+    "redirect_loop": ("error", "redirect_loop"),
+    "external_feed_link": ("offsite", None),
 }
 
 
@@ -107,8 +116,10 @@ def test_every_broken_page_has_a_clear_record(first, crawl_env, miniweb):
         seen.add(behaviour)
         outcome, kind = EXPECTED_HOSTILE[behaviour]
         link = canonical_url(hostile["link"])
-        rows = crawl_env.query("SELECT outcome, error_kind, reason, status FROM crawl_urls WHERE canonical_url = %s "
-                               "OR url = %s", (link, hostile["link"]))
+        rows = crawl_env.query(
+            "SELECT outcome, error_kind, reason, status FROM crawl_urls WHERE canonical_url = %s OR url = %s",
+            (link, hostile["link"]),
+        )
         assert rows, behaviour
         assert (rows[0]["outcome"], rows[0]["error_kind"]) in {(outcome, kind), ("duplicate", None)}, (behaviour, rows)
         assert rows[0]["reason"] or outcome in ("stored",), behaviour
@@ -159,8 +170,9 @@ def test_a_reserved_outlet_keeps_metadata_and_short_quotes_only(first, crawl_env
         assert row["tdm_reserved"] and row["text_withheld"] and row["tdm_policy"] == "metadata_only"
         assert row["raw_html"] is None and row["published_at"] is not None
         assert len(row["text"].split("\n")) <= 5
-    free = crawl_env.query("SELECT tdm_reserved, raw_html IS NOT NULL AS kept FROM documents "
-                           "WHERE source_id = 'lequotidien'")
+    free = crawl_env.query(
+        "SELECT tdm_reserved, raw_html IS NOT NULL AS kept FROM documents WHERE source_id = 'lequotidien'"
+    )
     assert all(not r["tdm_reserved"] and r["kept"] for r in free)
 
 
@@ -181,7 +193,9 @@ def test_requests_are_polite(first):
     assert {r.user_agent for r in requests} == {TEST_CRAWL["user_agent"]}
     by_outlet = Counter()
     for outlet in {r.service for r in requests}:
-        spans = sorted((datetime.fromisoformat(r.time).timestamp(), r.duration) for r in requests if r.service == outlet)
+        spans = sorted(
+            (datetime.fromisoformat(r.time).timestamp(), r.duration) for r in requests if r.service == outlet
+        )
         events = sorted([(t, 1) for t, _ in spans] + [(t + d, -1) for t, d in spans], key=lambda e: (e[0], e[1]))
         level = peak = 0
         for _, step in events:

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_source_declared_as_press_releases_stores_them_as_such(miniweb, veille, conn, tmp_path):
-    path = miniweb.write_config(tmp_path / "veille.toml", judilibre=False, wayback=False,
-                                crawl={"download_delay": 0.0})
+    path = miniweb.write_config(tmp_path / "veille.toml", judilibre=False, wayback=False, crawl={"download_delay": 0.0})
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for source in data["sources"]:
         if source["id"] == "ledecodeur":
@@ -21,8 +20,10 @@ def test_a_source_declared_as_press_releases_stores_them_as_such(miniweb, veille
     path.write_text(dumps(data), encoding="utf-8")
     result = veille("--config", str(path), "crawl", "--source", "ledecodeur", "--source", "radionord")
     assert result.returncode == 0, result.stderr
-    kinds = {(r["source_id"], r["kind"]): r["n"] for r in conn.execute(
-        "SELECT source_id, kind, count(*) AS n FROM documents GROUP BY 1, 2")}
+    kinds = {
+        (r["source_id"], r["kind"]): r["n"]
+        for r in conn.execute("SELECT source_id, kind, count(*) AS n FROM documents GROUP BY 1, 2")
+    }
     assert kinds.get(("ledecodeur", "press_release"), 0) > 0 and ("ledecodeur", "article") not in kinds
     assert kinds.get(("radionord", "article"), 0) > 0 and ("radionord", "press_release") not in kinds
 

@@ -23,7 +23,9 @@ def _lines(result) -> list[dict]:
 
 
 def _stored(conn) -> tuple[int, int]:
-    row = conn.execute("SELECT (SELECT count(*) FROM documents) AS d, (SELECT count(*) FROM crawl_urls) AS u").fetchone()
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM documents) AS d, (SELECT count(*) FROM crawl_urls) AS u"
+    ).fetchone()
     return row["d"], row["u"]
 
 
@@ -56,9 +58,16 @@ def _warc(path: Path, responses) -> None:
         for url, ctype, body, date in responses:
             http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             # With its length given, warcio does not copy the payload into a file it never closes.
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          length=len(body), http_headers=http,
-                                                          warc_headers_dict={"WARC-Date": date}))
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": date},
+                )
+            )
 
 
 def test_every_html_record_of_an_archive_with_its_own_address_and_date(veille, conn, tmp_path):
@@ -68,13 +77,24 @@ def test_every_html_record_of_an_archive_with_its_own_address_and_date(veille, c
     coco = next(e for e in quotidien.entries if e.article.slug == "la-justice-fait-fermer-coco-gg")
     spanish = next(e for e in infocontinu.entries if e.article.lang == "es")
     archive = tmp_path / "captures.warc.gz"
-    _warc(archive, [
-        (quotidien.url(coco.path), "text/html; charset=utf-8", render_article(quotidien, coco).encode(),
-         "2024-06-26T10:00:00Z"),
-        ("https://www.lequotidien.example/logo.png", "image/png", b"\x89PNG\r\n", "2024-06-26T10:00:01Z"),
-        (infocontinu.url(spanish.path), "text/html; charset=utf-8", render_article(infocontinu, spanish).encode(),
-         "2024-09-01T08:00:00Z"),
-    ])
+    _warc(
+        archive,
+        [
+            (
+                quotidien.url(coco.path),
+                "text/html; charset=utf-8",
+                render_article(quotidien, coco).encode(),
+                "2024-06-26T10:00:00Z",
+            ),
+            ("https://www.lequotidien.example/logo.png", "image/png", b"\x89PNG\r\n", "2024-06-26T10:00:01Z"),
+            (
+                infocontinu.url(spanish.path),
+                "text/html; charset=utf-8",
+                render_article(infocontinu, spanish).encode(),
+                "2024-09-01T08:00:00Z",
+            ),
+        ],
+    )
     result = veille("extract", str(archive), "--json")
     assert result.returncode == 0, result.stderr
     first, second = _lines(result)

@@ -12,13 +12,18 @@ def test_an_updated_article_is_fetched_again_and_keeps_its_previous_text(fresh_e
     env = fresh_env()
     assert env.veille("crawl", "--source", "lequotidien").returncode == 0
     site = miniweb.sites["lequotidien"]
-    entry = next(e for e in site.entries if not e.hostile and e.article.topic == "coco" and e.path
-                 and not e.path.startswith("/abonnes/"))
+    entry = next(
+        e
+        for e in site.entries
+        if not e.hostile and e.article.topic == "coco" and e.path and not e.path.startswith("/abonnes/")
+    )
     original = entry.article
     try:
         entry.article = dataclasses.replace(
-            original, body=original.body + "\n\nMise à jour : le parquet a fait appel de la décision.",
-            modified=original.published + timedelta(days=1))
+            original,
+            body=original.body + "\n\nMise à jour : le parquet a fait appel de la décision.",
+            modified=original.published + timedelta(days=1),
+        )
         miniweb.reset_log()
         result = env.veille("crawl", "--source", "lequotidien")
     finally:
@@ -51,14 +56,16 @@ def test_policy_ignore_keeps_everything_and_says_so(fresh_env):
     env = fresh_env(crawl={"tdm_policy": "ignore"})
     assert env.veille("crawl", "--source", "courrierprovence").returncode == 0
     rows = env.query("SELECT tdm_reserved, tdm_policy, text_withheld, raw_html IS NOT NULL AS html FROM documents")
-    assert rows and all(r["tdm_reserved"] and r["tdm_policy"] == "ignore" and not r["text_withheld"] and r["html"]
-                        for r in rows)
+    assert rows and all(
+        r["tdm_reserved"] and r["tdm_policy"] == "ignore" and not r["text_withheld"] and r["html"] for r in rows
+    )
 
 
 def test_private_addresses_and_unknown_hosts_are_refused_with_one_line_each(fresh_env, miniweb, tmp_path):
     env = fresh_env()
     config = tmp_path / "refus.toml"
-    config.write_text(f'''
+    config.write_text(
+        f'''
 [crawl]
 download_delay = 0.0
 
@@ -66,14 +73,16 @@ download_delay = 0.0
 id = "local"
 name = "Site local"
 kind = "feed"
-urls = ["{miniweb.outlets['lequotidien']}/rss.xml"]
+urls = ["{miniweb.outlets["lequotidien"]}/rss.xml"]
 
 [[sources]]
 id = "introuvable"
 name = "Site introuvable"
 kind = "sitemap"
 urls = ["http://flux.introuvable.invalid/sitemap.xml"]
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     miniweb.reset_log()
     result = env.veille("--config", str(config), "crawl")
     assert result.returncode == 0, result.stderr

@@ -22,10 +22,21 @@ DECISIONS = {d.path.stem: d for d in load_decisions()}
 
 
 def write_config(tmp_path, web, **settings) -> str:
-    lines = ["[[sources]]", 'id = "judilibre"', 'name = "Judilibre (Cour de cassation)"', 'kind = "judilibre"',
-             f'urls = ["{web.judilibre_url}"]', 'dossiers = ["coco"]', "allow_private = true", "",
-             "[sources.settings]", f'key_env = "{KEY_ENV}"', 'queries = ["coco", "arrêt"]',
-             'jurisdictions = ["cc", "ca"]', "requests_per_second = 2"]
+    lines = [
+        "[[sources]]",
+        'id = "judilibre"',
+        'name = "Judilibre (Cour de cassation)"',
+        'kind = "judilibre"',
+        f'urls = ["{web.judilibre_url}"]',
+        'dossiers = ["coco"]',
+        "allow_private = true",
+        "",
+        "[sources.settings]",
+        f'key_env = "{KEY_ENV}"',
+        'queries = ["coco", "arrêt"]',
+        'jurisdictions = ["cc", "ca"]',
+        "requests_per_second = 2",
+    ]
     for key, value in settings.items():
         lines = [ln for ln in lines if not ln.startswith(f"{key} =")]
         lines.append(f"{key} = {value}")
@@ -79,21 +90,26 @@ def test_first_sync_stores_every_sample_decision_once(conn, judilibre, tmp_path)
     for name in ("cc-cr-2025-04-02-grande-synthe-detention", "cc-cr-2019-11-20-mineure-site"):
         sample, row = DECISIONS[name], stored[DECISIONS[name].id]
         fragments = sorted(row["metadata"]["zones"]["motivations"], key=lambda f: f["start"])
-        assert "".join(row["text"][f["start"]:f["end"]] for f in fragments) == sample.zone_text("motivations")
+        assert "".join(row["text"][f["start"] : f["end"]] for f in fragments) == sample.zone_text("motivations")
         assert sample.zone_text("motivations")
     assert stored[DECISIONS["cc-cr-2025-04-02-grande-synthe-detention"].id]["metadata"]["ecli"] is None
     assert "zones" not in stored[DECISIONS["ca-nimes-2025-02-25-mazan-mise-en-liberte"].id]["metadata"]
-    assert stored[DECISIONS["cc-cr-2024-12-18-valenciennes-detention"].id]["metadata"]["contested"]["date"] \
-        == "2024-10-08"
+    assert (
+        stored[DECISIONS["cc-cr-2024-12-18-valenciennes-detention"].id]["metadata"]["contested"]["date"] == "2024-10-08"
+    )
 
     # The numbers are there to join on.
     numbers = {r["key"] for r in conn.execute("SELECT key FROM decision_numbers").fetchall()}
     assert {"24-85123", "25-80456", "24/01875", "25/00087"} <= numbers
 
     # The subject filter ties to the Coco dossier the decisions that name the site, not the drug case.
-    attached = {r["id"] for r in conn.execute(
-        """SELECT d.metadata->>'judilibre_id' AS id FROM document_dossiers dd JOIN documents d ON d.id = dd.document_id
-            WHERE dd.dossier_slug = 'coco'""").fetchall()}
+    attached = {
+        r["id"]
+        for r in conn.execute(
+            """SELECT d.metadata->>'judilibre_id' AS id FROM document_dossiers dd JOIN documents d ON d.id = dd.document_id
+            WHERE dd.dossier_slug = 'coco'"""
+        ).fetchall()
+    }
     assert DECISIONS["cc-cr-2025-06-11-operateur-controle-judiciaire"].id in attached
     assert DECISIONS["cc-cr-2019-11-20-mineure-site"].id in attached
     assert DECISIONS["cc-cr-2025-03-05-stupefiants-sans-lien"].id not in attached
@@ -199,8 +215,9 @@ def test_refused_key_names_the_route_and_the_error(conn, judilibre, tmp_path, mo
     counts, lines = sync(conn, write_config(tmp_path, judilibre))
     assert counts["errors"] == 1 and decisions(conn) == {} and len(judilibre.requests) == 1
     assert counts["key_refused"] == 1  # the command exits 1 on it
-    assert lines == [("Judilibre : GET /export a répondu 403 (clé API refusée — Forbidden: invalid KeyId "
-                        "(paramètre KeyId))")]
+    assert lines == [
+        ("Judilibre : GET /export a répondu 403 (clé API refusée — Forbidden: invalid KeyId (paramètre KeyId))")
+    ]
 
 
 def test_press_articles_citing_a_number_bring_the_decision_and_link_it(conn, judilibre, tmp_path):
@@ -214,19 +231,24 @@ def test_press_articles_citing_a_number_bring_the_decision_and_link_it(conn, jud
                    'Grande-Synthe : la Cour de cassation rejette le pourvoi',
                    'La chambre criminelle a rejeté le pourvoi (n°' || chr(160) || '25-80 456) '
                    || 'de l''un des mis en examen.',
-                   '2025-04-03') RETURNING id""").fetchone()["id"]
-    conn.execute("""INSERT INTO document_dossiers (document_id, dossier_slug, score, reason)
-                    VALUES (%s, 'coco', 0.8, 'test')""", (article,))
+                   '2025-04-03') RETURNING id"""
+    ).fetchone()["id"]
+    conn.execute(
+        """INSERT INTO document_dossiers (document_id, dossier_slug, score, reason)
+                    VALUES (%s, 'coco', 0.8, 'test')""",
+        (article,),
+    )
     counts = sync_judilibre(conn, config, config.source("judilibre"), say=print)
     assert counts["new"] == 3  # the two naming coco.gg, and the one the article cites
     grande_synthe = DECISIONS["cc-cr-2025-04-02-grande-synthe-detention"]
     assert grande_synthe.id in decisions(conn)
     link = conn.execute("SELECT * FROM press_decision_links").fetchall()
-    assert [(r["press_document_id"], r["number"], r["cited_as"]) for r in link] == \
-        [(article, "25-80.456", "25-80 456")]
+    assert [(r["press_document_id"], r["number"], r["cited_as"]) for r in link] == [(article, "25-80.456", "25-80 456")]
     reason = conn.execute(
         """SELECT dd.reason FROM document_dossiers dd JOIN documents d ON d.id = dd.document_id
-            WHERE d.metadata->>'judilibre_id' = %s""", (grande_synthe.id,)).fetchone()["reason"]
+            WHERE d.metadata->>'judilibre_id' = %s""",
+        (grande_synthe.id,),
+    ).fetchone()["reason"]
     assert "25-80.456" in reason
 
 
@@ -243,31 +265,48 @@ def test_cli_sync_and_skip(veille, judilibre, tmp_path):
     assert skipped.returncode == 0 and skipped.stdout == ""
     assert skipped.stderr.strip().splitlines() == [
         f"judilibre : source « judilibre » ignorée : pas de clé API (variable {KEY_ENV} vide) — créez une "
-        "application sur piste.gouv.fr et exportez sa clé (KeyId)"]
+        "application sur piste.gouv.fr et exportez sa clé (KeyId)"
+    ]
     done = veille("--config", path, "import", "judilibre", env={KEY_ENV: judilibre.judilibre_key})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ("Judilibre : 3 décision(s) trouvée(s), 3 nouvelle(s), 0 mise(s) à jour, "
-                                   "0 retirée(s) de l'open data (supprimées), 0 erreur(s).")
+    assert done.stdout.strip() == (
+        "Judilibre : 3 décision(s) trouvée(s), 3 nouvelle(s), 0 mise(s) à jour, "
+        "0 retirée(s) de l'open data (supprimées), 0 erreur(s)."
+    )
 
 
 def test_numbers_written_any_way_the_press_writes_them_are_found(conn):
-    keys = {s: conn.execute("SELECT veille_decision_number_key(%s) AS k", (s,)).fetchone()["k"]
-            for s in ("24-85.123", "n° 24-85 123", "2485123", "24/01875", "24 / 01875")}
-    assert keys == {"24-85.123": "24-85123", "n° 24-85 123": "24-85123", "2485123": "24-85123",
-                    "24/01875": "24/01875", "24 / 01875": "24/01875"}
-    text = ("Pourvoi n°\u00a024-85.123 rejeté ; le 25\u201180\u202f456 aussi ; RG 24/01875. "
-            "Pas un numéro : le 12/03/2024, le 2024-10.2024, ni le 06-12.34567.")
+    keys = {
+        s: conn.execute("SELECT veille_decision_number_key(%s) AS k", (s,)).fetchone()["k"]
+        for s in ("24-85.123", "n° 24-85 123", "2485123", "24/01875", "24 / 01875")
+    }
+    assert keys == {
+        "24-85.123": "24-85123",
+        "n° 24-85 123": "24-85123",
+        "2485123": "24-85123",
+        "24/01875": "24/01875",
+        "24 / 01875": "24/01875",
+    }
+    text = (
+        "Pourvoi n°\u00a024-85.123 rejeté ; le 25\u201180\u202f456 aussi ; RG 24/01875. "
+        "Pas un numéro : le 12/03/2024, le 2024-10.2024, ni le 06-12.34567."
+    )
     conn.execute("INSERT INTO documents (canonical_url, url, kind, text) VALUES ('u', 'u', 'article', %s)", (text,))
     conn.execute("INSERT INTO documents (canonical_url, url, kind, text) VALUES ('d', 'd', 'decision', %s)", (text,))
     rows = conn.execute("SELECT cited_as, key FROM document_cited_numbers ORDER BY key").fetchall()
     assert [(r["cited_as"], r["key"]) for r in rows] == [
-        ("24-85.123", "24-85123"), ("24/01875", "24/01875"), ("25\u201180\u202f456", "25-80456")]
+        ("24-85.123", "24-85123"),
+        ("24/01875", "24/01875"),
+        ("25\u201180\u202f456", "25-80456"),
+    ]
 
 
 def _without_queries(tmp_path, web) -> str:
     path = Path(write_config(tmp_path, web))
-    path.write_text("\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines()
-                              if not ln.startswith("queries =")) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("queries =")) + "\n",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -289,19 +328,26 @@ def _press_report(conn, config, url: str, text: str, day: str, court_sentence: s
     from veille.db import sync_config
 
     sync_config(conn, config)
-    doc = conn.execute("""INSERT INTO documents (canonical_url, url, kind, title, text, published_at)
+    doc = conn.execute(
+        """INSERT INTO documents (canonical_url, url, kind, title, text, published_at)
                           VALUES (%s, %s, 'article', 'Compte rendu', %s, %s) RETURNING id""",
-                       (url, url, text, day)).fetchone()["id"]
-    conn.execute("INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (%s, 'coco', 0.8, 't')",
-                 (doc,))
-    case = conn.execute("""INSERT INTO cases (slug, name) VALUES (%s, %s)
+        (url, url, text, day),
+    ).fetchone()["id"]
+    conn.execute(
+        "INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (%s, 'coco', 0.8, 't')", (doc,)
+    )
+    case = conn.execute(
+        """INSERT INTO cases (slug, name) VALUES (%s, %s)
                            ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id""",
-                        (case_slug, case_slug)).fetchone()["id"]
+        (case_slug, case_slug),
+    ).fetchone()["id"]
     start = text.index(court_sentence)
-    conn.execute("""INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start,
+    conn.execute(
+        """INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start,
                                         evidence_end, case_id)
                     VALUES (%s, %s, 'day', 'verdict', 'décision', %s, %s, %s, %s)""",
-                 (doc, day, court_sentence, start, start + len(court_sentence), case))
+        (doc, day, court_sentence, start, start + len(court_sentence), case),
+    )
     return doc
 
 
@@ -309,15 +355,32 @@ def _press_report(conn, config, url: str, text: str, day: str, court_sentence: s
 def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_articles(conn, judilibre, tmp_path):
     path = _without_queries(tmp_path, judilibre)
     config = load_config(path)
-    mazan_text = ("Verdict à Avignon. La cour criminelle départementale du Vaucluse a condamné jeudi les "
-                  "cinquante et un accusés. Le principal accusé écope de vingt ans.")
-    mazan = _press_report(conn, config, "https://presse.example/mazan-verdict", mazan_text, "2024-12-19",
-                          "La cour criminelle départementale du Vaucluse a condamné jeudi les cinquante et un accusés.",
-                          "mazan")
-    douai_text = ("Valenciennes. La chambre de l'instruction de la cour d'appel de Douai a maintenu mardi en détention "
-                  "l'un des hommes mis en examen pour les guets-apens.")
-    douai = _press_report(conn, config, "https://presse.example/douai-detention", douai_text, "2024-10-08",
-                          douai_text.split(". ", 1)[1], "valenciennes")
+    mazan_text = (
+        "Verdict à Avignon. La cour criminelle départementale du Vaucluse a condamné jeudi les "
+        "cinquante et un accusés. Le principal accusé écope de vingt ans."
+    )
+    mazan = _press_report(
+        conn,
+        config,
+        "https://presse.example/mazan-verdict",
+        mazan_text,
+        "2024-12-19",
+        "La cour criminelle départementale du Vaucluse a condamné jeudi les cinquante et un accusés.",
+        "mazan",
+    )
+    douai_text = (
+        "Valenciennes. La chambre de l'instruction de la cour d'appel de Douai a maintenu mardi en détention "
+        "l'un des hommes mis en examen pour les guets-apens."
+    )
+    douai = _press_report(
+        conn,
+        config,
+        "https://presse.example/douai-detention",
+        douai_text,
+        "2024-10-08",
+        douai_text.split(". ", 1)[1],
+        "valenciennes",
+    )
     counts, lines = sync(conn, path)
     assert lines == [] and counts["new"] == 7
 
@@ -329,11 +392,15 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
         by_press.setdefault(r["press_document_id"], set()).add(stored[r["decision_document_id"]])
         assert r["matched_by"] == "ruling" and r["number"] is None and r["ruling"]
     # the Nîmes refusal of release and the Cour de cassation's ruling both name the Vaucluse verdict
-    assert by_press[mazan] == {DECISIONS["ca-nimes-2025-02-25-mazan-mise-en-liberte"].id,
-                               DECISIONS["cc-cr-2025-05-21-mazan-appel"].id}
+    assert by_press[mazan] == {
+        DECISIONS["ca-nimes-2025-02-25-mazan-mise-en-liberte"].id,
+        DECISIONS["cc-cr-2025-05-21-mazan-appel"].id,
+    }
     # the Douai ruling itself, and the Cour de cassation's ruling that reviews it
-    assert by_press[douai] == {DECISIONS["ca-douai-2024-10-08-valenciennes"].id,
-                               DECISIONS["cc-cr-2024-12-18-valenciennes-detention"].id}
+    assert by_press[douai] == {
+        DECISIONS["ca-douai-2024-10-08-valenciennes"].id,
+        DECISIONS["cc-cr-2024-12-18-valenciennes-detention"].id,
+    }
     cases = conn.execute("SELECT DISTINCT case_slug FROM decision_case_links ORDER BY 1").fetchall()
     assert [r["case_slug"] for r in cases] == ["mazan", "valenciennes"]
 
@@ -342,9 +409,11 @@ def test_a_decision_naming_a_ruling_the_press_reports_is_linked_to_its_case_and_
     reason = conn.execute(
         """SELECT dd.reason FROM document_dossiers dd JOIN documents d ON d.id = dd.document_id
             WHERE d.metadata->>'judilibre_id' = %s AND dd.dossier_slug = 'coco'""",
-        (DECISIONS["ca-douai-2024-10-08-valenciennes"].id,)).fetchone()["reason"]
-    assert reason.startswith("décision liée à une affaire du dossier : la presse rapporte Cour d'appel de Douai, "
-                             "8 octobre 2024")
+        (DECISIONS["ca-douai-2024-10-08-valenciennes"].id,),
+    ).fetchone()["reason"]
+    assert reason.startswith(
+        "décision liée à une affaire du dossier : la presse rapporte Cour d'appel de Douai, 8 octobre 2024"
+    )
     # Researchers read the links too, through their redacted views (the schema research).
     conn.execute("SET ROLE veille_reader")
     try:
@@ -367,9 +436,9 @@ def test_the_sample_configuration_imports_every_decision_about_the_site(conn, ju
 
 
 def test_a_refused_key_fails_the_command(veille, judilibre, tmp_path):
-    result = veille("--config", write_config(tmp_path, judilibre), "import", "judilibre",
-                    env={KEY_ENV: "mauvaise-cle"})
+    result = veille("--config", write_config(tmp_path, judilibre), "import", "judilibre", env={KEY_ENV: "mauvaise-cle"})
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "veille : erreur : Judilibre a refusé la clé API de judilibre (détail ci-dessus) — vérifiez la clé "
-        f"PISTE (KeyId) dans la variable {KEY_ENV}, puis relancez")
+        f"PISTE (KeyId) dans la variable {KEY_ENV}, puis relancez"
+    )

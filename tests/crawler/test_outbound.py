@@ -20,11 +20,31 @@ from samples.miniweb.config import dumps
 from tests.crawler.conftest import TEST_CRAWL
 from veille.errors import VeilleError
 
-ALWAYS = {"224.0.0.1": "multidiffusion", "ff02::1": "multidiffusion", "0.0.0.0": "non spécifiée",
-          "::": "non spécifiée", "240.0.0.1": "réservée ou diffusion", "255.255.255.255": "réservée ou diffusion"}
-PRIVATE_RANGES = ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.0.1", "169.254.169.254", "100.64.0.1",
-                  "100.127.255.254", "198.18.0.1", "203.0.113.5", "::1", "fc00::1", "fe80::1",
-                  "::ffff:10.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1"]
+ALWAYS = {
+    "224.0.0.1": "multidiffusion",
+    "ff02::1": "multidiffusion",
+    "0.0.0.0": "non spécifiée",
+    "::": "non spécifiée",
+    "240.0.0.1": "réservée ou diffusion",
+    "255.255.255.255": "réservée ou diffusion",
+}
+PRIVATE_RANGES = [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.0.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "100.127.255.254",
+    "198.18.0.1",
+    "203.0.113.5",
+    "::1",
+    "fc00::1",
+    "fe80::1",
+    "::ffff:10.0.0.1",
+    "64:ff9b::7f00:1",
+    "2002:7f00:1::1",
+]
 PUBLIC = ["8.8.8.8", "100.63.255.255", "100.128.0.1", "2a00:1450::1", "::ffff:8.8.8.8", "64:ff9b::808:808"]
 
 
@@ -47,14 +67,17 @@ def test_public_addresses_are_allowed(address):
 
 # --------------------------------------------------------------------------- a real server
 
+
 class _Site(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (stdlib naming)
         server = self.server
         server.seen.append((self.headers.get("Host", ""), self.path))
         port = server.server_address[1]
-        redirects = {"/vers-zero.html": f"http://0.0.0.0:{port}/secret.html",
-                     "/vers-multicast.html": "http://224.0.0.1/secret.html",
-                     "/flux-redirige.xml": f"http://0.0.0.0:{port}/rss.xml"}
+        redirects = {
+            "/vers-zero.html": f"http://0.0.0.0:{port}/secret.html",
+            "/vers-multicast.html": "http://224.0.0.1/secret.html",
+            "/flux-redirige.xml": f"http://0.0.0.0:{port}/rss.xml",
+        }
         if self.path in redirects:
             self.send_response(302)
             self.send_header("Location", redirects[self.path])
@@ -63,11 +86,15 @@ class _Site(BaseHTTPRequestHandler):
             return
         if self.path == "/rss.xml":
             base = f"http://127.0.0.1:{port}"
-            items = "".join(f"<item><title>Coco, article {n}</title><link>{base}{path}</link>"
-                            f"<pubDate>Mon, 24 Jun 2024 10:00:00 +0200</pubDate></item>"
-                            for n, path in enumerate(("/vers-zero.html", "/vers-multicast.html")))
-            body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
-                    f"<link>{base}/</link>{items}</channel></rss>").encode()
+            items = "".join(
+                f"<item><title>Coco, article {n}</title><link>{base}{path}</link>"
+                f"<pubDate>Mon, 24 Jun 2024 10:00:00 +0200</pubDate></item>"
+                for n, path in enumerate(("/vers-zero.html", "/vers-multicast.html"))
+            )
+            body = (
+                f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local</title>'
+                f"<link>{base}/</link>{items}</channel></rss>"
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
         elif self.path == "/secret.html":
@@ -107,15 +134,38 @@ def config(site, tmp_path):
     port = site.server_address[1]
     local = {"dossiers": ["coco"], "allow_private": True}
     sources = [
-        {"id": "local", "name": "Site local", "kind": "feed", "urls": [site.base + "/rss.xml"], **local,
-         # The redirect targets count as the source's site: only the address rule stands in the way.
-         "settings": {"follow_domains": [f"0.0.0.0:{port}", "224.0.0.1"]}},
-        {"id": "redirige", "name": "Flux redirigé", "kind": "feed", "urls": [site.base + "/flux-redirige.xml"],
-         **local, "settings": {"follow_domains": [f"0.0.0.0:{port}"]}},
-        {"id": "cgnat", "name": "Adresse CGNAT", "kind": "feed", "urls": ["http://100.64.0.1/rss.xml"],
-         "dossiers": ["coco"]},
-        {"id": "multicast", "name": "Adresse de multidiffusion", "kind": "feed", "urls": ["http://224.0.0.1/rss.xml"],
-         "dossiers": ["coco"], "allow_private": True},
+        {
+            "id": "local",
+            "name": "Site local",
+            "kind": "feed",
+            "urls": [site.base + "/rss.xml"],
+            **local,
+            # The redirect targets count as the source's site: only the address rule stands in the way.
+            "settings": {"follow_domains": [f"0.0.0.0:{port}", "224.0.0.1"]},
+        },
+        {
+            "id": "redirige",
+            "name": "Flux redirigé",
+            "kind": "feed",
+            "urls": [site.base + "/flux-redirige.xml"],
+            **local,
+            "settings": {"follow_domains": [f"0.0.0.0:{port}"]},
+        },
+        {
+            "id": "cgnat",
+            "name": "Adresse CGNAT",
+            "kind": "feed",
+            "urls": ["http://100.64.0.1/rss.xml"],
+            "dossiers": ["coco"],
+        },
+        {
+            "id": "multicast",
+            "name": "Adresse de multidiffusion",
+            "kind": "feed",
+            "urls": ["http://224.0.0.1/rss.xml"],
+            "dossiers": ["coco"],
+            "allow_private": True,
+        },
     ]
     path = tmp_path / "garde.toml"
     path.write_text(dumps({"crawl": {**TEST_CRAWL, "download_delay": 0.0}, "sources": sources}), encoding="utf-8")
@@ -129,24 +179,37 @@ def test_the_crawl_refuses_redirects_and_addresses_outside_the_rule(fresh_env, c
     assert _reached_through_zero(site) == []
     assert "Non collectées : 2 adresses refusées." in result.stdout
     lines = result.stdout.splitlines()
-    assert "Liste de liens non lue — redirige : adresse non spécifiée refusée (0.0.0.0 → 0.0.0.0) : " \
-           "aucun site n'est servi là" in lines
-    assert "Liste de liens non lue — cgnat : adresse privée ou locale refusée (100.64.0.1 → 100.64.0.1) : " \
-           "allow_private = true pour l'autoriser" in lines
-    assert "Liste de liens non lue — multicast : adresse multidiffusion refusée (224.0.0.1 → 224.0.0.1) : " \
-           "aucun site n'est servi là" in lines
-    pages = {r["url"].rsplit("/", 1)[-1]: r for r in env.query(
-        "SELECT url, outcome, reason FROM crawl_urls WHERE kind = 'page'")}
-    assert {name: r["outcome"] for name, r in pages.items()} == {"vers-zero.html": "refused",
-                                                                 "vers-multicast.html": "refused"}
+    assert (
+        "Liste de liens non lue — redirige : adresse non spécifiée refusée (0.0.0.0 → 0.0.0.0) : "
+        "aucun site n'est servi là" in lines
+    )
+    assert (
+        "Liste de liens non lue — cgnat : adresse privée ou locale refusée (100.64.0.1 → 100.64.0.1) : "
+        "allow_private = true pour l'autoriser" in lines
+    )
+    assert (
+        "Liste de liens non lue — multicast : adresse multidiffusion refusée (224.0.0.1 → 224.0.0.1) : "
+        "aucun site n'est servi là" in lines
+    )
+    pages = {
+        r["url"].rsplit("/", 1)[-1]: r
+        for r in env.query("SELECT url, outcome, reason FROM crawl_urls WHERE kind = 'page'")
+    }
+    assert {name: r["outcome"] for name, r in pages.items()} == {
+        "vers-zero.html": "refused",
+        "vers-multicast.html": "refused",
+    }
     assert "(0.0.0.0 → 0.0.0.0)" in pages["vers-zero.html"]["reason"]
     assert "(224.0.0.1 → 224.0.0.1)" in pages["vers-multicast.html"]["reason"]
 
 
 def test_the_api_client_refuses_the_same_redirects(site):
     client = PoliteClient(user_agent="veille-tests/0.1", rate=100.0, retries=2, allow_private=True)
-    for path, address in (("/vers-zero.html", "0.0.0.0"), ("/vers-multicast.html", "224.0.0.1"),
-                          ("/flux-redirige.xml", "0.0.0.0")):
+    for path, address in (
+        ("/vers-zero.html", "0.0.0.0"),
+        ("/vers-multicast.html", "224.0.0.1"),
+        ("/flux-redirige.xml", "0.0.0.0"),
+    ):
         with pytest.raises(AddressRefused) as refused:
             client.get(site.base + path)
         assert f"({address} → {address})" in refused.value.reason
@@ -154,9 +217,14 @@ def test_the_api_client_refuses_the_same_redirects(site):
     assert client.requests == 3  # a refused redirect is not asked again
 
 
-@pytest.mark.parametrize("address, what", [("100.64.0.1", "adresse privée ou locale refusée"),
-                                           ("224.0.0.1", "adresse multidiffusion refusée"),
-                                           ("127.0.0.1", "adresse privée ou locale refusée")])
+@pytest.mark.parametrize(
+    "address, what",
+    [
+        ("100.64.0.1", "adresse privée ou locale refusée"),
+        ("224.0.0.1", "adresse multidiffusion refusée"),
+        ("127.0.0.1", "adresse privée ou locale refusée"),
+    ],
+)
 def test_the_api_client_refuses_a_configured_address_outside_the_rule_with_one_clear_error(address, what):
     client = PoliteClient(user_agent="veille-tests/0.1", rate=100.0, retries=0)
     with pytest.raises(VeilleError) as refused:

@@ -62,8 +62,12 @@ def servers():
         server.server_close()  # shutdown() stops serving but leaves the listening socket open
 
 
-HEADERS = {"KeyId": "cle-secrete", "Authorization": "Bearer secret", "User-Agent": "veille-tests/0.1",
-           "Accept": "application/json"}
+HEADERS = {
+    "KeyId": "cle-secrete",
+    "Authorization": "Bearer secret",
+    "User-Agent": "veille-tests/0.1",
+    "Accept": "application/json",
+}
 
 
 def test_a_redirect_to_another_host_carries_no_credential(servers):

@@ -33,9 +33,15 @@ def _plain(text: str) -> str:
 
 
 def trafilatura_alone(html: bytes, url: str) -> str:
-    doc = trafilatura.bare_extraction(html.decode("utf-8", "replace"), url=url, with_metadata=True,
-                                      include_comments=False, include_tables=True, include_images=False,
-                                      deduplicate=False)
+    doc = trafilatura.bare_extraction(
+        html.decode("utf-8", "replace"),
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
     return _plain((doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)).get("text") or "") if doc else ""
 
 

@@ -26,14 +26,17 @@ def test_utf8_bytes_declared_latin1_are_decoded_as_utf8():
     assert "Procès à Avignon" in decoded.text and decoded.encoding == "utf-8" and decoded.note
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Publié le 25/04/2024 à 18h32", datetime(2024, 4, 25, 18, 32, tzinfo=PARIS)),
-    ("jeudi 1er mai 2024", datetime(2024, 5, 1, tzinfo=PARIS)),
-    ("le 25 avr. 2024 à 9:05", datetime(2024, 4, 25, 9, 5, tzinfo=PARIS)),
-    ("il y a 3 heures", datetime(2025, 12, 1, 9, 0, tzinfo=PARIS)),
-    ("hier à 18h32", datetime(2025, 11, 30, 18, 32, tzinfo=PARIS)),
-    ("Publié il y a 2 jours", datetime(2025, 11, 29, 12, 0, tzinfo=PARIS)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Publié le 25/04/2024 à 18h32", datetime(2024, 4, 25, 18, 32, tzinfo=PARIS)),
+        ("jeudi 1er mai 2024", datetime(2024, 5, 1, tzinfo=PARIS)),
+        ("le 25 avr. 2024 à 9:05", datetime(2024, 4, 25, 9, 5, tzinfo=PARIS)),
+        ("il y a 3 heures", datetime(2025, 12, 1, 9, 0, tzinfo=PARIS)),
+        ("hier à 18h32", datetime(2025, 11, 30, 18, 32, tzinfo=PARIS)),
+        ("Publié il y a 2 jours", datetime(2025, 11, 29, 12, 0, tzinfo=PARIS)),
+    ],
+)
 def test_french_dates_absolute_and_relative_to_the_fetch_time(text, expected):
     assert parse_date(text, NOW) == expected
 
@@ -66,16 +69,24 @@ def test_a_news_sitemap_gives_publication_dates_and_keywords():
 
 
 def test_tdmrep_rules_match_the_most_specific_location():
-    rules = tdm.parse_tdmrep(b'[{"location": "/*", "tdm-reservation": 1}, {"location": "/libre/*", "tdm-reservation": 0}]')
+    rules = tdm.parse_tdmrep(
+        b'[{"location": "/*", "tdm-reservation": 1}, {"location": "/libre/*", "tdm-reservation": 0}]'
+    )
     assert tdm.reservation_for(rules, "/faits-divers/x").reserved
     assert not tdm.reservation_for(rules, "/libre/x").reserved
     assert tdm.parse_tdmrep(b"<html>404</html>") == []
 
 
 def test_a_reserved_text_keeps_title_standfirst_and_three_short_quotes():
-    text = ("Le chapô de l'article.\n" + "Une phrase sans intérêt particulier pour le dossier. " * 20
-            + "Le site coco.gg a été fermé le 25 juin 2024. " + "Une autre phrase banale ici. " * 5
-            + "Le 2 septembre, le procès s'ouvrira. Mardi, coco.gg était hors ligne. " + "x " * 400 + ".")
+    text = (
+        "Le chapô de l'article.\n"
+        + "Une phrase sans intérêt particulier pour le dossier. " * 20
+        + "Le site coco.gg a été fermé le 25 juin 2024. "
+        + "Une autre phrase banale ici. " * 5
+        + "Le 2 septembre, le procès s'ouvrira. Mardi, coco.gg était hors ligne. "
+        + "x " * 400
+        + "."
+    )
     kept = tdm.withheld_text("Titre", "Le chapô de l'article.", text, ["coco.gg"])
     lines = kept.split("\n")
     assert lines[:2] == ["Titre", "Le chapô de l'article."]
@@ -97,9 +108,11 @@ def test_a_meta_refresh_page_redirects_to_its_target_in_any_encoding(encoding):
     from scrapy import Request
     from scrapy.http import HtmlResponse
 
-    html = ('<html><head><title>Procès à Avignon</title>'
-            '<META HTTP-EQUIV="Refresh" CONTENT="0; URL=/faits-divers/article-1.html"></head>'
-            '<body><p>Redirection en cours</p></body></html>')
+    html = (
+        "<html><head><title>Procès à Avignon</title>"
+        '<META HTTP-EQUIV="Refresh" CONTENT="0; URL=/faits-divers/article-1.html"></head>'
+        "<body><p>Redirection en cours</p></body></html>"
+    )
     request = Request("https://ex.fr/a")
     response = HtmlResponse("https://ex.fr/a", body=html.encode(encoding), encoding=encoding, request=request)
     followed = _refresh_middleware().process_response(request, response)
@@ -111,8 +124,9 @@ def test_a_page_without_meta_refresh_goes_on_unchanged():
     from scrapy import Request
     from scrapy.http import HtmlResponse
 
-    body = ("<html><head><title>Coco</title></head><body>" + "<p>Le site coco.gg a fermé.</p>" * 2000
-            + "</body></html>").encode()
+    body = (
+        "<html><head><title>Coco</title></head><body>" + "<p>Le site coco.gg a fermé.</p>" * 2000 + "</body></html>"
+    ).encode()
     request = Request("https://ex.fr/a")
     response = HtmlResponse("https://ex.fr/a", body=body, request=request)
     assert _refresh_middleware().process_response(request, response) is response

@@ -26,9 +26,13 @@ def test_a_killed_crawl_resumes_without_losses_or_duplicates(fresh_env, miniweb)
     slow_before = miniweb.slow
     miniweb.slow = 6.0  # the slow page holds the crawl open while we kill it
     try:
-        process = subprocess.Popen([sys.executable, "-m", "veille", "--config", str(env.config), "crawl", *args],
-                                   env={**os.environ, "DATABASE_URL": env.db_url}, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "veille", "--config", str(env.config), "crawl", *args],
+            env={**os.environ, "DATABASE_URL": env.db_url},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         children = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

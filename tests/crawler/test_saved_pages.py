@@ -33,17 +33,33 @@ def _iso(value):
 
 def _listing(listing) -> dict:
     def one(item):
-        return {"url": item.url, "title": item.title, "published": _iso(item.published),
-                "modified": _iso(item.modified), "keywords": list(item.keywords)}
-    return {"kind": listing.kind, "items": [one(i) for i in listing.items],
-            "children": [one(c) for c in listing.children], "next_url": listing.next_url,
-            "problems": listing.problems}
+        return {
+            "url": item.url,
+            "title": item.title,
+            "published": _iso(item.published),
+            "modified": _iso(item.modified),
+            "keywords": list(item.keywords),
+        }
+
+    return {
+        "kind": listing.kind,
+        "items": [one(i) for i in listing.items],
+        "children": [one(c) for c in listing.children],
+        "next_url": listing.next_url,
+        "problems": listing.problems,
+    }
 
 
 def _page(source: str, spec: dict, body: bytes) -> dict:
-    page = FetchedPage(url=spec["url"], final_url=spec["url"], status=200,
-                       headers={"content-type": spec["content_type"]}, body=body,
-                       fetched_at=datetime.fromisoformat(spec["fetched_at"]), source_id=source)
+    page = FetchedPage(
+        url=spec["url"],
+        final_url=spec["url"],
+        status=200,
+        headers={"content-type": spec["content_type"]},
+        body=body,
+        fetched_at=datetime.fromisoformat(spec["fetched_at"]),
+        source_id=source,
+    )
     try:
         found = stage_extract(page)
     except ExtractionError as exc:
@@ -51,11 +67,21 @@ def _page(source: str, spec: dict, body: bytes) -> dict:
     decisions, rejection = stage_filter(found, [load_config().dossier("coco")])
     canonical, fp, _ = stage_dedup(page, found)
     return {
-        "title": found.title, "published_at": _iso(found.published_at), "modified_at": _iso(found.modified_at),
-        "date_source": found.metadata.get("date_source"), "authors": found.authors, "lang": found.lang,
-        "site_name": found.site_name, "kind": found.kind, "canonical_url": canonical,
-        "tdm_reservation": found.tdm_reservation, "text_start": found.text[:160], "text_end": found.text[-120:],
-        "lines": found.text.count("\n") + 1, "belongs": decisions[0].belongs, "score": decisions[0].score,
+        "title": found.title,
+        "published_at": _iso(found.published_at),
+        "modified_at": _iso(found.modified_at),
+        "date_source": found.metadata.get("date_source"),
+        "authors": found.authors,
+        "lang": found.lang,
+        "site_name": found.site_name,
+        "kind": found.kind,
+        "canonical_url": canonical,
+        "tdm_reservation": found.tdm_reservation,
+        "text_start": found.text[:160],
+        "text_end": found.text[-120:],
+        "lines": found.text.count("\n") + 1,
+        "belongs": decisions[0].belongs,
+        "score": decisions[0].score,
         "reason": decisions[0].reason if not rejection else rejection,
     }
 
@@ -71,8 +97,11 @@ def describe(source: str, spec: dict) -> dict:
     return _page(source, spec, body)
 
 
-PARAMS = [pytest.param(source, name, spec, id=f"{source}/{name}")
-          for source, cases in CASES.items() for name, spec in cases.items()]
+PARAMS = [
+    pytest.param(source, name, spec, id=f"{source}/{name}")
+    for source, cases in CASES.items()
+    for name, spec in cases.items()
+]
 
 
 @pytest.mark.parametrize("source,name,spec", PARAMS)

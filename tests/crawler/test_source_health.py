@@ -25,8 +25,10 @@ def crawl_and_watch(env, source_id: str, environ: dict | None = None) -> str | N
     last = env.query("SELECT coalesce(max(id), 0) AS id FROM runs")[0]["id"]
     result = env.veille("crawl", "--source", source_id, env=environ)
     assert result.returncode == 0, result.stderr
-    runs = env.query("SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) ORDER BY id",
-                     (last, list(RUN_KINDS["crawl"])))
+    runs = env.query(
+        "SELECT id, kind, status, counts FROM runs WHERE id > %s AND kind = ANY(%s) ORDER BY id",
+        (last, list(RUN_KINDS["crawl"])),
+    )
     with psycopg.connect(env.db_url, row_factory=dict_row, autocommit=True) as conn:
         return record_crawl_runs(conn, source_id, runs, failed=False)
 
@@ -56,15 +58,19 @@ def test_a_feed_answering_304_three_times_is_not_flagged(fresh_env, miniweb):
 
 @pytest.mark.slow
 def test_a_listing_that_lists_nothing_three_times_is_flagged(fresh_env, miniweb, tmp_path):
-    env = with_source(fresh_env(), tmp_path, f"""
+    env = with_source(
+        fresh_env(),
+        tmp_path,
+        f"""
 [[sources]]
 id = "recherche-vide"
 name = "Recherche sans résultat"
 kind = "search"
-urls = ["{miniweb.outlets['enfanceprotegee']}/recherche?q=aucunresultatpossible&page={{page}}"]
+urls = ["{miniweb.outlets["enfanceprotegee"]}/recherche?q=aucunresultatpossible&page={{page}}"]
 dossiers = ["coco"]
 allow_private = true
-""")
+""",
+    )
     miniweb.reset_log()
     reasons = [crawl_and_watch(env, "recherche-vide") for _ in range(3)]
     assert reasons[:2] == [None, None]
@@ -92,10 +98,15 @@ class _Outlet(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (stdlib naming)
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if self.path == "/rss.xml":
-            items = "".join(f"<item><title>Article {n}</title><link>{base}/article-{n}.html</link></item>"
-                            for n in range(4))
-            self._answer(200, "application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>'
-                                                     f"<title>Local</title><link>{base}/</link>{items}</channel></rss>")
+            items = "".join(
+                f"<item><title>Article {n}</title><link>{base}/article-{n}.html</link></item>" for n in range(4)
+            )
+            self._answer(
+                200,
+                "application/rss+xml",
+                f'<?xml version="1.0"?><rss version="2.0"><channel>'
+                f"<title>Local</title><link>{base}/</link>{items}</channel></rss>",
+            )
         elif self.path.startswith("/article-"):
             if self.server.broken:
                 self._answer(500, "text/html", "<html><body>Erreur interne</body></html>")
@@ -103,9 +114,14 @@ class _Outlet(BaseHTTPRequestHandler):
                 self._answer(304, None, "")
             else:
                 text = " ".join(["Le conseil municipal a voté le budget de la médiathèque après un long débat."] * 8)
-                self._answer(200, "text/html; charset=utf-8", f"<html><head><title>Budget</title></head><body>"
-                                                              f"<article><h1>Budget</h1><p>{text}</p></article>"
-                                                              f"</body></html>", LAST_MODIFIED)
+                self._answer(
+                    200,
+                    "text/html; charset=utf-8",
+                    f"<html><head><title>Budget</title></head><body>"
+                    f"<article><h1>Budget</h1><p>{text}</p></article>"
+                    f"</body></html>",
+                    LAST_MODIFIED,
+                )
         else:
             self._answer(404, "text/plain", "introuvable")
 
@@ -133,7 +149,10 @@ def test_an_error_rate_jump_is_flagged(fresh_env, tmp_path):
     server.broken = False
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        env = with_source(fresh_env(crawl={"retries": 0}), tmp_path, f"""
+        env = with_source(
+            fresh_env(crawl={"retries": 0}),
+            tmp_path,
+            f"""
 [[sources]]
 id = "instable"
 name = "Site instable"
@@ -141,7 +160,8 @@ kind = "feed"
 urls = ["http://127.0.0.1:{server.server_address[1]}/rss.xml"]
 dossiers = ["coco"]
 allow_private = true
-""")
+""",
+        )
         assert [crawl_and_watch(env, "instable") for _ in range(2)] == [None, None]
         server.broken = True
         reason = crawl_and_watch(env, "instable")
@@ -157,7 +177,10 @@ def test_a_source_whose_every_listing_fails_counts_as_failed_not_quiet(fresh_env
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = with_source(fresh_env(crawl={"retries": 0}), tmp_path, f"""
+    env = with_source(
+        fresh_env(crawl={"retries": 0}),
+        tmp_path,
+        f"""
 [[sources]]
 id = "injoignable"
 name = "Flux injoignable"
@@ -165,7 +188,8 @@ kind = "feed"
 urls = ["http://127.0.0.1:{port}/rss.xml"]
 dossiers = ["coco"]
 allow_private = true
-""")
+""",
+    )
     reasons = [crawl_and_watch(env, "injoignable") for _ in range(3)]
     assert reasons == [None, None, "3 collecte(s) de suite en échec : source injoignable ou en erreur ?"]
     assert "source injoignable ou en erreur ?" in flagged_in_status(env)

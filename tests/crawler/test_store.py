@@ -20,17 +20,29 @@ NOW = datetime(2025, 12, 1, 11, 0, tzinfo=UTC)
 
 
 def page(title, paragraphs, published="2024-06-25T12:00:00+02:00", extra_head=""):
-    meta = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                       "datePublished": published}, ensure_ascii=False)
+    meta = json.dumps(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title, "datePublished": published},
+        ensure_ascii=False,
+    )
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (f'<html lang="fr"><head><title>{escape(title)}</title>{extra_head}'
-            f'<script type="application/ld+json">{meta}</script></head>'
-            f"<body><article><h1>{escape(title)}</h1>{body}</article></body></html>").encode()
+    return (
+        f'<html lang="fr"><head><title>{escape(title)}</title>{extra_head}'
+        f'<script type="application/ld+json">{meta}</script></head>'
+        f"<body><article><h1>{escape(title)}</h1>{body}</article></body></html>"
+    ).encode()
 
 
 def store(conn, url, body, headers=None, policy="metadata_only"):
-    return store_page(conn, url=url, body=body, headers=headers or {"Content-Type": "text/html; charset=utf-8"},
-                      fetched_at=NOW, provenance={"via": "test"}, dossiers=DOSSIERS, tdm_policy=policy)
+    return store_page(
+        conn,
+        url=url,
+        body=body,
+        headers=headers or {"Content-Type": "text/html; charset=utf-8"},
+        fetched_at=NOW,
+        provenance={"via": "test"},
+        dossiers=DOSSIERS,
+        tdm_policy=policy,
+    )
 
 
 @pytest.fixture
@@ -39,8 +51,10 @@ def db(conn):
     return conn
 
 
-ON = ["Le site de tchat coco.gg a été fermé mardi par la justice, a annoncé le parquet de Paris.",
-      "Une enquête avait été ouverte en décembre pour fourniture d'une plateforme illicite."]
+ON = [
+    "Le site de tchat coco.gg a été fermé mardi par la justice, a annoncé le parquet de Paris.",
+    "Une enquête avait été ouverte en décembre pour fourniture d'une plateforme illicite.",
+]
 
 
 def test_storing_the_same_page_twice_keeps_one_document(db):
@@ -58,8 +72,11 @@ def test_storing_the_same_page_twice_keeps_one_document(db):
 
 def test_an_updated_article_keeps_its_previous_version(db):
     store(db, "https://ex.fr/b", page("Coco.gg fermé", ON))
-    changed = page("Coco.gg fermé", ON + ["Mise à jour : le fondateur a été interpellé."],
-                   extra_head='<meta property="article:modified_time" content="2024-06-26T09:00:00+02:00">')
+    changed = page(
+        "Coco.gg fermé",
+        ON + ["Mise à jour : le fondateur a été interpellé."],
+        extra_head='<meta property="article:modified_time" content="2024-06-26T09:00:00+02:00">',
+    )
     assert store(db, "https://ex.fr/b", changed).outcome == "updated"
     doc = db.execute("SELECT id, text, modified_at FROM documents").fetchone()
     assert "interpellé" in doc["text"] and doc["modified_at"] == datetime(2024, 6, 26, 7, 0, tzinfo=UTC)
@@ -68,19 +85,28 @@ def test_an_updated_article_keeps_its_previous_version(db):
 
 
 def test_an_off_subject_page_is_counted_with_its_reason_not_stored(db):
-    outcome = store(db, "https://ex.fr/chanel", page("Coco Chanel à Saumur", [
-        "Une exposition consacrée à Coco Chanel ouvre à Saumur, où naquit la couturière en 1883."] * 3))
+    outcome = store(
+        db,
+        "https://ex.fr/chanel",
+        page(
+            "Coco Chanel à Saumur",
+            ["Une exposition consacrée à Coco Chanel ouvre à Saumur, où naquit la couturière en 1883."] * 3,
+        ),
+    )
     assert outcome.outcome == "off_subject" and outcome.document_id is None
     assert db.execute("SELECT count(*) AS n FROM documents").fetchone()["n"] == 0
     row = db.execute("SELECT outcome, reason FROM crawl_urls WHERE url = 'https://ex.fr/chanel'").fetchone()
     assert row["outcome"] == "off_subject" and "Coco Chanel" in row["reason"]
 
 
-@pytest.mark.parametrize("policy,stored,withheld", [("metadata_only", True, True), ("ignore", True, False),
-                                                   ("skip", False, None)])
+@pytest.mark.parametrize(
+    "policy,stored,withheld", [("metadata_only", True, True), ("ignore", True, False), ("skip", False, None)]
+)
 def test_tdm_reservation_policies(db, policy, stored, withheld):
-    long_text = ON + [f"Paragraphe {i} : du contexte sans rapport direct avec le dossier, assez long pour compter. " * 3
-                      for i in range(6)]
+    long_text = ON + [
+        f"Paragraphe {i} : du contexte sans rapport direct avec le dossier, assez long pour compter. " * 3
+        for i in range(6)
+    ]
     body = page("Fermeture de coco.gg", long_text)
     outcome = store(db, "https://ex.fr/tdm", body, {"Content-Type": "text/html", "tdm-reservation": "1"}, policy)
     row = db.execute("SELECT text, raw_html, text_withheld, tdm_reserved, tdm_policy FROM documents").fetchone()
@@ -96,8 +122,9 @@ def test_tdm_reservation_policies(db, policy, stored, withheld):
 
 def test_wire_copies_point_to_the_earliest_even_when_stored_last(db):
     for article in reversed(WIRE):  # latest first: the canonical copy arrives last
-        body = page(article.title, article.paragraphs and [article.summary] + article.paragraphs,
-                    article.published.isoformat())
+        body = page(
+            article.title, article.paragraphs and [article.summary] + article.paragraphs, article.published.isoformat()
+        )
         store(db, f"https://{article.outlet}.example/{article.slug}", body)
     rows = db.execute("SELECT id, canonical_url, duplicate_of FROM documents ORDER BY published_at").fetchall()
     assert len(rows) == 6
@@ -136,8 +163,18 @@ def test_batched_writes_commit_together_and_a_failing_one_fails_alone(db, db_url
         release.wait(10)
 
     def row(url, kind="page"):
-        return dict(url=url, source_id=None, kind=kind, status=200, outcome="off_subject", reason="test",
-                    error_kind=None, etag=None, last_modified=None, run_id=None)
+        return dict(
+            url=url,
+            source_id=None,
+            kind=kind,
+            status=200,
+            outcome="off_subject",
+            reason="test",
+            error_kind=None,
+            etag=None,
+            last_modified=None,
+            run_id=None,
+        )
 
     def queued_while_busy(rows: list[dict]) -> list:
         """The rows written while the writer is busy: they arrive together."""

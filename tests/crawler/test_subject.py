@@ -32,12 +32,19 @@ def test_a_single_late_mention_is_kept_with_a_low_score_and_says_so():
     assert d.reason.startswith("mention en passant")
 
 
-@pytest.mark.parametrize("title,text,why", [
-    ("À Saumur, Coco Chanel revient", "Celle que l'on appelle Coco Chanel est née à Saumur. Coco y revient.", "Coco Chanel"),
-    ("Anzin : Coco, le perroquet, retrouvé", "Le perroquet Coco s'était envolé. Coco va bien.", "perroquet"),
-    ("Livraison à domicile", "Le compte « Coco Express » proposait ses services par messagerie.", "Coco Express"),
-    ("« Coco » de Pixar ce soir", "Le film Coco de Pixar est diffusé ce soir.", "Pixar"),
-])
+@pytest.mark.parametrize(
+    "title,text,why",
+    [
+        (
+            "À Saumur, Coco Chanel revient",
+            "Celle que l'on appelle Coco Chanel est née à Saumur. Coco y revient.",
+            "Coco Chanel",
+        ),
+        ("Anzin : Coco, le perroquet, retrouvé", "Le perroquet Coco s'était envolé. Coco va bien.", "perroquet"),
+        ("Livraison à domicile", "Le compte « Coco Express » proposait ses services par messagerie.", "Coco Express"),
+        ("« Coco » de Pixar ce soir", "Le film Coco de Pixar est diffusé ce soir.", "Pixar"),
+    ],
+)
 def test_a_bare_coco_that_means_something_else_is_ruled_out(title, text, why):
     d = decide(text, title, COCO)
     assert not d.belongs and why in d.reason and d.score == 0
@@ -70,6 +77,9 @@ def test_explicit_terms_count_even_when_coco_also_means_chanel():
 
 def test_a_term_whose_name_is_in_quotation_marks_still_names_the_site():
     # How court decisions write it: « le site de tchat « coco » », for the term « site de tchat Coco ».
-    d = decide("Les victimes avaient convenu d'un rendez-vous avec un interlocuteur rencontré sur le site de "
-               "tchat « coco ».", "Cour d'appel, chambre de l'instruction", COCO)
+    d = decide(
+        "Les victimes avaient convenu d'un rendez-vous avec un interlocuteur rencontré sur le site de tchat « coco ».",
+        "Cour d'appel, chambre de l'instruction",
+        COCO,
+    )
     assert d.belongs and d.matched_terms == ("site de tchat Coco",)

@@ -56,8 +56,9 @@ def write_warc(path, responses, gzipped: bool = True) -> None:
             http = StatusAndHeaders(f"{status} {reason}", kept, protocol="HTTP/1.1")
             # With its length given, warcio digests the payload in place instead of copying it into
             # a temporary file it never closes.
-            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                               http_headers=http)
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+            )
             writer.write_record(record)
             line = f"GET {urlsplit(url).path} HTTP/1.1\r\nHost: {urlsplit(url).netloc}\r\n\r\n".encode()
             request = writer.create_warc_record(url, "request", payload=io.BytesIO(line), length=len(line))
@@ -79,8 +80,11 @@ def archive(miniweb, tmp_path_factory):
 
 @pytest.fixture
 def config_path(miniweb_log, tmp_path):
-    return str(miniweb_log.write_config(tmp_path / "veille.toml", crawl={"download_delay": 0.0},
-                                        judilibre=False, wayback=False))
+    return str(
+        miniweb_log.write_config(
+            tmp_path / "veille.toml", crawl={"download_delay": 0.0}, judilibre=False, wayback=False
+        )
+    )
 
 
 @pytest.fixture
@@ -108,8 +112,7 @@ def count_documents(url: str) -> int:
 
 
 @pytest.mark.slow
-def test_import_stores_what_a_crawl_stores_and_never_twice(archive, config_path, db_url, other_db, veille,
-                                                          miniweb_log):
+def test_import_stores_what_a_crawl_stores_and_never_twice(archive, config_path, db_url, other_db, veille, miniweb_log):
     from tests.conftest import run_veille
 
     # Database A: crawl, then import the archive.
@@ -149,8 +152,9 @@ def press_release_config(miniweb_log, tmp_path):
 
     from samples.miniweb.config import dumps
 
-    path = miniweb_log.write_config(tmp_path / "communiques.toml", crawl={"download_delay": 0.0},
-                                    judilibre=False, wayback=False)
+    path = miniweb_log.write_config(
+        tmp_path / "communiques.toml", crawl={"download_delay": 0.0}, judilibre=False, wayback=False
+    )
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for source in data["sources"]:
         if source["id"] == OUTLET:
@@ -159,8 +163,9 @@ def press_release_config(miniweb_log, tmp_path):
     return str(path)
 
 
-def test_an_archived_press_release_is_stored_as_the_crawl_stores_it(archive, press_release_config, db_url,
-                                                                    other_db, veille):
+def test_an_archived_press_release_is_stored_as_the_crawl_stores_it(
+    archive, press_release_config, db_url, other_db, veille
+):
     from tests.conftest import run_veille
 
     crawl = veille("--config", press_release_config, "crawl", "--source", OUTLET)
@@ -170,8 +175,9 @@ def test_an_archived_press_release_is_stored_as_the_crawl_stores_it(archive, pre
     crawled = documents(db_url)
     assert len(crawled) >= 5 and {kind for *_, kind in crawled} == {"press_release"}
 
-    imported = run_veille("--config", press_release_config, "import", "warc", str(archive),
-                          env={"DATABASE_URL": other_db})
+    imported = run_veille(
+        "--config", press_release_config, "import", "warc", str(archive), env={"DATABASE_URL": other_db}
+    )
     assert imported.returncode == 0, imported.stderr
     assert documents(other_db) == crawled  # same pages, same source, same kind: press_release
 
@@ -187,7 +193,7 @@ def test_bad_records_cost_one_line_each(miniweb, tmp_path, conn, config_path):
     # Break the second response record: its gzip member is cut in the middle and filled with noise.
     members = [i for i in range(len(data)) if data.startswith(b"\x1f\x8b\x08", i)]
     second = members[2]
-    broken = data[:second + 40] + b"\x00garbage\xff" * 20 + data[members[3]:]
+    broken = data[: second + 40] + b"\x00garbage\xff" * 20 + data[members[3] :]
     damaged = tmp_path / "abime.warc.gz"
     damaged.write_bytes(broken)
     not_warc = tmp_path / "notes.warc"
@@ -233,5 +239,7 @@ def test_arc_files_are_read_too(miniweb, tmp_path, conn, config_path):
 def test_missing_file_is_one_error_and_nothing_imported(veille, config_path, archive):
     result = veille("--config", config_path, "import", "warc", str(archive), "/nulle/part.warc.gz")
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == ["veille : erreur : fichier(s) introuvable(s) : /nulle/part.warc.gz "
-                                                  "— vérifiez les chemins ; rien n'a été importé"]
+    assert result.stderr.strip().splitlines() == [
+        "veille : erreur : fichier(s) introuvable(s) : /nulle/part.warc.gz "
+        "— vérifiez les chemins ; rien n'a été importé"
+    ]

@@ -10,17 +10,20 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.warc import BadRecord, read_archive
 
-ARTICLE = ("<html><head><title>Coco fermé</title></head><body><article><h1>Coco fermé</h1>"
-           + "<p>Le site coco.gg a été fermé par la justice après une longue enquête.</p>" * 40
-           + "</article></body></html>").encode("utf-8")
+ARTICLE = (
+    "<html><head><title>Coco fermé</title></head><body><article><h1>Coco fermé</h1>"
+    + "<p>Le site coco.gg a été fermé par la justice après une longue enquête.</p>" * 40
+    + "</article></body></html>"
+).encode("utf-8")
 
 
 def record(url: str, gzip: bool) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=gzip)
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(ARTICLE),
-                                                  length=len(ARTICLE), http_headers=http))
+    writer.write_record(
+        writer.create_warc_record(url, "response", payload=io.BytesIO(ARTICLE), length=len(ARTICLE), http_headers=http)
+    )
     return buf.getvalue()
 
 
@@ -63,5 +66,6 @@ def test_an_archive_with_no_readable_record_fails_the_import(veille, tmp_path):
     assert "pas-une-archive.warc.gz : aucun enregistrement WARC ou ARC lisible" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         "veille : erreur : 1 fichier(s) sans aucun enregistrement lisible (détail ci-dessus) — vérifiez qu'il "
-        "s'agit bien d'archives WARC ou ARC, compressées ou non")
+        "s'agit bien d'archives WARC ou ARC, compressées ou non"
+    )
     assert "Import terminé : 2 fichier(s)" in result.stdout  # the good one was imported all the same

@@ -13,16 +13,23 @@ from veille.config import load_config
 # Captures of the fake Wayback in 2024 whose URL names the dossier (coco, mazan …): two
 # pages of Le Quotidien (one captured twice) and one of L'Écho du Nord (captured twice).
 EXPECTED_PAGES = {
-    "lequotidien": {"/justice/2024/09/02/proces-de-mazan-gisele-pelicot-refuse-le-huis-clos.html",
-                    "/societe/2024/04/29/apres-grande-synthe-et-valenciennes-la-fermeture-de-coco-reclamee.html"},
+    "lequotidien": {
+        "/justice/2024/09/02/proces-de-mazan-gisele-pelicot-refuse-le-huis-clos.html",
+        "/societe/2024/04/29/apres-grande-synthe-et-valenciennes-la-fermeture-de-coco-reclamee.html",
+    },
     "echodunord": {"/id6319412/article/2024-06-25/le-tchat-coco-implique-dans-plusieurs-affaires-du-nord-ferme"},
 }
 
 
 @pytest.fixture
 def config_path(miniweb_log, tmp_path):
-    return str(miniweb_log.write_config(tmp_path / "veille.toml", judilibre=False,
-                                        crawl={"user_agent": "veille-test/1.0 (contact: test@example.org)"}))
+    return str(
+        miniweb_log.write_config(
+            tmp_path / "veille.toml",
+            judilibre=False,
+            crawl={"user_agent": "veille-test/1.0 (contact: test@example.org)"},
+        )
+    )
 
 
 def backfill(conn, path, **range_):
@@ -91,16 +98,20 @@ def test_cdx_failure_is_one_line_and_the_other_site_goes_on(conn, miniweb_log, c
 def test_cli_backfill_and_bad_range(veille, config_path):
     result = veille("--config", config_path, "import", "wayback", "--from", "20250101", "--to", "20240101")
     assert result.returncode == 1
-    assert result.stderr.strip() == ("veille : erreur : source « wayback » : from/to : la période commence "
-                                     "(20250101) après sa fin (20240101) — corrigez la configuration "
-                                     "(voir docs/court-sources.md)")
+    assert result.stderr.strip() == (
+        "veille : erreur : source « wayback » : from/to : la période commence "
+        "(20250101) après sa fin (20240101) — corrigez la configuration "
+        "(voir docs/court-sources.md)"
+    )
     result = veille("--config", config_path, "-q", "import", "wayback", "--from", "2022", "--to", "2022")
     assert result.returncode == 0, result.stderr
     result = veille("--config", config_path, "import", "wayback", "--from", "2022", "--to", "2022")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ("Wayback : 2 capture(s) correspondante(s), 0 lue(s) : 0 nouveau(x) document(s), "
-                                     "0 mis à jour, 0 inchangé(s), 0 hors sujet, 0 erreur(s) ; 2 déjà en base "
-                                     "(copie aussi récente ou plus récente).")
+    assert result.stdout.strip() == (
+        "Wayback : 2 capture(s) correspondante(s), 0 lue(s) : 0 nouveau(x) document(s), "
+        "0 mis à jour, 0 inchangé(s), 0 hors sujet, 0 erreur(s) ; 2 déjà en base "
+        "(copie aussi récente ou plus récente)."
+    )
 
 
 def test_a_capture_the_publishers_robots_txt_closes_is_not_fetched(conn, miniweb_log, config_path):
@@ -111,6 +122,7 @@ def test_a_capture_the_publishers_robots_txt_closes_is_not_fetched(conn, miniweb
     assert not any("/abonnes/" in p for p in replays)
     assert not [r for r in stored(conn) if "/abonnes/" in r["url"]]
     from crawler.wayback import summary
+
     assert "fermée aux robots" in summary(counts)
 
 

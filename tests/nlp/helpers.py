@@ -27,8 +27,14 @@ def blank_pipeline(media: tuple[str, ...] = ()) -> Language:
     return add_components(spacy.blank("fr"), media)
 
 
-def annotate(text: str, ents=(), published: str = "2024-04-26", sentences: bool = True,
-             words: dict[str, dict] | None = None, media: tuple[str, ...] = ()) -> Doc:
+def annotate(
+    text: str,
+    ents=(),
+    published: str = "2024-04-26",
+    sentences: bool = True,
+    words: dict[str, dict] | None = None,
+    media: tuple[str, ...] = (),
+) -> Doc:
     """Run the blank pipeline over ``text`` with the model's output given by hand.
 
     ``ents``: (words, label) pairs in text order, each found after the previous one;

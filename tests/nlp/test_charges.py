@@ -12,7 +12,7 @@ from nlp.patterns import load
 from tests.nlp.helpers import analyse
 
 LEXICON = load("charges.jsonl")
-ARTICLE = re.compile(r"^R?\d{3}(?:-\d+)*$")   # Code pénal: « 222-23 », « 222-33-2-2 », « R625-8-1 »
+ARTICLE = re.compile(r"^R?\d{3}(?:-\d+)*$")  # Code pénal: « 222-23 », « 222-33-2-2 », « R625-8-1 »
 
 
 def test_the_lexicon_has_forty_charges_each_with_its_family_and_articles():
@@ -34,20 +34,25 @@ def not_held(text: str) -> list[str]:
     return [c["charge"] for c in analyse(text)["charges_not_held"]]
 
 
-@pytest.mark.parametrize("text, charges", [
-    ("Elle a été violée à plusieurs reprises.", ["viol"]),
-    ("Il est accusé de viols aggravés.", ["viol"]),
-    ("Ils sont accusés de viols en réunion.", ["viol en réunion", "viol"]),
-    ("Il est poursuivi pour tentative de meurtre.", ["tentative de meurtre"]),   # not also « meurtre »
-    ("Mis en examen pour vol avec violence en réunion et extorsion.", ["vol en réunion", "vol avec violence",
-                                                                       "extorsion"]),
-    ("Il répond d'administration de substances nuisibles.", ["administration de substances nuisibles"]),
-    ("Le guet-apens a été organisé sur le tchat.", []),   # a circumstance, kept apart
-    ("Le tchat a été fermé.", []),
-    ("Il a volé un violon.", ["vol"]),                      # the offence named by its verb
-    ("Deux violeurs présumés ont été interpellés.", ["viol"]),   # … or by its offender noun
-    ("Il lui extorque 500 euros.", ["extorsion"]),
-])
+@pytest.mark.parametrize(
+    "text, charges",
+    [
+        ("Elle a été violée à plusieurs reprises.", ["viol"]),
+        ("Il est accusé de viols aggravés.", ["viol"]),
+        ("Ils sont accusés de viols en réunion.", ["viol en réunion", "viol"]),
+        ("Il est poursuivi pour tentative de meurtre.", ["tentative de meurtre"]),  # not also « meurtre »
+        (
+            "Mis en examen pour vol avec violence en réunion et extorsion.",
+            ["vol en réunion", "vol avec violence", "extorsion"],
+        ),
+        ("Il répond d'administration de substances nuisibles.", ["administration de substances nuisibles"]),
+        ("Le guet-apens a été organisé sur le tchat.", []),  # a circumstance, kept apart
+        ("Le tchat a été fermé.", []),
+        ("Il a volé un violon.", ["vol"]),  # the offence named by its verb
+        ("Deux violeurs présumés ont été interpellés.", ["viol"]),  # … or by its offender noun
+        ("Il lui extorque 500 euros.", ["extorsion"]),
+    ],
+)
 def test_charges_are_named_by_their_canonical_name(text, charges):
     assert held(text) == charges
 
@@ -56,20 +61,35 @@ def test_each_charge_carries_its_family_and_articles_and_its_words():
     text = "Il a été condamné pour le viol de son épouse."
     (charge,) = analyse(text)["charges"]
     start = text.index("viol")
-    assert charge == {"text": "viol", "charge": "viol", "lemma": "viol", "category": "sexuelle", "articles": ["222-23", "222-24"],
-                      "start": start, "end": start + 4, "sentence_start": 0, "sentence_end": len(text)}
+    assert charge == {
+        "text": "viol",
+        "charge": "viol",
+        "lemma": "viol",
+        "category": "sexuelle",
+        "articles": ["222-23", "222-24"],
+        "start": start,
+        "end": start + 4,
+        "sentence_start": 0,
+        "sentence_end": len(text),
+    }
 
 
-@pytest.mark.parametrize("text, set_aside, kept", [
-    ("Il a été acquitté du chef de viol.", ["viol"], []),
-    ("Il n'est pas poursuivi pour meurtre.", ["meurtre"], []),
-    ("Les juges n'ont pas retenu la tentative de meurtre.", ["tentative de meurtre"], []),
-    ("La cour a prononcé la relaxe pour l'extorsion.", ["extorsion"], []),
-    ("Il a été acquitté du chef de viol mais condamné pour meurtre.", ["viol"], ["meurtre"]),
-    ("Relaxé des faits d'extorsion, il a été condamné pour vol avec violence.", ["extorsion"],
-     ["vol avec violence"]),
-    ("Il a été acquitté en 2019. Il est jugé pour viol.", [], ["viol"]),   # another sentence
-])
+@pytest.mark.parametrize(
+    "text, set_aside, kept",
+    [
+        ("Il a été acquitté du chef de viol.", ["viol"], []),
+        ("Il n'est pas poursuivi pour meurtre.", ["meurtre"], []),
+        ("Les juges n'ont pas retenu la tentative de meurtre.", ["tentative de meurtre"], []),
+        ("La cour a prononcé la relaxe pour l'extorsion.", ["extorsion"], []),
+        ("Il a été acquitté du chef de viol mais condamné pour meurtre.", ["viol"], ["meurtre"]),
+        (
+            "Relaxé des faits d'extorsion, il a été condamné pour vol avec violence.",
+            ["extorsion"],
+            ["vol avec violence"],
+        ),
+        ("Il a été acquitté en 2019. Il est jugé pour viol.", [], ["viol"]),  # another sentence
+    ],
+)
 def test_a_charge_not_held_against_anyone_is_set_aside(text, set_aside, kept):
     assert not_held(text) == set_aside
     assert held(text) == kept
@@ -84,12 +104,18 @@ def circumstances(text: str) -> list[str]:
     return [c["charge"] for c in analyse(text)["circumstances"]]
 
 
-@pytest.mark.parametrize("text, charge, circumstance", [
-    ("Il est mis en examen pour meurtre avec guet-apens.", ["meurtre"], ["guet-apens"]),
-    ("La soumission chimique a permis les viols.", ["viol"], ["soumission chimique"]),
-    ("Le parquet a retenu comme circonstance aggravante l'administration d'une substance.", [],
-     ["administration de substances nuisibles"]),
-])
+@pytest.mark.parametrize(
+    "text, charge, circumstance",
+    [
+        ("Il est mis en examen pour meurtre avec guet-apens.", ["meurtre"], ["guet-apens"]),
+        ("La soumission chimique a permis les viols.", ["viol"], ["soumission chimique"]),
+        (
+            "Le parquet a retenu comme circonstance aggravante l'administration d'une substance.",
+            [],
+            ["administration de substances nuisibles"],
+        ),
+    ],
+)
 def test_aggravating_circumstances_are_kept_apart_from_the_charges(text, charge, circumstance):
     assert (held(text), circumstances(text)) == (charge, circumstance)
 
@@ -106,11 +132,14 @@ def test_a_charge_inside_an_organisations_name_is_not_a_charge():
     assert held("Il dénonce la prostitution des enfants.") == ["prostitution"]
 
 
-@pytest.mark.parametrize("text, lemma", [
-    ("Ils sont jugés pour viols en réunion.", "viol"),
-    ("Il est poursuivi pour tentative de meurtre.", "meurtre"),
-    ("Il est accusé de détention d'images pédopornographiques.", "pédopornographie"),
-    ("Ils ont eu recours à la prostitution d'une mineure.", "prostitution de mineur"),
-])
+@pytest.mark.parametrize(
+    "text, lemma",
+    [
+        ("Ils sont jugés pour viols en réunion.", "viol"),
+        ("Il est poursuivi pour tentative de meurtre.", "meurtre"),
+        ("Il est accusé de détention d'images pédopornographiques.", "pédopornographie"),
+        ("Ils ont eu recours à la prostitution d'une mineure.", "prostitution de mineur"),
+    ],
+)
 def test_each_charge_has_the_lemma_researchers_count_by(text, lemma):
     assert [c["lemma"] for c in analyse(text)["charges"]][0] == lemma

@@ -1,5 +1,6 @@
 """What is not a person nor a place of the story, whatever the model says: affaires' names,
 landmarks and streets, newsrooms, editorial marks; and parts of a town named by the town."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,16 +12,19 @@ def labelled(text: str, ents: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(e["canonical"], e["label"]) for e in analyse(text, ents=ents)["entities"]]
 
 
-@pytest.mark.parametrize("text, name, label", [
-    ("Le procès des viols de Mazan a repris.", "viols de Mazan", "PER"),
-    ("L'affaire Bétharram secoue le gouvernement.", "affaire Bétharram", "PER"),
-    ("Le meurtre de Philippine a choqué le pays.", "meurtre de Philippine", "PER"),
-    ("Le corps a été retrouvé dans le bois de Boulogne.", "bois de Boulogne", "LOC"),
-    ("Il marchait sur la promenade des Anglais.", "promenade des Anglais", "LOC"),
-    ("L'audience se tient au palais de justice de Paris.", "palais de justice de Paris", "LOC"),
-    ("Le fourgon a été attaqué sur l'A154.", "A154", "LOC"),
-    ("Il a été condamné hier (NDLR : le 3 mars).", "NDLR", "PER"),
-])
+@pytest.mark.parametrize(
+    "text, name, label",
+    [
+        ("Le procès des viols de Mazan a repris.", "viols de Mazan", "PER"),
+        ("L'affaire Bétharram secoue le gouvernement.", "affaire Bétharram", "PER"),
+        ("Le meurtre de Philippine a choqué le pays.", "meurtre de Philippine", "PER"),
+        ("Le corps a été retrouvé dans le bois de Boulogne.", "bois de Boulogne", "LOC"),
+        ("Il marchait sur la promenade des Anglais.", "promenade des Anglais", "LOC"),
+        ("L'audience se tient au palais de justice de Paris.", "palais de justice de Paris", "LOC"),
+        ("Le fourgon a été attaqué sur l'A154.", "A154", "LOC"),
+        ("Il a été condamné hier (NDLR : le 3 mars).", "NDLR", "PER"),
+    ],
+)
 def test_names_that_are_not_people_nor_places(text, name, label):
     assert labelled(text, [(name, label)]) == []
 
@@ -31,11 +35,14 @@ def test_a_part_of_a_town_is_the_town():
     assert found == [("Paris", "LOC"), ("Nord", "LOC")]
 
 
-@pytest.mark.parametrize("text, newsroom", [
-    ("Selon France 3 Hauts-de-France, deux suspects ont été interpellés.", "France 3 Hauts-de-France"),
-    ("Interrogé par franceinfo, le procureur a confirmé.", "franceinfo"),
-    ("D'après La Voix du Nord, le site a fermé.", "La Voix du Nord"),
-])
+@pytest.mark.parametrize(
+    "text, newsroom",
+    [
+        ("Selon France 3 Hauts-de-France, deux suspects ont été interpellés.", "France 3 Hauts-de-France"),
+        ("Interrogé par franceinfo, le procureur a confirmé.", "franceinfo"),
+        ("D'après La Voix du Nord, le site a fermé.", "La Voix du Nord"),
+    ],
+)
 def test_newsrooms_are_organisations_named_as_written(text, newsroom):
     model_guess = newsroom.split()[0] if newsroom.startswith("France") else newsroom
     result = analyse(text, ents=[(model_guess, "LOC")])
@@ -43,16 +50,21 @@ def test_newsrooms_are_organisations_named_as_written(text, newsroom):
 
 
 def test_an_acronym_in_brackets_is_the_same_organisation_in_any_case():
-    text = ("La juridiction nationale de lutte contre la criminalité organisée (Junalco) a fermé le site. "
-            "La Junalco a saisi les serveurs.")
+    text = (
+        "La juridiction nationale de lutte contre la criminalité organisée (Junalco) a fermé le site. "
+        "La Junalco a saisi les serveurs."
+    )
     orgs = {e["canonical"] for e in analyse(text, ents=[("Junalco", "PER")])["entities"]}
     assert orgs == {"Juridiction nationale de lutte contre la criminalité organisée"}
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Selon le procureur de la République de Senlis, le mode opératoire est connu.", "Senlis"),
-    ("Le corps a été retrouvé dans la cité Fonscolombes.", "Fonscolombes"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Selon le procureur de la République de Senlis, le mode opératoire est connu.", "Senlis"),
+        ("Le corps a été retrouvé dans la cité Fonscolombes.", "Fonscolombes"),
+    ],
+)
 def test_a_place_closing_an_institutions_name_or_after_a_landmark_noun_is_not_a_place(text, name):
     assert labelled(text, [(name, "LOC")]) == []
 

@@ -26,10 +26,16 @@ def test_the_whole_gold_set_is_measured(report):
     assert report.documents == len(load_gold()) > 0
 
 
-@pytest.mark.parametrize("figure, target", [("people_f1", TARGETS["people"]), ("places_f1", TARGETS["places"]),
-                                            ("charges_f1", TARGETS["charges"]),
-                                            ("event_recall", TARGETS["event_recall"]),
-                                            ("kind_accuracy", TARGETS["kind_accuracy"])])
+@pytest.mark.parametrize(
+    "figure, target",
+    [
+        ("people_f1", TARGETS["people"]),
+        ("places_f1", TARGETS["places"]),
+        ("charges_f1", TARGETS["charges"]),
+        ("event_recall", TARGETS["event_recall"]),
+        ("kind_accuracy", TARGETS["kind_accuracy"]),
+    ],
+)
 def test_each_figure_meets_its_target(report, figure, target):
     figures = report.figures()
     assert figures[figure] >= target, "\n".join(format_report(report) + report.errors[:40])

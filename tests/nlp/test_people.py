@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from tests.nlp.helpers import analyse, annotate, people
 
-PELICOT = ("Dominique Pelicot est jugé à Avignon. M. Pelicot a reconnu les faits. "
-           "Selon l'accusation, Pelicot recrutait sur Coco.")
+PELICOT = (
+    "Dominique Pelicot est jugé à Avignon. M. Pelicot a reconnu les faits. "
+    "Selon l'accusation, Pelicot recrutait sur Coco."
+)
 
 
 def test_full_name_honorific_and_surname_are_one_person():
-    doc = annotate(PELICOT, ents=[("Dominique Pelicot", "PER"), ("Avignon", "LOC"), ("M. Pelicot", "PER"),
-                                  ("Pelicot", "PER")])
-    assert people(doc) == [("Dominique Pelicot", "Dominique Pelicot"), ("Pelicot", "Dominique Pelicot"),
-                           ("Pelicot", "Dominique Pelicot")]
+    doc = annotate(
+        PELICOT, ents=[("Dominique Pelicot", "PER"), ("Avignon", "LOC"), ("M. Pelicot", "PER"), ("Pelicot", "PER")]
+    )
+    assert people(doc) == [
+        ("Dominique Pelicot", "Dominique Pelicot"),
+        ("Pelicot", "Dominique Pelicot"),
+        ("Pelicot", "Dominique Pelicot"),
+    ]
 
 
 def test_the_honorific_is_kept_apart_from_the_name():
@@ -21,7 +27,7 @@ def test_the_honorific_is_kept_apart_from_the_name():
     assert mister["text"] == "Pelicot"
     assert mister["honorific"] == "M."
     assert mister["canonical"] == "Dominique Pelicot"
-    assert mister["role"] is None   # « M. » says nothing of the part played
+    assert mister["role"] is None  # « M. » says nothing of the part played
     assert "honorific" not in [e for e in result["entities"] if e["label"] == "PER"][0]
 
 
@@ -29,15 +35,22 @@ def test_a_lawyer_honorific_gives_the_role_and_names_the_model_missed_are_added(
     text = "Me Béatrice Zavarro défend l'accusé. Mes Stéphane Babonneau et Antoine Camus représentent la victime."
     doc = annotate(text)  # the model found no one
     found = [(e.text, e._.honorific, e._.role) for e in doc.ents if e.label_ == "PER"]
-    assert found == [("Béatrice Zavarro", "Me", "lawyer"), ("Stéphane Babonneau", "Mes", "lawyer"),
-                     ("Antoine Camus", "Mes", "lawyer")]
+    assert found == [
+        ("Béatrice Zavarro", "Me", "lawyer"),
+        ("Stéphane Babonneau", "Mes", "lawyer"),
+        ("Antoine Camus", "Mes", "lawyer"),
+    ]
 
 
 def test_an_honorific_inside_the_model_entity_is_taken_off():
     doc = annotate("Me Béatrice Zavarro a plaidé.", ents=[("Me Béatrice Zavarro", "PER")])
     (ent,) = doc.ents
     assert (ent.text, ent._.canonical, ent._.honorific, ent._.role) == (
-        "Béatrice Zavarro", "Béatrice Zavarro", "Me", "lawyer")
+        "Béatrice Zavarro",
+        "Béatrice Zavarro",
+        "Me",
+        "lawyer",
+    )
 
 
 def test_accents_and_case_do_not_split_a_person():
@@ -55,12 +68,25 @@ def test_a_shared_surname_goes_to_the_nearest_full_name_before_it():
 
 
 def test_a_first_name_or_an_initial_goes_to_the_full_name():
-    text = ("Philippe Coopman est mort à Grande-Synthe. Philippe avait 22 ans. "
-            "Dominique Pelicot et Dominique P. sont un.")
-    doc = annotate(text, ents=[("Philippe Coopman", "PER"), ("Grande-Synthe", "LOC"), ("Philippe", "PER"),
-                               ("Dominique Pelicot", "PER"), ("Dominique P.", "PER")])
-    assert people(doc) == [("Philippe Coopman", "Philippe Coopman"), ("Philippe", "Philippe Coopman"),
-                           ("Dominique Pelicot", "Dominique Pelicot"), ("Dominique P.", "Dominique Pelicot")]
+    text = (
+        "Philippe Coopman est mort à Grande-Synthe. Philippe avait 22 ans. Dominique Pelicot et Dominique P. sont un."
+    )
+    doc = annotate(
+        text,
+        ents=[
+            ("Philippe Coopman", "PER"),
+            ("Grande-Synthe", "LOC"),
+            ("Philippe", "PER"),
+            ("Dominique Pelicot", "PER"),
+            ("Dominique P.", "PER"),
+        ],
+    )
+    assert people(doc) == [
+        ("Philippe Coopman", "Philippe Coopman"),
+        ("Philippe", "Philippe Coopman"),
+        ("Dominique Pelicot", "Dominique Pelicot"),
+        ("Dominique P.", "Dominique Pelicot"),
+    ]
 
 
 def test_different_people_stay_apart():
@@ -74,15 +100,23 @@ def test_places_keep_their_own_name():
     assert [(e.text, e._.canonical) for e in doc.ents] == [("Mazan", "Mazan"), ("Carpentras", "Carpentras")]
 
 
-MAZAN = ("Gisèle Pelicot a témoigné. Son ex-mari, Dominique Pelicot, est accusé. "
-         "Mme Pelicot a refusé le huis clos. M. Pelicot est resté silencieux.")
+MAZAN = (
+    "Gisèle Pelicot a témoigné. Son ex-mari, Dominique Pelicot, est accusé. "
+    "Mme Pelicot a refusé le huis clos. M. Pelicot est resté silencieux."
+)
 
 
 def test_madame_and_monsieur_go_to_the_woman_and_the_man_of_the_same_name():
-    doc = annotate(MAZAN, ents=[("Gisèle Pelicot", "PER"), ("Dominique Pelicot", "PER"), ("Mme Pelicot", "PER"),
-                                ("M. Pelicot", "PER")])
-    assert people(doc) == [("Gisèle Pelicot", "Gisèle Pelicot"), ("Dominique Pelicot", "Dominique Pelicot"),
-                           ("Pelicot", "Gisèle Pelicot"), ("Pelicot", "Dominique Pelicot")]
+    doc = annotate(
+        MAZAN,
+        ents=[("Gisèle Pelicot", "PER"), ("Dominique Pelicot", "PER"), ("Mme Pelicot", "PER"), ("M. Pelicot", "PER")],
+    )
+    assert people(doc) == [
+        ("Gisèle Pelicot", "Gisèle Pelicot"),
+        ("Dominique Pelicot", "Dominique Pelicot"),
+        ("Pelicot", "Gisèle Pelicot"),
+        ("Pelicot", "Dominique Pelicot"),
+    ]
 
 
 def test_a_first_name_given_to_both_leaves_the_nearest_rule():

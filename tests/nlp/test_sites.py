@@ -22,11 +22,15 @@ def test_the_site_taken_for_a_person_or_a_place_is_the_site():
     text = "Coco a été fermé. Les rendez-vous étaient pris sur coco.gg."
     result = analyse(text, ents=[("Coco", "PER"), ("coco.gg", "LOC")])
     assert [(e["text"], e["label"], e["canonical"]) for e in result["entities"]] == [
-        ("Coco", "SITE", "Coco"), ("coco.gg", "SITE", "Coco")]
+        ("Coco", "SITE", "Coco"),
+        ("coco.gg", "SITE", "Coco"),
+    ]
 
 
-@pytest.mark.parametrize("text", ["Une robe de Coco Chanel a été vendue.", "Une noix de Coco est tombée.",
-                                  "Du lait de coco.", "Il a lu cocorico."])
+@pytest.mark.parametrize(
+    "text",
+    ["Une robe de Coco Chanel a été vendue.", "Une noix de Coco est tombée.", "Du lait de coco.", "Il a lu cocorico."],
+)
 def test_other_cocos_are_not_the_site(text):
     ents = [("Coco Chanel", "PER")] if "Chanel" in text else []
     doc = annotate(text, ents=ents)
@@ -36,30 +40,36 @@ def test_other_cocos_are_not_the_site(text):
         assert doc.ents[0]._.canonical == "Coco Chanel"
 
 
-@pytest.mark.parametrize("text, words, label", [
-    ("Le témoin X a parlé.", "X", "PER"),                            # a single letter
-    ("Elle a parlé.", "Elle", "PER"),                                 # a stop word
-    ("Le tribunal a statué.", "Le", "LOC"),
-    ("Capture d\u2019écran du site.", "Capture d\u2019écran", "PER"),  # an image caption
-    ("Crédit photo : Jean.", "Crédit photo", "PER"),
-    ("Lundi, il a parlé.", "Lundi", "PER"),                          # a weekday
-    ("Interrogé, il a nié.", "Interrogé", "PER"),                    # a participle opening the sentence
-    ("Il a rencontré un Roubaisien.", "Roubaisien", "LOC"),          # an inhabitant, not the town
-    ("Il a parlé sur internet.", "internet", "LOC"),                 # no capital: not a name
-    ("La Cour a statué.", "Cour", "ORG"),                            # a common noun alone
-])
+@pytest.mark.parametrize(
+    "text, words, label",
+    [
+        ("Le témoin X a parlé.", "X", "PER"),  # a single letter
+        ("Elle a parlé.", "Elle", "PER"),  # a stop word
+        ("Le tribunal a statué.", "Le", "LOC"),
+        ("Capture d\u2019écran du site.", "Capture d\u2019écran", "PER"),  # an image caption
+        ("Crédit photo : Jean.", "Crédit photo", "PER"),
+        ("Lundi, il a parlé.", "Lundi", "PER"),  # a weekday
+        ("Interrogé, il a nié.", "Interrogé", "PER"),  # a participle opening the sentence
+        ("Il a rencontré un Roubaisien.", "Roubaisien", "LOC"),  # an inhabitant, not the town
+        ("Il a parlé sur internet.", "internet", "LOC"),  # no capital: not a name
+        ("La Cour a statué.", "Cour", "ORG"),  # a common noun alone
+    ],
+)
 def test_what_is_not_a_name_is_dropped(text, words, label):
     doc = annotate(text, ents=[(words, label)])
     assert entities(doc) == []
 
 
-@pytest.mark.parametrize("text, words, label, kept", [
-    ("Il habite à Lille.", "à Lille", "LOC", "Lille"),
-    ("Il vit en France.", "en France", "LOC", "France"),
-    ("Le corps a été retrouvé à Grande-Synthe.", "Grande-Synthe.", "LOC", "Grande-Synthe"),
-    ("Gisèle Pelicot a parlé.", "Gisèle Pelicot", "PER", "Gisèle Pelicot"),
-    ("Il a appelé « Jean Dupont ».", "« Jean Dupont »", "PER", "Jean Dupont"),
-])
+@pytest.mark.parametrize(
+    "text, words, label, kept",
+    [
+        ("Il habite à Lille.", "à Lille", "LOC", "Lille"),
+        ("Il vit en France.", "en France", "LOC", "France"),
+        ("Le corps a été retrouvé à Grande-Synthe.", "Grande-Synthe.", "LOC", "Grande-Synthe"),
+        ("Gisèle Pelicot a parlé.", "Gisèle Pelicot", "PER", "Gisèle Pelicot"),
+        ("Il a appelé « Jean Dupont ».", "« Jean Dupont »", "PER", "Jean Dupont"),
+    ],
+)
 def test_names_are_kept_without_the_words_around_them(text, words, label, kept):
     doc = annotate(text, ents=[(words, label)])
     assert entities(doc) == [(kept, label)]

@@ -22,8 +22,10 @@ from warcio.warcwriter import WARCWriter
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT.parent / "shared" / "realworld" / "fr-press-gold"
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not GOLD.is_dir(), reason=f"articles réels absents : {GOLD} introuvable")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not GOLD.is_dir(), reason=f"articles réels absents : {GOLD} introuvable"),
+]
 
 CONFIG = """
 [crawl]
@@ -46,10 +48,12 @@ terms = ["Dahbia Benkired", "meurtre de Lola", "affaire Lola"]
 
 def _page(title: str, body: str, published: str, outlet: str) -> bytes:
     paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in body.split("\n") if p.strip())
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<meta property="og:site_name" content="{html.escape(outlet)}">'
-            f'<meta property="article:published_time" content="{published}T09:00:00+01:00"></head>'
-            f"<body><article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>").encode()
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<meta property="og:site_name" content="{html.escape(outlet)}">'
+        f'<meta property="article:published_time" content="{published}T09:00:00+01:00"></head>'
+        f"<body><article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>"
+    ).encode()
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +72,11 @@ def archive(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             page = _page(title, body, gold["published"], gold["outlet"])
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
             # With its length given, warcio does not copy the payload into a file it never closes.
-            writer.write_record(writer.create_warc_record(gold["url"], "response", payload=io.BytesIO(page),
-                                                          length=len(page), http_headers=http))
+            writer.write_record(
+                writer.create_warc_record(
+                    gold["url"], "response", payload=io.BytesIO(page), length=len(page), http_headers=http
+                )
+            )
             cases[gold["url"]] = {e["case"] for e in gold["events"]}
     return path, cases
 
@@ -90,9 +97,12 @@ def timelines(archive, tmp_path_factory, pg_admin_url, template_db):
     config = out / "veille.toml"
     config.write_text(CONFIG, encoding="utf-8")
     env = {"DATABASE_URL": url}
-    steps = [("import", "warc", str(archive[0])), ("nlp", "run"),
-             ("timeline", "--dossier", "lola", "--out", str(out / "lola")),
-             ("timeline", "--dossier", "coco", "--out", str(out / "coco"))]
+    steps = [
+        ("import", "warc", str(archive[0])),
+        ("nlp", "run"),
+        ("timeline", "--dossier", "lola", "--out", str(out / "lola")),
+        ("timeline", "--dossier", "coco", "--out", str(out / "coco")),
+    ]
     for step in steps:
         result = run_veille("--config", str(config), *step, env=env)
         assert result.returncode == 0, (step, result.stdout, result.stderr)
@@ -120,7 +130,7 @@ def test_its_affaire_is_one_case_from_the_crime_to_the_verdict(timelines):
     for e in entries:  # what a journalist reads: a headline, never a generic « Événement », and a whole sentence
         assert e["summary"] and not e["summary"].startswith(("Événement", "Autre"))
         quote = e["sources"][0]["evidence"]
-        assert quote[:1].isupper() or quote[:1] in "«\"“0123456789", quote
+        assert quote[:1].isupper() or quote[:1] in '«"“0123456789', quote
 
 
 def test_the_first_dossier_does_not_carry_the_second(timelines, archive):

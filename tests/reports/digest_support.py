@@ -142,9 +142,18 @@ def smtp(smtp_controller) -> MailboxHandler:
     return handler
 
 
-def write_config(path: Path, port: int, *, unsubscribe_url: str = UNSUBSCRIBE_URL, retries: int = 2,
-                 retry_delay: float = 0.05, security: str = "none", extra: str = "") -> Path:
-    path.write_text(f"""
+def write_config(
+    path: Path,
+    port: int,
+    *,
+    unsubscribe_url: str = UNSUBSCRIBE_URL,
+    retries: int = 2,
+    retry_delay: float = 0.05,
+    security: str = "none",
+    extra: str = "",
+) -> Path:
+    path.write_text(
+        f"""
 [reports]
 public_url = "{PUBLIC_URL}"
 unsubscribe_url = "{unsubscribe_url}"
@@ -158,7 +167,9 @@ timeout = 20.0
 retries = {retries}
 retry_delay = {retry_delay}
 {extra}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -179,102 +190,203 @@ def digest_config(tmp_path, smtp_controller, conn):
 
 # --------------------------------------------------------------------------- data
 
+
 def add_source(conn, sid: str, name: str) -> None:
-    conn.execute("INSERT INTO sources (id, name, kind, urls) VALUES (%s, %s, 'feed', %s) ON CONFLICT (id) DO NOTHING",
-                 (sid, name, [f"https://{sid}.exemple.fr/rss.xml"]))
+    conn.execute(
+        "INSERT INTO sources (id, name, kind, urls) VALUES (%s, %s, 'feed', %s) ON CONFLICT (id) DO NOTHING",
+        (sid, name, [f"https://{sid}.exemple.fr/rss.xml"]),
+    )
 
 
-def add_document(conn, source: str, title: str, published: str, *, url: str | None = None, duplicate_of: int | None = None,
-                 kind: str = "article", dossier: str = "coco", text: str = "Texte.") -> int:
+def add_document(
+    conn,
+    source: str,
+    title: str,
+    published: str,
+    *,
+    url: str | None = None,
+    duplicate_of: int | None = None,
+    kind: str = "article",
+    dossier: str = "coco",
+    text: str = "Texte.",
+) -> int:
     slug = "".join(c if c.isalnum() else "-" for c in title.lower())[:60]
     row = conn.execute(
         """INSERT INTO documents (canonical_url, url, source_id, kind, title, published_at, text, duplicate_of)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id""",
-        (url or f"https://{source}.exemple.fr/{slug}-{published[:10]}", url or f"https://{source}.exemple.fr/{slug}-{published[:10]}",
-         source, kind, title, published, text, duplicate_of)).fetchone()
+        (
+            url or f"https://{source}.exemple.fr/{slug}-{published[:10]}",
+            url or f"https://{source}.exemple.fr/{slug}-{published[:10]}",
+            source,
+            kind,
+            title,
+            published,
+            text,
+            duplicate_of,
+        ),
+    ).fetchone()
     if dossier:
-        conn.execute("INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (%s, %s, 1, 'test')",
-                     (row["id"], dossier))
+        conn.execute(
+            "INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (%s, %s, 1, 'test')",
+            (row["id"], dossier),
+        )
     return row["id"]
 
 
 def add_case(conn, slug: str, name: str, stage: str | None = None, dossier: str = "coco") -> int:
-    row = conn.execute("INSERT INTO cases (slug, name, stage) VALUES (%s, %s, %s) RETURNING id",
-                       (slug, name, stage)).fetchone()
+    row = conn.execute(
+        "INSERT INTO cases (slug, name, stage) VALUES (%s, %s, %s) RETURNING id", (slug, name, stage)
+    ).fetchone()
     conn.execute("INSERT INTO case_dossiers (case_id, dossier_slug) VALUES (%s, %s)", (row["id"], dossier))
     return row["id"]
 
 
 def link_case(conn, case_id: int, *document_ids: int) -> None:
     for doc in document_ids:
-        conn.execute("INSERT INTO case_documents (case_id, document_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                     (case_id, doc))
+        conn.execute(
+            "INSERT INTO case_documents (case_id, document_id) VALUES (%s, %s) ON CONFLICT DO NOTHING", (case_id, doc)
+        )
 
 
-def add_event(conn, document_id: int, kind: str, day: str, summary: str, *, case_id: int | None = None,
-              upcoming: bool = False, happening: int | None = None, precision: str = "day") -> int:
+def add_event(
+    conn,
+    document_id: int,
+    kind: str,
+    day: str,
+    summary: str,
+    *,
+    case_id: int | None = None,
+    upcoming: bool = False,
+    happening: int | None = None,
+    precision: str = "day",
+) -> int:
     row = conn.execute(
         """INSERT INTO events (document_id, event_date, precision, kind, summary, upcoming, evidence,
                                evidence_start, evidence_end, case_id, happening_id)
            VALUES (%s, %s, %s, %s, %s, %s, %s, 0, 1, %s, %s) RETURNING id""",
-        (document_id, day, precision, kind, summary, upcoming, summary, case_id, happening)).fetchone()
+        (document_id, day, precision, kind, summary, upcoming, summary, case_id, happening),
+    ).fetchone()
     return row["id"]
 
 
 def add_minor(conn, name: str) -> None:
-    conn.execute("INSERT INTO entities (label, canonical, key, minor) VALUES ('PER', %s, %s, true)",
-                 (name, name.lower()))
+    conn.execute(
+        "INSERT INTO entities (label, canonical, key, minor) VALUES ('PER', %s, %s, true)", (name, name.lower())
+    )
 
 
 def seed_week(conn) -> dict:
     """A week (2024-W36, 2 to 8 September 2024) with everything a digest shows, and what came before it."""
-    for sid, name in (("lequotidien", "Le Quotidien"), ("echodunord", "L'Écho du Nord"),
-                      ("courrierprovence", "Le Courrier de Provence"), ("infocontinu", "InfoContinu")):
+    for sid, name in (
+        ("lequotidien", "Le Quotidien"),
+        ("echodunord", "L'Écho du Nord"),
+        ("courrierprovence", "Le Courrier de Provence"),
+        ("infocontinu", "InfoContinu"),
+    ):
         add_source(conn, sid, name)
     mazan = add_case(conn, "mazan", "Les viols de Mazan", "trial")
     gs = add_case(conn, "grande-synthe", "Le meurtre de Grande-Synthe", "investigation")
     # Before the week: the trial was announced, and an older article of the Mazan case.
-    old = add_document(conn, "courrierprovence", "Viols de Mazan : le procès s'ouvrira le 2 septembre",
-                       "2024-08-29T10:00:00+02:00")
+    old = add_document(
+        conn, "courrierprovence", "Viols de Mazan : le procès s'ouvrira le 2 septembre", "2024-08-29T10:00:00+02:00"
+    )
     link_case(conn, mazan, old)
-    add_event(conn, old, "trial_opening", "2024-09-02", "Ouverture annoncée du procès des viols de Mazan",
-              case_id=mazan, upcoming=True, happening=2000)
+    add_event(
+        conn,
+        old,
+        "trial_opening",
+        "2024-09-02",
+        "Ouverture annoncée du procès des viols de Mazan",
+        case_id=mazan,
+        upcoming=True,
+        happening=2000,
+    )
     # The week: the trial opened (two reports of one happening), a verdict date was announced.
-    opened = add_document(conn, "lequotidien", "Procès de Mazan : Gisèle Pelicot refuse le huis clos",
-                          "2024-09-02T18:30:00+02:00")
-    told = add_document(conn, "courrierprovence", "Procès de Mazan : Gisèle Pelicot raconte devant la cour",
-                        "2024-09-05T19:00:00+02:00")
+    opened = add_document(
+        conn, "lequotidien", "Procès de Mazan : Gisèle Pelicot refuse le huis clos", "2024-09-02T18:30:00+02:00"
+    )
+    told = add_document(
+        conn, "courrierprovence", "Procès de Mazan : Gisèle Pelicot raconte devant la cour", "2024-09-05T19:00:00+02:00"
+    )
     link_case(conn, mazan, opened, told)
-    add_event(conn, opened, "trial_opening", "2024-09-02", "Ouverture du procès devant la cour criminelle du Vaucluse",
-              case_id=mazan, happening=2000)
-    add_event(conn, told, "trial_opening", "2024-09-02", "Le procès s'est ouvert le 2 septembre",
-              case_id=mazan, happening=2000)
-    add_event(conn, told, "verdict", "2024-12-20", "Verdict attendu le 20 décembre", case_id=mazan, upcoming=True,
-              happening=3000)
-    add_event(conn, told, "hearing", "2024-09-17", "Audition de Dominique Pelicot prévue le 17 septembre",
-              case_id=mazan, upcoming=True, happening=4000)
+    add_event(
+        conn,
+        opened,
+        "trial_opening",
+        "2024-09-02",
+        "Ouverture du procès devant la cour criminelle du Vaucluse",
+        case_id=mazan,
+        happening=2000,
+    )
+    add_event(
+        conn,
+        told,
+        "trial_opening",
+        "2024-09-02",
+        "Le procès s'est ouvert le 2 septembre",
+        case_id=mazan,
+        happening=2000,
+    )
+    add_event(
+        conn,
+        told,
+        "verdict",
+        "2024-12-20",
+        "Verdict attendu le 20 décembre",
+        case_id=mazan,
+        upcoming=True,
+        happening=3000,
+    )
+    add_event(
+        conn,
+        told,
+        "hearing",
+        "2024-09-17",
+        "Audition de Dominique Pelicot prévue le 17 septembre",
+        case_id=mazan,
+        upcoming=True,
+        happening=4000,
+    )
     # A wire story taken up by two other outlets, and a hostile title and link.
     wire = add_document(conn, "infocontinu", "Le site Coco visé par une nouvelle enquête", "2024-09-03T08:00:00+02:00")
-    add_document(conn, "lequotidien", "Le site Coco visé par une nouvelle enquête", "2024-09-03T09:10:00+02:00",
-                 duplicate_of=wire)
-    add_document(conn, "echodunord", "Le site Coco visé par une nouvelle enquête", "2024-09-03T11:00:00+02:00",
-                 duplicate_of=wire)
-    hostile = add_document(conn, "echodunord", "<script>alert('x')</script> Coco & les « tchats » <b>anonymes</b>",
-                           "2024-09-06T12:00:00+02:00", url="javascript:alert(1)")
+    add_document(
+        conn,
+        "lequotidien",
+        "Le site Coco visé par une nouvelle enquête",
+        "2024-09-03T09:10:00+02:00",
+        duplicate_of=wire,
+    )
+    add_document(
+        conn, "echodunord", "Le site Coco visé par une nouvelle enquête", "2024-09-03T11:00:00+02:00", duplicate_of=wire
+    )
+    hostile = add_document(
+        conn,
+        "echodunord",
+        "<script>alert('x')</script> Coco & les « tchats » <b>anonymes</b>",
+        "2024-09-06T12:00:00+02:00",
+        url="javascript:alert(1)",
+    )
     # A new case whose suspects are minors, one named in a scraped title.
     add_minor(conn, "Kevin Durand")
-    gs1 = add_document(conn, "echodunord", "Grande-Synthe : Kevin Durand, 16 ans, mis en examen pour assassinat",
-                       "2024-09-07T07:45:00+02:00")
+    gs1 = add_document(
+        conn,
+        "echodunord",
+        "Grande-Synthe : Kevin Durand, 16 ans, mis en examen pour assassinat",
+        "2024-09-07T07:45:00+02:00",
+    )
     link_case(conn, gs, gs1)
-    add_event(conn, gs1, "indictment", "2024-09-06", "Kevin Durand mis en examen pour assassinat", case_id=gs,
-              happening=5000)
+    add_event(
+        conn, gs1, "indictment", "2024-09-06", "Kevin Durand mis en examen pour assassinat", case_id=gs, happening=5000
+    )
     # After the week: must not appear in it.
-    later = add_document(conn, "infocontinu", "Procès de Mazan : Dominique Pelicot « je suis un violeur »",
-                         "2024-09-17T20:00:00+02:00")
+    later = add_document(
+        conn, "infocontinu", "Procès de Mazan : Dominique Pelicot « je suis un violeur »", "2024-09-17T20:00:00+02:00"
+    )
     link_case(conn, mazan, later)
     # Another dossier's article the same week: must not appear either.
-    conn.execute("INSERT INTO dossiers (slug, title, terms) VALUES ('autre', 'Autre dossier', '{autre}') "
-                 "ON CONFLICT DO NOTHING")
+    conn.execute(
+        "INSERT INTO dossiers (slug, title, terms) VALUES ('autre', 'Autre dossier', '{autre}') ON CONFLICT DO NOTHING"
+    )
     add_document(conn, "lequotidien", "Un article d'un autre dossier", "2024-09-04T10:00:00+02:00", dossier="autre")
     index_happenings(conn)
     return {"mazan": mazan, "grande_synthe": gs, "wire": wire, "hostile": hostile, "told": told}
@@ -334,9 +446,16 @@ def load_sample_corpus(conn, group_cases: bool = True) -> dict:
         if article.topic == "offtopic" or article.lang != "fr":
             continue
         original = wires.get(article.wire) if article.wire else None
-        doc = add_document(conn, article.outlet, article.title, article.published.isoformat(),
-                           url=f"https://{article.outlet}.exemple.fr/{article.section}/{article.slug}",
-                           duplicate_of=original, kind=article.kind, text=article.text)
+        doc = add_document(
+            conn,
+            article.outlet,
+            article.title,
+            article.published.isoformat(),
+            url=f"https://{article.outlet}.exemple.fr/{article.section}/{article.slug}",
+            duplicate_of=original,
+            kind=article.kind,
+            text=article.text,
+        )
         if article.wire and original is None:
             wires[article.wire] = doc
         counts["documents"] += 1
@@ -352,12 +471,25 @@ def load_sample_corpus(conn, group_cases: bool = True) -> dict:
         gold = golds.get(article.key)
         for event in gold.events if gold else ():
             day = {"day": event.date, "month": f"{event.date}-01", "year": f"{event.date}-01-01"}[event.precision]
-            event_id = add_event(conn, doc, event.kind, day, event.evidence, case_id=case_id,
-                                 upcoming=event.upcoming, precision=event.precision)
+            event_id = add_event(
+                conn,
+                doc,
+                event.kind,
+                day,
+                event.evidence,
+                case_id=case_id,
+                upcoming=event.upcoming,
+                precision=event.precision,
+            )
             # What the NLP stage would find in the sentence: the article's places and adults named in it.
-            conn.execute("UPDATE events SET places = %s, people = %s WHERE id = %s", (
-                [p.name for p in gold.places if p.name in event.evidence],
-                [p.name for p in gold.people if not p.minor and p.name in event.evidence], event_id))
+            conn.execute(
+                "UPDATE events SET places = %s, people = %s WHERE id = %s",
+                (
+                    [p.name for p in gold.places if p.name in event.evidence],
+                    [p.name for p in gold.people if not p.minor and p.name in event.evidence],
+                    event_id,
+                ),
+            )
             counts["events"] += 1
         for person in gold.people if gold else ():
             if person.minor:

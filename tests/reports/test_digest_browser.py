@@ -13,12 +13,23 @@ from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
 from veille.config import load_config
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"),
-                                 reason="chromium absent (apt-get install -y chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not shutil.which("chromium"),
+        reason="chromium absent (apt-get install -y chromium)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +63,13 @@ def test_the_html_part_renders_in_french_without_any_script(conn, digest_config,
     assert "<script>alert('x')</script> Coco & les « tchats » <b>anonymes</b>" in text
     assert page.evaluate("document.querySelectorAll('script, iframe, object, embed, form').length") == 0
     assert page.evaluate("document.querySelectorAll('style').length") == 0
-    assert page.evaluate("[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
-                         ".some(a => a.name.startsWith('on'))).length") == 0
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
+            ".some(a => a.name.startsWith('on'))).length"
+        )
+        == 0
+    )
     # Styles arrive inline: the title is in Georgia and the page is 640 px at most, with no <style>.
     assert "Georgia" in page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert page.evaluate("getComputedStyle(document.querySelector('.page')).maxWidth") == "640px"

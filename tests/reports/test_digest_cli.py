@@ -20,13 +20,15 @@ def ready(conn, digest_config, smtp):
 def test_send_then_send_again(veille, ready, smtp, conn):
     first = veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == ("coco, semaine 2024-W36 (du 2 au 8 septembre 2024) : 3 abonné(s) ; "
-                                    "3 envoyé(s), 0 déjà envoyé(s)")
+    assert first.stdout.strip() == (
+        "coco, semaine 2024-W36 (du 2 au 8 septembre 2024) : 3 abonné(s) ; 3 envoyé(s), 0 déjà envoyé(s)"
+    )
     assert len(smtp.received) == 3
     second = veille("--config", ready, "digest", "send", "--week", "2024-W36")  # every dossier: only coco
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == ("coco, semaine 2024-W36 (du 2 au 8 septembre 2024) : 3 abonné(s) ; "
-                                     "0 envoyé(s), 3 déjà envoyé(s)")
+    assert second.stdout.strip() == (
+        "coco, semaine 2024-W36 (du 2 au 8 septembre 2024) : 3 abonné(s) ; 0 envoyé(s), 3 déjà envoyé(s)"
+    )
     assert len(smtp.received) == 3
     status = veille("--config", ready, "digest", "status", "--week", "2024-W36")
     lines = status.stdout.strip().splitlines()
@@ -73,12 +75,15 @@ def test_preview_prints_the_text_part(veille, ready, smtp):
     assert smtp.received == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--dry-run",), "--dry-run demande --out"),
-    (("--out", "{tmp}/apercu"), "--out ne sert qu'avec --dry-run"),
-    (("--week", "2024-36"), "semaine mal écrite : « 2024-36 »"),
-    (("--dossier", "inconnu"), "dossier inconnu : « inconnu »"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--dry-run",), "--dry-run demande --out"),
+        (("--out", "{tmp}/apercu"), "--out ne sert qu'avec --dry-run"),
+        (("--week", "2024-36"), "semaine mal écrite : « 2024-36 »"),
+        (("--dossier", "inconnu"), "dossier inconnu : « inconnu »"),
+    ],
+)
 def test_bad_arguments_are_one_french_line(veille, ready, args, message, tmp_path):
     result = veille("--config", ready, "digest", "send", *(a.format(tmp=tmp_path) for a in args))
     assert result.returncode == 1

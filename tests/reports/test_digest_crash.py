@@ -33,9 +33,13 @@ def send_and_kill(db_url: str, config: str, smtp, week: str = "2024-W36") -> Non
     """Start ``veille digest send``, wait until the server holds the 2nd message, kill -9 the client."""
     env = {**os.environ, "DATABASE_URL": db_url}
     env.pop("VEILLE_CONFIG", None)
-    process = subprocess.Popen([sys.executable, "-m", "veille", "--config", config, "digest", "send",
-                                "--dossier", "coco", "--week", week],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veille", "--config", config, "digest", "send", "--dossier", "coco", "--week", week],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert smtp.blocked.wait(60), process.stderr.read1().decode() if process.poll() is not None else "bloqué ?"
         assert len(smtp.for_address("elodie@exemple.fr")) == 1  # the first one went through
@@ -53,8 +57,11 @@ def copies(smtp) -> list[int]:
 
 
 def digest_state(conn, address: str) -> dict:
-    return conn.execute("SELECT g.status, g.dot_sent_at, g.message_id FROM digests g JOIN subscribers s "
-                        "ON s.id = g.subscriber_id WHERE s.email = %s", (address,)).fetchone()
+    return conn.execute(
+        "SELECT g.status, g.dot_sent_at, g.message_id FROM digests g JOIN subscribers s "
+        "ON s.id = g.subscriber_id WHERE s.email = %s",
+        (address,),
+    ).fetchone()
 
 
 def test_killed_before_the_end_of_the_message_the_rerun_sends_it(veille, ready, smtp, conn, db_url):
@@ -67,7 +74,7 @@ def test_killed_before_the_end_of_the_message_the_rerun_sends_it(veille, ready, 
     smtp.block = None
     rerun = veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36")
     assert rerun.returncode == 0, rerun.stderr
-    assert ("3 abonné(s) ; 2 envoyé(s), 1 renvoyé(s) après interruption, 1 déjà envoyé(s)" in rerun.stdout)
+    assert "3 abonné(s) ; 2 envoyé(s), 1 renvoyé(s) après interruption, 1 déjà envoyé(s)" in rerun.stdout
     assert copies(smtp) == [1, 1, 1]
     # The message sent again is the one prepared before the crash.
     [marc] = smtp.for_address("marc@exemple.fr")
@@ -89,8 +96,10 @@ def test_killed_after_the_end_of_the_message_nobody_gets_two_copies(veille, read
     assert copies(smtp) == [1, 1, 1]
     assert rerun.returncode == 1
     assert "1 envoyé(s), 1 déjà envoyé(s), 1 toujours en état inconnu" in rerun.stdout
-    assert (f"  état inconnu : marc@exemple.fr — Message-ID {state['message_id']} — message transmis en entier, "
-            "réponse du serveur jamais reçue") in rerun.stderr
+    assert (
+        f"  état inconnu : marc@exemple.fr — Message-ID {state['message_id']} — message transmis en entier, "
+        "réponse du serveur jamais reçue"
+    ) in rerun.stderr
     # Another run still does not resend it.
     veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36")
     assert copies(smtp) == [1, 1, 1]
@@ -111,8 +120,7 @@ def test_unknown_and_lost_the_operator_resends_the_same_message(veille, ready, s
     rerun = veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36")
     assert rerun.returncode == 1 and copies(smtp) == [1, 0, 1]
     message_id = digest_state(conn, "marc@exemple.fr")["message_id"]
-    resent = veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36",
-                    "--resend-unknown")
+    resent = veille("--config", ready, "digest", "send", "--dossier", "coco", "--week", "2024-W36", "--resend-unknown")
     assert resent.returncode == 0, resent.stderr
     assert copies(smtp) == [1, 1, 1]
     assert smtp.for_address("marc@exemple.fr")[0].message["Message-ID"] == message_id
@@ -122,9 +130,14 @@ def test_sigterm_finishes_the_message_in_flight_then_stops(veille, ready, smtp, 
     smtp.block = ("marc@exemple.fr", "data")
     env = {**os.environ, "DATABASE_URL": db_url}
     env.pop("VEILLE_CONFIG", None)
-    process = subprocess.Popen([sys.executable, "-m", "veille", "--config", ready, "digest", "send",
-                                "--week", "2024-W36"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veille", "--config", ready, "digest", "send", "--week", "2024-W36"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert smtp.blocked.wait(60)
         process.send_signal(signal.SIGTERM)  # what the scheduler sends when it stops

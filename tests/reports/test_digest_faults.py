@@ -23,8 +23,10 @@ def world(conn, digest_config, smtp):
 
 
 def digest_states(conn) -> dict[str, str]:
-    return {r["email"]: r["status"] for r in conn.execute(
-        "SELECT s.email, g.status FROM digests g JOIN subscribers s ON s.id = g.subscriber_id")}
+    return {
+        r["email"]: r["status"]
+        for r in conn.execute("SELECT s.email, g.status FROM digests g JOIN subscribers s ON s.id = g.subscriber_id")
+    }
 
 
 def test_authentication_required_fails_the_run_and_the_next_run_sends_the_week(conn, world, smtp):
@@ -59,8 +61,17 @@ def test_digest_retry_resends_what_was_refused_for_good(conn, world, smtp, db_ur
     smtp.refuse["marc@exemple.fr"] = "550 5.1.1 <marc@exemple.fr>: boîte pleine"
     assert send_digests(conn, world, "coco", W36)["failed"] == 1
     smtp.refuse.clear()  # the mailbox was fixed
-    result = run_veille("--config", str(digest_config), "digest", "retry", "--dossier", "coco", "--week", "2024-W36",
-                        env={"DATABASE_URL": db_url})
+    result = run_veille(
+        "--config",
+        str(digest_config),
+        "digest",
+        "retry",
+        "--dossier",
+        "coco",
+        "--week",
+        "2024-W36",
+        env={"DATABASE_URL": db_url},
+    )
     assert result.returncode == 0, result.stderr
     assert "1 résumé(s) refusé(s) remis en file" in result.stdout
     assert digest_states(conn)["marc@exemple.fr"] == "sent"

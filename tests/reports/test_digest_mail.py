@@ -24,7 +24,9 @@ def world(conn, digest_config, smtp):
 
 
 def statuses(conn) -> dict[str, str]:
-    rows = conn.execute("SELECT s.email, g.status FROM digests g JOIN subscribers s ON s.id = g.subscriber_id").fetchall()
+    rows = conn.execute(
+        "SELECT s.email, g.status FROM digests g JOIN subscribers s ON s.id = g.subscriber_id"
+    ).fetchall()
     return {r["email"]: r["status"] for r in rows}
 
 
@@ -41,8 +43,10 @@ def test_one_well_formed_french_email_per_subscriber(conn, world, smtp):
     assert raw_headers.isascii()  # non-ASCII only as RFC 2047 encoded-words
     assert b"\r\n" in zoe.data and b"\n" not in zoe.data.replace(b"\r\n", b"")
     msg = zoe.message
-    assert msg["Subject"] == ("Le site Coco (coco.fr, coco.gg) — semaine du 2 au 8 septembre 2024 : 5 articles, "
-                              "1 nouvelle affaire, 2 nouvelles étapes, 2 dates annoncées")
+    assert msg["Subject"] == (
+        "Le site Coco (coco.fr, coco.gg) — semaine du 2 au 8 septembre 2024 : 5 articles, "
+        "1 nouvelle affaire, 2 nouvelles étapes, 2 dates annoncées"
+    )
     assert "=?utf-8?" in raw_headers.decode().lower()
     # Only the subscriber, with an accented display name, and nobody in Cc/Bcc.
     assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [("Zoé Nguyễn", "zoe@xn--cole-9oa.fr")]
@@ -54,7 +58,10 @@ def test_one_well_formed_french_email_per_subscriber(conn, world, smtp):
     assert msg["Date"].datetime.utcoffset() is not None
     token = next(s["token"] for s in subscribers if s["email"] == "zoe@école.fr")
     link = f"https://veille.exemple.fr/desabonnement?jeton={token}"
-    assert msg["List-Unsubscribe"] == f"<{link}>, <mailto:veille@{SENDER_ASCII_DOMAIN}?subject=d%C3%A9sabonnement%20{token}>"
+    assert (
+        msg["List-Unsubscribe"]
+        == f"<{link}>, <mailto:veille@{SENDER_ASCII_DOMAIN}?subject=d%C3%A9sabonnement%20{token}>"
+    )
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     assert msg.get_content_type() == "multipart/alternative"
@@ -77,8 +84,10 @@ def test_one_well_formed_french_email_per_subscriber(conn, world, smtp):
     # Each message is its own: distinct Message-IDs and unsubscribe tokens.
     assert len({r.message["Message-ID"] for r in smtp.received}) == 3
     assert statuses(conn) == {"elodie@exemple.fr": "sent", "marc@exemple.fr": "sent", "zoe@école.fr": "sent"}
-    stored = conn.execute("SELECT message_id, message FROM digests g JOIN subscribers s ON s.id = g.subscriber_id "
-                          "WHERE s.email = 'zoe@école.fr'").fetchone()
+    stored = conn.execute(
+        "SELECT message_id, message FROM digests g JOIN subscribers s ON s.id = g.subscriber_id "
+        "WHERE s.email = 'zoe@école.fr'"
+    ).fetchone()
     assert stored["message_id"] == msg["Message-ID"] and bytes(stored["message"]) == zoe.data
 
 
@@ -115,8 +124,10 @@ def test_temporary_refusals_are_retried_with_backoff(conn, world, smtp):
     counts = send_digests(conn, config, "coco", W36)
     assert counts["sent"] == 3 and counts["retries"] == 2
     assert len(smtp.for_address("elodie@exemple.fr")) == 1
-    row = conn.execute("SELECT attempts, error FROM digests g JOIN subscribers s ON s.id = g.subscriber_id "
-                       "WHERE s.email = 'elodie@exemple.fr'").fetchone()
+    row = conn.execute(
+        "SELECT attempts, error FROM digests g JOIN subscribers s ON s.id = g.subscriber_id "
+        "WHERE s.email = 'elodie@exemple.fr'"
+    ).fetchone()
     assert row == {"attempts": 3, "error": None}
 
 
@@ -139,7 +150,11 @@ def test_a_connection_dropped_before_the_end_is_retried(conn, world, smtp):
     smtp.drop_at_rcpt["marc@exemple.fr"] = 1
     counts = send_digests(conn, config, "coco", W36)
     assert counts["sent"] == 3 and counts["retries"] == 1
-    assert [len(smtp.for_address(a)) for a in ("elodie@exemple.fr", "marc@exemple.fr", "zoe@xn--cole-9oa.fr")] == [1, 1, 1]
+    assert [len(smtp.for_address(a)) for a in ("elodie@exemple.fr", "marc@exemple.fr", "zoe@xn--cole-9oa.fr")] == [
+        1,
+        1,
+        1,
+    ]
 
 
 def test_a_connection_dropped_after_the_end_is_in_doubt_and_not_resent(conn, world, smtp):

@@ -26,14 +26,36 @@ def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1: (cert.pem, key.pem)."""
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"veille", b"s3cret-\xc3\xa9")
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"veille",
+        b"s3cret-\xc3\xa9",
+    )
     return AuthResult(success=ok, handled=False)
 
 
@@ -48,18 +70,33 @@ def tls_server(certificate, request):
     if getattr(request, "param", "starttls") == "tls":
         controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
     else:
-        controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-                                auth_required=True, authenticator=authenticate)
+        controller = Controller(
+            handler,
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=context,
+            require_starttls=True,
+            auth_required=True,
+            authenticator=authenticate,
+        )
     controller.start()
     yield port, handler
     controller.stop()
 
 
 def tls_config(tmp_path, port: int, security: str, user: str = "veille"):
-    return load_config(write_config(tmp_path / f"{security}.toml", port, retries=0, security=security, extra=f"""
+    return load_config(
+        write_config(
+            tmp_path / f"{security}.toml",
+            port,
+            retries=0,
+            security=security,
+            extra=f"""
 user = "{user}"
 password_env = "VEILLE_TEST_SMTP_PASSWORD"
-"""))
+""",
+        )
+    )
 
 
 @pytest.fixture
@@ -107,7 +144,9 @@ def test_a_missing_password_is_told_before_anything_is_prepared(conn, week, tmp_
     monkeypatch.delenv("VEILLE_TEST_SMTP_PASSWORD", raising=False)
     with pytest.raises(VeilleError) as err:
         send_digests(conn, tls_config(tmp_path, port, "starttls"), "coco", W36)
-    assert str(err.value) == ("mot de passe SMTP absent : la variable d'environnement VEILLE_TEST_SMTP_PASSWORD est "
-                              "vide alors que [smtp] user = « veille » — exportez VEILLE_TEST_SMTP_PASSWORD, ou "
-                              "retirez user si le serveur n'en demande pas")
+    assert str(err.value) == (
+        "mot de passe SMTP absent : la variable d'environnement VEILLE_TEST_SMTP_PASSWORD est "
+        "vide alors que [smtp] user = « veille » — exportez VEILLE_TEST_SMTP_PASSWORD, ou "
+        "retirez user si le serveur n'en demande pas"
+    )
     assert conn.execute("SELECT count(*) AS n FROM digests").fetchone()["n"] == 0

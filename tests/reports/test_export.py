@@ -20,11 +20,15 @@ def read(path):
 def dossier(conn):
     conn.execute("INSERT INTO dossiers (slug, title, terms) VALUES ('coco', 'Coco', '{coco}') ON CONFLICT DO NOTHING")
     _seed_a_minor(conn)
-    conn.execute("INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
-                 "(2, 'https://ex.fr/autre', 'https://ex.fr/autre', 'Un autre sujet', 'Rien à voir.')")
+    conn.execute(
+        "INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
+        "(2, 'https://ex.fr/autre', 'https://ex.fr/autre', 'Un autre sujet', 'Rien à voir.')"
+    )
     conn.execute("INSERT INTO document_dossiers (document_id, dossier_slug, score, reason) VALUES (1, 'coco', 1, 't')")
-    conn.execute("INSERT INTO cases (id, slug, name, charges) VALUES (1, 'grande-synthe', 'Grande-Synthe', "
-                 "'{meurtre}'), (2, 'ailleurs', 'Ailleurs', '{}')")
+    conn.execute(
+        "INSERT INTO cases (id, slug, name, charges) VALUES (1, 'grande-synthe', 'Grande-Synthe', "
+        "'{meurtre}'), (2, 'ailleurs', 'Ailleurs', '{}')"
+    )
     conn.execute("INSERT INTO case_dossiers VALUES (1, 'coco')")
     conn.execute("UPDATE events SET case_id = 1")
     return conn
@@ -63,6 +67,7 @@ def test_the_dossiers_tables_with_their_dictionary_names_masked(veille, dossier,
 def test_parquet_without_pyarrow_says_how_to_get_it(veille, dossier, tmp_path):
     try:
         import pyarrow  # noqa: F401
+
         pytest.skip("pyarrow is installed")
     except ImportError:
         pass
@@ -70,4 +75,5 @@ def test_parquet_without_pyarrow_says_how_to_get_it(veille, dossier, tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "veille : erreur : l'export Parquet demande pyarrow, qui n'est pas installé — installez-le "
-        "(pip install pyarrow) ou exportez en CSV (--format csv)"]
+        "(pip install pyarrow) ou exportez en CSV (--format csv)"
+    ]

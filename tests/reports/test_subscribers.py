@@ -34,8 +34,10 @@ def test_add_list_remove_through_the_cli(veille, conn):
 def test_a_bad_address_is_one_french_line_and_nothing_is_stored(veille, conn):
     result = veille("subscribers", "add", "elodie@@exemple.fr", "--dossier", "coco")
     assert result.returncode == 1
-    assert result.stderr.strip() == ("veille : erreur : adresse électronique invalide : « elodie@@exemple.fr » : "
-                                     "il faut exactement un « @ » — écrivez une adresse de la forme nom@domaine.fr")
+    assert result.stderr.strip() == (
+        "veille : erreur : adresse électronique invalide : « elodie@@exemple.fr » : "
+        "il faut exactement un « @ » — écrivez une adresse de la forme nom@domaine.fr"
+    )
     assert conn.execute("SELECT count(*) AS n FROM subscribers").fetchone()["n"] == 0
 
 
@@ -48,22 +50,25 @@ def test_unknown_dossier_and_missing_arguments_are_refused_in_french(veille):
     assert nobody.returncode == 1 and "personne@exemple.fr n'est pas abonné" in nobody.stderr
 
 
-@pytest.mark.parametrize("address, problem", [
-    ("", "adresse électronique vide"),
-    ("elodie.exemple.fr", "il faut exactement un « @ »"),
-    ("@exemple.fr", "rien avant le « @ »"),
-    ("elodie@", "rien après le « @ »"),
-    ("élodie@exemple.fr", "sans accents"),
-    ("elo die@exemple.fr", "espace"),
-    ("elodie..l@exemple.fr", "point mal placé"),
-    (".elodie@exemple.fr", "point mal placé"),
-    ("elodie@exemple", "le domaine doit contenir un point"),
-    ("elodie@exemple..fr", "nom de domaine incorrect"),
-    ("elodie@-exemple.fr", "nom de domaine incorrect"),
-    ("elodie@exemple_1.fr", "nom de domaine incorrect"),
-    ("elodie@192.168.1.1", "adresse IP"),
-    ("elodie@exemple.fr\nBcc: x@y.fr", "caractère de contrôle"),
-])
+@pytest.mark.parametrize(
+    "address, problem",
+    [
+        ("", "adresse électronique vide"),
+        ("elodie.exemple.fr", "il faut exactement un « @ »"),
+        ("@exemple.fr", "rien avant le « @ »"),
+        ("elodie@", "rien après le « @ »"),
+        ("élodie@exemple.fr", "sans accents"),
+        ("elo die@exemple.fr", "espace"),
+        ("elodie..l@exemple.fr", "point mal placé"),
+        (".elodie@exemple.fr", "point mal placé"),
+        ("elodie@exemple", "le domaine doit contenir un point"),
+        ("elodie@exemple..fr", "nom de domaine incorrect"),
+        ("elodie@-exemple.fr", "nom de domaine incorrect"),
+        ("elodie@exemple_1.fr", "nom de domaine incorrect"),
+        ("elodie@192.168.1.1", "adresse IP"),
+        ("elodie@exemple.fr\nBcc: x@y.fr", "caractère de contrôle"),
+    ],
+)
 def test_address_checks(address, problem):
     with pytest.raises(VeilleError) as err:
         normalise_email(address)
@@ -82,8 +87,9 @@ def test_coming_back_reactivates_with_a_new_token(coco, veille):
     first = add(conn, "marc@exemple.fr", "coco").subscriber
     remove(conn, token=first["token"])
     result = veille("subscribers", "add", "MARC@exemple.fr", "--dossier", "coco", "--name", "Marc")
-    assert result.stdout.strip() == ("réabonné : marc@exemple.fr (Marc) au résumé du dossier « coco » "
-                                     "(nouveau lien de désabonnement)")
+    assert result.stdout.strip() == (
+        "réabonné : marc@exemple.fr (Marc) au résumé du dossier « coco » (nouveau lien de désabonnement)"
+    )
     rows = conn.execute("SELECT * FROM subscribers").fetchall()
     assert len(rows) == 1 and rows[0]["id"] == first["id"]
     assert rows[0]["unsubscribed_at"] is None and rows[0]["name"] == "Marc"

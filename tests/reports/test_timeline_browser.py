@@ -11,12 +11,23 @@ from tests.conftest import run_veille
 from tests.reports.timeline_builder import HOSTILE_TITLE, MINOR_NAME, drop_database, sample_database
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent : installez le paquet "
-                                                                "Debian chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium absent : installez le paquet Debian chromium (apt-get install chromium)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +35,9 @@ def page_path(pg_admin_url, template_db, tmp_path_factory):
     name = f"veille_timeline_browser_{os.getpid()}"
     url = sample_database(pg_admin_url, template_db, name)
     out = tmp_path_factory.mktemp("timeline-browser")
-    result = run_veille("timeline", "--dossier", "coco", "--out", str(out), "--date", "2024-08-30",
-                        env={"DATABASE_URL": url})
+    result = run_veille(
+        "timeline", "--dossier", "coco", "--out", str(out), "--date", "2024-08-30", env={"DATABASE_URL": url}
+    )
     assert result.returncode == 0, result.stderr
     later = tmp_path_factory.mktemp("timeline-browser-today")
     result = run_veille("timeline", "--dossier", "coco", "--out", str(later), env={"DATABASE_URL": url})
@@ -89,10 +101,14 @@ def test_filters_by_case_kind_place_and_year_change_what_is_shown(browser, page_
     assert 0 < len(verdicts) < len(shown)
     assert all(view.page.inner_text(f"#{i} .kind") == "verdict" for i in verdicts)
     # Years with nothing left to show lose their heading.
-    assert view.page.eval_on_selector_all("section.year:not([hidden])", "els => els.map(e => e.dataset.year)") == ["2024"]
+    assert view.page.eval_on_selector_all("section.year:not([hidden])", "els => els.map(e => e.dataset.year)") == [
+        "2024"
+    ]
     assert "affaire=valenciennes" in view.page.evaluate("location.hash")
     view.page.click("button[type=reset]")
-    view.page.wait_for_function(f"document.querySelectorAll('#chronologie article.entry:not([hidden])').length == {total}")
+    view.page.wait_for_function(
+        f"document.querySelectorAll('#chronologie article.entry:not([hidden])').length == {total}"
+    )
     view.page.select_option("#f-lieu", "carpentras")
     assert all("carpentras" in view.page.get_attribute(f"#{i}", "data-places").split() for i in view.visible())
     view.page.select_option("#f-annee", "2023")
@@ -107,8 +123,10 @@ def test_filters_by_case_kind_place_and_year_change_what_is_shown(browser, page_
 def test_search_ignores_accents_and_case_and_needs_every_word(browser, page_path):
     view = Opened(browser, page_path["today"])
     view.page.fill("#f-q", "GUET APENS Grande synthe")
-    view.page.wait_for_function("document.getElementById('compte').textContent.indexOf(' sur ') > 0 && "
-                                "document.querySelectorAll('#chronologie article.entry[hidden]').length > 0")
+    view.page.wait_for_function(
+        "document.getElementById('compte').textContent.indexOf(' sur ') > 0 && "
+        "document.querySelectorAll('#chronologie article.entry[hidden]').length > 0"
+    )
     found = view.visible()
     assert found and all(view.page.get_attribute(f"#{i}", "data-case") == "grande-synthe" for i in found)
     view.page.fill("#f-q", "proces valenciennes")  # « procès » typed without its accent
@@ -116,7 +134,10 @@ def test_search_ignores_accents_and_case_and_needs_every_word(browser, page_path
     assert any("valenciennes" in i for i in view.visible())
     view.page.fill("#f-q", "zzzz introuvable")
     view.page.wait_for_timeout(400)
-    assert view.visible() == [] and view.status() == f"0 entrée affichée sur {len(view.page.query_selector_all('article.entry'))}"
+    assert (
+        view.visible() == []
+        and view.status() == f"0 entrée affichée sur {len(view.page.query_selector_all('article.entry'))}"
+    )
     view.page.close()
 
 
@@ -131,7 +152,9 @@ def test_case_button_shows_the_case_entries(browser, page_path):
     view = Opened(browser, page_path["today"])
     view.page.click("#affaire-grande-synthe button.show")
     assert view.page.input_value("#f-affaire") == "grande-synthe"
-    assert view.visible() and all(view.page.get_attribute(f"#{i}", "data-case") == "grande-synthe" for i in view.visible())
+    assert view.visible() and all(
+        view.page.get_attribute(f"#{i}", "data-case") == "grande-synthe" for i in view.visible()
+    )
     view.page.close()
 
 

@@ -28,12 +28,15 @@ def chain(miniweb, pg_admin_url, template_db, tmp_path_factory):
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
     url = make_conninfo(pg_admin_url, dbname=name)
     tmp = tmp_path_factory.mktemp("e2e")
-    config = miniweb.write_config(tmp / "veille.toml", judilibre=False, wayback=False,
-                                  crawl={"download_delay": 0.0})
+    config = miniweb.write_config(tmp / "veille.toml", judilibre=False, wayback=False, crawl={"download_delay": 0.0})
     env = {"DATABASE_URL": url}
     steps = {}
-    for step in (["crawl"], ["nlp", "run"], ["cases"],
-                 ["timeline", "--dossier", "coco", "--out", str(tmp / "timeline"), "--date", "2024-08-30"]):
+    for step in (
+        ["crawl"],
+        ["nlp", "run"],
+        ["cases"],
+        ["timeline", "--dossier", "coco", "--out", str(tmp / "timeline"), "--date", "2024-08-30"],
+    ):
         result = run_veille("--config", str(config), *step, env=env, timeout=900)
         steps[step[0]] = result
         assert result.returncode == 0, (step, result.stderr[-2000:])
@@ -50,9 +53,13 @@ def test_the_chain_produces_a_timeline_a_journalist_can_check(chain):
     with psycopg.connect(url, row_factory=dict_row) as conn:
         texts = [r["text"] for r in conn.execute("SELECT text FROM documents WHERE text <> ''")]
         slugs = {r["slug"] for r in conn.execute("SELECT slug FROM cases")}
-        minors = [r["n"] for r in conn.execute(
-            """SELECT DISTINCT m.text AS n FROM mentions m JOIN entities en ON en.id = m.entity_id
-                WHERE en.label = 'PER' AND (m.minor OR en.minor) AND length(m.text) > 2""")]
+        minors = [
+            r["n"]
+            for r in conn.execute(
+                """SELECT DISTINCT m.text AS n FROM mentions m JOIN entities en ON en.id = m.entity_id
+                WHERE en.label = 'PER' AND (m.minor OR en.minor) AND length(m.text) > 2"""
+            )
+        ]
     assert any("mazan" in s for s in slugs)
     # Every entry is traceable to its sentence in a stored article.
     for quote in re.findall(r"<blockquote[^>]*>\s*<p>« (.*?) »</p>", page, re.S):

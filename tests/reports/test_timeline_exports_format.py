@@ -16,9 +16,33 @@ from reports.timeline.exports import FILES, Exports
 from reports.timeline.exports.events_csv import COLUMNS, ENCODING, defused
 from reports.timeline.publish import publish
 
-TRICKY = ["", "plain", "a;b", 'say "hi"', "line\nbreak", "cr\rlf", "\r\n", ";", '"', "=SUM(A1)", "-3", "- item", "-x",
-          "@home", "+33", "\tindent", " espace ", "à l'audience", "<script>alert('x')</script>", "a & b", "\u2028",
-          "emoji 🙂", "back\\slash", "ctrl\x01\x1f", "'quoted'"]
+TRICKY = [
+    "",
+    "plain",
+    "a;b",
+    'say "hi"',
+    "line\nbreak",
+    "cr\rlf",
+    "\r\n",
+    ";",
+    '"',
+    "=SUM(A1)",
+    "-3",
+    "- item",
+    "-x",
+    "@home",
+    "+33",
+    "\tindent",
+    " espace ",
+    "à l'audience",
+    "<script>alert('x')</script>",
+    "a & b",
+    "\u2028",
+    "emoji 🙂",
+    "back\\slash",
+    "ctrl\x01\x1f",
+    "'quoted'",
+]
 
 
 def _random_texts(n: int = 300) -> list[str]:
@@ -29,11 +53,38 @@ def _random_texts(n: int = 300) -> list[str]:
 
 def _happening(i: int, text: str) -> Happening:
     day = date(2024, 1, 1)
-    h = Happening(id=i, key=f"k-{i}", date=day, precision="day", date_end=None, kind="hearing", summary=text or "x",
-                  case_slug="affaire" if i % 2 else None, case_name=text if i % 2 else None, upcoming=False,
-                  first_seen_at=datetime(2024, 1, 2, tzinfo=ZoneInfo("Europe/Paris")), places=[text], people=[text])
-    h.sources.append(Source(i, i, text or "Média", text, f"https://exemple.fr/{i}", "2024-01-02T10:00:00+01:00",
-                            "2024-01-02", text, day.isoformat(), "day", "hearing", False, bool(i % 3)))
+    h = Happening(
+        id=i,
+        key=f"k-{i}",
+        date=day,
+        precision="day",
+        date_end=None,
+        kind="hearing",
+        summary=text or "x",
+        case_slug="affaire" if i % 2 else None,
+        case_name=text if i % 2 else None,
+        upcoming=False,
+        first_seen_at=datetime(2024, 1, 2, tzinfo=ZoneInfo("Europe/Paris")),
+        places=[text],
+        people=[text],
+    )
+    h.sources.append(
+        Source(
+            i,
+            i,
+            text or "Média",
+            text,
+            f"https://exemple.fr/{i}",
+            "2024-01-02T10:00:00+01:00",
+            "2024-01-02",
+            text,
+            day.isoformat(),
+            "day",
+            "hearing",
+            False,
+            bool(i % 3),
+        )
+    )
     return h
 
 
@@ -59,8 +110,9 @@ def test_exports_read_back_what_the_happenings_said(tmp_path):
     assert data["dossier"] == {"slug": "coco", "title": 'Le site « Coco » ; "test"'}
     assert [h["sources"][0]["title"] for h in data["happenings"]] == texts
     assert [h["places"] for h in data["happenings"]] == [[t] for t in texts]
-    assert [h["case"] for h in data["happenings"]] == [{"slug": "affaire", "name": t} if i % 2 else None
-                                                       for i, t in enumerate(texts)]
+    assert [h["case"] for h in data["happenings"]] == [
+        {"slug": "affaire", "name": t} if i % 2 else None for i, t in enumerate(texts)
+    ]
 
     tl = json.loads((tmp_path / FILES["timelinejs"]).read_text(encoding="utf-8"))
     assert [e["unique_id"] for e in tl["events"]] == [h.anchor for h in happenings]

@@ -86,7 +86,8 @@ def current_happenings(url: str, as_of: str | None = None) -> int:
             """SELECT count(DISTINCT h.key) AS n FROM happenings h JOIN events e ON e.happening_id = h.happening_id
                  JOIN documents d ON d.id = e.document_id
                 WHERE h.current AND (%s::date IS NULL OR d.published_at < %s::date + 1)""",
-            (as_of, as_of)).fetchone()["n"]
+            (as_of, as_of),
+        ).fetchone()["n"]
 
 
 def test_one_self_contained_french_semantic_page(today, sample_url):
@@ -97,12 +98,18 @@ def test_one_self_contained_french_semantic_page(today, sample_url):
     assert len(page.all("main")) == 1 and page.all("meta", charset="utf-8")
     assert len(page.all("article")) >= len(entries(text))
     # Nothing is fetched from elsewhere: no external script, style, font or image.
-    assert not [a for t, a in page.elements if t in ("script", "img", "iframe", "link") and (a.get("src") or a.get("href"))]
+    assert not [
+        a for t, a in page.elements if t in ("script", "img", "iframe", "link") and (a.get("src") or a.get("href"))
+    ]
     assert "@import" not in text and "url(" not in text
     for a in page.all("a"):
         href = a.get("href", "")
         assert href.startswith(("#", "https://", "http://")) or href in (
-            "timeline.json", "events.csv", "events.json", "audiences.ics"), href
+            "timeline.json",
+            "events.csv",
+            "events.json",
+            "audiences.ics",
+        ), href
     # Every date is a <time datetime> at its precision; every control has a label.
     for t in page.all("time"):
         assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?(T[\d:+-]+)?", t["datetime"]), t
@@ -117,10 +124,14 @@ def test_one_entry_per_happening_with_every_source_earliest_first(today, sample_
     closure = entries((out / "index.html").read_text(encoding="utf-8"))["e-site-coco-site-event-2024-06-25"]
     sources = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a>, <time datetime="([\d-]+)"', closure)
     with psycopg.connect(sample_url, row_factory=dict_row) as conn:
-        reporting = [r["url"] for r in conn.execute(
-            """SELECT DISTINCT ON (d.id) d.url, d.published_at FROM happenings h
+        reporting = [
+            r["url"]
+            for r in conn.execute(
+                """SELECT DISTINCT ON (d.id) d.url, d.published_at FROM happenings h
                  JOIN events e ON e.happening_id = h.happening_id JOIN documents d ON d.id = e.document_id
-                WHERE h.current AND h.key = 'site-coco/site_event/2024-06-25' ORDER BY d.id""")]
+                WHERE h.current AND h.key = 'site-coco/site_event/2024-06-25' ORDER BY d.id"""
+            )
+        ]
     assert len(sources) == len(reporting) >= 6
     assert {s[0] for s in sources} == set(reporting)
     assert {"Le Quotidien", "Le Courrier de Provence", "Le Décodeur", "InfoContinu"} <= {s[1] for s in sources}
@@ -139,7 +150,7 @@ def test_every_entry_quotes_its_sentence_from_the_source(today, sample_url):
         if "[mineur]" in sentence:
             continue
         assert any(sentence in t for t in stored), (anchor, sentence)
-        assert re.search(r'<summary>\d+ sources?</summary>', body), anchor
+        assert re.search(r"<summary>\d+ sources?</summary>", body), anchor
 
 
 def test_dates_at_their_precision_and_kinds_in_french(today):
@@ -149,8 +160,16 @@ def test_dates_at_their_precision_and_kinds_in_french(today):
     assert '<time datetime="2022-10">octobre 2022</time>' in text
     assert '<time datetime="2024-04-25">25 avril 2024</time>' in text
     visible = " ".join(Page(text).text)
-    for label in ("faits", "interpellation", "mise en examen", "ouverture du procès", "audience", "verdict",
-                  "vie du site", "plainte"):
+    for label in (
+        "faits",
+        "interpellation",
+        "mise en examen",
+        "ouverture du procès",
+        "audience",
+        "verdict",
+        "vie du site",
+        "plainte",
+    ):
         assert f">{label}<" in text or label in visible, label
     assert "trial_opening" not in visible and "site_event" not in visible
 
@@ -239,7 +258,9 @@ def test_csv_and_json_exports_list_every_source(today):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     data = json.loads((out / "events.json").read_text(encoding="utf-8"))
     assert len(rows) == sum(len(h["sources"]) for h in data["happenings"])
-    assert {"entree", "date", "date_affichee", "libelle_type", "nom_affaire", "media", "url", "citation"} <= set(rows[0])
+    assert {"entree", "date", "date_affichee", "libelle_type", "nom_affaire", "media", "url", "citation"} <= set(
+        rows[0]
+    )
     hearing = [r for r in rows if r["entree"] == "valenciennes/hearing/2024-04-25"]
     assert len(hearing) >= 3 and "Nombre de prévenus divergent" in hearing[0]["divergences"]
     assert all(r["url"].startswith("https://") for r in rows)
@@ -267,8 +288,9 @@ def test_bad_input_is_one_clear_error_and_nothing_half_written(sample_url, tmp_p
     env = {"DATABASE_URL": sample_url}
     bad_date = run_veille("timeline", "--dossier", "coco", "--out", str(tmp_path), "--date", "30/08/2024", env=env)
     assert bad_date.returncode == 1
-    assert bad_date.stderr.strip() == ("veille : erreur : date invalide : « 30/08/2024 » — écrivez-la AAAA-MM-JJ, "
-                                       "par exemple 2024-08-30")
+    assert bad_date.stderr.strip() == (
+        "veille : erreur : date invalide : « 30/08/2024 » — écrivez-la AAAA-MM-JJ, par exemple 2024-08-30"
+    )
     unknown = run_veille("timeline", "--dossier", "nope", "--out", str(tmp_path), env=env)
     assert unknown.returncode == 1 and "dossier inconnu : « nope »" in unknown.stderr
     blocker = tmp_path / "fichier"
@@ -281,24 +303,41 @@ def test_bad_input_is_one_clear_error_and_nothing_half_written(sample_url, tmp_p
 
 def test_the_run_is_recorded(today, sample_url):
     with psycopg.connect(sample_url, row_factory=dict_row) as conn:
-        run = conn.execute("SELECT status, params, counts FROM runs WHERE kind = 'timeline' ORDER BY id LIMIT 1").fetchone()
+        run = conn.execute(
+            "SELECT status, params, counts FROM runs WHERE kind = 'timeline' ORDER BY id LIMIT 1"
+        ).fetchone()
     assert run["status"] == "ok" and run["params"]["dossier"] == "coco" and run["counts"]["entries"] > 50
 
 
 def test_how_a_date_was_worked_out_is_shown_on_demand_and_exported(sample_url, tmp_path):
     how = "« mardi dernier », article du 25 avril 2024 → 23 avril 2024"
     with psycopg.connect(sample_url, autocommit=True, row_factory=dict_row) as conn:
-        event = conn.execute("SELECT e.id, e.evidence FROM events e JOIN happenings h ON h.happening_id = e.happening_id "
-                             "WHERE h.current AND NOT h.context ORDER BY e.id LIMIT 1").fetchone()
-        conn.execute("UPDATE events SET date_how = %s WHERE id = %s",
-                      (json.dumps({"expression": "mardi dernier", "anchor": "2024-04-25", "anchor_kind": "published",
-                                   "rule": "weekday_last", "explanation": how}), event["id"]))
+        event = conn.execute(
+            "SELECT e.id, e.evidence FROM events e JOIN happenings h ON h.happening_id = e.happening_id "
+            "WHERE h.current AND NOT h.context ORDER BY e.id LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "UPDATE events SET date_how = %s WHERE id = %s",
+            (
+                json.dumps(
+                    {
+                        "expression": "mardi dernier",
+                        "anchor": "2024-04-25",
+                        "anchor_kind": "published",
+                        "rule": "weekday_last",
+                        "explanation": how,
+                    }
+                ),
+                event["id"],
+            ),
+        )
     try:
         timeline(sample_url, tmp_path)
         page = (tmp_path / "index.html").read_text(encoding="utf-8")
         assert "Comment cette date a été établie" in page and escape(how) in page
-        rows = list(csv.DictReader(io.StringIO((tmp_path / "events.csv").read_text(encoding="utf-8-sig")),
-                                   delimiter=";"))
+        rows = list(
+            csv.DictReader(io.StringIO((tmp_path / "events.csv").read_text(encoding="utf-8-sig")), delimiter=";")
+        )
         assert how in {r["date_etablie"] for r in rows if r["citation"] == event["evidence"]}
         data = json.loads((tmp_path / "events.json").read_text(encoding="utf-8"))
         assert how in {s["how"] for h in data["happenings"] for s in h["sources"]}

@@ -21,8 +21,16 @@ from veille.config import load_config
 from veille.db import sync_config
 
 # Strings COPY's text format and JSON each escape in their own way.
-AWKWARD = ["back\\slash \\N and \\\\ two", 'say "hi" \\"', "tab\there", "line\nbreak\r\n", "emoji 🙂 and \u2028",
-           "ctrl\x01\x1f", "<script>alert('x')</script>", "guillemets « » et apostrophe ’"]
+AWKWARD = [
+    "back\\slash \\N and \\\\ two",
+    'say "hi" \\"',
+    "tab\there",
+    "line\nbreak\r\n",
+    "emoji 🙂 and \u2028",
+    "ctrl\x01\x1f",
+    "<script>alert('x')</script>",
+    "guillemets « » et apostrophe ’",
+]
 
 
 def _stored(conn, texts: list[str]) -> None:
@@ -32,8 +40,15 @@ def _stored(conn, texts: list[str]) -> None:
         day = date(2024, 1, 1) + timedelta(days=3 * i)
         evidence = f"À Lille, le {day.day} {day.month}, l'audience s'est tenue : {text}"
         doc = facts.document(f"Titre {i} : {text}", evidence, f"{day.isoformat()}T20:00:00+01:00")
-        facts.event(doc, day.isoformat(), "hearing", evidence, summary=f"Audience : {text}", places=("Lille",),
-                    people=(f"Personne {text}",))
+        facts.event(
+            doc,
+            day.isoformat(),
+            "hearing",
+            evidence,
+            summary=f"Audience : {text}",
+            places=("Lille",),
+            people=(f"Personne {text}",),
+        )
     sync_config(conn, load_config())
     recompute_cases(conn, load_config())
 
@@ -201,8 +216,9 @@ def test_each_filter_of_the_happenings_query_keeps_what_it_says(conn):
     assert keys(kinds=("verdict", "hearing")) == list(day)
     assert keys(first=date(2024, 1, 10)) == [k for k in day if day[k] >= date(2024, 1, 10)]
     assert keys(last=date(2024, 1, 10)) == [k for k in day if day[k] <= date(2024, 1, 10)]
-    assert keys(kinds=("hearing",), first=date(2024, 1, 7), last=date(2024, 1, 30), since=since) == \
-        [k for k in day if date(2024, 1, 7) <= day[k] < date(2024, 1, 19) and published[k] >= since]
+    assert keys(kinds=("hearing",), first=date(2024, 1, 7), last=date(2024, 1, 30), since=since) == [
+        k for k in day if date(2024, 1, 7) <= day[k] < date(2024, 1, 19) and published[k] >= since
+    ]
     assert keys(since=until, until=since) == []
 
 
@@ -210,8 +226,15 @@ def test_null_filters_cost_the_timeline_nothing(conn):
     """COPY binds the parameters in the text, so a null filter is a constant the planner drops: the
     timeline's plan is the one of a query without it, in the order of ``happenings_timeline_idx``."""
     _stored(conn, [f"numéro {i}" for i in range(5)])
-    params = {"dossier": "coco", "since": None, "until": None, "as_of": None, "kinds": None, "first": None,
-              "last": None}
+    params = {
+        "dossier": "coco",
+        "since": None,
+        "until": None,
+        "as_of": None,
+        "kinds": None,
+        "first": None,
+        "last": None,
+    }
     text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
     conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index
     conn.execute("SET enable_sort = off")

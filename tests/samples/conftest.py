@@ -1,5 +1,6 @@
 """Fixtures of the mini-web's own tests. ``miniweb`` and ``miniweb_log`` come from
 ``samples.miniweb.pytest_plugin``, listed in the top-level ``tests/conftest.py``."""
+
 import pytest
 
 

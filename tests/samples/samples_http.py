@@ -1,4 +1,5 @@
 """Small HTTP and parsing helpers for the mini-web tests (urllib + lxml)."""
+
 from __future__ import annotations
 
 import urllib.error
@@ -23,6 +24,7 @@ class Fetched:
 
     def json(self):
         import json
+
         return json.loads(self.body)
 
 
@@ -35,10 +37,10 @@ _plain = urllib.request.build_opener(_NoRedirect)
 _follow = urllib.request.build_opener()
 
 
-def fetch(url: str, headers: dict[str, str] | None = None, follow: bool = True,
-          method: str = "GET", timeout: float = 30) -> Fetched:
-    req = urllib.request.Request(url, headers={"User-Agent": "miniweb-tests/1.0", **(headers or {})},
-                                 method=method)
+def fetch(
+    url: str, headers: dict[str, str] | None = None, follow: bool = True, method: str = "GET", timeout: float = 30
+) -> Fetched:
+    req = urllib.request.Request(url, headers={"User-Agent": "miniweb-tests/1.0", **(headers or {})}, method=method)
     try:
         with (_follow if follow else _plain).open(req, timeout=timeout) as resp:
             return Fetched(resp.status, resp.headers, resp.read(), resp.geturl())
@@ -86,8 +88,9 @@ def sitemap_links(index_url: str) -> tuple[list[str], list[str]]:
     return pages, files
 
 
-def search_links(base: str, query: str, result_selector: str, next_selector: str,
-                 max_pages: int = 1000) -> tuple[list[str], int]:
+def search_links(
+    base: str, query: str, result_selector: str, next_selector: str, max_pages: int = 1000
+) -> tuple[list[str], int]:
     """Result links over every page, following the next link; (links, pages seen)."""
     url = f"{base}/recherche?{urlencode({'q': query, 'page': 1})}"
     links, pages = [], 0

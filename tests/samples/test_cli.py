@@ -1,4 +1,5 @@
 """``python -m samples.miniweb``: help, serve, clean shutdown on SIGINT."""
+
 from __future__ import annotations
 
 import os
@@ -13,17 +14,37 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_help():
-    out = subprocess.run([sys.executable, "-m", "samples.miniweb", "serve", "--help"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "samples.miniweb", "serve", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for option in ("--filler", "--config-out", "--log", "--slow"):
         assert option in out
 
 
 def test_serve_and_sigint(tmp_path):
     config, log = tmp_path / "veille.toml", tmp_path / "requests.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "samples.miniweb", "serve", "--filler", "50",
-                             "--config-out", str(config), "--log", str(log)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "samples.miniweb",
+            "serve",
+            "--filler",
+            "50",
+            "--config-out",
+            str(config),
+            "--log",
+            str(log),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         while not lines or "Ctrl-C" not in lines[-1]:

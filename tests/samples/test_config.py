@@ -1,4 +1,5 @@
 """The veille config written by MiniWeb.write_config."""
+
 from __future__ import annotations
 
 import tomllib

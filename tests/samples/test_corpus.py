@@ -1,4 +1,5 @@
 """The corpus loader, outlets.toml against FORMAT.md, and the articles' fields."""
+
 from __future__ import annotations
 
 import re

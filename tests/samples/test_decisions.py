@@ -1,4 +1,5 @@
 """The sample court decisions: Judilibre shape and correct zone offsets."""
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,14 @@ def test_numbers_and_ecli():
 
 
 def test_zone_offsets():
-    starts = {"expose": ("Faits et procédure", "EXPOSÉ"), "dispositif": ("PAR CES MOTIFS",),
-              "motivations": ("Réponse de la Cour", "MOTIFS"), "introduction": ("N° ", "COUR D'APPEL"),
-              "moyens": ("Enoncé du moyen", "Sur le", "Au soutien"), "annexes": ("Ainsi fait",)}
+    starts = {
+        "expose": ("Faits et procédure", "EXPOSÉ"),
+        "dispositif": ("PAR CES MOTIFS",),
+        "motivations": ("Réponse de la Cour", "MOTIFS"),
+        "introduction": ("N° ", "COUR D'APPEL"),
+        "moyens": ("Enoncé du moyen", "Sur le", "Au soutien"),
+        "annexes": ("Ainsi fait",),
+    }
     for d in DECISIONS:
         zones = d.data.get("zones")
         if zones is None:
@@ -38,9 +44,10 @@ def test_zone_offsets():
         previous_end = 0
         for start, end, name in fragments:
             assert previous_end <= start < end <= len(d.text), (d.id, name)
-            assert d.text[start:end].startswith(starts[name]), (d.id, name, d.text[start:start + 30])
+            assert d.text[start:end].startswith(starts[name]), (d.id, name, d.text[start : start + 30])
             assert d.text[start:end] == d.text[start:end].strip()
             previous_end = end
         assert zones["dispositif"] and zones["motivations"]
-    assert any(z != sorted(z, key=lambda f: f["start"]) for d in DECISIONS
-               for z in (d.data.get("zones") or {}).values()), "one decision lists fragments out of order"
+    assert any(
+        z != sorted(z, key=lambda f: f["start"]) for d in DECISIONS for z in (d.data.get("zones") or {}).values()
+    ), "one decision lists fragments out of order"

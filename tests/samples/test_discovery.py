@@ -1,4 +1,5 @@
 """Every article of every outlet is reachable through each of its discovery channels."""
+
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
@@ -79,7 +80,7 @@ def test_lequotidien_feed_has_amp_links_with_canonical(miniweb, testweb):
     if not amp:
         pytest.skip("no article hashed to an AMP link")
     page = fetch(amp[0])
-    assert page.status == 200 and "rel=\"canonical\"" in page.text
+    assert page.status == 200 and 'rel="canonical"' in page.text
     assert canonical(amp[0]) == amp[0].replace("/amp/", "/", 1)
 
 
@@ -112,8 +113,11 @@ def test_search_matches_accent_and_case_insensitively(testweb):
     assert len(everything) >= 7 and pages == -(-len(everything) // 5)
     coco, _ = search_links(base, "COCO", *sel)
     assert coco and len(coco) < len(everything)
-    with_word = {testweb.article_url(a) for a in testweb.articles("enfanceprotegee")
-                 if "protégée" in f"{a.title} {a.summary} {a.body}".lower()}
+    with_word = {
+        testweb.article_url(a)
+        for a in testweb.articles("enfanceprotegee")
+        if "protégée" in f"{a.title} {a.summary} {a.body}".lower()
+    }
     plain, _ = search_links(base, "protegee", *sel)
     upper, _ = search_links(base, "PROTÉGÉE", *sel)
     assert set(plain) == set(upper) == with_word and with_word
@@ -124,6 +128,7 @@ def test_search_matches_accent_and_case_insensitively(testweb):
 def test_search_pages_have_five_results_and_next(testweb):
     base = testweb.outlets["enfanceprotegee"]
     from lxml import html
+
     doc = html.fromstring(fetch(base + "/recherche?q=&page=1").body)
     assert len(doc.cssselect("div.communique a.lien")) == 5
     assert doc.cssselect("a[rel=next]")
@@ -132,8 +137,7 @@ def test_search_pages_have_five_results_and_next(testweb):
 
 
 def test_filler_scale_and_sitemap_split():
-    with MiniWeb(articles_dir=None, hostile=False, filler=400, seed=7,
-                 sitemap_page_size=20) as web:
+    with MiniWeb(articles_dir=None, hostile=False, filler=400, seed=7, sitemap_page_size=20) as web:
         total = sum(len(web.articles(o)) for o in OUTLETS)
         assert total == 400
         words = [len(a.body.split()) for a in web.articles()]

@@ -1,4 +1,5 @@
 """Gold annotations (samples/gold/**/*.toml) are consistent with their articles."""
+
 from __future__ import annotations
 
 import re

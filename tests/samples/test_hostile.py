@@ -1,4 +1,5 @@
 """The broken and hostile pages behave as documented, and crawlers can meet them."""
+
 from __future__ import annotations
 
 import json
@@ -76,7 +77,7 @@ def test_jsonld_headline_raw_script(miniweb):
     row = hostile(miniweb, "jsonld_raw_script")
     page = fetch(row["url"]).body
     assert b'"headline": "Enqu\xc3\xaate : comment Coco <script>alert(1)</script>' in page
-    assert b"<h1 class=\"entry-title\">Enqu\xc3\xaate : comment Coco &lt;script&gt;" in page
+    assert b'<h1 class="entry-title">Enqu\xc3\xaate : comment Coco &lt;script&gt;' in page
 
 
 def test_charset_mismatches(miniweb):
@@ -117,7 +118,8 @@ def test_external_links(miniweb):
     assert 'href="http://203.0.113.5/' in page and 'href="https://www.example.com/' in page
     assert hostile(miniweb, "external_feed_link")["link"].startswith("https://www.example.com/")
     assert hostile(miniweb, "external_feed_link")["link"] in rss_links(
-        fetch(miniweb.outlets["lequotidien"] + "/rss.xml").body)
+        fetch(miniweb.outlets["lequotidien"] + "/rss.xml").body
+    )
 
 
 def test_every_hostile_page_mentions_coco(miniweb):

@@ -1,4 +1,5 @@
 """robots.txt, TDMRep, conditional requests, content types, request log, injected failures."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,8 @@ def test_robots_txt(miniweb):
     for oid in ("echodunord", "radionord", "pretoire"):
         assert f"Sitemap: {miniweb.outlets[oid]}/sitemap.xml" in robots[oid].text
     assert not Protego.parse(robots["ledecodeur"].text).can_fetch(
-        miniweb.outlets["ledecodeur"] + "/wp-admin/", "veille")
+        miniweb.outlets["ledecodeur"] + "/wp-admin/", "veille"
+    )
 
 
 def test_tdmrep(miniweb):
@@ -48,8 +50,12 @@ def test_tdmrep(miniweb):
 
 def test_conditional_requests(miniweb_log):
     web = miniweb_log
-    for url in (web.outlets["lequotidien"] + "/rss.xml", web.outlets["echodunord"] + "/sitemap.xml",
-                web.outlets["ledecodeur"] + "/", web.outlets["lequotidien"] + "/robots.txt"):
+    for url in (
+        web.outlets["lequotidien"] + "/rss.xml",
+        web.outlets["echodunord"] + "/sitemap.xml",
+        web.outlets["ledecodeur"] + "/",
+        web.outlets["lequotidien"] + "/robots.txt",
+    ):
         first = fetch(url)
         etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
         assert first.status == 200 and etag and last_modified
@@ -70,8 +76,11 @@ def test_article_conditional_and_content_type(testweb):
     assert fetch(url, {"If-None-Match": page.headers["ETag"]}).status == 304
     feed = fetch(testweb.outlets["lequotidien"] + "/rss.xml")
     assert feed.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
-    assert fetch(testweb.outlets["courrierprovence"] + "/atom.xml").headers["Content-Type"].startswith(
-        "application/atom+xml; charset=utf-8")
+    assert (
+        fetch(testweb.outlets["courrierprovence"] + "/atom.xml")
+        .headers["Content-Type"]
+        .startswith("application/atom+xml; charset=utf-8")
+    )
     head = fetch(url, method="HEAD")
     assert head.status == 200 and head.body == b""
 

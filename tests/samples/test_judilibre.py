@@ -1,4 +1,5 @@
 """Fake Judilibre: auth, shapes, pagination, cursors, history, injected errors."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
@@ -8,11 +9,41 @@ import pytest
 from samples.corpus import load_decisions
 from tests.samples.samples_http import fetch
 
-SUMMARY_KEYS = {"id", "jurisdiction", "chamber", "number", "numbers", "ecli", "decision_date",
-                "solution", "summary", "themes", "highlights"}
-DECISION_KEYS = {"id", "source", "text", "chamber", "decision_date", "ecli", "jurisdiction", "number",
-                 "numbers", "publication", "solution", "summary", "themes", "type", "update_date",
-                 "visa", "timeline", "contested", "forward", "files"}
+SUMMARY_KEYS = {
+    "id",
+    "jurisdiction",
+    "chamber",
+    "number",
+    "numbers",
+    "ecli",
+    "decision_date",
+    "solution",
+    "summary",
+    "themes",
+    "highlights",
+}
+DECISION_KEYS = {
+    "id",
+    "source",
+    "text",
+    "chamber",
+    "decision_date",
+    "ecli",
+    "jurisdiction",
+    "number",
+    "numbers",
+    "publication",
+    "solution",
+    "summary",
+    "themes",
+    "type",
+    "update_date",
+    "visa",
+    "timeline",
+    "contested",
+    "forward",
+    "files",
+}
 
 
 @pytest.fixture
@@ -41,14 +72,12 @@ def test_search_shape_and_default_jurisdiction(jl):
     r = call(jl, "search", {"query": "coco", "page_size": 2})
     assert r.status == 200 and r.headers["Content-Type"].startswith("application/json")
     body = r.json()
-    for key in ("page", "page_size", "query", "total", "previous_page", "next_page", "took",
-                "max_score", "results"):
+    for key in ("page", "page_size", "query", "total", "previous_page", "next_page", "took", "max_score", "results"):
         assert key in body
     assert body["page"] == 0 and body["previous_page"] is None
     assert all(SUMMARY_KEYS <= set(item) for item in body["results"])
     assert all(item["jurisdiction"] == "cc" for item in body["results"])
-    assert any("<em>" in frag for item in body["results"] for frags in item["highlights"].values()
-               for frag in frags)
+    assert any("<em>" in frag for item in body["results"] for frags in item["highlights"].values() for frag in frags)
     with_ca = call(jl, "search", {"query": "coco", "jurisdiction[]": ["cc", "ca"]}).json()
     assert with_ca["total"] > body["total"]
     assert {i["jurisdiction"] for i in with_ca["results"]} == {"cc", "ca"}
@@ -74,9 +103,19 @@ def test_search_limits(jl):
 
 
 def test_search_filters(jl):
-    body = call(jl, "search", {"query": "détention provisoire", "operator": "exact",
-                               "chamber[]": "cr", "date_start": "2025-01-01", "date_end": "2025-12-31",
-                               "sort": "date", "order": "asc"}).json()
+    body = call(
+        jl,
+        "search",
+        {
+            "query": "détention provisoire",
+            "operator": "exact",
+            "chamber[]": "cr",
+            "date_start": "2025-01-01",
+            "date_end": "2025-12-31",
+            "sort": "date",
+            "order": "asc",
+        },
+    ).json()
     dates = [i["decision_date"] for i in body["results"]]
     assert dates == sorted(dates) and all(d >= "2025-01-01" for d in dates) and dates
     field = call(jl, "search", {"query": "REJETTE", "field[]": "dispositif"}).json()

@@ -1,4 +1,5 @@
 """Fake Wayback Machine: CDX search shape and replay headers."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -24,8 +25,9 @@ def test_cdx_json_shape(miniweb):
 
 def test_cdx_filters_fields_and_dates(miniweb):
     base = miniweb.outlets["echodunord"]
-    ok = cdx(miniweb, url=base + "/", matchType="prefix", output="json", fl="original,statuscode",
-             filter="statuscode:200").json()
+    ok = cdx(
+        miniweb, url=base + "/", matchType="prefix", output="json", fl="original,statuscode", filter="statuscode:200"
+    ).json()
     assert ok[0] == ["original", "statuscode"] and all(r[1] == "200" for r in ok[1:])
     not_ok = cdx(miniweb, url=base + "/", matchType="prefix", output="json", filter="!statuscode:200").json()
     assert {r[4] for r in not_ok[1:]} == {"404", "301"}
@@ -58,8 +60,13 @@ def test_cdx_resume_key(miniweb):
 
 
 def test_replay_headers(miniweb):
-    rows = cdx(miniweb, url=miniweb.outlets["lequotidien"] + "/", matchType="prefix", output="json",
-               filter=["statuscode:200", "mimetype:text/html"]).json()
+    rows = cdx(
+        miniweb,
+        url=miniweb.outlets["lequotidien"] + "/",
+        matchType="prefix",
+        output="json",
+        filter=["statuscode:200", "mimetype:text/html"],
+    ).json()
     urlkey, ts, original = rows[-1][:3]
     page = fetch(f"{miniweb.wayback_url}/web/{ts}id_/{original}")
     assert page.status == 200

@@ -54,7 +54,10 @@ def test_every_command_has_french_help(path):
 def test_click_itself_speaks_french():
     help_text = run_veille("nlp", "run", "--help")
     assert help_text.returncode == 0
-    assert help_text.stdout.startswith("Utilisation : veille nlp run") and "Afficher cette aide et quitter." in help_text.stdout
+    assert (
+        help_text.stdout.startswith("Utilisation : veille nlp run")
+        and "Afficher cette aide et quitter." in help_text.stdout
+    )
     assert "Show this message" not in help_text.stdout
     wrong = run_veille("nlpp")
     assert wrong.returncode == 2 and "Erreur : Commande inconnue : 'nlpp'." in wrong.stderr
@@ -74,11 +77,14 @@ def test_python_dash_m_and_version():
     assert result.returncode == 0 and "veille" in result.stdout
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgresql://nobody@127.0.0.1:1/veille", "base de données injoignable"),
-    ("postgres://bad url with spaces", "DATABASE_URL mal formée"),
-    ("notaurl", "DATABASE_URL mal formée"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://nobody@127.0.0.1:1/veille", "base de données injoignable"),
+        ("postgres://bad url with spaces", "DATABASE_URL mal formée"),
+        ("notaurl", "DATABASE_URL mal formée"),
+    ],
+)
 def test_bad_database_url_is_one_line_with_the_fix(url, expected):
     result = run_veille("db", "status", env={"DATABASE_URL": url})
     assert result.returncode == 1

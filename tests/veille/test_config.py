@@ -27,14 +27,17 @@ def test_builtin_configuration_has_the_coco_dossier_and_real_outlets():
 
 
 def test_a_file_with_only_sources_keeps_the_coco_dossier(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [[sources]]
 id = "local"
 name = "Journal local"
 kind = "feed"
 urls = ["http://127.0.0.1:8000/rss.xml"]
 allow_private = true
-""")
+""",
+    )
     config = load_config(path)
     assert [s.id for s in config.sources] == ["local"]
     assert config.sources[0].allow_private is True
@@ -42,7 +45,9 @@ allow_private = true
 
 
 def test_a_new_dossier_by_configuration_alone(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [[dossiers]]
 slug = "omegle"
 title = "Omegle"
@@ -54,44 +59,67 @@ name = "Journal local"
 kind = "sitemap"
 urls = ["http://127.0.0.1:8000/sitemap.xml"]
 dossiers = ["omegle"]
-""")
+""",
+    )
     config = load_config(path)
     assert set(config.dossiers) == {"coco", "omegle"}
     assert config.sources_for("omegle")[0].id == "local"
     assert config.sources_for("coco") == ()
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('[[sources]]\nid = "x"\nname = "X"\nkind = "rss"\nurls = ["https://a.fr/rss"]\n',
-     "clé « sources[0].kind » : « rss » n'est pas parmi : feed, sitemap, search, gdelt, judilibre, wayback"),
-    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = "https://a.fr/rss"\n',
-     "clé « sources[0].urls » : doit être une liste"),
-    ('[[sources]]\nid = "x"\nkind = "feed"\nurls = ["https://a.fr/rss"]\n',
-     "clé « sources[0].name » : obligatoire"),
-    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["ftp://a.fr/rss"]\n',
-     "« ftp://a.fr/rss » n'est pas une adresse http(s)"),
-    ('[crawl]\nconcurrent_per_site = "deux"\n', "clé « crawl.concurrent_per_site » : doit être un entier"),
-    ('[crawl]\nspeed = 3\n', "clé « crawl.speed » : clé inconnue"),
-    ('[crawl]\nconcurrent_per_site = 0\n',
-     "clé « crawl.concurrent_per_site » : « 0 » : un entier entre 1 et 64 attendu"),
-    ('[crawl]\ntimeout = 0\n', "clé « crawl.timeout » : « 0.0 » : un nombre entre 0.1 et 3600 attendu"),
-    ('[crawl]\ndownload_delay = -1\n', "clé « crawl.download_delay » : « -1.0 » : un nombre entre 0 et 3600 attendu"),
-    ('[crawl]\ntimeout = nan\n', "clé « crawl.timeout » : « nan » : un nombre entre 0.1 et 3600 attendu"),
-    ('[crawl]\nretries = -2\n', "clé « crawl.retries » : « -2 » : un entier entre 0 et 20 attendu"),
-    ('[nlp]\nbatch_size = 0\n', "clé « nlp.batch_size » : « 0 » : un entier entre 1 et 10000 attendu"),
-    ('[smtp]\nport = 70000\n', "clé « smtp.port » : « 70000 » : un entier entre 1 et 65535 attendu"),
-    ('[smtp]\nretry_delay = inf\n', "clé « smtp.retry_delay » : « inf » : un nombre entre 0 et 3600 attendu"),
-    ('[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["https://a.fr/"]\ndossiers = ["nope"]\n',
-     "dossier « nope » non déclaré"),
-    ('[[dossiers]]\nslug = "Coco!"\ntitle = "x"\nterms = ["a"]\n', "clé « dossiers[0].slug »"),
-    ('[crawl\n', "TOML mal formé"),
-    ('[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
-     '[sources.settings]\nmax_records = 1000\n',
-     "clé « sources[0].settings.max_records » : « 1000 » : un entier entre 1 et 250 attendu"),
-    ('[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
-     '[sources.settings]\nmin_interval = "5 s"\n',
-     "clé « sources[0].settings.min_interval » : « '5 s' » : un nombre d'au moins 0 attendu"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "rss"\nurls = ["https://a.fr/rss"]\n',
+            "clé « sources[0].kind » : « rss » n'est pas parmi : feed, sitemap, search, gdelt, judilibre, wayback",
+        ),
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = "https://a.fr/rss"\n',
+            "clé « sources[0].urls » : doit être une liste",
+        ),
+        (
+            '[[sources]]\nid = "x"\nkind = "feed"\nurls = ["https://a.fr/rss"]\n',
+            "clé « sources[0].name » : obligatoire",
+        ),
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["ftp://a.fr/rss"]\n',
+            "« ftp://a.fr/rss » n'est pas une adresse http(s)",
+        ),
+        ('[crawl]\nconcurrent_per_site = "deux"\n', "clé « crawl.concurrent_per_site » : doit être un entier"),
+        ("[crawl]\nspeed = 3\n", "clé « crawl.speed » : clé inconnue"),
+        (
+            "[crawl]\nconcurrent_per_site = 0\n",
+            "clé « crawl.concurrent_per_site » : « 0 » : un entier entre 1 et 64 attendu",
+        ),
+        ("[crawl]\ntimeout = 0\n", "clé « crawl.timeout » : « 0.0 » : un nombre entre 0.1 et 3600 attendu"),
+        (
+            "[crawl]\ndownload_delay = -1\n",
+            "clé « crawl.download_delay » : « -1.0 » : un nombre entre 0 et 3600 attendu",
+        ),
+        ("[crawl]\ntimeout = nan\n", "clé « crawl.timeout » : « nan » : un nombre entre 0.1 et 3600 attendu"),
+        ("[crawl]\nretries = -2\n", "clé « crawl.retries » : « -2 » : un entier entre 0 et 20 attendu"),
+        ("[nlp]\nbatch_size = 0\n", "clé « nlp.batch_size » : « 0 » : un entier entre 1 et 10000 attendu"),
+        ("[smtp]\nport = 70000\n", "clé « smtp.port » : « 70000 » : un entier entre 1 et 65535 attendu"),
+        ("[smtp]\nretry_delay = inf\n", "clé « smtp.retry_delay » : « inf » : un nombre entre 0 et 3600 attendu"),
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["https://a.fr/"]\ndossiers = ["nope"]\n',
+            "dossier « nope » non déclaré",
+        ),
+        ('[[dossiers]]\nslug = "Coco!"\ntitle = "x"\nterms = ["a"]\n', "clé « dossiers[0].slug »"),
+        ("[crawl\n", "TOML mal formé"),
+        (
+            '[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
+            "[sources.settings]\nmax_records = 1000\n",
+            "clé « sources[0].settings.max_records » : « 1000 » : un entier entre 1 et 250 attendu",
+        ),
+        (
+            '[[sources]]\nid = "g"\nname = "G"\nkind = "gdelt"\nurls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n'
+            '[sources.settings]\nmin_interval = "5 s"\n',
+            "clé « sources[0].settings.min_interval » : « '5 s' » : un nombre d'au moins 0 attendu",
+        ),
+    ],
+)
 def test_invalid_files_get_one_line_naming_file_key_and_problem(tmp_path, text, expected):
     path = write(tmp_path, text)
     with pytest.raises(VeilleError) as exc:
@@ -116,21 +144,30 @@ def test_missing_config_file_names_the_fix(tmp_path):
     assert "fichier de configuration introuvable" in result.stderr and "--config" in result.stderr
 
 
-SEARCH = ('[[sources]]\nid = "recherche_locale"\nname = "R"\nkind = "search"\n'
-          'urls = ["https://a.fr/recherche?q={query}&page={page}"]\n[sources.settings]\n')
+SEARCH = (
+    '[[sources]]\nid = "recherche_locale"\nname = "R"\nkind = "search"\n'
+    'urls = ["https://a.fr/recherche?q={query}&page={page}"]\n[sources.settings]\n'
+)
 
 
-@pytest.mark.parametrize("settings, expected", [
-    ('result_selector = "article h3 a["\n',
-     "source « recherche_locale », clé « sources[0].settings.result_selector » : « article h3 a[ » n'est pas "
-     "un sélecteur CSS valide"),
-    ('next_selector = "a:suivant"\n',
-     "source « recherche_locale », clé « sources[0].settings.next_selector » : « a:suivant » n'est pas "
-     "un sélecteur CSS valide"),
-    ('result_selector = ""\n', "clé « sources[0].settings.result_selector » : doit être un texte non vide"),
-    ('next_selector = 3\n', "clé « sources[0].settings.next_selector » : doit être un texte non vide"),
-    ('max_pages = "dix"\n', "clé « sources[0].settings.max_pages » : « 'dix' » : un entier d'au moins 1 attendu"),
-])
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        (
+            'result_selector = "article h3 a["\n',
+            "source « recherche_locale », clé « sources[0].settings.result_selector » : « article h3 a[ » n'est pas "
+            "un sélecteur CSS valide",
+        ),
+        (
+            'next_selector = "a:suivant"\n',
+            "source « recherche_locale », clé « sources[0].settings.next_selector » : « a:suivant » n'est pas "
+            "un sélecteur CSS valide",
+        ),
+        ('result_selector = ""\n', "clé « sources[0].settings.result_selector » : doit être un texte non vide"),
+        ("next_selector = 3\n", "clé « sources[0].settings.next_selector » : doit être un texte non vide"),
+        ('max_pages = "dix"\n', "clé « sources[0].settings.max_pages » : « 'dix' » : un entier d'au moins 1 attendu"),
+    ],
+)
 def test_search_selectors_are_checked_when_the_configuration_is_read(tmp_path, settings, expected):
     path = write(tmp_path, SEARCH + settings)
     with pytest.raises(VeilleError) as exc:
@@ -144,22 +181,37 @@ def test_valid_search_selectors_are_accepted(tmp_path):
     assert load_config(path).source("recherche_locale").settings["max_pages"] == 5
 
 
-@pytest.mark.parametrize("table, expected", [
-    ('kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
-     '[sources.settings]\npage_size = 80\n',
-     "source « x », clé « sources[0].settings.page_size » : « 80 » : un entier entre 1 et 50 attendu"),
-    ('kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
-     '[sources.settings]\noperator = "xor"\n',
-     "clé « sources[0].settings.operator » : « xor » n'est pas parmi : or, and, exact"),
-    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nmatch_type = "partout"\n',
-     "clé « sources[0].settings.match_type » : « partout » n'est pas parmi : exact, prefix, host, domain"),
-    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nfrom = "2024-01"\n',
-     "clé « sources[0].settings.from » : « 2024-01 » : écrire AAAAMMJJ"),
-    ('kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\ncdx_url = "https://cdx.example/q"\n',
-     "clé « sources[0].settings.replay_url » : obligatoire quand l'adresse CDX ne finit pas par /cdx/search/cdx"),
-    ('kind = "feed"\nurls = ["https://a.fr/rss"]\n[sources.settings]\ndocument_kind = "communiqué"\n',
-     "clé « sources[0].settings.document_kind » : « communiqué » n'est pas parmi : article, press_release"),
-])
+@pytest.mark.parametrize(
+    "table, expected",
+    [
+        (
+            'kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
+            "[sources.settings]\npage_size = 80\n",
+            "source « x », clé « sources[0].settings.page_size » : « 80 » : un entier entre 1 et 50 attendu",
+        ),
+        (
+            'kind = "judilibre"\nurls = ["https://api.piste.gouv.fr/cassation/judilibre/v1.0"]\n'
+            '[sources.settings]\noperator = "xor"\n',
+            "clé « sources[0].settings.operator » : « xor » n'est pas parmi : or, and, exact",
+        ),
+        (
+            'kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nmatch_type = "partout"\n',
+            "clé « sources[0].settings.match_type » : « partout » n'est pas parmi : exact, prefix, host, domain",
+        ),
+        (
+            'kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\nfrom = "2024-01"\n',
+            "clé « sources[0].settings.from » : « 2024-01 » : écrire AAAAMMJJ",
+        ),
+        (
+            'kind = "wayback"\nurls = ["https://web.archive.org"]\n[sources.settings]\ncdx_url = "https://cdx.example/q"\n',
+            "clé « sources[0].settings.replay_url » : obligatoire quand l'adresse CDX ne finit pas par /cdx/search/cdx",
+        ),
+        (
+            'kind = "feed"\nurls = ["https://a.fr/rss"]\n[sources.settings]\ndocument_kind = "communiqué"\n',
+            "clé « sources[0].settings.document_kind » : « communiqué » n'est pas parmi : article, press_release",
+        ),
+    ],
+)
 def test_every_kinds_settings_are_checked_when_the_configuration_is_read(tmp_path, table, expected):
     path = write(tmp_path, f'[[sources]]\nid = "x"\nname = "X"\n{table}')
     with pytest.raises(VeilleError) as exc:

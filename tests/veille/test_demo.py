@@ -54,8 +54,10 @@ def test_the_demo_runs_end_to_end_and_can_be_run_again(tmp_path):
 
 
 def test_the_demo_never_writes_into_a_database_that_holds_documents(veille, conn, tmp_path):
-    conn.execute("INSERT INTO documents (canonical_url, url, text) VALUES ('https://exemple.fr/a', "
-                 "'https://exemple.fr/a', 'Un article.')")
+    conn.execute(
+        "INSERT INTO documents (canonical_url, url, text) VALUES ('https://exemple.fr/a', "
+        "'https://exemple.fr/a', 'Un article.')"
+    )
     result = veille("demo", "--out", str(tmp_path / "demo"))
     assert result.returncode != 0
     assert "contient déjà 1 document(s)" in result.stderr and "sans DATABASE_URL" in result.stderr

@@ -15,8 +15,9 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("VEILLE_TEST_DATABASE_URL")),
-                                reason="embedded-server tests run in the embedded pass")
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("VEILLE_TEST_DATABASE_URL")), reason="embedded-server tests run in the embedded pass"
+)
 
 
 def env_for(data_dir):
@@ -37,8 +38,15 @@ def postmasters(data_dir):
 
 
 def veille(data_dir, *args, **kwargs):
-    return subprocess.Popen([sys.executable, "-m", "veille", *args], env=env_for(data_dir), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "veille", *args],
+        env=env_for(data_dir),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def wait_gone(data_dir, seconds=20):
@@ -97,8 +105,14 @@ def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_
     folder = Path(tempfile.mkdtemp(prefix="veille-initdb-test-"))  # see tests/veille/test_serve.py
     data = folder / "data"
     try:
-        first = subprocess.Popen([sys.executable, "-m", "veille", "db", "info"], env=env_for(data), cwd=ROOT,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        first = subprocess.Popen(
+            [sys.executable, "-m", "veille", "db", "info"],
+            env=env_for(data),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while not (data / "pgdata" / "PG_VERSION").exists():  # initdb has begun, and is far from done
             assert first.poll() is None and time.monotonic() < deadline, first.communicate()

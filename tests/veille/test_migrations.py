@@ -35,7 +35,8 @@ def test_migrating_from_zero_gives_the_documented_schema(empty_db_url):
         documented = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
         assert schema_markdown(conn) == documented, (
             "docs/schema.md is out of date: regenerate it with "
-            "`DATABASE_URL=… python -m veille.schema_doc > docs/schema.md`")
+            "`DATABASE_URL=… python -m veille.schema_doc > docs/schema.md`"
+        )
 
 
 def test_every_table_and_column_has_a_comment(conn):
@@ -47,7 +48,8 @@ def test_every_table_and_column_has_a_comment(conn):
             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v')
               AND (obj_description(c.oid, 'pg_class') IS NULL OR a.attname IS NOT NULL)
               AND (c.relkind = 'r' OR a.attname IS NULL)
-            ORDER BY 1""").fetchall()
+            ORDER BY 1"""
+    ).fetchall()
     assert [r["what"] for r in missing] == []
 
 
@@ -95,7 +97,8 @@ def test_failed_migration_leaves_nothing_half_applied(empty_db_url, tmp_path, mo
         (tmp_path / m.path.name).write_text(m.sql, encoding="utf-8")
     n = len(available_migrations()) + 1
     (tmp_path / f"{n:04d}_broken.sql").write_text(
-        "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n", encoding="utf-8")
+        "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n", encoding="utf-8"
+    )
     monkeypatch.setattr(db, "migrations_folder", lambda: tmp_path)
     with connect(empty_db_url) as conn:
         with pytest.raises(VeilleError) as exc:
@@ -130,14 +133,21 @@ def test_reader_role_reads_but_cannot_write(conn):
 
 
 def test_french_full_text_search_ignores_accents(conn):
-    conn.execute("INSERT INTO documents (canonical_url, url, title, text) VALUES "
-                 "('https://a/1', 'https://a/1', 'Le procès de Mazan', 'Les accusés ont été jugés à Avignon.')")
-    hits = conn.execute("SELECT title FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'proces accuse')"
-                        ).fetchall()
+    conn.execute(
+        "INSERT INTO documents (canonical_url, url, title, text) VALUES "
+        "('https://a/1', 'https://a/1', 'Le procès de Mazan', 'Les accusés ont été jugés à Avignon.')"
+    )
+    hits = conn.execute(
+        "SELECT title FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'proces accuse')"
+    ).fetchall()
     assert [h["title"] for h in hits] == ["Le procès de Mazan"]
     conn.execute("SET enable_seqscan = off")  # a tiny table: make the planner show it can use the index
-    plan = "\n".join(r["QUERY PLAN"] for r in conn.execute(
-        "EXPLAIN SELECT id FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'mazan')").fetchall())
+    plan = "\n".join(
+        r["QUERY PLAN"]
+        for r in conn.execute(
+            "EXPLAIN SELECT id FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'mazan')"
+        ).fetchall()
+    )
     assert "documents_fts_idx" in plan
 
 

@@ -43,15 +43,13 @@ def reader(veille, conn, tmp_path):
         url = make_conninfo(conn.info.dsn, user=login, password=password)
         return psycopg.connect(url, row_factory=dict_row, autocommit=True, **kwargs)
 
-    yield {"login": login, "password": password, "shell": shell, "connect": connect, "env": env,
-           "output": made.stdout}
+    yield {"login": login, "password": password, "shell": shell, "connect": connect, "env": env, "output": made.stdout}
     conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (login,))
     conn.execute(f'DROP ROLE IF EXISTS "{login}"')
 
 
 def test_the_password_is_printed_once_stored_as_scram_and_kept_private(reader, conn, tmp_path):
-    row = conn.execute("SELECT rolpassword, rolsuper FROM pg_authid WHERE rolname = %s",
-                       (reader["login"],)).fetchone()
+    row = conn.execute("SELECT rolpassword, rolsuper FROM pg_authid WHERE rolname = %s", (reader["login"],)).fetchone()
     assert row["rolpassword"].startswith("SCRAM-SHA-256$") and not row["rolsuper"]
     assert reader["password"] not in row["rolpassword"]
     pgpass = tmp_path / "data" / "reader.pgpass"
@@ -61,8 +59,9 @@ def test_the_password_is_printed_once_stored_as_scram_and_kept_private(reader, c
 
 
 def test_the_shell_logs_in_as_the_reader_never_through_a_superuser_session(reader):
-    result = reader["shell"]("SELECT current_user, session_user, "
-                             "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user)")
+    result = reader["shell"](
+        "SELECT current_user, session_user, (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{reader['login']}|{reader['login']}|f"
 
@@ -155,30 +154,46 @@ def test_the_reader_reads_the_research_views_by_default(reader, conn):
 
 
 MINOR = "Léa Martin"
-TEXT = ("La jeune Léa Martin, 12 ans, a été entendue par les enquêteurs. "
-        "LÉA MARTIN était présente. Une camarade, Léane, aussi. Paul Durand est mis en examen.")
+TEXT = (
+    "La jeune Léa Martin, 12 ans, a été entendue par les enquêteurs. "
+    "LÉA MARTIN était présente. Une camarade, Léane, aussi. Paul Durand est mis en examen."
+)
 
 
 def _seed_a_minor(conn):
-    conn.execute("INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
-                 "(1, 'https://ex.fr/lea-martin-12-ans', 'https://ex.fr/lea-martin-12-ans', %s, %s)",
-                 (f"{MINOR}, 12 ans, entendue", TEXT))
-    conn.execute("INSERT INTO entities (id, label, canonical, key, minor) VALUES "
-                 "(1, 'PER', %s, 'lea martin', true), (2, 'PER', 'Paul Durand', 'paul durand', false)", (MINOR,))
+    conn.execute(
+        "INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
+        "(1, 'https://ex.fr/lea-martin-12-ans', 'https://ex.fr/lea-martin-12-ans', %s, %s)",
+        (f"{MINOR}, 12 ans, entendue", TEXT),
+    )
+    conn.execute(
+        "INSERT INTO entities (id, label, canonical, key, minor) VALUES "
+        "(1, 'PER', %s, 'lea martin', true), (2, 'PER', 'Paul Durand', 'paul durand', false)",
+        (MINOR,),
+    )
     start = TEXT.index(MINOR)
-    conn.execute("INSERT INTO mentions (document_id, entity_id, start_char, end_char, text, minor, sentence_start, "
-                 "sentence_end) VALUES (1, 1, %s, %s, %s, true, 0, 63)", (start, start + len(MINOR), MINOR))
-    conn.execute("INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start, "
-                 "evidence_end, people) VALUES (1, '2024-05-02', 'day', 'hearing', %s, %s, 0, 63, %s)",
-                 (f"Audition de {MINOR}", TEXT[:63], [MINOR, "Paul Durand"]))
+    conn.execute(
+        "INSERT INTO mentions (document_id, entity_id, start_char, end_char, text, minor, sentence_start, "
+        "sentence_end) VALUES (1, 1, %s, %s, %s, true, 0, 63)",
+        (start, start + len(MINOR), MINOR),
+    )
+    conn.execute(
+        "INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start, "
+        "evidence_end, people) VALUES (1, '2024-05-02', 'day', 'hearing', %s, %s, 0, 63, %s)",
+        (f"Audition de {MINOR}", TEXT[:63], [MINOR, "Paul Durand"]),
+    )
 
 
 def test_the_reader_never_reads_a_minors_name(reader, conn):
     _seed_a_minor(conn)
     with reader["connect"]() as c:
-        views = [r["relname"] for r in c.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'research' AND c.relkind = 'v' ORDER BY 1").fetchall()]
+        views = [
+            r["relname"]
+            for r in c.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'research' AND c.relkind = 'v' ORDER BY 1"
+            ).fetchall()
+        ]
         assert {"documents", "entities", "mentions", "events", "timeline", "document_facts"} <= set(views)
         for view in views:
             dump = " ".join(r["row"] for r in c.execute(f"SELECT t::text AS row FROM research.{view} t").fetchall())
@@ -188,13 +203,19 @@ def test_the_reader_never_reads_a_minors_name(reader, conn):
         # As many « █ » as the name has characters: the NLP offsets stay valid.
         assert len(doc["text"]) == len(TEXT) and doc["text"].count("█" * len(MINOR)) == 2
         assert "Léane" in doc["text"] and "Paul Durand" in doc["text"]  # other words are left alone
-        mention = c.execute("SELECT substr(d.text, m.start_char + 1, m.end_char - m.start_char) AS words "
-                            "FROM mentions m JOIN documents d ON d.id = m.document_id").fetchone()
+        mention = c.execute(
+            "SELECT substr(d.text, m.start_char + 1, m.end_char - m.start_char) AS words "
+            "FROM mentions m JOIN documents d ON d.id = m.document_id"
+        ).fetchone()
         assert mention["words"] == "█" * len(MINOR)
         event = c.execute("SELECT people, summary FROM events").fetchone()
         assert event["people"] == ["un mineur", "Paul Durand"]
-        assert c.execute("SELECT count(*) AS n FROM documents WHERE fts @@ plainto_tsquery('veille_french', "
-                         "'enquêteurs')").fetchone()["n"] == 1  # full-text search still works
+        assert (
+            c.execute(
+                "SELECT count(*) AS n FROM documents WHERE fts @@ plainto_tsquery('veille_french', 'enquêteurs')"
+            ).fetchone()["n"]
+            == 1
+        )  # full-text search still works
     # The operator's tables keep the text as collected.
     assert conn.execute("SELECT text FROM documents").fetchone()["text"] == TEXT
 
@@ -211,19 +232,30 @@ def test_views_follow_tables_added_by_later_migrations(conn, tmp_path, monkeypat
     assert [m.version for m in db.migrate(conn)] == [n]
     conn.execute("INSERT INTO later_facts VALUES (1, 'Léa Martin parle')")
     assert conn.execute("SELECT note FROM research.later_facts").fetchone()["note"] == "█" * len(MINOR) + " parle"
-    assert conn.execute("SELECT has_table_privilege('veille_reader', 'research.later_facts', 'SELECT') AS ok"
-                        ).fetchone()["ok"]
-    assert not conn.execute("SELECT has_table_privilege('veille_reader', 'public.later_facts', 'SELECT') AS ok"
-                            ).fetchone()["ok"]
+    assert conn.execute(
+        "SELECT has_table_privilege('veille_reader', 'research.later_facts', 'SELECT') AS ok"
+    ).fetchone()["ok"]
+    assert not conn.execute(
+        "SELECT has_table_privilege('veille_reader', 'public.later_facts', 'SELECT') AS ok"
+    ).fetchone()["ok"]
 
 
 def test_shell_reader_without_a_login_says_how_to_make_one(veille, tmp_path):
-    result = veille("db", "shell", "--reader", "--user", "nobody_reads_here", "-c", "SELECT 1",
-                    env={"VEILLE_DATA_DIR": str(tmp_path)})
+    result = veille(
+        "db",
+        "shell",
+        "--reader",
+        "--user",
+        "nobody_reads_here",
+        "-c",
+        "SELECT 1",
+        env={"VEILLE_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "veille : erreur : le rôle lecteur nobody_reads_here n'existe pas — "
-        "créez-le avec veille db reader-password --user nobody_reads_here"]
+        "créez-le avec veille db reader-password --user nobody_reads_here"
+    ]
 
 
 RESEARCH_MD = Path(__file__).resolve().parents[2] / "docs" / "research.md"
@@ -248,19 +280,27 @@ def test_every_query_of_research_md_runs_for_the_reader(reader, conn):
 
 
 def test_charges_per_case_come_from_the_cases_own_events(reader, conn):
-    conn.execute("INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
-                 "(1, 'https://ex.fr/1', 'https://ex.fr/1', 'Deux affaires', 'x')")
-    conn.execute("INSERT INTO cases (id, slug, name) VALUES (1, 'valenciennes', 'Valenciennes'), "
-                 "(2, 'grande-synthe', 'Grande-Synthe')")
+    conn.execute(
+        "INSERT INTO documents (id, canonical_url, url, title, text) VALUES "
+        "(1, 'https://ex.fr/1', 'https://ex.fr/1', 'Deux affaires', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO cases (id, slug, name) VALUES (1, 'valenciennes', 'Valenciennes'), "
+        "(2, 'grande-synthe', 'Grande-Synthe')"
+    )
     conn.execute("INSERT INTO case_documents VALUES (1, 1), (2, 1)")
-    conn.execute("INSERT INTO charges (document_id, canonical, lemma, category, text, start_char, end_char, "
-                 "sentence_start, sentence_end) VALUES "
-                 "(1, 'meurtre', 'meurtre', 'personnes', 'meurtre', 0, 1, 0, 1), "
-                 "(1, 'trafic de stupéfiants', 'trafic de stupéfiants', 'stupéfiants', 'trafic', 0, 1, 0, 1)")
-    conn.execute("INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start, "
-                 "evidence_end, case_id, charges) "
-                 "VALUES (1, '2024-01-01', 'day', 'verdict', 'a', 'a', 0, 1, 1, '{meurtre}'), "
-                 "(1, '2024-01-02', 'day', 'arrest', 'b', 'b', 0, 1, 2, '{trafic de stupéfiants}')")
+    conn.execute(
+        "INSERT INTO charges (document_id, canonical, lemma, category, text, start_char, end_char, "
+        "sentence_start, sentence_end) VALUES "
+        "(1, 'meurtre', 'meurtre', 'personnes', 'meurtre', 0, 1, 0, 1), "
+        "(1, 'trafic de stupéfiants', 'trafic de stupéfiants', 'stupéfiants', 'trafic', 0, 1, 0, 1)"
+    )
+    conn.execute(
+        "INSERT INTO events (document_id, event_date, precision, kind, summary, evidence, evidence_start, "
+        "evidence_end, case_id, charges) "
+        "VALUES (1, '2024-01-01', 'day', 'verdict', 'a', 'a', 0, 1, 1, '{meurtre}'), "
+        "(1, '2024-01-02', 'day', 'arrest', 'b', 'b', 0, 1, 2, '{trafic de stupéfiants}')"
+    )
     with reader["connect"]() as c:
         rows = c.execute(_research_queries()["Charges stated per case"]).fetchall()
     by_case = {}

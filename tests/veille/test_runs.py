@@ -32,14 +32,21 @@ def test_a_killed_run_is_closed_as_interrupted_at_the_next_start_a_live_one_is_n
         killed.send_signal(signal.SIGKILL)
         killed.wait(10)
         deadline = time.monotonic() + 10  # until the server has noticed the closed connection
-        while time.monotonic() < deadline and conn.execute(
+        while (
+            time.monotonic() < deadline
+            and conn.execute(
                 "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = %s::bigint::oid "
-                "AND objid = %s::bigint::oid", (RUN_LOCK_CLASS, killed_id)).fetchone()["n"]:
+                "AND objid = %s::bigint::oid",
+                (RUN_LOCK_CLASS, killed_id),
+            ).fetchone()["n"]
+        ):
             time.sleep(0.1)
         with psycopg.connect(db_url, row_factory=dict_row) as other:
             with recorded_run(other, "nlp") as run:
-                statuses = {r["id"]: (r["status"], r["error"]) for r in
-                            conn.execute("SELECT id, status, error FROM runs").fetchall()}
+                statuses = {
+                    r["id"]: (r["status"], r["error"])
+                    for r in conn.execute("SELECT id, status, error FROM runs").fetchall()
+                }
                 assert statuses[killed_id] == ("interrupted", KILLED)
                 assert statuses[alive_id] == ("running", None)
                 assert statuses[run.id] == ("running", None)

@@ -21,17 +21,20 @@ HOURLY = JobSpec("crawl:x", "crawl", ("crawl",), IntervalTrigger(hours=1), timed
 MONDAY = JobSpec("digest:coco", "digest", ("digest",), CronTrigger.from_crontab("0 8 * * mon", timezone=PARIS))
 
 
-@pytest.mark.parametrize("spec, last, grace, expected", [
-    (HOURLY, None, timedelta(hours=6), "run"),              # never crawled: crawl now
-    (MONDAY, None, timedelta(hours=6), "none"),             # never sent: wait for Monday
-    (HOURLY, NOW - timedelta(minutes=30), timedelta(hours=6), "none"),
-    (HOURLY, NOW - timedelta(hours=5), timedelta(hours=6), "run"),   # four runs missed: one catch-up
-    (HOURLY, NOW - timedelta(days=3), timedelta(hours=6), "skip"),
-    # Last digest on Monday 17 June; Monday 24 June 08:00 Paris was missed 2 days ago.
-    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(days=3), "run"),
-    (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(hours=6), "skip"),
-    (MONDAY, datetime(2024, 6, 24, 6, 0, tzinfo=UTC), timedelta(hours=6), "none"),
-])
+@pytest.mark.parametrize(
+    "spec, last, grace, expected",
+    [
+        (HOURLY, None, timedelta(hours=6), "run"),  # never crawled: crawl now
+        (MONDAY, None, timedelta(hours=6), "none"),  # never sent: wait for Monday
+        (HOURLY, NOW - timedelta(minutes=30), timedelta(hours=6), "none"),
+        (HOURLY, NOW - timedelta(hours=5), timedelta(hours=6), "run"),  # four runs missed: one catch-up
+        (HOURLY, NOW - timedelta(days=3), timedelta(hours=6), "skip"),
+        # Last digest on Monday 17 June; Monday 24 June 08:00 Paris was missed 2 days ago.
+        (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(days=3), "run"),
+        (MONDAY, datetime(2024, 6, 17, 6, 0, tzinfo=UTC), timedelta(hours=6), "skip"),
+        (MONDAY, datetime(2024, 6, 24, 6, 0, tzinfo=UTC), timedelta(hours=6), "none"),
+    ],
+)
 def test_missed_runs_are_caught_up_once_within_the_grace_time(spec, last, grace, expected):
     assert missed_run(spec, last, NOW, grace) == expected
 
@@ -58,8 +61,14 @@ def test_an_error_rate_jump_is_flagged(conn):
 
 def schedule(config, db_url, *args):
     env = {**__import__("os").environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "veille", "--config", str(config), "schedule", *args],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "veille", "--config", str(config), "schedule", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_line(proc, needle, seconds=60):
@@ -90,7 +99,10 @@ def test_a_second_scheduler_refuses_to_start_and_sigterm_stops_the_first_cleanly
         out, err = second.communicate(timeout=60)
         assert second.returncode == 1
         assert err.strip().splitlines() == [
-            line for line in err.strip().splitlines() if line.startswith("veille : erreur : un planificateur tourne déjà")]
+            line
+            for line in err.strip().splitlines()
+            if line.startswith("veille : erreur : un planificateur tourne déjà")
+        ]
         assert "un seul planificateur par base" in err
         first.send_signal(signal.SIGTERM)
         out, err = first.communicate(timeout=60)
@@ -114,14 +126,23 @@ def test_a_command_started_by_the_scheduler_dies_with_it_even_by_sigkill(tmp_pat
     from tests.conftest import ROOT
     from veille.cli import DIE_WITH_PARENT
 
-    parent = subprocess.Popen([sys.executable, "-c", f"""
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"""
 import os, subprocess, sys, time
 env = {{**os.environ, {DIE_WITH_PARENT!r}: str(os.getpid())}}
 child = subprocess.Popen([sys.executable, "-m", "veille", "samples", "serve", "--no-hostile"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(child.pid, flush=True)
 time.sleep(600)
-"""], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+""",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     child = psutil.Process(int(parent.stdout.readline()))
     time.sleep(3)  # the command is up and past its start
     assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE

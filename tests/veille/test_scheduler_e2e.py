@@ -31,9 +31,17 @@ SUBSCRIBER = "lea.martin@exemple.fr"
 TITLE = "Le site Coco (coco.fr, coco.gg)"  # the built-in dossier's title
 
 
-def write_config(path: Path, web, *, smtp_port: int | None = None, timeline_out: Path,
-                 digest_interval: str | None = None, stop_timeout: str = "20s", extra_sources: list[dict] = (),
-                 schedule: str = "") -> Path:
+def write_config(
+    path: Path,
+    web,
+    *,
+    smtp_port: int | None = None,
+    timeline_out: Path,
+    digest_interval: str | None = None,
+    stop_timeout: str = "20s",
+    extra_sources: list[dict] = (),
+    schedule: str = "",
+) -> Path:
     chosen = [s for s in miniweb_sources(web, judilibre=False, wayback=False, interval="1h") if s["id"] in SOURCES]
     text = dumps({"crawl": {"download_delay": 0.0}, "sources": chosen + list(extra_sources)})
     text += f"""
@@ -72,16 +80,26 @@ class Scheduler:
         env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
         env.pop("VEILLE_CONFIG", None)
         self.out = open(log, "w", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "veille", "--config", str(config), "schedule"],
-                                     cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "veille", "--config", str(config), "schedule"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def context(self) -> str:
         """Earlier schedulers' output and the bookkeeping, for a failure message."""
-        logs = "\n".join(f"--- {p.name}\n{p.read_text(encoding='utf-8')}"
-                         for p in sorted(self.log.parent.glob("schedule-*.log")) if p != self.log)
+        logs = "\n".join(
+            f"--- {p.name}\n{p.read_text(encoding='utf-8')}"
+            for p in sorted(self.log.parent.glob("schedule-*.log"))
+            if p != self.log
+        )
         with psycopg.connect(self.db_url, row_factory=dict_row) as conn:
-            rows = conn.execute("SELECT id, kind, status, started_at, finished_at, counts, error FROM runs "
-                                "ORDER BY id").fetchall()
+            rows = conn.execute(
+                "SELECT id, kind, status, started_at, finished_at, counts, error FROM runs ORDER BY id"
+            ).fetchall()
             job_rows = conn.execute("SELECT * FROM scheduler_jobs ORDER BY job_id").fetchall()
         return "\n".join([logs, "--- runs", *map(str, rows), "--- scheduler_jobs", *map(str, job_rows)])
 
@@ -173,8 +191,10 @@ def runs(db, *kinds: str) -> list[dict]:
 
 
 def analyses(db) -> set[tuple]:
-    return {(r["document_id"], r["run_id"], r["analysed_at"]) for r in db.execute(
-        "SELECT document_id, run_id, analysed_at FROM document_analyses")}
+    return {
+        (r["document_id"], r["run_id"], r["analysed_at"])
+        for r in db.execute("SELECT document_id, run_id, analysed_at FROM document_analyses")
+    }
 
 
 def unanalysed(db) -> int:
@@ -193,17 +213,32 @@ def status(db_url: str, config: Path) -> str:
 
 
 def test_left_running_it_crawls_analyses_publishes_and_mails_then_a_restart_repeats_nothing(
-        miniweb, smtp_controller, smtp, db, db_url, tmp_path, started):
+    miniweb, smtp_controller, smtp, db, db_url, tmp_path, started
+):
     out = tmp_path / "chronologie"
-    config = write_config(tmp_path / "veille.toml", miniweb, smtp_port=smtp_controller.port, timeline_out=out,
-                          digest_interval="15s")
-    added = run_veille("--config", str(config), "subscribers", "add", SUBSCRIBER, "--dossier", "coco",
-                       "--name", "Léa Martin", env={"DATABASE_URL": db_url})
+    config = write_config(
+        tmp_path / "veille.toml", miniweb, smtp_port=smtp_controller.port, timeline_out=out, digest_interval="15s"
+    )
+    added = run_veille(
+        "--config",
+        str(config),
+        "subscribers",
+        "add",
+        SUBSCRIBER,
+        "--dossier",
+        "coco",
+        "--name",
+        "Léa Martin",
+        env={"DATABASE_URL": db_url},
+    )
     assert added.returncode == 0, added.stderr
 
     first = started(config)
-    first.wait_until("crawl → nlp → timeline and the digest",
-                     lambda: settled(db, digest=True) and len(smtp.received) == 1, seconds=150)
+    first.wait_until(
+        "crawl → nlp → timeline and the digest",
+        lambda: settled(db, digest=True) and len(smtp.received) == 1,
+        seconds=150,
+    )
 
     # The chain, in order: each source crawled once, then analysed, then the timeline written.
     crawls, nlps, timelines = runs(db, "crawl"), runs(db, "nlp"), runs(db, "timeline")
@@ -231,8 +266,13 @@ def test_left_running_it_crawls_analyses_publishes_and_mails_then_a_restart_repe
     # `veille status` shows what it did while it runs.
     shown = status(db_url, config)
     recent = shown.split("Prochaines exécutions")[0]
-    for kind, scope in (("crawl", "lequotidien"), ("crawl", "echodunord"), ("nlp", ""), ("timeline", ""),
-                        ("digest", "")):
+    for kind, scope in (
+        ("crawl", "lequotidien"),
+        ("crawl", "echodunord"),
+        ("nlp", ""),
+        ("timeline", ""),
+        ("digest", ""),
+    ):
         assert re.search(rf"^{kind}\s+{scope}.*réussie", recent, re.M), (kind, shown)
     assert "le planificateur ne tourne pas" not in shown
     planned = shown.split("Prochaines exécutions")[1].split("Sources signalées")[0]
@@ -253,9 +293,17 @@ def test_left_running_it_crawls_analyses_publishes_and_mails_then_a_restart_repe
     # Restarted: the digest job fires again (catch-up or its next slot), finds the week sent, and
     # nothing else has anything to do.
     second = started(config)
-    second.wait_until("the digest job after the restart", lambda: db.execute(
-        "SELECT count(*) AS n FROM runs WHERE kind = 'digest' AND id > %s AND status <> 'running'",
-        (before["last_run"],)).fetchone()["n"] > 0, seconds=60)
+    second.wait_until(
+        "the digest job after the restart",
+        lambda: (
+            db.execute(
+                "SELECT count(*) AS n FROM runs WHERE kind = 'digest' AND id > %s AND status <> 'running'",
+                (before["last_run"],),
+            ).fetchone()["n"]
+            > 0
+        ),
+        seconds=60,
+    )
     time.sleep(2)  # time enough for a wrongly planned follow-up to start
     assert second.stop() == 0, second.output()
 
@@ -264,8 +312,9 @@ def test_left_running_it_crawls_analyses_publishes_and_mails_then_a_restart_repe
     assert analyses(db) == before["analyses"]  # no re-analysis
     assert (out / "index.html").stat().st_mtime_ns == before["timeline"]
     again = [r for r in runs(db, "digest") if r["id"] > before["last_run"]]
-    assert again and all(r["status"] == "ok" and r["counts"].get("already_sent") == 1
-                         and not r["counts"].get("sent") for r in again), again
+    assert again and all(
+        r["status"] == "ok" and r["counts"].get("already_sent") == 1 and not r["counts"].get("sent") for r in again
+    ), again
     assert len(smtp.received) == 1  # no second digest for the same week
     assert db.execute("SELECT count(*) AS n FROM digests").fetchone()["n"] == 1
     log = second.output()
@@ -292,38 +341,63 @@ def test_stopped_midway_a_restart_finishes_the_work_and_loses_nothing(miniweb, d
     assert second.stop() == 0, second.output()
 
     # Nothing lost: every source crawled, every document analysed, the timeline written.
-    by_source = {r["source_id"]: r["n"] for r in db.execute(
-        "SELECT source_id, count(*) AS n FROM documents GROUP BY source_id")}
+    by_source = {
+        r["source_id"]: r["n"] for r in db.execute("SELECT source_id, count(*) AS n FROM documents GROUP BY source_id")
+    }
     assert set(by_source) == set(SOURCES) and all(by_source.values()), (
-        by_source, runs(db, "crawl"), first.output(), second.output())
+        by_source,
+        runs(db, "crawl"),
+        first.output(),
+        second.output(),
+    )
     assert unanalysed(db) == 0
     assert timeline_entries(out) > 0
     # Nothing repeated: the finished crawl was not run again, each document analysed once.
     crawled = [r["params"]["sources"][0] for r in runs(db, "crawl")]
     assert crawled.count(crawled_first) == 1, crawled
     # What the stop cut short was taken up again at start.
-    assert re.search(r"reprise du travail laissé en suspens|interrompue à l'arrêt précédent, relancée",
-                     second.output()), second.output()
-    assert sum(r["counts"].get("analysed", 0) for r in runs(db, "nlp")) == db.execute(
-        "SELECT count(*) AS n FROM document_analyses WHERE status = 'ok'").fetchone()["n"]
+    assert re.search(
+        r"reprise du travail laissé en suspens|interrompue à l'arrêt précédent, relancée", second.output()
+    ), second.output()
+    assert (
+        sum(r["counts"].get("analysed", 0) for r in runs(db, "nlp"))
+        == db.execute("SELECT count(*) AS n FROM document_analyses WHERE status = 'ok'").fetchone()["n"]
+    )
 
 
-def test_a_failing_job_is_recorded_and_the_others_go_on(miniweb, smtp_controller, smtp, db, db_url, tmp_path,
-                                                       started):
+def test_a_failing_job_is_recorded_and_the_others_go_on(miniweb, smtp_controller, smtp, db, db_url, tmp_path, started):
     blocker = tmp_path / "un-fichier"
     blocker.write_text("pas un dossier", encoding="utf-8")
     out = blocker / "chronologie"  # cannot be created: its parent is a file
-    dead = {"id": "mort", "name": "Flux mort", "kind": "feed", "urls": [f"http://127.0.0.1:{free_port()}/rss.xml"],
-            "dossiers": ["coco"], "allow_private": True, "interval": "1h"}
-    config = write_config(tmp_path / "veille.toml", miniweb, smtp_port=smtp_controller.port, timeline_out=out,
-                          digest_interval="10s", extra_sources=[dead], schedule="empty_runs = 1")
-    added = run_veille("--config", str(config), "subscribers", "add", SUBSCRIBER, "--dossier", "coco",
-                       env={"DATABASE_URL": db_url})
+    dead = {
+        "id": "mort",
+        "name": "Flux mort",
+        "kind": "feed",
+        "urls": [f"http://127.0.0.1:{free_port()}/rss.xml"],
+        "dossiers": ["coco"],
+        "allow_private": True,
+        "interval": "1h",
+    }
+    config = write_config(
+        tmp_path / "veille.toml",
+        miniweb,
+        smtp_port=smtp_controller.port,
+        timeline_out=out,
+        digest_interval="10s",
+        extra_sources=[dead],
+        schedule="empty_runs = 1",
+    )
+    added = run_veille(
+        "--config", str(config), "subscribers", "add", SUBSCRIBER, "--dossier", "coco", env={"DATABASE_URL": db_url}
+    )
     assert added.returncode == 0, added.stderr
 
     sched = started(config)
-    sched.wait_until("the failed timeline and the digest after it",
-                     lambda: settled(db, (*SOURCES, "mort"), timeline="failed", digest=True), seconds=150)
+    sched.wait_until(
+        "the failed timeline and the digest after it",
+        lambda: settled(db, (*SOURCES, "mort"), timeline="failed", digest=True),
+        seconds=150,
+    )
 
     failed = next(r for r in runs(db, "timeline") if r["status"] == "failed")
     assert "impossible d'écrire" in failed["error"] and str(out) in failed["error"]

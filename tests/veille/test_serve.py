@@ -17,8 +17,9 @@ import pytest
 
 from tests.veille.test_embedded import veille, wait_gone
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("VEILLE_TEST_DATABASE_URL")),
-                                reason="embedded-server tests run in the embedded pass")
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("VEILLE_TEST_DATABASE_URL")), reason="embedded-server tests run in the embedded pass"
+)
 
 
 @pytest.fixture
@@ -111,9 +112,11 @@ def test_the_reader_needs_its_password_on_the_socket_too(data):
 def test_serve_on_a_server_given_by_database_url_says_so(tmp_path):
     from tests.conftest import run_veille
 
-    result = run_veille("db", "serve", env={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x",
-                                            "VEILLE_DATA_DIR": str(tmp_path)})
+    result = run_veille(
+        "db", "serve", env={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x", "VEILLE_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "veille : erreur : veille db serve sert le PostgreSQL embarqué, or DATABASE_URL désigne déjà un serveur — "
-        "connectez-vous directement à ce serveur, ou retirez DATABASE_URL"]
+        "connectez-vous directement à ce serveur, ou retirez DATABASE_URL"
+    ]

@@ -13,13 +13,15 @@ from veille.sql import load_queries, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every named-query file of the project's packages (migrations/ holds migrations, not named queries).
-QUERY_FILES = sorted(p.relative_to(ROOT) for top in ("veille", "crawler", "nlp", "cases", "reports")
-                     for p in (ROOT / top).rglob("*.sql"))
+QUERY_FILES = sorted(
+    p.relative_to(ROOT) for top in ("veille", "crawler", "nlp", "cases", "reports") for p in (ROOT / top).rglob("*.sql")
+)
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\)s|%)")
 
 
 def test_queries_are_split_on_their_headers_with_their_descriptions_apart():
-    found = parse("""-- The file's own comment.
+    found = parse(
+        """-- The file's own comment.
 
 -- name: first --
 -- What it returns.
@@ -29,7 +31,9 @@ SELECT 1 WHERE %(dossier)s IS NOT NULL
 
 SELECT 2 -- a comment inside the query stays
   FROM x
-""", "test.sql")
+""",
+        "test.sql",
+    )
     assert list(found) == ["first", "second_one"]
     assert found["first"] == "SELECT 1 WHERE %(dossier)s IS NOT NULL"
     assert found["second_one"] == "SELECT 2 -- a comment inside the query stays\n  FROM x"
@@ -38,20 +42,26 @@ SELECT 2 -- a comment inside the query stays
         found["third"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("SELECT 1", "no query"),
-    ("-- name: a --\nSELECT 1\n-- name: a --\nSELECT 2", "'a' defined twice"),
-    ("-- name: a --\n-- only a comment\n\n-- name: b --\nSELECT 2", "'a' is empty"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("SELECT 1", "no query"),
+        ("-- name: a --\nSELECT 1\n-- name: a --\nSELECT 2", "'a' defined twice"),
+        ("-- name: a --\n-- only a comment\n\n-- name: b --\nSELECT 2", "'a' is empty"),
+    ],
+)
 def test_a_malformed_file_is_refused(text, message):
     with pytest.raises(ValueError, match=message):
         parse(text, "bad.sql")
 
 
 def test_the_project_ships_its_query_files():
-    assert {Path("reports/queries.sql"), Path("reports/digest/data.sql"), Path("reports/timeline/header.sql"),
-            Path("cases/queries.sql")} <= \
-        set(QUERY_FILES)
+    assert {
+        Path("reports/queries.sql"),
+        Path("reports/digest/data.sql"),
+        Path("reports/timeline/header.sql"),
+        Path("cases/queries.sql"),
+    } <= set(QUERY_FILES)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=str)

@@ -1,4 +1,5 @@
 """The database allows exactly the vocabulary the code uses (veille/vocabulary.py)."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,8 @@ def _checked_values(conn) -> dict[tuple[str, str], set[str]]:
         """SELECT c.conrelid::regclass::text AS tbl, a.attname AS col, pg_get_constraintdef(c.oid) AS def
              FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
             WHERE c.contype = 'c' AND array_length(c.conkey, 1) = 1 AND a.attname IN ('kind', 'stage', 'precision')
-              AND c.connamespace = 'public'::regnamespace""").fetchall()
+              AND c.connamespace = 'public'::regnamespace"""
+    ).fetchall()
     return {(r["tbl"], r["col"]): set(re.findall(r"'([^']+)'::text", r["def"])) for r in rows}
 
 

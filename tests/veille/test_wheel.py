@@ -44,8 +44,7 @@ def _not_source(folder: str, names: list[str]) -> set[str]:
 
 
 def _run(*args, cwd: Path, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{args}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     return result
 
@@ -77,8 +76,9 @@ def installed(wheel, tmp_path_factory) -> Path:
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=venv.parent)
     python = venv / "bin" / "python"
     _pip(python, "--no-deps", "--no-index", wheel, cwd=venv.parent)
-    purelib = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))",
-                        cwd=venv.parent).stdout.strip())
+    purelib = Path(
+        _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=venv.parent).stdout.strip()
+    )
     ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), *site.getsitepackages()}
     (purelib / "zz_test_dependencies.pth").write_text("".join(f"{p}\n" for p in sorted(ours)), encoding="utf-8")
     return python
@@ -97,17 +97,25 @@ def test_the_wheel_holds_the_migrations_and_the_named_sql(wheel):
     assert {"reports/queries.sql", "reports/digest/data.sql"} <= shipped <= names
     templates = {str(p.relative_to(ROOT)) for p in (ROOT / "reports" / "templates").iterdir()}
     assert templates <= names
-    packages = {str(p.parent.relative_to(ROOT)) for top in ("veille", "crawler", "nlp", "cases", "reports",
-                                                            "samples", "migrations")
-                for p in (ROOT / top).rglob("__init__.py") if "__pycache__" not in p.parts}
+    packages = {
+        str(p.parent.relative_to(ROOT))
+        for top in ("veille", "crawler", "nlp", "cases", "reports", "samples", "migrations")
+        for p in (ROOT / top).rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
     assert {f"{p}/__init__.py" for p in packages} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 
 def test_the_installed_wheel_migrates_an_empty_database_and_writes_a_timeline(installed, empty_db_url, tmp_path):
-    where = _run(installed, "-c", "import migrations, reports, veille; from reports.queries import QUERIES; "
-                                  "print(veille.__file__, reports.__file__, migrations.__file__, sorted(QUERIES))",
-                 cwd=tmp_path, env=_env()).stdout.split()
+    where = _run(
+        installed,
+        "-c",
+        "import migrations, reports, veille; from reports.queries import QUERIES; "
+        "print(veille.__file__, reports.__file__, migrations.__file__, sorted(QUERIES))",
+        cwd=tmp_path,
+        env=_env(),
+    ).stdout.split()
     venv = installed.parent.parent
     assert all(Path(p).is_relative_to(venv) for p in where[:3]), where  # the wheel's files, not the checkout's
     assert "happenings" in " ".join(where[3:])
@@ -125,8 +133,18 @@ def test_the_installed_wheel_migrates_an_empty_database_and_writes_a_timeline(in
     assert schema == (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
 
     # The templates and the read queries, from the wheel: an (empty) timeline.
-    _run(installed, "-m", "veille", "timeline", "--dossier", "coco", "--out", tmp_path / "chronologie",
-         cwd=tmp_path, env=env)
+    _run(
+        installed,
+        "-m",
+        "veille",
+        "timeline",
+        "--dossier",
+        "coco",
+        "--out",
+        tmp_path / "chronologie",
+        cwd=tmp_path,
+        env=env,
+    )
     page = (tmp_path / "chronologie" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in page
     assert (tmp_path / "chronologie" / "events.csv").exists()

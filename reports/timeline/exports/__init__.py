@@ -26,8 +26,9 @@ FILES = {"timelinejs": "timeline.json", "json": "events.json", "csv": "events.cs
 class Exports:
     """Streams every happening into the JSON, CSV and TimelineJS files (under their temporary names)."""
 
-    def __init__(self, out_dir: Path, dossier_slug: str, dossier_title: str, generated: datetime,
-                 as_of: date | None = None):
+    def __init__(
+        self, out_dir: Path, dossier_slug: str, dossier_title: str, generated: datetime, as_of: date | None = None
+    ):
         self.out_dir = out_dir
         self.count = 0
         self.names = [fname for name, fname in FILES.items() if name != "ics"]

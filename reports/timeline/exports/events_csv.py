@@ -10,9 +10,26 @@ from reports.queries import Happening
 from reports.timeline.exports.text import conflicts_text
 
 ENCODING = "utf-8-sig"  # the BOM tells spreadsheet software the file is UTF-8
-COLUMNS = ("entree", "date", "precision", "date_affichee", "type", "libelle_type", "affaire", "nom_affaire",
-           "resume", "annonce", "divergences", "media", "publie_le", "titre", "url", "citation", "reprise",
-           "date_etablie")  # how this source's date was worked out (« « mardi dernier », article du … → … »)
+COLUMNS = (
+    "entree",
+    "date",
+    "precision",
+    "date_affichee",
+    "type",
+    "libelle_type",
+    "affaire",
+    "nom_affaire",
+    "resume",
+    "annonce",
+    "divergences",
+    "media",
+    "publie_le",
+    "titre",
+    "url",
+    "citation",
+    "reprise",
+    "date_etablie",
+)  # how this source's date was worked out (« « mardi dernier », article du … → … »)
 
 
 def defused(text: str) -> str:
@@ -29,7 +46,29 @@ def writer(fh):
 
 def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
     """The happening's rows, one per source."""
-    prefix = [h.key, iso, h.precision, label, h.kind, h.kind_label, h.case_slug or "", defused(h.case_name or ""),
-              defused(h.summary), "oui" if h.upcoming else "non", conflicts_text(h) if h.conflicts else ""]
-    return [prefix + [defused(s.outlet), s.published or "", defused(s.title), s.url, defused(s.evidence),
-                      "oui" if s.republication else "non", defused(s.how)] for s in h.sources]
+    prefix = [
+        h.key,
+        iso,
+        h.precision,
+        label,
+        h.kind,
+        h.kind_label,
+        h.case_slug or "",
+        defused(h.case_name or ""),
+        defused(h.summary),
+        "oui" if h.upcoming else "non",
+        conflicts_text(h) if h.conflicts else "",
+    ]
+    return [
+        prefix
+        + [
+            defused(s.outlet),
+            s.published or "",
+            defused(s.title),
+            s.url,
+            defused(s.evidence),
+            "oui" if s.republication else "non",
+            defused(s.how),
+        ]
+        for s in h.sources
+    ]

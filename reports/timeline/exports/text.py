@@ -20,8 +20,9 @@ def by(sources: list[Source]) -> str:
 
 
 def conflicts_text(h: Happening) -> str:
-    return " | ".join(f"{c.label} : " + " ; ".join(f"{v.label} selon {by(v.sources)}" for v in c.values)
-                      for c in h.conflicts)
+    return " | ".join(
+        f"{c.label} : " + " ; ".join(f"{v.label} selon {by(v.sources)}" for v in c.values) for c in h.conflicts
+    )
 
 
 @lru_cache(maxsize=4096)

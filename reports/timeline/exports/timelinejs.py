@@ -20,9 +20,15 @@ FOOT = b"\n]}\n"
 
 def head(dossier_title: str, generated: datetime) -> bytes:
     """The file's opening: the timeline's title slide, up to the list of events."""
-    title = {"text": {"headline": html.escape(f"Chronologie : {dossier_title}"),
-                      "text": html.escape(f"Générée par veille le {short_day(generated)}. Chaque entrée "
-                                          "cite la phrase de la source qui l'établit.")}}
+    title = {
+        "text": {
+            "headline": html.escape(f"Chronologie : {dossier_title}"),
+            "text": html.escape(
+                f"Générée par veille le {short_day(generated)}. Chaque entrée "
+                "cite la phrase de la source qui l'établit."
+            ),
+        }
+    }
     opening = orjson.dumps({"title": title, "events": []})
     assert opening.endswith(b"[]}")
     return opening[:-2] + b"\n"
@@ -48,17 +54,23 @@ def event(h: Happening, label: str) -> bytes:
     if h.sources and h.sources[0].how:
         parts.append(f"<p><small>Date : {e(h.sources[0].how)}</small></p>")
     for c in h.conflicts:
-        parts.append(f"<p><strong>{e(c.label)} :</strong> " + " ; ".join(
-            f"{e(v.label)} selon {e(by(v.sources))}" for v in c.values) + "</p>")
+        parts.append(
+            f"<p><strong>{e(c.label)} :</strong> "
+            + " ; ".join(f"{e(v.label)} selon {e(by(v.sources))}" for v in c.values)
+            + "</p>"
+        )
     parts.append("<ul>")
     for s in h.sources:
         link = s.link
         name = f'<a href="{e(link)}">{e(s.outlet)}</a>' if link else e(s.outlet)
         parts.append(f"<li>{name}, {published_label(s.published_day)} : {e(s.title)}</li>")
     parts.append("</ul>")
-    out = {"start_date": _date(h.date, h.precision, label),
-           "text": {"headline": str(e(capfirst(h.summary))), "text": "".join(parts)},
-           "group": str(e(capfirst(h.case_name))) if h.case_name else "Sans affaire", "unique_id": h.anchor}
+    out = {
+        "start_date": _date(h.date, h.precision, label),
+        "text": {"headline": str(e(capfirst(h.summary))), "text": "".join(parts)},
+        "group": str(e(capfirst(h.case_name))) if h.case_name else "Sans affaire",
+        "unique_id": h.anchor,
+    }
     if h.date_end and h.date_end != h.date:
         out["end_date"] = _date(h.date_end, h.precision)
     return orjson.dumps(out)

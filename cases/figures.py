@@ -10,26 +10,10 @@ from __future__ import annotations
 
 import re
 
-UNITS = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "treize": 13,
-    "quatorze": 14,
-    "quinze": 15,
-    "seize": 16,
-}
-TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+from veille.vocabulary import NUMBER_TENS, NUMBER_UNITS
+
+UNITS = NUMBER_UNITS
+TENS = {**NUMBER_TENS, "vingts": 20}
 HUNDREDS = {"cent": 100, "cents": 100}
 NUMBER_WORDS = set(UNITS) | set(TENS) | set(HUNDREDS) | {"et"}
 

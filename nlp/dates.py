@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from veille.vocabulary import MONTHS as MONTH_NAMES, date_label, iso_at
+from veille.vocabulary import MONTHS as MONTH_NAMES, NUMBER_TENS, NUMBER_UNITS, date_label, iso_at
 
 MONTHS = {
     "janvier": 1,
@@ -74,27 +74,8 @@ MONTHS = {
     "déc.": 12,
 }
 WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
-UNITS = {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "treize": 13,
-    "quatorze": 14,
-    "quinze": 15,
-    "seize": 16,
-    "premier": 1,
-}
-TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+UNITS = {**NUMBER_UNITS, "premier": 1}
+TENS = NUMBER_TENS
 # « une vingtaine d'années »: about that many, so one precision less than the unit says.
 ABOUT = {
     "dizaine": 10,

@@ -17,7 +17,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from veille.vocabulary import of
+from veille.vocabulary import NUMBER_UNITS, of
 
 MAX_WORDS = 12
 # Kinds told of the people they happen to, usually by an institution that does it.
@@ -310,22 +310,8 @@ def _article(court: str) -> str:
 
 
 def _agree(participle: str, who: str) -> str:
-    plural = " et " in who or who.split()[0].lower() in (
-        "deux",
-        "trois",
-        "quatre",
-        "cinq",
-        "six",
-        "sept",
-        "huit",
-        "neuf",
-        "dix",
-        "onze",
-        "douze",
-        "les",
-        "des",
-        "ces",
-    )
+    first = who.split()[0].lower()
+    plural = " et " in who or NUMBER_UNITS.get(first, 0) > 1 or first in ("les", "des", "ces")
     return participle + ("s" if plural else "")
 
 

@@ -21,27 +21,9 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.extensions import sentence_of
 from nlp.patterns import load
+from veille.vocabulary import NUMBER_UNITS
 
-MINOR_AGES = (
-    "un",
-    "une",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "treize",
-    "quatorze",
-    "quinze",
-    "seize",
-    "dix-sept",
-)
+MINOR_AGES = (*(w for w, n in NUMBER_UNITS.items() if n < 17), "dix-sept")  # the ages of a minor, in words
 AGE = rf"(?:1[0-7]|[1-9]|{'|'.join(sorted(MINOR_AGES, key=len, reverse=True))})"
 YOUTH = (
     r"(?:collégien|collégienne|lycéen|lycéenne|adolescent|adolescente|ado|mineur|mineure|enfant|fillette|"

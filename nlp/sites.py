@@ -17,36 +17,11 @@ from nlp import extensions  # noqa: F401  (registers the attributes)
 from nlp.extensions import replace_entities
 from nlp.patterns import load
 from nlp.text import key
-from veille.vocabulary import MONTHS, WEEKDAYS
+from veille.vocabulary import MONTHS, NUMBER_HUNDREDS, NUMBER_TENS, NUMBER_UNITS, WEEKDAYS
 
 LABELS = ("PER", "LOC", "ORG", "SITE")
 DAYS_MONTHS = {key(word) for word in (*WEEKDAYS, *MONTHS)}
-NUMBER_WORDS = {
-    "un",
-    "une",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "treize",
-    "quatorze",
-    "quinze",
-    "seize",
-    "vingt",
-    "trente",
-    "quarante",
-    "cinquante",
-    "soixante",
-    "cent",
-    "mille",
-}
+NUMBER_WORDS = {*NUMBER_UNITS, *NUMBER_TENS, *NUMBER_HUNDREDS}
 LEADING_WORDS = {
     "le",
     "la",

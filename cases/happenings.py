@@ -18,7 +18,7 @@ from cases.clusters import DATE_TOLERANCE, Ev, overlap
 from cases.figures import COUNTED_KINDS, defendant_count
 from cases.model import HappeningResult
 from cases.naming import key
-from veille.vocabulary import PRECISIONS
+from veille.vocabulary import PRECISIONS, iso_at
 
 # Which kind a happening shows when its reports disagree evenly: the more telling one.
 KIND_PRIORITY = (
@@ -188,8 +188,7 @@ def assign_keys(happenings: list[HappeningResult]) -> None:
     crawl stores the same articles under other ids): shown ones before context, then by headline."""
 
     def base(h: HappeningResult) -> str:
-        when = {"day": h.date.isoformat(), "month": h.date.isoformat()[:7], "year": str(h.date.year)}[h.precision]
-        return f"{h.case_slug or 'sans-affaire'}/{h.kind}/{when}"
+        return f"{h.case_slug or 'sans-affaire'}/{h.kind}/{iso_at(h.date, h.precision)}"
 
     taken: set[str] = set()
     for h in sorted(

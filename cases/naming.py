@@ -67,11 +67,6 @@ def is_full_name(name: str) -> bool:
     return len(words) >= 2 and not any(re.fullmatch(r"\w\.?", w) for w in words[1:])
 
 
-def of_place(place: str) -> str:
-    """French « de » before a place name: d'Avignon, du Mans, des Mureaux."""
-    return of(place)
-
-
 FAMILY_ORDER = ("ambush", "minors", "rape", "murder")  # when a case's charges name several, the first wins
 
 
@@ -117,20 +112,16 @@ def default_name(
     first) and stage."""
     family = leading_family(charges, counts)
     if place:
-        where = of_place(place)
+        where = of(place)
         if family == "ambush":
             return f"les guets-apens {where}" if crimes > 1 else f"le guet-apens {where}"
         if family == "rape":
             return f"les viols {where}"
         if family == "murder":
-            return f"la mort {of_person(victim)}" if victim else f"le meurtre {where}"
+            return f"la mort {of(victim)}" if victim else f"le meurtre {where}"
         if stage in ("trial", "verdict", "appeal"):
             return f"le procès {where}"
         return f"l'affaire {where}"
     if person:
         return f"l'affaire {person}"
     return "affaire sans lieu"
-
-
-def of_person(name: str) -> str:
-    return of(name)

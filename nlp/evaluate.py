@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.text import key
+from veille.vocabulary import PRECISIONS
 
 TARGETS = {"people": 0.85, "places": 0.85, "charges": 0.90, "event_recall": 0.80, "kind_accuracy": 0.80}
 SUBHEADING = re.compile(r"(?m)^## ")
@@ -254,9 +255,8 @@ def _compare(
 
 
 def _date_matches(predicted: dict, gold: GoldEvent) -> bool:
-    order = {"year": 0, "month": 1, "day": 2}
-    if order[predicted["precision"]] < order[gold.precision]:
-        return False
+    if PRECISIONS.index(predicted["precision"]) > PRECISIONS.index(gold.precision):
+        return False  # coarser than the gold
     return predicted["date"][: len(gold.date)] == gold.date
 
 

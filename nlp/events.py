@@ -28,9 +28,8 @@ from nlp.forms import compile_forms
 from nlp.headlines import headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
-from veille.vocabulary import HEARING_KINDS, day_label, iso_at
+from veille.vocabulary import day_label, iso_at
 
-COURT_KINDS = HEARING_KINDS
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
 PENALTY = re.compile(
     r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
@@ -70,7 +69,7 @@ class EventMaker:
                 continue  # « Rappel des faits en 2022 », « La dernière parole le 12 décembre »: a subheading
             # A bare clock time or « en fin de matinée » dates a sentence only when nothing else does.
             main = [s for s in spans if not _weak(s)] or spans
-            told: list[dict] = []
+            in_sentence: list[dict] = []
             for span in main:
                 others = [s for s in main if s is not span]
                 if _reporting(span, [o for o in others if o._.date != span._.date]):
@@ -78,8 +77,8 @@ class EventMaker:
                 event = self._event(doc, sent, span, others, published)
                 if event is None:
                     continue
-                told.extend(self._with_its_penalty(doc, sent, event, span))
-            for event in told:
+                in_sentence.extend(self._with_its_penalty(doc, sent, event, span))
+            for event in in_sentence:
                 marker: tuple = (sent.start_char, event["date"], event["precision"], event["kind"])
                 if marker in seen:
                     continue
@@ -154,13 +153,7 @@ class EventMaker:
             start, end = evidence_offsets(sent)
             title = start == evidence_offsets(doc[:])[0] and "\n" in doc.text[end : end + 2]
             people, places = _people(doc, sent), _places(sent)
-            charges = list(
-                dict.fromkeys(
-                    c.label_
-                    for c in doc.spans.get("charges", ())
-                    if sent.start <= c.start < sent.end and not c._.not_held
-                )
-            )
+            charges = _held_charges(doc, sent)
             event = {
                 "date": iso_at(day, precision),
                 "precision": precision,
@@ -215,13 +208,9 @@ class EventMaker:
         people = _people(doc, sent)
         places = _places(sent)
         # A date with no event of its own (a statistic, a law's article, the atmosphere of a day) stays
-        # as context: stored for researchers, never a timeline entry.
+        # as context: it helps group the case, never makes a timeline entry by itself.
         context = kind == "other" and not self._notable(doc, sent)
-        charges = list(
-            dict.fromkeys(
-                c.label_ for c in doc.spans.get("charges", ()) if sent.start <= c.start < sent.end and not c._.not_held
-            )
-        )
+        charges = _held_charges(doc, sent)
         return {
             "date": iso_at(day, precision),
             "precision": precision,
@@ -406,6 +395,15 @@ def _published_how(published: date) -> dict:
         "explanation": f"non daté dans sa phrase, raconté au début de l'article du {day_label(published)} → "
         f"{day_label(published)}",
     }
+
+
+def _held_charges(doc: Doc, sent: Span) -> list[str]:
+    """The charges the sentence holds against someone (not negated, not a cause), in order."""
+    return list(
+        dict.fromkeys(
+            c.label_ for c in doc.spans.get("charges", ()) if sent.start <= c.start < sent.end and not c._.not_held
+        )
+    )
 
 
 def _main_verb(sent: Span):

@@ -72,21 +72,6 @@ GROUP_NOUNS = {
     "fondation",
     "comite",
 }
-# Head words of an affaire's name (the not_entities rows that apply to people too).
-AFFAIRE_WORDS = {
-    "affaire",
-    "affaires",
-    "viol",
-    "viols",
-    "meurtre",
-    "assassinat",
-    "mort",
-    "disparition",
-    "proces",
-    "attentat",
-    "tuerie",
-    "drame",
-}
 # Nouns that open an institution's name: the place that ends the name is not a place of the story.
 INSTITUTION_NOUNS = {
     "parquet",
@@ -173,6 +158,9 @@ class SiteRecogniser:
             if "starts" in row
             for label in row.get("labels", ("PER", "LOC"))
         }
+        # Those rows that apply to people too name affaires (« viols de … »): the place or person inside
+        # is resolved later; a landmark (a row for places only) is simply dropped.
+        self.affaire_heads = {key(row["starts"]) for row in rows if "starts" in row and "labels" not in row}
         self.sites = []
         for row in load("sites.jsonl"):
             domains = "|".join(re.escape(d) for d in sorted(row["domains"], key=len, reverse=True))
@@ -301,7 +289,7 @@ class SiteRecogniser:
             return None
         if (words[0], span.label_) in self.heads:
             # An affaire's name (« viols de Mazan ») is resolved below; a landmark is nothing.
-            return Span(doc, start, end, label=f"AFFAIRE_{span.label_}") if words[0] in AFFAIRE_WORDS else None
+            return Span(doc, start, end, label=f"AFFAIRE_{span.label_}") if words[0] in self.affaire_heads else None
         if span.label_ == "LOC":
             if ROAD.fullmatch(text):
                 return None  # « A154 », « RN 7 »

@@ -33,6 +33,7 @@ from psycopg import sql
 from reports.french import HEARING_KINDS, date_label, iso_label, kind_label, place_slug, short_day, stage_label
 from reports.minors import Redactor, load_redactor
 from veille.sql import load_queries
+from veille.vocabulary import PRECISIONS
 
 QUERIES = load_queries("reports", "queries.sql")  # the SQL of this module, by name
 
@@ -397,15 +398,12 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     return h
 
 
-PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-
-
 def _lead_with_the_most_precise(sources: list[Source], event_source: dict[int, int]) -> None:
     """The lead source states the date most precisely (the earliest of those); the others follow,
     earliest first. ``event_source`` (event → index in ``sources``) is kept in step."""
     if len(sources) < 2:
         return
-    lead = min(range(len(sources)), key=lambda i: (PRECISION_RANK.get(sources[i].precision, 3), i))
+    lead = min(range(len(sources)), key=lambda i: (PRECISIONS.index(sources[i].precision), i))
     if lead == 0:
         return
     order = [lead, *(i for i in range(len(sources)) if i != lead)]

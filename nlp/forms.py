@@ -12,6 +12,11 @@ import re
 
 
 def form_to_regex(form: str) -> str:
+    if any(c in form for c in "?*+[]\\"):
+        # A regex habit in a form would be matched literally and the form would never fire.
+        raise ValueError(
+            f"forme {form!r} : la notation n'a ni « ? » ni « * » ni « [ ] » ; un groupe sans « | » est déjà facultatif"
+        )
     out = []
     i = 0
     while i < len(form):
@@ -28,11 +33,13 @@ def form_to_regex(form: str) -> str:
                 j += 1
             out.append(_words(form[i:j]))
             i = j
-    return r"(?<![\w-])" + "".join(out) + r"(?![\w-])"
+    # Whole words: nothing word-like on either side, except after an elided « d' » or « l' ».
+    return r"(?<![\w-])" + "".join(out) + r"(?:(?<=['’])|(?![\w-]))"
 
 
 def _words(text: str) -> str:
-    return r"\s+".join(re.escape(part) for part in text.split(" ")) if text else ""
+    # Either apostrophe: the forms are typed with « ' », the press prints « ’ ».
+    return r"\s+".join(re.escape(part).replace("'", "['’]") for part in text.split(" ")) if text else ""
 
 
 def compile_forms(forms: list[str]) -> re.Pattern:

@@ -249,3 +249,15 @@ def test_each_event_has_a_french_headline_saying_what_happened(text, ents, headl
     events = analyse(text, ents=ents, words=FUTURE_OPEN)["events"]
     assert headline in [e["summary"] for e in events]
     assert not any(e["summary"].startswith(("Autre", "Événement")) for e in events)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le 3 mars, Pascal avait déjà été victime du même procédé.",
+        "Le 3 mars, les deux hommes sont les victimes d'un guet-apens.",
+    ],
+)
+def test_a_sentence_saying_who_was_a_victim_tells_the_crime(sentence):
+    (event,) = analyse(sentence)["events"]
+    assert (event["date"], event["kind"]) == ("2024-03-03", "crime")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from cases.model import DocumentFact, EventFact
-from cases.naming import is_broad_place, is_full_name, key
+from cases.naming import is_big_city, is_broad_place, is_full_name, key
 from veille.vocabulary import STAGE_OF_KIND
 
 FAMILY = {
@@ -283,11 +283,19 @@ class Groups:
             return False
         return ma not in gb.established() and mb not in ga.established()
 
+    def strangers(self, a: int, b: int) -> bool:
+        """Each group is mainly about someone the other never names: two affaires of one city (two
+        murders in Paris a month apart), whatever else they share."""
+        ga, gb = self.group[a], self.group[b]
+        main_a = {k for k in ga.people if ga.is_main_person(k)}
+        main_b = {k for k in gb.people if gb.is_main_person(k)}
+        return bool(main_a and main_b) and not (main_a & gb.people) and not (main_b & ga.people)
+
     def union(self, x: int, y: int, guarded: bool = True, same_main: bool = False) -> bool:
         a, b = self.find(x), self.find(y)
         if a == b or (guarded and self.conflict(a, b)):
             return False
-        if same_main and self.group[a].main_place() != self.group[b].main_place():
+        if same_main and (self.group[a].main_place() != self.group[b].main_place() or self.strangers(a, b)):
             return False
         if len(self.group[a].events) < len(self.group[b].events):
             a, b = b, a
@@ -370,6 +378,7 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
     links = []
     for k in sorted(by_place):
         evs = sorted(by_place[k], key=lambda e: (e.start, e.f.id))
+        big = is_big_city(k)
         for i, a in enumerate(evs):
             # The next few stories suffice: links are transitive, and a busy place (hundreds of
             # articles a year) must not cost a comparison of every pair.
@@ -382,7 +391,9 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
                 stories.add(b.story)
                 # The place is one piece of evidence, the months another; a third is needed unless both
                 # articles are about that place (it is the topic of both).
-                second = len(a.anchors & b.anchors) - 1 + len(a.charges & b.charges) + (a.topical and b.topical)
+                second = len(a.anchors & b.anchors) - 1
+                if not big:  # in a big city only a second shared place, court or person counts
+                    second += len(a.charges & b.charges) + (a.topical and b.topical)
                 if second > 0:
                     links.append((second, a.f.id, b.f.id))
     links.sort(key=lambda t: (-t[0], t[1], t[2]))

@@ -53,6 +53,19 @@ def slugify(text: str) -> str:
     return key(text).replace(" ", "-") or "affaire"
 
 
+# France's largest cities (over 150,000 inhabitants): each sees several unrelated affaires a season, so
+# that sharing the city and a common charge (a murder in Paris) says nothing of being one case.
+BIG_CITIES = frozenset(
+    """paris|marseille|lyon|toulouse|nice|nantes|montpellier|strasbourg|bordeaux|lille|rennes|toulon|reims|
+saint etienne|le havre|villeurbanne|dijon|angers|grenoble|nimes|clermont ferrand|aix en provence|le mans|
+brest|tours|amiens|limoges""".replace("\n", "").split("|")
+)
+
+
+def is_big_city(name: str) -> bool:
+    return key(name) in BIG_CITIES
+
+
 def is_broad_place(name: str) -> bool:
     k = key(name)
     for prefix in ("departement du ", "departement de ", "region ", "le ", "la ", "les "):

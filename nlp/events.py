@@ -429,11 +429,14 @@ def _heading(sent: Span) -> bool:
 def _chain(span: Span, own: set[int]) -> list[set[int]]:
     """Nearest first: what the date expression says of itself (« le 26 février 2023, date d'entrée en
     vigueur »), then each word it hangs from, up to its verb; past a participle that qualifies a noun,
-    that noun too (« des guets-apens organisés en 2023 », « un procès ouvert le 2 septembre »)."""
+    that noun too (« des guets-apens organisés en 2023 », « un procès ouvert le 2 septembre »); past a
+    modal (« les plaidoiries, qui doivent s'achever jeudi »), the verb that carries it."""
     groups: list[set[int]] = [set()]
     for token in span:
         for child in token.children:
-            if child.i not in own:
+            # A verb's argument hung on the date is a misparse (« a ordonné vendredi un procès »):
+            # what the date says of itself is a modifier or an apposition, never an object.
+            if child.i not in own and child.dep_.split(":")[0] not in VERB_ARGUMENTS:
                 groups[0].update(t.i for t in child.subtree)
     token = span.root
     for _ in range(10):
@@ -442,10 +445,19 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
         token = token.head
         groups.append({token.i})
         if token.pos_ in ("VERB", "AUX"):
+            if token.dep_ == "xcomp" and token.head.lemma_ in MODALS and token.head is not token:
+                token = token.head
+                groups.append({token.i})
             if token.dep_.startswith("acl") and token.head is not token:
                 groups.append({token.head.i})
             break
     return groups
+
+
+VERB_ARGUMENTS = ("obj", "nsubj", "iobj", "csubj", "ccomp", "xcomp")
+MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")
+# A subordinate of another time (« avant que la cour se retire pour délibérer »): not the date's event.
+OTHER_TIME = ("avant", "après", "jusqu'", "jusque", "depuis que", "dès que", "lorsque", "quand")
 
 
 def _clause(verb, span: Span, others: list[Span]) -> set[int]:
@@ -453,6 +465,8 @@ def _clause(verb, span: Span, others: list[Span]) -> set[int]:
     another story), without the branches that carry another date of the sentence."""
     tokens = {verb.i}
     for child in verb.children:
+        if child.dep_.startswith("advcl") and _of_another_time(child):
+            continue
         tokens.add(child.i)
         tokens.update(t.i for t in child.children)
     for other in others:
@@ -461,6 +475,11 @@ def _clause(verb, span: Span, others: list[Span]) -> set[int]:
             if other.root.i in branch and span.root.i not in branch:
                 tokens -= branch
     return tokens
+
+
+def _of_another_time(clause) -> bool:
+    marks = " ".join(t.lower_ for t in clause.children if t.dep_ == "mark" and t.i < clause.i)
+    return marks.startswith(OTHER_TIME)
 
 
 def _upcoming(day: date, precision: str, published: date, tense: str | None, span: Span) -> bool:

@@ -548,3 +548,46 @@ def test_a_verdict_dated_before_its_trial_opens_is_a_contradiction_not_a_stage()
         )
         == []
     )
+
+
+def _two_city_murders(city: str, people: tuple[tuple[str, ...], tuple[str, ...]]):
+    c = Corpus()
+    a = c.doc(
+        f"Meurtre d'une collégienne à {city} : la suspecte renvoyée aux assises", "2024-11-15", charges=("meurtre",)
+    )
+    a1 = c.event(
+        a,
+        "2024-11-15",
+        "indictment",
+        f"Le juge a ordonné vendredi un procès aux assises pour le meurtre commis à {city}.",
+        places=[city],
+        people=people[0],
+        charges=["meurtre"],
+    )
+    b = c.doc(f"Meurtre d'une étudiante à {city} : le suspect arrêté", "2024-09-25", "radionord", charges=("meurtre",))
+    b1 = c.event(
+        b,
+        "2024-09-24",
+        "arrest",
+        f"Le suspect du meurtre de l'étudiante, tuée à {city}, a été interpellé mardi.",
+        places=[city],
+        people=people[1],
+        charges=["meurtre"],
+    )
+    return c.group(), a1, b1
+
+
+def test_two_murders_in_a_big_city_two_months_apart_stay_two_cases():
+    # Paris sees several murders a season: the city and the charge are not two pieces of evidence.
+    result, a1, b1 = _two_city_murders("Paris", (("Dahlia Benkadi",), ()))
+    assert case_of(result, a1) != case_of(result, b1)
+
+
+def test_in_a_small_town_the_same_two_stories_are_one_scene():
+    result, a1, b1 = _two_city_murders("Bouchain", ((), ()))
+    assert case_of(result, a1) == case_of(result, b1)
+
+
+def test_two_stories_of_one_town_about_two_different_people_stay_two_cases():
+    result, a1, b1 = _two_city_murders("Bouchain", (("Dahlia Benkadi",), ("Marc Lenfant",)))
+    assert case_of(result, a1) != case_of(result, b1)

@@ -259,6 +259,9 @@ class EventMaker:
                 (set(range(span.end, min(span.end + 8, sent.end))), True)
             )  # « trois jours après la mort de … »
         if doc.has_annotation("DEP"):
+            focus = _cleft_clause(sent, span)
+            if focus:
+                levels.append((focus, True))  # « C'est le 13 décembre que le verdict sera rendu »
             levels.extend((group, True) for group in _chain(span, own))
             if verb is not None:
                 levels.append((_clause(verb, span, others), False))
@@ -458,6 +461,21 @@ VERB_ARGUMENTS = ("obj", "nsubj", "iobj", "csubj", "ccomp", "xcomp")
 MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")
 # A subordinate of another time (« avant que la cour se retire pour délibérer »): not the date's event.
 OTHER_TIME = ("avant", "après", "jusqu'", "jusque", "depuis que", "dès que", "lorsque", "quand")
+
+
+def _cleft_clause(sent: Span, span: Span) -> set[int]:
+    """In « C'est le 13 décembre que le verdict sera rendu », the date is the focus of the clause its
+    « que » opens: the tokens of that clause (empty when the sentence is not such a cleft)."""
+    words = [t for t in sent if not t.is_punct]
+    if len(words) < 4 or words[0].lower_ not in ("c'", "c’", "ce") or words[1].lemma_ != "être":
+        return set()
+    for token in sent:
+        if token.i >= span.end and token.lower_ in ("que", "qu'", "qu’"):
+            verb = token.head if token.head is not token else None
+            return {t.i for t in verb.subtree} - {token.i} if verb is not None and verb.i > token.i else set()
+        if token.i >= span.end and token.pos_ in ("VERB",):
+            return set()  # a verb between the date and « que »: not a cleft on the date
+    return set()
 
 
 def _clause(verb, span: Span, others: list[Span]) -> set[int]:

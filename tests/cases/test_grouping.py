@@ -591,3 +591,35 @@ def test_in_a_small_town_the_same_two_stories_are_one_scene():
 def test_two_stories_of_one_town_about_two_different_people_stay_two_cases():
     result, a1, b1 = _two_city_murders("Bouchain", (("Dahlia Benkadi",), ("Marc Lenfant",)))
     assert case_of(result, a1) != case_of(result, b1)
+
+
+def test_a_sentence_setting_two_stories_apart_does_not_tie_them():
+    c = Corpus()
+    a = c.doc("Grande-Synthe : un homme tué dans un guet-apens", "2024-04-17", charges=("guet-apens",))
+    a1 = c.event(
+        a,
+        "2024-04-16",
+        "crime",
+        "Philippe Coopman est mort à Grande-Synthe après un guet-apens.",
+        places=["Grande-Synthe"],
+        people=["Philippe Coopman"],
+    )
+    b = c.doc("Saint-Pol-sur-Mer : quatre hommes mis en examen", "2024-04-26", "radionord", charges=("extorsion",))
+    b1 = c.event(
+        b,
+        "2024-04-26",
+        "indictment",
+        "Quatre hommes ont été mis en examen à Saint-Pol-sur-Mer pour des extorsions.",
+        places=["Saint-Pol-sur-Mer"],
+    )
+    b2 = c.event(
+        b,
+        "2024-04-16",
+        "crime",
+        "Cette procédure n'a aucun lien avec la mort à Grande-Synthe de Philippe Coopman, à Saint-Pol-sur-Mer comme ailleurs.",
+        places=["Grande-Synthe", "Saint-Pol-sur-Mer"],
+        people=["Philippe Coopman"],
+    )
+    result = c.group()
+    assert case_of(result, b1) != case_of(result, a1)
+    assert case_of(result, b2) == case_of(result, a1)  # it still tells the other story

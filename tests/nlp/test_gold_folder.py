@@ -99,6 +99,6 @@ def test_the_real_development_set_keeps_the_figures_the_readme_states():
         "charges_f1": 0.93,
         "event_recall": 0.88,
         "kind_accuracy": 0.84,
-        "cases_f1": 0.90,
+        "cases_f1": 0.92,
     }
     assert all(f[k] >= v for k, v in floors.items()), "\n".join(format_report(report, "fr-press-gold"))

@@ -34,6 +34,13 @@ def test_role_from_the_words_around_the_name(text, name, role):
     assert (person.text, person._.role) == (name, role)
 
 
+def test_a_role_given_once_holds_for_every_mention_of_the_person():
+    text = "La procureure de Dunkerque, Charlotte Huet, a parlé. Deux hommes ont été arrêtés, a ajouté Mme Huet."
+    doc = annotate(text, ents=[("Charlotte Huet", "PER"), ("Huet", "PER")])
+    people = [(e.text, e._.canonical, e._.role) for e in doc.ents if e.label_ == "PER"]
+    assert people == [("Charlotte Huet", "Charlotte Huet", "magistrate"), ("Huet", "Charlotte Huet", "magistrate")]
+
+
 def parsed(words, heads, deps, lemmas) -> Doc:
     """A sentence as the parser would give it, the name « X Y » first."""
     nlp = blank_pipeline()

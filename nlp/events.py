@@ -446,7 +446,14 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
         if token.head is token or token.head.i in own:
             break
         token = token.head
-        groups.append({token.i})
+        group = {token.i}
+        if token.pos_ in ("NOUN", "PROPN"):
+            # « deux mineurs mis en examen et placés en détention vendredi »: the parser hangs the date on
+            # the noun; the participle that qualifies the noun is what the date tells.
+            for child in token.children:
+                if child.dep_ == "acl" and child.pos_ == "VERB":
+                    group.update(t.i for t in child.subtree if t.i not in own)
+        groups.append(group)
         if token.pos_ in ("VERB", "AUX"):
             if token.dep_ == "xcomp" and token.head.lemma_ in MODALS and token.head is not token:
                 token = token.head

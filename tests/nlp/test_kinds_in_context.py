@@ -53,6 +53,13 @@ def events(text: str, published: str) -> list[tuple[str, str]]:
             "2023-06-01",
             ("2022-03", "crime"),
         ),
+        # The date hung on a noun dates the participle that qualifies it, not the sentence's verb.
+        (
+            "Selon leurs aveux, trois majeurs mis en examen pour extorsion et placés en détention provisoire "
+            "jeudi, ceux-ci auraient créé un faux profil sur le site.",
+            "2023-06-03",
+            ("2023-06-01", "indictment"),
+        ),
     ],
 )
 def test_the_kind_follows_the_construction(text, published, expected):

@@ -194,11 +194,12 @@ class EventMaker:
         if tense == "past" and day > published:
             return None  # told in the past tense yet dated after publication: the date was misread
         upcoming = _upcoming(day, precision, published, tense, span)
-        kind = self._kind(doc, sent, span, others, verb, upcoming)
+        today = tense == "present" and day == published and precision == "day"
+        kind = self._kind(doc, sent, span, others, verb, upcoming, today)
         if (
             kind in ("hearing", "other")
             and tense == "present"
-            and span.text.lower().startswith("depuis")
+            and (span.text.lower().startswith("depuis") or (span.start and doc[span.start - 1].lower_ == "depuis"))
             and TRIAL_WORDS.search(doc.text[sent.start_char : sent.end_char])
         ):
             kind = "trial_opening"  # « la cour juge, depuis le 5 septembre, huit accusés »: it opened then
@@ -250,7 +251,9 @@ class EventMaker:
         return [event, twin]
 
     # -- kind ---------------------------------------------------------------------------
-    def _kind(self, doc: Doc, sent: Span, span: Span, others: list[Span], verb, upcoming: bool) -> str:
+    def _kind(
+        self, doc: Doc, sent: Span, span: Span, others: list[Span], verb, upcoming: bool, today: bool = False
+    ) -> str:
         sentence_text = doc.text[sent.start_char : sent.end_char]
         own = set(range(span.start, span.end))
         levels: list[tuple[set[int], bool]] = []  # (token positions, chain level), nearest first
@@ -269,15 +272,24 @@ class EventMaker:
             levels.append((set(range(sent.start, sent.end)), False))
         if not others:
             # The only date of its sentence dates what the sentence tells, even when the parser hung
-            # it elsewhere (« Quatre hommes ont été mis en examen après des agressions le 14 mars »).
-            levels.append((set(range(sent.start, sent.end)), False))
+            # it elsewhere (« Quatre hommes ont été mis en examen après des agressions le 14 mars »),
+            # except a subordinate of another time or a condition (« si l'accusé est jugé coupable »).
+            whole = set(range(sent.start, sent.end))
+            if doc.has_annotation("DEP"):
+                for token in sent:
+                    branch = {t.i for t in token.subtree}
+                    if token.dep_.startswith("advcl") and _of_another_time(token) and span.root.i not in branch:
+                        whole -= branch
+            levels.append((whole, False))
         matches = self._matches(doc, sent, sentence_text)
         for positions, chain in levels:
             positions = positions - own
             found = [
                 cue
                 for cue, where in matches
-                if where & positions and (chain or not cue.chain_only) and self._fits(cue, sentence_text, upcoming)
+                if where & positions
+                and (chain or not cue.chain_only)
+                and self._fits(cue, sentence_text, upcoming, today)
             ]
             if found:
                 return found[0].kind
@@ -306,12 +318,15 @@ class EventMaker:
         return out
 
     @staticmethod
-    def _fits(cue: Cue, sentence_text: str, upcoming: bool) -> bool:
+    def _fits(cue: Cue, sentence_text: str, upcoming: bool, today: bool = False) -> bool:
+        """``today``: told in the present of the day of publication (« sont jugés ce jeudi »)."""
         if cue.needs is not None and not cue.needs.search(sentence_text):
             return False
         if cue.unless is not None and cue.unless.search(sentence_text):
             return False
         if cue.when == "upcoming" and not upcoming:
+            return False
+        if cue.when == "upcoming_or_today" and not (upcoming or today):
             return False
         if cue.when == "past" and upcoming:
             return False
@@ -466,8 +481,9 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
 
 VERB_ARGUMENTS = ("obj", "nsubj", "iobj", "csubj", "ccomp", "xcomp")
 MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")
-# A subordinate of another time (« avant que la cour se retire pour délibérer »): not the date's event.
-OTHER_TIME = ("avant", "après", "jusqu'", "jusque", "depuis que", "dès que", "lorsque", "quand")
+# A subordinate of another time (« avant que la cour se retire pour délibérer ») or a condition (« si
+# l'accusé est jugé coupable »): not the date's event. « lorsque », « quand » tell the same moment.
+OTHER_TIME = ("avant", "après", "jusqu'", "jusque", "depuis que", "si ", "s'")
 
 
 def _cleft_clause(sent: Span, span: Span) -> set[int]:
@@ -504,7 +520,7 @@ def _clause(verb, span: Span, others: list[Span]) -> set[int]:
 
 def _of_another_time(clause) -> bool:
     marks = " ".join(t.lower_ for t in clause.children if t.dep_ == "mark" and t.i < clause.i)
-    return marks.startswith(OTHER_TIME)
+    return bool(marks) and f"{marks} ".startswith(OTHER_TIME)
 
 
 def _upcoming(day: date, precision: str, published: date, tense: str | None, span: Span) -> bool:

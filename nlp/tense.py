@@ -102,7 +102,8 @@ def clause_tense(verb: Token | None) -> str | None:
         and all("Pres" in t.morph.get("Tense") for t in finite)
         and all(t.lemma_ == "être" for t in group if t is not verb)
         and "Part" in verb.morph.get("VerbForm")
-        and "Pass" in verb.morph.get("Voice")
+        # The tagger does not always set the voice; the parser's passive auxiliary says it too.
+        and ("Pass" in verb.morph.get("Voice") or any(c.dep_ == "aux:pass" for c in verb.children))
         and verb.lemma_ not in WITH_ETRE
         and not _reflexive(verb)
     ):

@@ -60,6 +60,26 @@ def events(text: str, published: str) -> list[tuple[str, str]]:
             "2023-06-03",
             ("2023-06-01", "indictment"),
         ),
+        # A trial held on the day of the article, in the present: the news is its opening.
+        (
+            "Trois hommes sont jugés ce mardi à Douai pour des extorsions commises via un site de rencontres.",
+            "2023-06-06",
+            ("2023-06-06", "trial_opening"),
+        ),
+        # A condition (« si … ») is not the dated clause: the civil hearing is no trial opening.
+        (
+            "Si l'accusé est jugé coupable, une audience civile se tiendra le 3 juillet pour examiner les demandes.",
+            "2023-06-06",
+            ("2023-07-03", "hearing"),
+        ),
+        # « Tout commence … » opens the account of the facts.
+        ("Tout a commencé en mars 2021, sur un parking de Béthune.", "2023-06-06", ("2021-03", "crime")),
+        # « aggravées » qualifies the offence: no penalty is stated.
+        (
+            "Deux hommes sont en garde à vue ce mardi 6 juin, soupçonnés de violences aggravées.",
+            "2023-06-06",
+            ("2023-06-06", "arrest"),
+        ),
     ],
 )
 def test_the_kind_follows_the_construction(text, published, expected):

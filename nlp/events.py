@@ -109,6 +109,7 @@ class EventMaker:
         if not doc.has_annotation("SENT_START"):
             return []
         out = []
+        news = set(news)  # the lead's undated reports are the day's news too
         previous: Span | None = None  # the last dated sentence's main date, in this paragraph
         number = -1  # the sentence's rank among those with a verb: headings and labels do not count
         for sent in sentences(doc):
@@ -144,6 +145,8 @@ class EventMaker:
                     continue
             elif number < LEAD_SENTENCES and tense != "pluperfect":
                 anchor, day, precision, how = None, published, "day", "publication"
+                if kind in ONCE_ONLY:
+                    news.add(FAMILY_OF[kind])
             elif tense != "pluperfect" and FAMILY_OF.get(kind) in news:
                 # Further down a report of that day's news (« La coupable a été condamnée à la perpétuité »
                 # in the verdict's article): the same day.
@@ -346,6 +349,8 @@ TRIAL_WORDS = re.compile(r"\b(?:jug\w+|procès|cour|tribunal|comparaî\w+|compar
 # Kinds an undated sentence names clearly enough to take its date from the context.
 INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "complaint", "site_event", "appeal")
 LEAD_SENTENCES = 4  # the title and the opening lines: what the article reports as news
+# Happenings of one day that an undated lead can make the day's news (a trial's hearings go on for weeks).
+ONCE_ONLY = ("verdict", "sentence", "arrest", "indictment", "site_event")
 FAMILY_OF = {
     "verdict": "judgment",
     "sentence": "judgment",
@@ -429,13 +434,25 @@ def _main_verb(sent: Span):
     else its first verb."""
     verbs = [t for t in sent if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "aux:tense", "aux:pass", "cop")]
     roots = [t for t in verbs if t.dep_ == "ROOT"]
-    return roots[0] if roots else verbs[0] if verbs else None
+    if roots or verbs:
+        return roots[0] if roots else verbs[0]
+    # « Les peines sont inférieures aux réquisitions »: no verb but the copula, which carries the tense.
+    return next((t for t in sent if t.dep_ == "cop"), None)
+
+
+RELATED_LINK = re.compile(
+    r"\s*(?:(?:à|a)\s+)?(?:lire|voir|écouter|regarder)\s+(?:aussi|également|encore)\b|\s*(?:notre\s+)?(?:dossier|vidéo|"
+    r"replay|podcast)\s*[:|-]",
+    re.I,
+)
 
 
 def _heading(sent: Span) -> bool:
     """A short line without a verb, or a line in capitals: a subheading, a caption's label, a decision's
     header or a dateline, never an event's evidence."""
     doc = sent.doc
+    if RELATED_LINK.match(sent.text):
+        return True  # « Lire aussi - Meurtre de … : un suspect interpellé »: another article's headline
     letters = [c for c in sent.text if c.isalpha()]
     if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
         return True  # « ARRÊT DE LA COUR DE CASSATION, CHAMBRE CRIMINELLE, DU … », « 2 AVRIL 2025 »: a header

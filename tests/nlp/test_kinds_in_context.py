@@ -84,3 +84,20 @@ def events(text: str, published: str) -> list[tuple[str, str]]:
 )
 def test_the_kind_follows_the_construction(text, published, expected):
     assert expected in events(text, published)
+
+
+def test_a_verdict_article_dates_its_later_undated_penalties_on_its_day():
+    text = (
+        "Le tribunal correctionnel de Douai condamne trois hommes pour extorsion.\n\n"
+        "L'audience a duré deux jours. Les avocats de la défense ont plaidé la relaxe. "
+        "Le président a rappelé les faits. Les enquêteurs ont retrouvé les messages.\n\n"
+        "Les peines sont inférieures aux réquisitions, de deux à six ans de prison."
+    )
+    found = events(text, "2023-06-06")
+    # The lead is the day's news; the penalties told further down, in a verbless copula sentence, too.
+    assert ("2023-06-06", "verdict") in found and ("2023-06-06", "sentence") in found
+
+
+def test_a_related_link_is_another_articles_headline_not_an_event():
+    text = "Trois hommes ont été jugés à Douai le 5 juin.\n\nLire aussi - Lens : deux suspects interpellés le 2 juin"
+    assert events(text, "2023-06-06") == [("2023-06-05", "hearing")]

@@ -96,6 +96,7 @@ def run_crawl(
 ) -> CrawlReport:
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.followed import with_followed_cases
     from crawler.settings import scrapy_settings
     from crawler.workers import Workers
     from veille.db import database_url
@@ -109,6 +110,7 @@ def run_crawl(
         report.lines = ["Aucune source à collecter."]
         return report
     conn = app.db()
+    config = with_followed_cases(conn, config)  # the affaires already held, followed by their people
     params = {"sources": [s.id for s in sources], "dossier": dossier, "since": since.isoformat() if since else None}
     started = time.monotonic()
     with recorded_run(conn, "crawl", params) as run:

@@ -55,6 +55,10 @@ class _Mentions:
     context: Counter = field(default_factory=Counter)
     context_words: Counter = field(default_factory=Counter)
     linked: Counter = field(default_factory=Counter)
+    followed: Counter = field(default_factory=Counter)  # principal people of the dossier's cases
+    followed_case: dict = field(default_factory=dict)  # each such name → its case's name
+    followed_prominent: bool = False
+    followed_score: float = 0.0
     other_sense: Counter = field(default_factory=Counter)
     bare_without_context: int = 0
     score: float = 0.0
@@ -204,7 +208,8 @@ def _cores(terms: tuple[str, ...], linked: tuple[str, ...], bare: str | None) ->
 
 
 def _may_match(folded: str, dossier, bare: str | None) -> bool:
-    return any(core in folded for core in _cores(tuple(dossier.terms), tuple(dossier.linked_terms), bare))
+    linked = (*dossier.linked_terms, *(name for name, _ in getattr(dossier, "followed", ())))
+    return any(core in folded for core in _cores(tuple(dossier.terms), linked, bare))
 
 
 def _where(start: int, title_end: int, lead_end: int) -> int:
@@ -282,6 +287,14 @@ def decide(text: str, title: str | None, dossier) -> Decision:
     for start, _end, term in _find(_compiled(tuple(dossier.linked_terms)), folded):
         add("linked", term, start)
 
+    # The affaires the dossier already holds, by their principal people (crawler/followed.py).
+    cases = dict(getattr(dossier, "followed", ()))
+    for start, _end, name in _find(_compiled(tuple(cases)), folded):
+        found.followed[name] += 1
+        found.followed_score += WEIGHTS["linked"][_where(start, title_end, lead_end)]
+        found.followed_prominent |= _where(start, title_end, lead_end) < 2
+        found.followed_case.setdefault(name, cases.get(name, ""))
+
     return _conclude(dossier.slug, found)
 
 
@@ -295,7 +308,10 @@ def _conclude(slug: str, found: _Mentions) -> Decision:
     score = found.score + min(found.linked_score, LINKED_CAP)
     matched = tuple(dict.fromkeys([*found.terms, *found.context, *found.linked]))
     reasons = []
-    passing = named == 1 and not found.prominent and not linked
+    # A case's person named once far down may be a passing reference; twice, or in the title or lead, the
+    # article is about the affaire.
+    follows = bool(found.followed) and (found.followed_prominent or sum(found.followed.values()) >= 2)
+    passing = named == 1 and not found.prominent and not linked and not follows
     if passing:
         term = next(iter(found.terms or found.context))
         reasons.append(f"mention en passant : {term}, une seule fois, loin du titre et du chapeau (score faible)")
@@ -310,7 +326,16 @@ def _conclude(slug: str, found: _Mentions) -> Decision:
             reasons.append(f"« {next(iter(found.context))} » en contexte ({ctx}) ×{sum(found.context.values())}{where}")
     if linked:
         reasons.append(f"affaire liée : {_times(found.linked)}")
-    if named or linked:
+    if follows:
+        by_case: dict[str, Counter] = {}
+        for name, n in found.followed.items():
+            by_case.setdefault(found.followed_case[name], Counter())[name] = n
+        for case, names in by_case.items():
+            reasons.append(f"suit l'affaire « {case} » : {_times(names)}")
+        if not (named or linked):
+            score = min(found.followed_score, LINKED_CAP)
+            matched = tuple(found.followed)
+    if named or linked or follows:
         return Decision(slug, True, round(min(score, 1.0), 2), matched, " ; ".join(reasons), passing)
     if found.other_sense:
         return Decision(

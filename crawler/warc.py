@@ -170,12 +170,14 @@ def import_warc(
 ) -> dict:
     """Import the files; returns the run's counts. Bad records and unreadable files are
     reported one line each (through ``say``) and counted, never fatal."""
+    from crawler.followed import with_followed_cases
     from veille.db import sync_config
     from veille.runs import recorded_run
 
     say = say or (lambda line: click.echo(line, err=True))
     files = check_files(paths)
     source = config.source(source_id) if source_id else None
+    config = with_followed_cases(conn, config)
     with (
         autocommit(conn),
         recorded_run(conn, "import", {"kind": "warc", "files": [str(f) for f in files], "source": source_id}) as run,

@@ -255,11 +255,13 @@ def backfill_wayback(
 ) -> dict:
     """Fetch and store the matching captures of the range; returns the run's counts.
     Failures are reported one line each (through ``say``) and counted, never fatal."""
+    from crawler.followed import with_followed_cases
     from veille.db import sync_config
     from veille.runs import recorded_run
 
     say = say or (lambda line: click.echo(line, err=True))
     settings = wayback_settings(config, source, start, end)
+    config = with_followed_cases(conn, config)
     client = PoliteClient(
         user_agent=config.crawl.user_agent,
         rate=settings.rate,

@@ -37,6 +37,9 @@ class Dossier:
     search_queries: tuple[str, ...] = ()
     # Manual corrections of computed cases: {"rename": {...}, "merge": [...], "split": [...]}
     cases: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # (person, case name) pairs of the affaires the dossier holds: read from the database at each crawl
+    # or import (crawler/followed.py), never written in the configuration.
+    followed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 # What a source's pages are stored as (documents.kind); decisions come from the Judilibre client.

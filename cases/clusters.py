@@ -17,21 +17,8 @@ from datetime import date, timedelta
 
 from cases.model import DocumentFact, EventFact
 from cases.naming import is_big_city, is_broad_place, is_full_name, key
-from veille.vocabulary import STAGE_OF_KIND
+from veille.vocabulary import FAMILY_OF_KIND, STAGE_OF_KIND
 
-FAMILY = {
-    "crime": "crime",
-    "arrest": "arrest",
-    "indictment": "indictment",
-    "trial_opening": "trial",
-    "hearing": "trial",
-    "verdict": "verdict",
-    "sentence": "verdict",
-    "appeal": "appeal",
-    "site_event": "site_event",
-    "complaint": "complaint",
-    "other": "other",
-}
 STAGE_KINDS = set(STAGE_OF_KIND)  # kinds that move a case along (not the site's life, not « other »)
 # Days within which two reports of a once-only happening from different documents are one
 # happening with conflicting dates (a crime « dans la nuit de lundi à mardi » is dated either day).
@@ -95,7 +82,7 @@ class Ev:
         self.story = (doc.duplicate_of or doc.id) if doc else f.document_id
         self.start = f.date
         self.end = f.date_end if f.date_end and f.date_end >= f.date else period_end(f.date, f.precision)
-        self.family = FAMILY.get(f.kind, "other")
+        self.family = FAMILY_OF_KIND.get(f.kind, "other")
         self.places = {key(p): p for p in f.places if key(p) and not is_broad_place(p)}
         self.people = {key(p): p for p in f.people if is_full_name(p)}
         self.courts = {key(c): c for c in f.courts if key(c)}

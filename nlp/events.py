@@ -25,17 +25,11 @@ from nlp.date_finder import published_date
 from nlp.dates import last_day
 from nlp.extensions import enclosing_sentence, evidence_offsets, sentences
 from nlp.forms import compile_forms
-from nlp.headlines import headline
+from nlp.headlines import PENALTY, headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
-from veille.vocabulary import day_label, iso_at
+from veille.vocabulary import FAMILY_OF_KIND, day_label, iso_at
 
-# A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité ».
-PENALTY = re.compile(
-    r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?:à|a)\s+(?:\w+\s+){0,5}?(?:ans?|mois|jours|perpétuité|"
-    r"réclusion|prison|emprisonnement|amende|euros|sursis|travaux d'intérêt général)\b",
-    re.I,
-)
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
 
@@ -87,7 +81,11 @@ class EventMaker:
         # An undated sentence that retells a happening already dated in the document adds nothing.
         dated = {(e["date"], e["kind"]) for e in events}
         # The article's news: what its sentences date on the day of publication.
-        news = {FAMILY_OF[e["kind"]] for e in events if e["date"] == published.isoformat() and e["kind"] in FAMILY_OF}
+        news = {
+            FAMILY_OF_KIND[e["kind"]]
+            for e in events
+            if e["date"] == published.isoformat() and e["kind"] in FAMILY_OF_KIND
+        }
         undated = self._undated(doc, by_sentence, published, news)
         # Each undated retelling is a source of the same happening (grouped later), but the title only
         # when the body does not tell it.
@@ -146,8 +144,8 @@ class EventMaker:
             elif number < LEAD_SENTENCES and tense != "pluperfect":
                 anchor, day, precision, how = None, published, "day", "publication"
                 if kind in ONCE_ONLY:
-                    news.add(FAMILY_OF[kind])
-            elif tense != "pluperfect" and FAMILY_OF.get(kind) in news:
+                    news.add(FAMILY_OF_KIND[kind])
+            elif tense != "pluperfect" and FAMILY_OF_KIND.get(kind) in news:
                 # Further down a report of that day's news (« La coupable a été condamnée à la perpétuité »
                 # in the verdict's article): the same day.
                 anchor, day, precision, how = None, published, "day", "publication"
@@ -351,16 +349,6 @@ INHERITING_KINDS = ("arrest", "indictment", "hearing", "verdict", "sentence", "c
 LEAD_SENTENCES = 4  # the title and the opening lines: what the article reports as news
 # Happenings of one day that an undated lead can make the day's news (a trial's hearings go on for weeks).
 ONCE_ONLY = ("verdict", "sentence", "arrest", "indictment", "site_event")
-FAMILY_OF = {
-    "verdict": "judgment",
-    "sentence": "judgment",
-    "hearing": "hearing",
-    "arrest": "arrest",
-    "indictment": "indictment",
-    "site_event": "site_event",
-    "complaint": "complaint",
-    "appeal": "appeal",
-}
 
 # Verbs that say who told what: the date they govern is the statement's, not the event's.
 REPORTING = {

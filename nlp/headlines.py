@@ -24,11 +24,13 @@ MAX_WORDS = 12
 DONE_TO = ("arrest", "indictment", "sentence", "verdict", "trial_opening")
 SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 # « condamné à vingt ans de réclusion criminelle », « à la réclusion criminelle à perpétuité ».
+# A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité »;
+# it makes a judgment both a verdict and a sentence (nlp/events.py) and heads the sentence's headline.
 PENALTY = re.compile(
     r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
-    r"(?:ans?|mois|jours|perpétuité|réclusion criminelle|prison(?: ferme)?|emprisonnement|amende|"
-    r"sursis)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|d'emprisonnement|"
-    r"avec sursis|ferme))?)",
+    r"(?:ans?|mois|jours|perpétuité|réclusion(?: criminelle)?|prison(?: ferme)?|emprisonnement|amende|euros|"
+    r"sursis|travaux d'intérêt général)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|"
+    r"d'emprisonnement|avec sursis|ferme))?)",
     re.I,
 )
 SITE_CHANGES = (

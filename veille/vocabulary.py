@@ -42,6 +42,21 @@ KIND_LABELS = {
 # Kinds that happen before a court: their announced date belongs in « À venir » and in the
 # calendar of hearings.
 HEARING_KINDS = ("trial_opening", "hearing", "verdict", "sentence", "appeal")
+# Kinds that can report one happening: a verdict and the penalties it states are one judgment, a
+# trial's opening and its hearings one trial.
+FAMILY_OF_KIND = {
+    "crime": "crime",
+    "arrest": "arrest",
+    "indictment": "indictment",
+    "trial_opening": "trial",
+    "hearing": "trial",
+    "verdict": "judgment",
+    "sentence": "judgment",
+    "appeal": "appeal",
+    "site_event": "site_event",
+    "complaint": "complaint",
+    "other": "other",
+}
 
 # --------------------------------------------------------------------------- cases
 

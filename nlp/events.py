@@ -279,7 +279,7 @@ class EventMaker:
             if doc.has_annotation("DEP"):
                 for token in sent:
                     branch = {t.i for t in token.subtree}
-                    if token.dep_.startswith("advcl") and _of_another_time(token) and span.root.i not in branch:
+                    if _apart(token) and span.root.i not in branch:
                         whole -= branch
             levels.append((whole, False))
         matches = self._matches(doc, sent, sentence_text)
@@ -511,7 +511,7 @@ def _clause(verb, span: Span, others: list[Span]) -> set[int]:
     another story), without the branches that carry another date of the sentence."""
     tokens = {verb.i}
     for child in verb.children:
-        if child.dep_.startswith("advcl") and _of_another_time(child):
+        if _apart(child):
             continue
         tokens.add(child.i)
         tokens.update(t.i for t in child.children)
@@ -523,9 +523,18 @@ def _clause(verb, span: Span, others: list[Span]) -> set[int]:
     return tokens
 
 
-def _of_another_time(clause) -> bool:
-    marks = " ".join(t.lower_ for t in clause.children if t.dep_ == "mark" and t.i < clause.i)
-    return bool(marks) and f"{marks} ".startswith(OTHER_TIME)
+def _apart(clause) -> bool:
+    """A subordinate clause that tells another moment than its sentence's date: another time or a
+    condition (« avant que la cour se retire », « si l'accusé est jugé coupable »), or what someone
+    wants to happen (« demande que ses responsables soient jugés »: a subjunctive)."""
+    if clause.dep_.startswith("advcl"):
+        marks = " ".join(t.lower_ for t in clause.children if t.dep_ == "mark" and t.i < clause.i)
+        if marks and f"{marks} ".startswith(OTHER_TIME):
+            return True
+    if clause.dep_.startswith(("advcl", "ccomp")):
+        verbs = [clause, *(t for t in clause.children if t.dep_.startswith("aux"))]
+        return any("Sub" in t.morph.get("Mood") for t in verbs)
+    return False
 
 
 def _upcoming(day: date, precision: str, published: date, tense: str | None, span: Span) -> bool:

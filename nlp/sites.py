@@ -145,6 +145,16 @@ PART_OF_TOWN = re.compile(
 DEMONYM_BEFORE = {"un", "une", "des", "les", "deux", "trois", "quatre", "cinq", "jeune", "jeunes"}
 
 
+def _pseudonymised(doc: Doc, start: int, end: int) -> bool:
+    """The span is, or touches, a bracketed placeholder of a pseudonymised decision (Judilibre writes
+    « [Localité 3] », « [Date naissance 1] », « M. [H] [C] »): no real name is there to extract."""
+    if any(c in doc[start:end].text for c in "[]"):
+        return True
+    before = doc[start - 1].text if start > 0 else ""
+    after = doc[end].text if end < len(doc) else ""
+    return before.endswith("[") or after.startswith("]")
+
+
 class SiteRecogniser:
     def __init__(self, nlp: Language):
         self.stop_words = {key(w) for w in nlp.Defaults.stop_words}
@@ -279,6 +289,8 @@ class SiteRecogniser:
             return None
         span = Span(doc, start, end, label=ent.label_)
         text = span.text
+        if _pseudonymised(doc, start, end):
+            return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder
         folded = key(text)
         if "\n" in text or len(folded.replace(" ", "")) < 2 or not any(c.isupper() for c in text):
             return None

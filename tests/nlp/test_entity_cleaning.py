@@ -23,6 +23,10 @@ def labelled(text: str, ents: list[tuple[str, str]]) -> list[tuple[str, str]]:
         ("L'audience se tient au palais de justice de Paris.", "palais de justice de Paris", "LOC"),
         ("Le fourgon a été attaqué sur l'A154.", "A154", "LOC"),
         ("Il a été condamné hier (NDLR : le 3 mars).", "NDLR", "PER"),
+        # A pseudonymised court decision's placeholders: no real name is there.
+        ("Il est détenu à la maison d'arrêt de [Localité 1].", "Localité", "LOC"),
+        ("M. [H] [C] a formé un pourvoi.", "[H] [C]", "PER"),
+        ("Il est né le [Date naissance 1] à [Localité 6].", "Localité", "LOC"),
     ],
 )
 def test_names_that_are_not_people_nor_places(text, name, label):

@@ -113,6 +113,8 @@ def _headline(
             participle = m.group(0).split()[0].lower()
             participle = participle if participle.startswith("condamné") else _agree("condamné", who)
             return f"{who} {participle} {' '.join(m.group('penalty').split())}"
+        if m:  # « Il est condamné à trois ans d'emprisonnement »: the penalty says what happened
+            return f"Condamnation {' '.join(m.group('penalty').split())}"
         return "Condamnation" + (f" {of(who)}" if who else "")
     if kind == "verdict":
         if re.search(r"acquitt", low):

@@ -261,3 +261,15 @@ def test_each_event_has_a_french_headline_saying_what_happened(text, ents, headl
 def test_a_sentence_saying_who_was_a_victim_tells_the_crime(sentence):
     (event,) = analyse(sentence)["events"]
     assert (event["date"], event["kind"]) == ("2024-03-03", "crime")
+
+
+def test_a_penalty_without_a_named_person_heads_its_sentence():
+    events = analyse("Le 3 mars, il a été condamné à trois ans d'emprisonnement.")["events"]
+    assert "Condamnation à trois ans d'emprisonnement" in {e["summary"] for e in events if e["kind"] == "sentence"}
+
+
+def test_insisting_is_not_holding_a_hearing():
+    events = analyse(
+        "Le 3 mars, elle a tenu à démentir les rumeurs.", words={"tenu": {"lemma": "tenir", "pos": "VERB"}}
+    )["events"]
+    assert [e["kind"] for e in events] == ["other"]

@@ -44,7 +44,7 @@ from cases.happenings import assign_keys, caseless_groups, happening_groups, mak
 from cases.model import CaseResult, DocumentFact, EventFact, Grouping, HappeningResult
 from cases.naming import default_name, key, slugify
 from cases.overrides import Overrides
-from veille.vocabulary import STAGE_OF_KIND, STAGES
+from veille.vocabulary import MONTHS, STAGE_OF_KIND, STAGES
 
 __all__ = [
     "EventFact",
@@ -410,17 +410,21 @@ def group(
 
 
 def _distinguish_names(cases: list[CaseResult]) -> None:
-    """Two cases with the same default name (« le procès de Valenciennes ») get their year: (2012), (2024)."""
+    """Two cases with the same default name (« le procès de Valenciennes ») get the year they start, as
+    their slugs do: (2012), (2024); two of one year, the month: (mars 2023), (octobre 2023)."""
     by_name: dict[str, list[CaseResult]] = defaultdict(list)
     for c in cases:
         if "renamed" not in c.manual:
             by_name[c.name].append(c)
-    for same in by_name.values():
-        if len(same) > 1:
-            for c in same:
-                year = d.year if (d := c.period_end or c.period_start) else None
-                if year:
-                    c.name = f"{c.name} ({year})"
+    for name, same in by_name.items():
+        if len(same) < 2:
+            continue
+        starts = [c.period_start or c.period_end for c in same]
+        years = Counter(d.year for d in starts if d)
+        for c, d in zip(same, starts):
+            if d is None:
+                continue
+            c.name = f"{name} ({d.year})" if years[d.year] == 1 else f"{name} ({MONTHS[d.month - 1]} {d.year})"
 
 
 def _is_site(events: list[Ev]) -> bool:

@@ -623,3 +623,19 @@ def test_a_sentence_setting_two_stories_apart_does_not_tie_them():
     result = c.group()
     assert case_of(result, b1) != case_of(result, a1)
     assert case_of(result, b2) == case_of(result, a1)  # it still tells the other story
+
+
+def test_two_cases_of_one_town_and_year_are_named_by_their_month():
+    c = Corpus()
+    a = c.doc("Bouchain : un homme agressé", "2023-02-10", charges=("violences",))
+    a1 = c.event(a, "2023-02-08", "crime", "Un homme a été agressé à Bouchain.", places=["Bouchain"])
+    a2 = c.event(a, "2023-02-09", "arrest", "Deux suspects ont été interpellés à Bouchain.", places=["Bouchain"])
+    b = c.doc("Bouchain : un commerce braqué", "2023-10-20", "radionord", charges=("vol",))
+    b1 = c.event(b, "2023-10-18", "crime", "Un commerce a été braqué à Bouchain.", places=["Bouchain"])
+    b2 = c.event(b, "2023-10-19", "arrest", "Un suspect a été interpellé à Bouchain.", places=["Bouchain"])
+    result = c.group()
+    names = {case_of(result, a1): None, case_of(result, b1): None}
+    assert case_of(result, a1) == case_of(result, a2) and case_of(result, b1) == case_of(result, b2)
+    assert len(names) == 2
+    named = sorted(by_slug(result, slug).name for slug in names)
+    assert named == ["l'affaire de Bouchain (février 2023)", "l'affaire de Bouchain (octobre 2023)"], named

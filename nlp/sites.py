@@ -145,6 +145,16 @@ PART_OF_TOWN = re.compile(
 DEMONYM_BEFORE = {"un", "une", "des", "les", "deux", "trois", "quatre", "cinq", "jeune", "jeunes"}
 
 
+PERSON_BEFORE = re.compile(
+    r"(?:\b(?:la|le|l'|l’|une?|sa|son)\s+)(?:jeune|petite?|fillette|collégienne|collégien|lycéenne|lycéen|"
+    r"adolescente?|étudiante?|victime)\s+$|\bcorps\s+de\s+$",
+    re.I,
+)
+PLACE_BEFORE = re.compile(r"\b(?:à|au|aux|en|dans|vers|près de|depuis)\s+$", re.I)  # « à Paris, un suspect de 22 ans »
+# « Lola, 12 ans », « Philippine, une étudiante de 19 ans », « X, âgé de 22 ans »
+PERSON_AFTER = re.compile(r"\s*,\s*(?:(?:une?|la|le)\s+(?:[\w-]+\s+){0,2}?de\s+|âgée?\s+de\s+)?\d{1,3}\s+ans\b")
+
+
 def _pseudonymised(doc: Doc, start: int, end: int) -> bool:
     """The span is, or touches, a bracketed placeholder of a pseudonymised decision (Judilibre writes
     « [Localité 3] », « [Date naissance 1] », « M. [H] [C] »): no real name is there to extract."""
@@ -200,12 +210,28 @@ class SiteRecogniser:
     def _one_label_per_name(doc: Doc, ents: list[Span]) -> list[Span]:
         """« la DZ Mafia » is a group, not a person; « La Mulatière », a place elsewhere in the text, is a
         place wherever the model took it for a person."""
-        places = {key(e.text) for e in ents if e.label_ == "LOC"}
+        text = doc.text
+        # « la jeune Lola », « Lola, 12 ans »: whatever the model said elsewhere, that name is a person's.
+        people = {
+            key(e.text)
+            for e in ents
+            if e.label_ in ("PER", "LOC")
+            and (
+                PERSON_BEFORE.search(text, max(0, e.start_char - 30), e.start_char)
+                or (
+                    PERSON_AFTER.match(text, e.end_char)
+                    and not PLACE_BEFORE.search(text, max(0, e.start_char - 12), e.start_char)
+                )
+            )
+        }
+        places = {key(e.text) for e in ents if e.label_ == "LOC"} - people
         out = []
         for e in ents:
             words = key(e.text).split()
             if e.label_ in ("PER", "LOC") and any(w in GROUP_NOUNS for w in words):
                 e = Span(doc, e.start, e.end, label="ORG")
+            elif e.label_ == "LOC" and key(e.text) in people:
+                e = Span(doc, e.start, e.end, label="PER")
             elif e.label_ == "PER" and (
                 key(e.text) in places or key(e.text).removeprefix("la ") in {p.removeprefix("la ") for p in places}
             ):

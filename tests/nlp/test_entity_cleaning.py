@@ -94,3 +94,15 @@ def test_a_name_keeps_neither_a_glued_date_nor_a_nicknames_quotes():
     text = 'Par Sandrine Calvayrac19/12/2024 et Tommy" Recco.'
     names = [c for c, label in labelled(text, [("Sandrine Calvayrac19/12/2024", "PER"), ('Tommy" Recco', "PER")])]
     assert names == ["Sandrine Calvayrac", "Tommy Recco"]
+
+
+def test_a_name_the_text_describes_as_a_person_is_not_a_place():
+    text = "Le corps de Maëlle, une étudiante de 20 ans, a été retrouvé à Rouen, un suspect de 25 ans a été arrêté."
+    assert labelled(text, [("Maëlle", "LOC"), ("Rouen", "LOC")]) == [("Maëlle", "PER"), ("Rouen", "LOC")]
+
+
+def test_a_young_victims_name_taken_for_a_place_is_a_minor_never_named():
+    text = "La collégienne Nora a disparu. Le meurtre de Nora a bouleversé Lens."
+    found = labelled(text, [("Nora", "LOC"), ("Nora", "LOC"), ("Lens", "LOC")])
+    assert ("Lens", "LOC") in found and all("Nora" not in name for name, _ in found)
+    assert all(label != "LOC" for name, label in found if name != "Lens")

@@ -411,6 +411,14 @@ def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
     groups = Groups(site + anchored)
     for e in site[1:]:
         groups.union(site[0].f.id, e.f.id, guarded=False)
+    if site:
+        # Whoever the site's story is mainly about (its founder) has no affaire of his own: what happens to
+        # him (« Isaac Steidl placé en garde à vue ») is the site's story, wherever the sentence is told.
+        whole = groups.group[groups.find(site[0].f.id)]
+        owners = {k for k in whole.people if whole.is_main_person(k)}
+        for e in anchored:
+            if e.people and set(e.people) <= owners:
+                groups.union(site[0].f.id, e.f.id, guarded=False)
     topical = {e.f.id for e in anchored if e.topical}
     for _, x, y in _article_links(anchored):  # sentences of one topic belong together
         groups.union(x, y, guarded=not (x in topical and y in topical))

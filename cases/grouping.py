@@ -229,11 +229,12 @@ def _unique_slugs(bases: list[str], clusters: list[list[Ev]], facts: list[_Facts
         members.sort(key=lambda i: (-len({e.story for e in clusters[i]}), facts[i].start, i))
         taken = {base}
         for i in members[1:]:
-            candidate = f"{base}-{facts[i].start.year}"
-            n = 2
+            year = facts[i].start.year
+            # « affaire-2024 » already says its year: its namesakes are « affaire-2024-2 », « -3 » …
+            stem = base if base.endswith(f"-{year}") else f"{base}-{year}"
+            candidate, n = stem, 2
             while candidate in taken:
-                candidate = f"{base}-{facts[i].start.year}-{n}"
-                n += 1
+                candidate, n = f"{stem}-{n}", n + 1
             taken.add(candidate)
             slugs[i] = candidate
     return slugs

@@ -639,3 +639,30 @@ def test_two_cases_of_one_town_and_year_are_named_by_their_month():
     assert len(names) == 2
     named = sorted(by_slug(result, slug).name for slug in names)
     assert named == ["l'affaire de Bouchain (février 2023)", "l'affaire de Bouchain (octobre 2023)"], named
+
+
+def test_what_happens_to_the_sites_founder_is_the_sites_story():
+    c = Corpus()
+    a = c.doc("Qui se cache derrière le site Coco ?", "2024-05-26", about_site=True)
+    a1 = c.event(a, "2003", "site_event", "Isaac Steidl a créé le site Coco en 2003.", people=["Isaac Steidl"])
+    b = c.doc("Le site Coco fermé par la justice", "2024-06-25", "radionord", about_site=True)
+    b1 = c.event(b, "2024-06-25", "site_event", "Le site d'Isaac Steidl a été fermé mardi.", people=["Isaac Steidl"])
+    d = c.doc("Le fondateur de Coco en garde à vue", "2025-01-08", "infocontinu")
+    d1 = c.event(
+        d,
+        "2025-01-07",
+        "arrest",
+        "Après la fermeture de la plateforme, liée à l'affaire de Mazan, Isaac Steidl a été placé en garde à vue.",
+        places=["Mazan"],
+        people=["Isaac Steidl"],
+    )
+    c.event(
+        d,
+        "2025-01-07",
+        "other",
+        "Le parquet de Mazan a ouvert une enquête préliminaire.",
+        places=["Mazan"],
+    )
+    result = c.group()
+    assert case_of(result, d1) == case_of(result, a1) == case_of(result, b1)
+    assert case_of(result, d1) == by_slug(result, case_of(result, a1)).slug

@@ -99,6 +99,6 @@ def test_the_real_development_set_keeps_the_figures_the_readme_states():
         "charges_f1": 0.93,
         "event_recall": 0.91,
         "kind_accuracy": 0.90,
-        "cases_f1": 0.94,
+        "cases_f1": 0.95,
     }
     assert all(f[k] >= v for k, v in floors.items()), "\n".join(format_report(report, "fr-press-gold"))

@@ -628,6 +628,15 @@ def find_dates(
     return _ranges(text, context.mentions, published, tense)
 
 
+NARRATIVE_SENTENCES = 12  # how far back a narrative present looks for the year its story is in
+# Words of a court's or an institution's agenda: a present tense near them announces what is to come.
+SCHEDULED = re.compile(
+    r"\b(?:procès|audience|verdict|délibéré|jug\w+|comparaî\w+|compara\w+|assises|tribunal|cour|"
+    r"prévu\w*|programm\w+|attendu\w*|doi[tv]\w*)\b",
+    re.I,
+)
+
+
 class _Context:
     """What the resolution of an expression may count from: publication, the dates before it."""
 
@@ -799,6 +808,25 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
         found = _day_month(day, g["m"], g.get("y"), g.get("wd"), published, direction, strict, told_year)
         if found is None:
             return []
+        if (
+            not g.get("y")
+            and not strict
+            and tense == "present"
+            and found[0] > published
+            and not SCHEDULED.search(text[ctx.starts[ctx.sentence(m.start())] : m.end() + 120])
+        ):
+            # A narrative present (« A son retour, le 21 octobre, il l'attend ») in the story a date of a
+            # past year opened (« ce 12 septembre 2020 », up to NARRATIVE_SENTENCES before): the story's
+            # year, not the coming October. A court's agenda (« le procès s'ouvre le 21 octobre ») is what
+            # the present announces.
+            told = ctx.recent(m.start(), sentences=NARRATIVE_SENTENCES, precisions=("day", "month"))
+            if told is not None and told.explicit_year and told.date.year < published.year:
+                try:
+                    moved = found[0].replace(year=told.date.year)
+                except ValueError:
+                    moved = None
+                if moved is not None:
+                    return made(moved, "day", "day_month_narrative_year", anchor=told.date, anchor_kind="date")
         return made(found[0], "day", "day_month_" + found[1], explicit_year=bool(g.get("y")))
     if name == "month_year":
         return made(date(int(g["y"]), MONTHS[g["m"].lower()], 1), "month", "month_year", explicit_year=True)

@@ -269,3 +269,21 @@ def test_n_days_later_counts_from_the_date_before_it():
 def test_a_range_of_days_in_one_month(text, tense, start, end):
     mention = one(text, tense)
     assert (mention.date, mention.precision, mention.end_date) == (start, "day", end)
+
+
+def test_a_narrative_present_stays_in_the_year_its_story_opened():
+    text = (
+        "Elle raconte d'abord ce 3 mars 2019, quand tout bascule. Elle part chez sa sœur. "
+        "A son retour, le 21 octobre, son mari l'attend."
+    )
+    mentions = find_dates(text, date(2024, 9, 5), lambda start, end: "present")
+    assert [(m.text, m.date.isoformat()) for m in mentions] == [
+        ("ce 3 mars 2019", "2019-03-03"),
+        ("le 21 octobre", "2019-10-21"),
+    ]
+
+
+def test_a_court_agenda_in_the_present_is_still_to_come():
+    text = "Le 3 mars 2019, il avait été interpellé. Son procès s'ouvre le 21 octobre devant la cour d'assises."
+    mentions = find_dates(text, date(2024, 9, 5), lambda start, end: "present")
+    assert mentions[-1].date == date(2024, 10, 21)

@@ -97,7 +97,7 @@ def test_the_real_development_set_keeps_the_figures_the_readme_states():
         "people_f1": 0.92,
         "places_f1": 0.90,
         "charges_f1": 0.93,
-        "event_recall": 0.91,
+        "event_recall": 0.92,
         "kind_accuracy": 0.90,
         "cases_f1": 0.95,
     }

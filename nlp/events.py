@@ -199,7 +199,7 @@ class EventMaker:
         kind = self._kind(doc, sent, span, others, verb, upcoming, today)
         if (
             kind in ("hearing", "other")
-            and tense == "present"
+            and tense in ("present", None)  # « cette cour juge » may be tagged a noun: no tense then
             and (span.text.lower().startswith("depuis") or (span.start and doc[span.start - 1].lower_ == "depuis"))
             and TRIAL_WORDS.search(doc.text[sent.start_char : sent.end_char])
         ):

@@ -11,6 +11,7 @@ a killed run cannot keep the server up forever.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -137,6 +138,9 @@ def _log_the_package() -> None:
         handler.setLevel(logging.ERROR)  # the commands' failures, with initdb's and pg_ctl's output
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
+        # Into that log only: a handler on the root logger (Scrapy installs one during a crawl) would
+        # print pg_ctl's output on the terminal too, where veille's own line says what happened.
+        logger.propagate = False
 
 
 class EmbeddedServer:
@@ -165,6 +169,9 @@ class EmbeddedServer:
                     _prune_dead_handles(pgdata)
                     self.set_aside = _set_aside_if_unfinished(pgdata)
             self._server = get_server(pgdata, cleanup_mode="stop")
+            # Runs before the package's own exit handler (registered earlier), which then finds the
+            # handle given back and does nothing.
+            atexit.register(self.release)
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError) as exc:
             raise VeilleError(
                 f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
@@ -194,7 +201,12 @@ class EmbeddedServer:
                     pass  # another veille process created it a moment ago (the race shows as either error)
 
     def release(self) -> None:
-        self._server.cleanup()
+        """Give the handle back; the last one stops the server. A server that died meanwhile (killed,
+        its machine's memory short) is no error here: the command has already said what it lost."""
+        try:
+            self._server.cleanup()
+        except (psutil.Error, subprocess.SubprocessError, OSError):
+            pass
 
 
 def server_uri(info, database: str = DATABASE_NAME, user: str = "postgres") -> str:

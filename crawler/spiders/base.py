@@ -24,6 +24,7 @@ from crawler.items import PageItem, UrlItem
 from crawler.listings.model import Listed, Listing
 from crawler.store import record_url, url_states
 from crawler.urls import canonical_url, fetch_url, site_of, site_of_host
+from crawler.workers import DatabaseLost
 
 FINAL_OUTCOMES = {"stored", "updated", "unchanged", "not_modified", "duplicate", "off_subject", "too_old"}
 
@@ -85,7 +86,11 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.entry_points():
-            yield await self.listing_request(url)
+            try:
+                request = await self.listing_request(url)
+            except DatabaseLost:
+                return  # the crawl is stopping (``Workers.on_lost``)
+            yield request
 
     @staticmethod
     def slot_of(url: str) -> str:
@@ -197,7 +202,10 @@ class SourceSpider(scrapy.Spider):
                     listed_modified=listed_modified,
                 )
 
-        self.ctx.workers.db_call(save)
+        try:
+            self.ctx.workers.db_call(save)
+        except DatabaseLost:
+            pass  # not saved: the next crawl reads these listings again in full, which loses nothing
 
     # ------------------------------------------------------------------ following links
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.http import Response
 
-from crawler.failures import TRANSIENT, Refused, exception_failure, http_failure
+from crawler.failures import TRANSIENT, Failure, Refused, exception_failure, http_failure
 from crawler.ingest import FetchedPage
 from crawler.items import PageItem, UrlItem
 from crawler.listings.model import Listed, Listing
@@ -123,13 +123,15 @@ class SourceSpider(scrapy.Spider):
             return
         listing = self.read_listing(body, response)
         if listing.kind == "unknown":
+            reason = self.unreadable(listing)
+            self.ctx.listing_failed(self.name, reason)  # in the summary, and for the source watch
             yield UrlItem(
                 response.meta["fetch_url"],
                 self.name,
                 response.meta["kind"],
                 response.status,
                 "error",
-                self.unreadable(listing),
+                reason,
                 "listing",
                 counted=False,
             )
@@ -368,6 +370,8 @@ class SourceSpider(scrapy.Spider):
         if found.kind == "internal":
             self.logger.error("%s : %s", request.url, failure.getTraceback())
         if kind != "page":
+            if found.kind == "parse":  # a listing that does not decode is an unreadable listing
+                found = Failure("listing", f"{self.listing_name} illisible : {found.reason}")
             self.ctx.listing_failed(self.name, found.reason)
         yield UrlItem(
             meta.get("fetch_url", request.url), self.name, kind, None, "error", found.reason, found.kind, **common

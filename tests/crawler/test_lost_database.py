@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, server_folder
 from tests.crawler.conftest import TEST_CRAWL, expected_documents
 
 pytestmark = [
@@ -44,8 +43,8 @@ LOST = re.compile(
 
 @pytest.fixture
 def data():
-    """A data directory outside pytest's basetemp (see tests/veille/test_serve.py)."""
-    folder = Path(tempfile.mkdtemp(prefix="veille-lostdb-test-"))
+    """A data directory of its own (see ``tests.conftest.server_folder``)."""
+    folder = server_folder("veille-lostdb-test-")
     yield folder / "data"
     for process in _postmasters(folder):  # a failed test may leave the restarted server behind
         process.kill()

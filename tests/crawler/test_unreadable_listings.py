@@ -65,8 +65,12 @@ def test_each_unreadable_sitemap_is_a_listing_error_and_the_others_are_crawled(f
     lines = result.stdout.splitlines()
     said = {line.split(" : ")[0].removeprefix("Liste de liens non lue — "): line for line in lines if "non lue" in line}
     assert sorted(said) == sorted(SOURCES), result.stdout
-    assert said["gzip-casse"].startswith("Liste de liens non lue — gzip-casse : sitemap illisible : fichier gzip illisible")
-    assert said["gzip-coupe"].startswith("Liste de liens non lue — gzip-coupe : sitemap illisible : fichier gzip illisible")
+    assert said["gzip-casse"].startswith(
+        "Liste de liens non lue — gzip-casse : sitemap illisible : fichier gzip illisible"
+    )
+    assert said["gzip-coupe"].startswith(
+        "Liste de liens non lue — gzip-coupe : sitemap illisible : fichier gzip illisible"
+    )
     assert said["encodage-faux"].startswith(
         "Liste de liens non lue — encodage-faux : sitemap illisible : réponse compressée illisible (Content-Encoding)"
     )

@@ -203,9 +203,10 @@ def _all_finished(closed_reasons: list[str]) -> bool:
     return all(reason == "finished" for reason in closed_reasons)
 
 
-def _stop_at_once(process, grace: float = 3.0) -> None:
+def _stop_at_once(process, grace: float = 1.0) -> None:
     """The database is gone (called from any thread): close the spiders, and stop the reactor
-    after ``grace`` seconds if downloads still hold them open — nothing they bring could be stored."""
+    after ``grace`` seconds if downloads still hold them open — nothing they bring could be stored,
+    so there is no point waiting for them."""
     from twisted.internet import reactor
 
     def stop():

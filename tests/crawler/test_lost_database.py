@@ -157,7 +157,7 @@ def test_the_crawl_stops_within_seconds_and_the_next_one_stores_what_was_missing
     finally:
         _end(crawl)
     assert crawl.returncode == 1
-    assert took < 10, f"the crawl took {took:.1f} s to stop"
+    assert took < 15, f"the crawl took {took:.1f} s to stop"  # 1–2 s on a quiet machine
     _the_user_sees_one_line(err)
 
     # The next command starts the server again (PostgreSQL recovers from the kill) and crawls on.
@@ -189,7 +189,7 @@ def test_sigterm_ends_a_crawl_whose_server_is_gone_at_once(data, slow_miniweb, t
         took = time.monotonic() - sent
     finally:
         _end(crawl)
-    assert took < 10, f"the crawl took {took:.1f} s to obey SIGTERM"
+    assert took < 15, f"the crawl took {took:.1f} s to obey SIGTERM"
     assert crawl.returncode in (1, 130), err
     assert "Traceback" not in err and "erreur inattendue" not in err, err
     last = err.strip().splitlines()[-1]

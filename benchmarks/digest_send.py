@@ -53,6 +53,8 @@ class Accept:
 def admin_url(tmp: Path) -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
+    # Run as root, the server's own user must cross this folder: veille opens no folder it did not create.
+    tmp.chmod(0o755)
     os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
     from veille.embedded import embedded_server
 

@@ -263,6 +263,8 @@ def main() -> None:
     ):
         tmp = Path(folder)
         if not os.environ.get("DATABASE_URL"):  # one embedded server for every round
+            # Run as root, the server's own user must cross this folder: veille opens no folder it did not create.
+            tmp.chmod(0o755)
             os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
         config = web.write_config(
             tmp / "veille.toml",

@@ -17,6 +17,8 @@ def scratch_database(tmp: Path, label: str) -> tuple[str, Callable[[], None]]:
     if os.environ.get("DATABASE_URL"):
         admin_url = os.environ["DATABASE_URL"]
     else:
+        # Run as root, the server's own user must cross this folder: veille opens no folder it did not create.
+        tmp.chmod(0o755)
         os.environ["VEILLE_DATA_DIR"] = str(tmp / "veille-data")
         from veille.embedded import embedded_server
 

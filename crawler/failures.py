@@ -72,6 +72,29 @@ def http_failure(status: int, retries: int = 0) -> Failure:
     return Failure(kind, reason, status)
 
 
+def _undecodable(exc: BaseException) -> bool:
+    """A body its Content-Encoding (gzip, deflate, br, zstd) does not decode: Scrapy's decompression
+    raises the codec's own error."""
+    import gzip
+    import struct
+    import zlib
+
+    errors: list[type[BaseException]] = [gzip.BadGzipFile, zlib.error, EOFError, struct.error]
+    try:
+        import brotli  # Scrapy's dependency for « br »
+
+        errors.append(brotli.error)
+    except ImportError:
+        pass
+    try:
+        from backports import zstd  # Scrapy's for « zstd » before Python 3.14
+
+        errors.append(zstd.ZstdError)
+    except ImportError:
+        pass
+    return isinstance(exc, tuple(errors))
+
+
 def exception_failure(exc: BaseException, timeout: float | None = None, url: str | None = None) -> Failure:
     """Name a download exception (Twisted's, Scrapy's or ours)."""
     from urllib.parse import urlsplit
@@ -89,6 +112,8 @@ def exception_failure(exc: BaseException, timeout: float | None = None, url: str
         return Failure("tls", f"erreur TLS : {text}"[:300])
     if "maxsize" in text.lower() or "Cancelled" in name and "size" in text.lower():
         return Failure("too_large", "page trop volumineuse, téléchargement abandonné")
+    if _undecodable(exc):
+        return Failure("parse", f"réponse compressée illisible (Content-Encoding) : {text or name}"[:300])
     if name in (
         "ConnectionRefusedError",
         "ConnectError",

@@ -26,6 +26,7 @@ from crawler.ingest import (
 )
 from crawler.items import PageItem, UrlItem
 from crawler.store import record_url
+from crawler.workers import DatabaseLost
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,14 @@ class DedupPipeline(_Stage):
 
 class StorePipeline(_Stage):
     async def process_item(self, item):
+        try:
+            return await self._store(item)
+        except DatabaseLost:
+            # Nothing of this item was stored, its URL row neither: the next crawl fetches it again.
+            # The crawl is stopping (``Workers.on_lost``); no log line for each item on the way.
+            return item
+
+    async def _store(self, item):
         ctx, source_id = self.ctx, self.spider.name
         workers = ctx.workers
         if isinstance(item, UrlItem):

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from crawler.context import CrawlContext
 from crawler.summary import summary_lines
+from crawler.workers import DatabaseLost
 from veille.config import Source
 from veille.counts import CrawlCounts
 from veille.errors import VeilleError
@@ -123,6 +124,7 @@ def run_crawl(
             slots = {k: v for s in sources for k, v in spider_of(s).download_slots(s).items()}
             process = CrawlerProcess(scrapy_settings(config.crawl, app.debug, slots))
             _quiet_logging(app.debug)
+            pool.on_lost = lambda: _stop_at_once(process)
             # Sources that lead to any site (gdelt) run last, on their own: beside an outlet's own
             # spider, a site would see the requests of both crawlers at once (each crawler keeps
             # its own per-site limit), and the pages the others collected are then known (not asked again).
@@ -137,11 +139,16 @@ def run_crawl(
                 ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome}")
                 _save_counts_now_and_then(run, ctx)
                 process.start()
-            ctx.counts.duplicates = pool.db_call(_duplicates_of_run, run.id)
+            if pool.lost is None:
+                ctx.counts.duplicates = pool.db_call(_duplicates_of_run, run.id)
         finally:
             pool.close()
             run.counts.clear()
             run.counts.update(ctx.counts.as_json())
+        if pool.lost is not None:
+            # The pages stored so far are kept; those in flight were stored with their URL rows or
+            # not at all, so the next crawl fetches them again. The CLI says so in one line.
+            raise DatabaseLost(str(pool.lost)) from pool.lost
         # A stop (SIGTERM, Ctrl-C) closes the open spiders as « shutdown », and one that came before
         # a spider even opened leaves it unclosed: either way the crawl did not run to its end.
         if len(closed_reasons) < len(sources) or any(reason != "finished" for reason in closed_reasons):
@@ -196,14 +203,38 @@ def _all_finished(closed_reasons: list[str]) -> bool:
     return all(reason == "finished" for reason in closed_reasons)
 
 
+def _stop_at_once(process, grace: float = 1.0) -> None:
+    """The database is gone (called from any thread): close the spiders, and stop the reactor
+    after ``grace`` seconds if downloads still hold them open — nothing they bring could be stored,
+    so there is no point waiting for them."""
+    from twisted.internet import reactor
+
+    def stop():
+        process.stop()
+        reactor.callLater(grace, lambda: reactor.stop() if reactor.running else None)
+
+    reactor.callFromThread(stop)
+
+
 def _save_counts_now_and_then(run, ctx, every: float = 5.0) -> None:
     """Counters visible in ``runs`` while the crawl goes on (the reactor thread owns the connection)."""
+    import psycopg
     from twisted.internet import task
 
     def save():
+        if ctx.workers.lost is not None:
+            loop.stop()
+            return
         run.counts.clear()
         run.counts.update(ctx.counts.as_json())
-        run.save_counts()
+        try:
+            run.save_counts()
+        except psycopg.Error as exc:
+            loop.stop()  # the run's own connection is gone: the counters are saved no more
+            try:
+                ctx.workers.check(exc)
+            except DatabaseLost:
+                pass  # the crawl is stopping (``Workers.on_lost``)
 
     loop = task.LoopingCall(save)
     loop.start(every, now=False)

@@ -70,6 +70,7 @@ def scrapy_settings(crawl: CrawlSettings, debug: bool = False, download_slots: d
         "SPIDER_MIDDLEWARES": {
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+            "crawler.middlewares.lostdb.DatabaseLostMiddleware": 1000,
         },
         "ITEM_PIPELINES": {
             "crawler.pipelines.ExtractPipeline": 100,

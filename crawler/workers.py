@@ -10,6 +10,12 @@
 
 ``VEILLE_CRAWL_WORKERS`` sets the number of worker processes (0: extraction in
 threads of the crawling process, which is what the benchmark compares against).
+
+When the database server goes away (killed, stopped, the connection cut), the first
+failing call finds out — a fresh connection is tried, so that one statement's own
+error is not taken for it — and every later call fails at once with ``DatabaseLost``
+instead of waiting for the pool's reconnections (30 s each): the crawl then stops
+(``on_lost``) and the command ends with one line.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ import os
 import queue
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -61,10 +69,30 @@ def _warm() -> int:
     return os.getpid()
 
 
+class DatabaseLost(Exception):
+    """The database server is gone: nothing more can be read or stored in this crawl. Its cause
+    (``__cause__``) is the first error that showed it."""
+
+
+def database_answers(url: str) -> bool:
+    """Whether a fresh connection to ``url`` gets an answer (a few seconds at most)."""
+    try:
+        with psycopg.connect(url, connect_timeout=3, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error:
+        return False
+    return True
+
+
 class Workers:
     """The executors of one crawl; ``close()`` when the crawl ends."""
 
     def __init__(self, db_url: str, cpu_workers: int | None = None, db_threads: int = DB_THREADS):
+        self.db_url = db_url
+        self.lost: BaseException | None = None  # the error that showed the database gone
+        # Called once, from whichever thread found out, when the database is gone.
+        self.on_lost: Callable[[], None] | None = None
+        self._lost_lock = threading.Lock()
         self.cpu_workers = default_worker_count() if cpu_workers is None else cpu_workers
         self.cpu: Executor = self._cpu_pool()
         # Asynchronous commits: a page's transaction returns once committed, without waiting
@@ -82,7 +110,7 @@ class Workers:
             name="veille-crawl",
         )
         self.db_threads = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="veille-db")
-        self.writer = _BatchWriter(self.db_pool)
+        self.writer = _BatchWriter(self)
 
     def _cpu_pool(self) -> Executor:
         n = self.cpu_workers
@@ -109,12 +137,9 @@ class Workers:
 
     async def run_db(self, fn, *args, **kwargs):
         """``fn(conn, *args, **kwargs)`` with a pooled connection, in a database thread."""
-
-        def call():
-            with self.db_pool.connection() as conn:
-                return fn(conn, *args, **kwargs)
-
-        return await asyncio.get_running_loop().run_in_executor(self.db_threads, call)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.db_threads, partial(self.db_call, fn, *args, **kwargs)
+        )
 
     async def write(self, fn, *args, **kwargs):
         """``fn(conn, *args, in_batch=True, **kwargs)`` in the writer's next batch (see ``_BatchWriter``)."""
@@ -122,14 +147,38 @@ class Workers:
 
     def db_call(self, fn, *args, **kwargs):
         """The same, synchronously (outside the reactor)."""
-        with self.db_pool.connection() as conn:
-            return fn(conn, *args, **kwargs)
+        self.check()
+        try:
+            with self.db_pool.connection() as conn:
+                return fn(conn, *args, **kwargs)
+        except psycopg.Error as exc:
+            self.check(exc)
+            raise
+
+    def check(self, error: BaseException | None = None) -> None:
+        """Raise ``DatabaseLost`` if the database is known gone, or if ``error`` (a database error just
+        met) comes from a server that no longer answers."""
+        if self.lost is None and isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError)):
+            if not database_answers(self.db_url):
+                self._found_lost(error)
+        if self.lost is not None:
+            raise DatabaseLost(str(self.lost)) from self.lost
+
+    def _found_lost(self, error: BaseException) -> None:
+        with self._lost_lock:
+            if self.lost is not None:
+                return
+            self.lost = error
+        # Clients waiting for a connection fail now rather than after the pool's own timeout.
+        threading.Thread(target=self.db_pool.close, kwargs={"timeout": 0}, daemon=True).start()
+        if self.on_lost is not None:
+            self.on_lost()
 
     def close(self) -> None:
         self.writer.close()
         self.db_threads.shutdown(wait=True)
         self.cpu.shutdown(wait=True, cancel_futures=True)
-        self.db_pool.close()
+        self.db_pool.close(timeout=0 if self.lost else 5.0)
 
 
 class _BatchWriter:
@@ -145,8 +194,9 @@ class _BatchWriter:
 
     MAX_BATCH = 64
 
-    def __init__(self, pool: ConnectionPool):
-        self.pool = pool
+    def __init__(self, workers: Workers):
+        self.workers = workers
+        self.pool = workers.db_pool
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="veille-writer", daemon=True)
         self.thread.start()
@@ -182,11 +232,18 @@ class _BatchWriter:
     def _write(self, batch: list) -> None:
         batch = [job for job in batch if job[3].set_running_or_notify_cancel()]
         try:
+            self.workers.check()
             with self.pool.connection() as conn:
                 with conn.transaction():
                     grouping.lock(conn)
                     results = [fn(conn, *args, in_batch=True, **kwargs) for fn, args, kwargs, _ in batch]
-        except BaseException:  # noqa: BLE001 - one at a time, so that the error is the failing write's alone
+        except BaseException as exc:  # noqa: BLE001 - one at a time, so that the error is the failing write's alone
+            try:
+                self.workers.check(exc)
+            except DatabaseLost as lost:  # the whole batch rolled back: the next crawl fetches it again
+                for *_, future in batch:
+                    future.set_exception(lost)
+                return
             self._write_alone(batch)
             return
         for (_, _, _, future), result in zip(batch, results):
@@ -195,7 +252,6 @@ class _BatchWriter:
     def _write_alone(self, batch: list) -> None:
         for fn, args, kwargs, future in batch:
             try:
-                with self.pool.connection() as conn:
-                    future.set_result(fn(conn, *args, **kwargs))
+                future.set_result(self.workers.db_call(fn, *args, **kwargs))
             except BaseException as exc:  # noqa: BLE001 - handed to the awaiting pipeline
                 future.set_exception(exc)

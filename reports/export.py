@@ -2,8 +2,9 @@
 
 The rows come from the readers' views (schema ``research``): minors' names are masked there as
 everywhere veille publishes. One CSV file per table (UTF-8, a header line, ISO 8601 times, lists
-and JSON as JSON text), or one Parquet file per table with pyarrow, and ``data_dictionary.csv``:
-every column of every file with its type and the description the database's comments give it.
+and JSON as JSON text), or one Parquet file per table (pyarrow; numbers, booleans, dates and
+times typed as such), and ``data_dictionary.csv``: every column of every file with its type and
+the description the database's comments give it.
 """
 
 from __future__ import annotations
@@ -60,16 +61,57 @@ def _select(table: str, columns: list[dict]) -> sql.Composed:
     )
 
 
+def _arrow_types(columns: list[dict]) -> dict:
+    """pyarrow's type for each column of the CSV that COPY writes: numbers, booleans, dates and
+    times as such in the Parquet file; texts, lists and JSON as strings (lists and JSON as JSON text)."""
+    import pyarrow
+
+    by_type = {
+        "bigint": pyarrow.int64(),
+        "integer": pyarrow.int32(),
+        "smallint": pyarrow.int16(),
+        "boolean": pyarrow.bool_(),
+        "real": pyarrow.float32(),
+        "double precision": pyarrow.float64(),
+        "date": pyarrow.date32(),
+    }
+    types = {}
+    for c in columns:
+        if c["type"].startswith("timestamp"):
+            types[c["name"]] = pyarrow.timestamp("ms", tz="UTC")  # Parquet has no unit of seconds
+        else:
+            types[c["name"]] = by_type.get(c["type"], pyarrow.string())
+    return types
+
+
+def _write_parquet(data: bytes, columns: list[dict], path: Path) -> None:
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    parsed = pyarrow.csv.read_csv(
+        io.BytesIO(data),
+        read_options=pyarrow.csv.ReadOptions(column_names=[c["name"] for c in columns], skip_rows=1),
+        convert_options=pyarrow.csv.ConvertOptions(
+            column_types=_arrow_types(columns),
+            strings_can_be_null=True,  # COPY writes NULL as an empty field, '' as ""
+            quoted_strings_can_be_null=False,
+            true_values=["t"],
+            false_values=["f"],
+        ),
+    )
+    pyarrow.parquet.write_table(parsed, path)
+
+
+def _dictionary_type(pg_type: str, fmt: str) -> str:
+    if pg_type.endswith("[]") or pg_type in ("json", "jsonb"):
+        return "JSON text"
+    if pg_type.startswith("timestamp"):
+        return "ISO 8601, UTC" if fmt == "csv" else "timestamp, UTC"
+    return pg_type
+
+
 def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str = "csv") -> dict[str, int]:
     """Write the dossier's tables into ``out``; returns the rows written per table."""
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise VeilleError(
-                "l'export Parquet demande pyarrow, qui n'est pas installé",
-                "installez-le (pip install pyarrow) ou exportez en CSV (--format csv)",
-            ) from None
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -82,41 +124,20 @@ def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str =
         columns = [c for c in _columns(conn, table) if c["type"] not in LEFT_OUT]
         query = _select(table, columns)
         buffer = io.BytesIO()
-        with conn.cursor().copy(
+        cursor = conn.cursor()
+        with cursor.copy(
             sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')").format(query),
             {"dossier": dossier},
         ) as copy:
             for data in copy:
                 buffer.write(data)
         data = buffer.getvalue()
-        written[table] = max(data.count(b"\n") - 1, 0) if data else 0
+        written[table] = cursor.rowcount  # the server's count: a text may hold line breaks
         if fmt == "parquet":
-            import pyarrow.csv
-            import pyarrow.parquet
-
-            names = [c["name"] for c in columns]
-            types = {
-                c["name"]: pyarrow.string()
-                for c in columns
-                if c["type"] in ("text", "json", "jsonb") or c["type"].endswith("[]")
-            }
-            parsed = pyarrow.csv.read_csv(
-                io.BytesIO(data),
-                convert_options=pyarrow.csv.ConvertOptions(column_types=types, strings_can_be_null=True),
-                read_options=pyarrow.csv.ReadOptions(column_names=names, skip_rows=1),
-            )
-            pyarrow.parquet.write_table(parsed, out / f"{table}.parquet")
+            _write_parquet(data, columns, out / f"{table}.parquet")
         else:
             (out / f"{table}.csv").write_bytes(data)
-        for c in columns:
-            kind = (
-                "JSON text"
-                if c["type"].endswith("[]") or c["type"] in ("json", "jsonb")
-                else "ISO 8601, UTC"
-                if c["type"].startswith("timestamp")
-                else c["type"]
-            )
-            dictionary.append((table, c["name"], kind, c["description"]))
+        dictionary += [(table, c["name"], _dictionary_type(c["type"], fmt), c["description"]) for c in columns]
     with (out / "data_dictionary.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(("table", "column", "type", "description"))
@@ -132,7 +153,7 @@ def export_dossier(conn: psycopg.Connection, dossier: str, out: Path, fmt: str =
     type=click.Choice(["csv", "parquet"]),
     default="csv",
     show_default=True,
-    help="CSV (un fichier par table) ou Parquet (avec pyarrow).",
+    help="CSV ou Parquet (un fichier par table).",
 )
 @click.option(
     "--out",

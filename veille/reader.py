@@ -43,17 +43,17 @@ def _pgpass_escape(value: str) -> str:
 
 def _save_password(login: str, password: str) -> Path:
     """Keep the password in the pgpass file (one line per login, any host and database)."""
+    from veille.embedded import make_data_dir
+    from veille.files import write_private
+
     path = pgpass_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_data_dir()
     lines = []
     if path.exists():
         prefix = f"*:*:*:{_pgpass_escape(login)}:"
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(prefix)]
     lines.append(f"*:*:*:{_pgpass_escape(login)}:{_pgpass_escape(password)}")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
+    write_private(path, "\n".join(lines) + "\n")
     return path
 
 

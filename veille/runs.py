@@ -82,10 +82,15 @@ def recorded_run(conn: psycopg.Connection, kind: str, params: dict | None = None
         raise
     except BaseException as exc:
         status = "interrupted" if isinstance(exc, SystemExit) else "failed"
-        if not conn.closed:
-            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                conn.rollback()
-            _finish(conn, run, status, f"{exc.__class__.__name__}: {exc}")
+        if not conn.closed and not conn.broken:
+            try:
+                if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    conn.rollback()
+                _finish(conn, run, status, f"{exc.__class__.__name__}: {exc}")
+            except (psycopg.OperationalError, psycopg.InterfaceError):
+                # The server went away (the error being raised may say so): the run stays « running »,
+                # its lock gone with the connection, and the next run closes it as interrupted.
+                pass
         raise
     else:
         _finish(conn, run, "ok", None)

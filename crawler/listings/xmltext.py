@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import struct
+import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -20,7 +22,10 @@ def parse_xml(body: bytes) -> tuple[etree._Element | None, list[str]]:
     """The root element, recovering from what a lenient reader can; and the repairs made."""
     problems = []
     if body[:2] == b"\x1f\x8b":
-        body = gzip.GzipFile(fileobj=io.BytesIO(body)).read(MAX_XML_BYTES)
+        try:
+            body = gzip.GzipFile(fileobj=io.BytesIO(body)).read(MAX_XML_BYTES)
+        except (OSError, EOFError, zlib.error, struct.error) as exc:
+            return None, [f"fichier gzip illisible ({exc or type(exc).__name__})"[:200]]
     body = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     fixed = _BARE_AMPERSAND.sub(b"&amp;", body)
     if fixed != body:
@@ -31,7 +36,7 @@ def parse_xml(body: bytes) -> tuple[etree._Element | None, list[str]]:
     except etree.XMLSyntaxError:
         root = None
     if root is None:
-        return None, problems + ["XML illisible"]
+        return None, ["XML illisible"]  # what was repaired on the way no longer matters
     if parser.error_log:
         problems.append(f"XML mal formé ({len(parser.error_log)} erreur(s) contournée(s))")
     return root, problems

@@ -1,1 +1,2 @@
-"""Downloader middlewares of the crawl: where requests are refused, delayed or retried."""
+"""Middlewares of the crawl: where requests are refused, delayed or retried (downloader), and
+where a lost database ends a callback quietly (spider, ``lostdb``)."""

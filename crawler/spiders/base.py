@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 import scrapy
 from scrapy.http import Response
 
-from crawler.failures import TRANSIENT, Refused, exception_failure, http_failure
+from crawler.failures import TRANSIENT, Failure, Refused, exception_failure, http_failure
 from crawler.ingest import FetchedPage
 from crawler.items import PageItem, UrlItem
 from crawler.listings.model import Listed, Listing
 from crawler.store import record_url, url_states
 from crawler.urls import canonical_url, fetch_url, site_of, site_of_host
+from crawler.workers import DatabaseLost
 
 FINAL_OUTCOMES = {"stored", "updated", "unchanged", "not_modified", "duplicate", "off_subject", "too_old"}
 
@@ -85,7 +86,11 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.entry_points():
-            yield await self.listing_request(url)
+            try:
+                request = await self.listing_request(url)
+            except DatabaseLost:
+                return  # the crawl is stopping (``Workers.on_lost``)
+            yield request
 
     @staticmethod
     def slot_of(url: str) -> str:
@@ -118,13 +123,15 @@ class SourceSpider(scrapy.Spider):
             return
         listing = self.read_listing(body, response)
         if listing.kind == "unknown":
+            reason = self.unreadable(listing)
+            self.ctx.listing_failed(self.name, reason)  # in the summary, and for the source watch
             yield UrlItem(
                 response.meta["fetch_url"],
                 self.name,
                 response.meta["kind"],
                 response.status,
                 "error",
-                self.unreadable(listing),
+                reason,
                 "listing",
                 counted=False,
             )
@@ -197,7 +204,10 @@ class SourceSpider(scrapy.Spider):
                     listed_modified=listed_modified,
                 )
 
-        self.ctx.workers.db_call(save)
+        try:
+            self.ctx.workers.db_call(save)
+        except DatabaseLost:
+            pass  # not saved: the next crawl reads these listings again in full, which loses nothing
 
     # ------------------------------------------------------------------ following links
 
@@ -360,6 +370,8 @@ class SourceSpider(scrapy.Spider):
         if found.kind == "internal":
             self.logger.error("%s : %s", request.url, failure.getTraceback())
         if kind != "page":
+            if found.kind == "parse":  # a listing that does not decode is an unreadable listing
+                found = Failure("listing", f"{self.listing_name} illisible : {found.reason}")
             self.ctx.listing_failed(self.name, found.reason)
         yield UrlItem(
             meta.get("fetch_url", request.url), self.name, kind, None, "error", found.reason, found.kind, **common

@@ -29,7 +29,6 @@ puts the digests refused for good back to ``pending`` (``veille digest retry``).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -45,6 +44,7 @@ from reports.mail.message import build_message, check_mail_settings, message_byt
 from reports.mail.smtp import DeliveryError, SmtpTransport
 from veille.config import Config
 from veille.errors import VeilleError
+from veille.files import write_private
 from veille.runs import Run, recorded_run
 
 MAX_RETRY_DELAY = 300.0
@@ -130,11 +130,7 @@ def _write_drafts(conn, config: Config, dossier: str, digest: _Lazy, out_dir: Pa
     for sub in subscribers:
         msg = build_message(digest.get(), sub, config, now)
         path = out_dir / f"{digest.get().week.code}-{dossier}-{sub['id']:05d}.eml"
-        # A draft holds an address and an unsubscribe token: readable by its owner only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(message_bytes(msg))
-        os.chmod(path, 0o600)  # a file left by an earlier run keeps its mode through O_CREAT
+        write_private(path, message_bytes(msg))  # it holds an address and an unsubscribe token
         run.count("written")
         if progress:
             progress.advance(detail=path.name)

@@ -1,10 +1,11 @@
-"""`veille export`: a dossier's tables as CSV files with their data dictionary, minors' names masked."""
+"""`veille export`: a dossier's tables as CSV or Parquet files with their data dictionary, minors' names masked."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -64,16 +65,53 @@ def test_the_dossiers_tables_with_their_dictionary_names_masked(veille, dossier,
             assert header == [r["column"] for r in dictionary if r["table"] == path.stem]
 
 
-def test_parquet_without_pyarrow_says_how_to_get_it(veille, dossier, tmp_path):
-    try:
-        import pyarrow  # noqa: F401
+def test_parquet_files_are_typed_and_hold_the_same_rows_as_the_csv_files(veille, dossier, tmp_path):
+    import duckdb
+    import pandas
+    import pyarrow.parquet
 
-        pytest.skip("pyarrow is installed")
-    except ImportError:
-        pass
-    result = veille("export", "--dossier", "coco", "--format", "parquet", "--out", str(tmp_path / "p"))
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        "veille : erreur : l'export Parquet demande pyarrow, qui n'est pas installé — installez-le "
-        "(pip install pyarrow) ou exportez en CSV (--format csv)"
-    ]
+    dossier.execute(
+        "UPDATE documents SET published_at = '2024-05-03 08:30:00+02', site_name = '', lang = NULL, "
+        "authors = '{\"Jeanne « J. » Roux\"}' WHERE id = 1"
+    )
+    csv_dir, parquet_dir = tmp_path / "csv", tmp_path / "parquet"
+    for fmt, out in (("csv", csv_dir), ("parquet", parquet_dir)):
+        result = veille("export", "--dossier", "coco", "--format", fmt, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == (
+            "documents : 1, events : 1, happenings : 0, cases : 1, mentions : 1, entities : 1, charges : 0"
+        )
+    documents = pyarrow.parquet.read_table(parquet_dir / "documents.parquet")
+    types = {f.name: str(f.type) for f in documents.schema}
+    assert types["id"] == "int64" and types["tdm_reserved"] == "bool" and types["text"] == "string"
+    assert types["published_at"] == "timestamp[ms, tz=UTC]"
+    [row] = documents.to_pylist()
+    assert row["published_at"] == datetime(2024, 5, 3, 6, 30, tzinfo=UTC)
+    assert (row["site_name"], row["lang"], row["tdm_reserved"]) == ("", None, False)  # '' and NULL kept apart
+    assert json.loads(row["authors"]) == ["Jeanne « J. » Roux"]
+    [csv_row] = read(csv_dir / "documents.csv")
+    assert row["text"] == csv_row["text"] and MINOR not in row["text"]  # masked, line breaks and all
+    events = pyarrow.parquet.read_table(parquet_dir / "events.parquet").to_pylist()
+    assert events[0]["event_date"] == date(2024, 5, 2)
+    assert json.loads(events[0]["people"]) == ["un mineur", "Paul Durand"]
+
+    # DuckDB and pandas read both formats, and find the same rows in each.
+    ddb = duckdb.connect()
+    for table in ("documents", "events", "happenings", "cases", "mentions", "entities", "charges"):
+        from_csv = ddb.execute(f"SELECT count(*) FROM '{csv_dir / table}.csv'").fetchall()
+        from_parquet = ddb.execute(f"SELECT count(*) FROM '{parquet_dir / table}.parquet'").fetchall()
+        assert from_csv == from_parquet
+        assert len(pandas.read_csv(csv_dir / f"{table}.csv")) == len(
+            pandas.read_parquet(parquet_dir / f"{table}.parquet")
+        )
+    [(published,)] = ddb.execute(f"SELECT published_at FROM '{parquet_dir}/documents.parquet'").fetchall()
+    assert published == datetime(2024, 5, 3, 6, 30, tzinfo=UTC)
+    assert pandas.read_parquet(parquet_dir / "entities.parquet")["minor"].dtype == bool
+    # No minor's name in any string of any file.
+    for path in parquet_dir.glob("*.parquet"):
+        for column in pyarrow.parquet.read_table(path).to_pylist():
+            strings = " ".join(v for v in column.values() if isinstance(v, str))
+            assert not re.search(r"(?<!\w)(léa|lea|martin)(?!\w)", strings, re.I), path
+    dictionary = {(r["table"], r["column"]): r["type"] for r in read(parquet_dir / "data_dictionary.csv")}
+    assert dictionary[("documents", "published_at")] == "timestamp, UTC"
+    assert dictionary[("events", "people")] == "JSON text"

@@ -7,11 +7,12 @@ empty database and gives the same timeline."""
 from __future__ import annotations
 
 import re
+import shutil
 from email import message_from_bytes, policy
 
 import pytest
 
-from tests.conftest import run_veille
+from tests.conftest import run_veille, server_folder
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +26,15 @@ def demo(out):
     return result
 
 
-def test_the_demo_runs_end_to_end_and_can_be_run_again(tmp_path):
-    out = tmp_path / "demo"
+@pytest.fixture
+def out():
+    """The demo's folder, its embedded server's data in it (see ``tests.conftest.server_folder``)."""
+    folder = server_folder("veille-demo-test-")
+    yield folder / "demo"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_demo_runs_end_to_end_and_can_be_run_again(out):
     first = demo(out)
     assert "Terminé en" in first.stdout and "chronologie" in first.stdout
     assert (out / "data").is_dir()

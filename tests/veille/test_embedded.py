@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -13,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, server_folder
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("VEILLE_TEST_DATABASE_URL")), reason="embedded-server tests run in the embedded pass"
@@ -56,8 +58,16 @@ def wait_gone(data_dir, seconds=20):
     return postmasters(data_dir)
 
 
-def test_two_processes_starting_at_once_share_one_server_which_stops_after(tmp_path):
-    data = tmp_path / "data"
+@pytest.fixture
+def folder():
+    """A folder of its own for the data directory (see ``tests.conftest.server_folder``)."""
+    made = server_folder("veille-embedded-test-")
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
+def test_two_processes_starting_at_once_share_one_server_which_stops_after(folder):
+    data = folder / "data"
     procs = [veille(data, "db", "info") for _ in range(3)]
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs):
@@ -72,8 +82,8 @@ def test_two_processes_starting_at_once_share_one_server_which_stops_after(tmp_p
     assert "appliquée   0001_initial" in out
 
 
-def test_a_killed_process_does_not_keep_the_server_up(tmp_path):
-    data = tmp_path / "data"
+def test_a_killed_process_does_not_keep_the_server_up(folder):
+    data = folder / "data"
     holder = veille(data, "db", "shell", stdin=subprocess.PIPE)  # psql waits on stdin
     deadline = time.monotonic() + 60
     while not postmasters(data) and time.monotonic() < deadline:
@@ -98,11 +108,7 @@ def test_a_killed_process_does_not_keep_the_server_up(tmp_path):
     assert wait_gone(data) == [], "a killed veille process kept the embedded server running"  # …and pruned
 
 
-def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_path):
-    import shutil
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="veille-initdb-test-"))  # see tests/veille/test_serve.py
+def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(folder):
     data = folder / "data"
     try:
         first = subprocess.Popen(
@@ -129,3 +135,47 @@ def test_a_first_start_killed_during_initdb_is_repaired_by_the_next_command(tmp_
         assert wait_gone(data) == []
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_what_veille_keeps_in_its_data_directory_is_its_owners_alone(folder):
+    data = folder / "data"
+    for args in (("db", "info"), ("db", "reader-password")):
+        proc = veille(data, *args)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    # Run as root, the server's own user must cross the data directory: it is 0755 there, and
+    # nothing in it can be read by others.
+    assert _mode(data) == (0o755 if os.geteuid() == 0 else 0o700)
+    assert _mode(data / "pgdata") == 0o700
+    files = [p for p in data.iterdir() if p.is_file()]
+    assert {p.name for p in files} >= {"reader.pgpass", "embedded-postgres.log"}
+    assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="embedded-postgres changes folders' modes only when run as root")
+def test_run_as_root_veille_changes_no_folder_it_did_not_create(folder):
+    home = folder / "home"
+    home.mkdir(mode=0o700)
+    home.chmod(0o700)
+    data = home / "veille" / "data"
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err.strip().splitlines() == [
+        "veille : erreur : lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, "
+        f"qui doit pouvoir traverser {home} (droits 700) pour atteindre {data / 'pgdata'} ; veille ne change pas "
+        f"les droits d'un dossier qu'il n'a pas créé — ouvrez-le vous-même (chmod go+rx {home}), choisissez "
+        "VEILLE_DATA_DIR ailleurs (par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire"
+    ]
+    assert _mode(home) == 0o700 and list(home.iterdir()) == []  # untouched, nothing made in it
+    # Once the user has opened it as the line says, veille starts, and leaves it as the user set it.
+    home.chmod(0o755)  # chmod go+rx
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert _mode(home) == 0o755
+    assert _mode(home / "veille") == _mode(data) == 0o755 and _mode(data / "pgdata") == 0o700

@@ -7,14 +7,14 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.conftest import server_folder
 from tests.veille.test_embedded import veille, wait_gone
 
 pytestmark = pytest.mark.skipif(
@@ -24,9 +24,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def data():
-    """A data directory outside pytest's basetemp, whose permissions another pytest session starting
-    meanwhile resets (the server runs as its own user when the tests run as root)."""
-    folder = Path(tempfile.mkdtemp(prefix="veille-serve-test-"))
+    """A data directory of its own (see ``tests.conftest.server_folder``)."""
+    folder = server_folder("veille-serve-test-")
     yield folder / "data"
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -65,6 +64,7 @@ def test_serve_keeps_the_server_up_for_readers_over_tcp_until_sigterm(data):
     proc, banner = start_serving(data, "--port", str(port))
     try:
         assert f"postgresql://veille_researcher@127.0.0.1:{port}/veille" in banner
+        assert stat.S_IMODE((data / "serve.json").stat().st_mode) == 0o600  # its pid and address: private
         code, out, err = run(data, "db", "reader-password", "--password-stdin", input="motdepasse-de-test\n")
         assert code == 0, err
         # Another command has come and gone: the server is still there, as db info says.

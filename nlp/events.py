@@ -182,8 +182,17 @@ class EventMaker:
         return any(cue.notable and self._fits(cue, text, False) for cue, _ in self._matches(doc, sent, text))
 
     def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
+        # What someone asks for or a condition (« a demandé que l'accusé soit reconnu coupable ») is not
+        # what the sentence reports.
+        apart: set[int] = set()
+        if doc.has_annotation("DEP"):
+            for token in sent:
+                if _apart(token):
+                    apart |= {t.i for t in token.subtree}
         found = [
-            cue for cue, _ in self._matches(doc, sent, text) if not cue.chain_only and self._fits(cue, text, False)
+            cue
+            for cue, where in self._matches(doc, sent, text)
+            if not cue.chain_only and where - apart and self._fits(cue, text, False)
         ]
         return found[0].kind if found else "other"
 

@@ -101,3 +101,11 @@ def test_a_verdict_article_dates_its_later_undated_penalties_on_its_day():
 def test_a_related_link_is_another_articles_headline_not_an_event():
     text = "Trois hommes ont été jugés à Douai le 5 juin.\n\nLire aussi - Lens : deux suspects interpellés le 2 juin"
     assert events(text, "2023-06-06") == [("2023-06-05", "hearing")]
+
+
+def test_what_the_prosecution_asks_for_is_not_a_verdict():
+    text = (
+        "Le procès des cinq accusés s'est poursuivi ce lundi 5 juin devant la cour d'assises du Nord.\n\n"
+        "L'avocate générale a demandé que le principal accusé soit reconnu coupable de tous les faits."
+    )
+    assert all(kind != "verdict" for _, kind in events(text, "2023-06-05"))

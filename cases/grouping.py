@@ -411,8 +411,9 @@ def group(
 
 
 def _distinguish_names(cases: list[CaseResult]) -> None:
-    """Two cases with the same default name (« le procès de Valenciennes ») get the year they start, as
-    their slugs do: (2012), (2024); two of one year, the month: (mars 2023), (octobre 2023)."""
+    """Two cases with the same default name (« le procès de Valenciennes ») get the year of their latest
+    event, when a reader knows them by (the trial's, the verdict's): (2012), (2024); two of one year, the
+    month: (mars 2023), (octobre 2023)."""
     by_name: dict[str, list[CaseResult]] = defaultdict(list)
     for c in cases:
         if "renamed" not in c.manual:
@@ -420,7 +421,7 @@ def _distinguish_names(cases: list[CaseResult]) -> None:
     for name, same in by_name.items():
         if len(same) < 2:
             continue
-        starts = [c.period_start or c.period_end for c in same]
+        starts = [c.period_end or c.period_start for c in same]
         years = Counter(d.year for d in starts if d)
         for c, d in zip(same, starts):
             if d is None:

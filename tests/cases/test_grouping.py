@@ -625,7 +625,7 @@ def test_a_sentence_setting_two_stories_apart_does_not_tie_them():
     assert case_of(result, b2) == case_of(result, a1)  # it still tells the other story
 
 
-def test_two_cases_of_one_town_and_year_are_named_by_their_month():
+def test_two_cases_of_one_town_and_year_are_named_by_their_latest_month():
     c = Corpus()
     a = c.doc("Bouchain : un homme agressé", "2023-02-10", charges=("violences",))
     a1 = c.event(a, "2023-02-08", "crime", "Un homme a été agressé à Bouchain.", places=["Bouchain"])

@@ -298,12 +298,21 @@ class SiteRecogniser:
         """The entity trimmed of surrounding words, or None when it is not a name."""
         start, end = ent.start, ent.end
         doc = ent.doc
+        label = ent.label_
+        if (
+            label == "PER"
+            and doc[start].text in ("La", "Le", "Les")
+            and end - start >= 2
+            and start > 0
+            and doc[start - 1].lower_ in ("à", "de", "sur", "vers", "depuis", "près")
+        ):
+            label = "LOC"  # « à La Mulatière »: a capitalised article after « à » opens a town's name
         while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in LEADING_WORDS):
             if (
                 doc[start].text in ("La", "Le", "Les", "L'", "L’")
                 and start + 1 < end
                 and not doc[start].is_sent_start
-                and ent.label_ == "LOC"
+                and label == "LOC"
             ):
                 break  # « à La Mulatière », « au sud des Mureaux »: the article is part of the town's name
             start += 1
@@ -313,7 +322,7 @@ class SiteRecogniser:
             end -= 1
         if start >= end:
             return None
-        span = Span(doc, start, end, label=ent.label_)
+        span = Span(doc, start, end, label=label)
         text = span.text
         if _pseudonymised(doc, start, end):
             return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder

@@ -106,3 +106,8 @@ def test_a_young_victims_name_taken_for_a_place_is_a_minor_never_named():
     found = labelled(text, [("Nora", "LOC"), ("Nora", "LOC"), ("Lens", "LOC")])
     assert ("Lens", "LOC") in found and all("Nora" not in name for name, _ in found)
     assert all(label != "LOC" for name, label in found if name != "Lens")
+
+
+def test_a_town_whose_name_opens_with_an_article_is_a_place_not_a_person():
+    text = "Le drame s'est produit en 2021 à La Ferté-Alais, dans l'Essonne."
+    assert labelled(text, [("La Ferté-Alais", "PER")]) == [("La Ferté-Alais", "LOC")]

@@ -155,6 +155,23 @@ PLACE_BEFORE = re.compile(r"\b(?:à|au|aux|en|dans|vers|près de|depuis)\s+$", r
 PERSON_AFTER = re.compile(r"\s*,\s*(?:(?:une?|la|le)\s+(?:[\w-]+\s+){0,2}?de\s+|âgée?\s+de\s+)?\d{1,3}\s+ans\b")
 
 
+# A caption's credit: « (PASCAL BONNIERE / MAXPPP) », « (Marie Dupont / Hans Lucas via AFP) ».
+CREDIT = re.compile(r"\((?P<who>[^()/\n]{2,80}?)\s*/\s*(?P<agency>[^()/\n]{2,60})\)")
+AGENCIES = re.compile(r"\b(?:AFP|MAXPPP|REUTERS|SIPA|ABACA|AP|GETTY|BELGA|HANS LUCAS|PHOTOPQR|HAYTHAM|LP)\b", re.I)
+
+
+def _in_credit(text: str, start: int, end: int) -> bool:
+    opening = text.rfind("(", max(0, start - 80), start)
+    if opening < 0:
+        return False
+    m = CREDIT.match(text, opening)
+    if m is None or not (m.start() < start and end <= m.end()):
+        return False
+    letters = [c for c in m.group(0) if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+    return capitals or bool(AGENCIES.search(m.group("agency")))
+
+
 def _pseudonymised(doc: Doc, start: int, end: int) -> bool:
     """The span is, or touches, a bracketed placeholder of a pseudonymised decision (Judilibre writes
     « [Localité 3] », « [Date naissance 1] », « M. [H] [C] »): no real name is there to extract."""
@@ -324,6 +341,8 @@ class SiteRecogniser:
             return None
         span = Span(doc, start, end, label=label)
         text = span.text
+        if _in_credit(doc.text, span.start_char, span.end_char):
+            return None  # « (PASCAL BONNIERE / MAXPPP) »: a photo's credit, no one of the story
         if _pseudonymised(doc, start, end):
             return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder
         folded = key(text)

@@ -111,3 +111,16 @@ def test_a_young_victims_name_taken_for_a_place_is_a_minor_never_named():
 def test_a_town_whose_name_opens_with_an_article_is_a_place_not_a_person():
     text = "Le drame s'est produit en 2021 à La Ferté-Alais, dans l'Essonne."
     assert labelled(text, [("La Ferté-Alais", "PER")]) == [("La Ferté-Alais", "LOC")]
+
+
+@pytest.mark.parametrize(
+    "caption, name, label",
+    [
+        ("Un homme devant son écran, à Lille. (JEAN MARTINEZ / MAXPPP)", "JEAN MARTINEZ", "PER"),
+        ("Un homme devant son écran, à Lille. (JEAN MARTINEZ / MAXPPP)", "MAXPPP", "ORG"),
+        ("Le palais de justice. (Claire Dubois / Hans Lucas via AFP)", "Claire Dubois", "PER"),
+    ],
+)
+def test_a_photo_credit_is_no_one_of_the_story(caption, name, label):
+    found = labelled(caption, [(name, label)])
+    assert all(n != name for n, _ in found), found

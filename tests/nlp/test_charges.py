@@ -143,3 +143,16 @@ def test_a_charge_inside_an_organisations_name_is_not_a_charge():
 )
 def test_each_charge_has_the_lemma_researchers_count_by(text, lemma):
     assert [c["lemma"] for c in analyse(text)["charges"]][0] == lemma
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Il a été victime d'un guet-apens meurtrier à Lens.", False),  # an adjective: no offence named
+        ("Une fusillade meurtrière a eu lieu à Marseille.", False),
+        ("Le meurtrier présumé a été interpellé.", True),
+        ("La meurtrière a été condamnée.", True),
+    ],
+)
+def test_meurtrier_names_the_offence_only_as_the_offender(text, named):
+    assert ("meurtre" in held(text)) is named

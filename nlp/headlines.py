@@ -51,7 +51,40 @@ def headline(
     site: str | None,
     date_words: tuple[int, int] | None = None,
 ) -> str:
-    return _cap(_headline(kind, sent, verb, people, places, courts, charges, site, date_words))
+    text = _headline(kind, sent, verb, people, places, courts, charges, site, date_words)
+    if text in BARE:
+        # « Audience », « Verdict » alone say only the kind: the sentence's first words say what happened.
+        told = _shortened(sent, date_words)
+        cut = told.endswith("…")
+        told = re.sub(r"[\s.,;:!?…]+$", "", told) + (" …" if cut else "")
+        if told and text.lower() not in told.lower() and not told.isupper():
+            first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
+            # A first word that is no name starts lower case after the colon (« Audience : les accusés … »).
+            common = (
+                first is not None
+                and (first.is_stop or first.pos_ not in ("PROPN", "", "X"))
+                and told.startswith(first.text)
+            )
+            text = f"{text} : {told[:1].lower() + told[1:] if common else told}"
+    return _cap(text)
+
+
+# Headlines that name only the kind of what happened.
+BARE = (
+    "Audience",
+    "Verdict",
+    "Condamnation",
+    "Plainte",
+    "Signalement",
+    "Appel",
+    "Interpellation",
+    "Garde à vue",
+    "Mise en examen",
+    "Ouverture du procès",
+    "Réquisitions",
+    "Plaidoiries",
+    "Témoignage",
+)
 
 
 def _headline(

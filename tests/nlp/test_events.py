@@ -273,3 +273,11 @@ def test_insisting_is_not_holding_a_hearing():
         "Le 3 mars, elle a tenu à démentir les rumeurs.", words={"tenu": {"lemma": "tenir", "pos": "VERB"}}
     )["events"]
     assert [e["kind"] for e in events] == ["other"]
+
+
+def test_a_headline_naming_only_the_kind_says_what_the_sentence_tells():
+    (event,) = analyse("Le 3 mars, les accusés ont comparu libres.")["events"]
+    assert (event["kind"], event["summary"]) == ("hearing", "Audience : les accusés ont comparu libres")
+    # A sentence that already names the kind adds nothing to it.
+    (event,) = analyse("Sa plainte a été déposée le 3 mars.")["events"]
+    assert event["summary"] == "Plainte"

@@ -10,8 +10,10 @@
 --   since, until  only happenings with a report in the dossier published in [since, until)
 --   as_of         reports published later are left out
 --   kinds         only these kinds (text[]); first, last: bounds of the happening's date
+--   approved_only only the entries an editor approved as they stand (`[reports] publish`);
+--                 hidden entries are never published
 SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
-                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports)
+                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review)
   FROM happenings h
   LEFT JOIN cases c ON c.slug = h.case_slug
   JOIN LATERAL (
@@ -28,7 +30,8 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
         WHERE e.happening_id = h.happening_id
           AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)) r
     ON r.reports IS NOT NULL
- WHERE h.current AND NOT h.context
+ WHERE h.current AND NOT h.context AND NOT h.hidden
+   AND (NOT %(approved_only)s::boolean OR h.review = 'approved')
    AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
@@ -49,6 +52,15 @@ SELECT c.slug, c.name, c.stage, c.places, c.courts, c.charges, c.people, c.perio
   FROM cases c
  WHERE EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %(dossier)s)
  ORDER BY c.period_start NULLS LAST, c.slug
+
+-- name: publication --
+-- Who approved the chronology and when: the latest approval in force, and how many entries are approved.
+SELECT (SELECT count(*) FROM corrections WHERE action = 'approve' AND undone_by IS NULL) AS approvals,
+       (SELECT count(*) FROM happenings WHERE current AND NOT hidden AND NOT context AND review = 'approved') AS approved,
+       c.author_name, c.author_email, c.made_at
+  FROM (SELECT 1) one
+  LEFT JOIN LATERAL (SELECT author_name, author_email, made_at FROM corrections
+                      WHERE action = 'approve' AND undone_by IS NULL ORDER BY id DESC LIMIT 1) c ON true
 
 -- name: case_stages --
 -- Every stage each case reached, in the order reached.

@@ -51,7 +51,9 @@ def document_sets(rows: list[dict], doc_ids: dict[str, list[int]]) -> tuple[set[
     """(off-topic document ids, passing document ids, status of each document correction).
 
     ``doc_ids``: canonical URL → the ids of the documents stored under it (one, normally)."""
-    off, passing, status = set(), set(), {}
+    off: set[int] = set()
+    passing: set[int] = set()
+    status: dict[int, str] = {}
     for r in rows:
         if r["target_kind"] != "document":
             continue
@@ -144,13 +146,13 @@ def apply_entries(
     for r in rows:
         if r["target_kind"] != "entry":
             continue
-        h = _find(r, by_key, by_anchor)
-        if h is None:
+        target = _find(r, by_key, by_anchor)
+        if target is None:
             out.status[r["id"]] = "orphan"
             continue
-        if h.key != r["target"]:
-            out.retarget[r["target"]] = h.key
-        found[h.key].append(r)
+        if target.key != r["target"]:
+            out.retarget[r["target"]] = target.key
+        found[target.key].append(r)
     moved_cases: set[str] = set()
     for key, corrections in found.items():
         h = by_key[key]

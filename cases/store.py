@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -46,7 +47,10 @@ def _site_words(config) -> list[re.Pattern]:
 
 
 def load_facts(
-    conn: psycopg.Connection, config, off_topic: set[int] = frozenset(), passing_too: set[int] = frozenset()
+    conn: psycopg.Connection,
+    config,
+    off_topic: AbstractSet[int] = frozenset(),
+    passing_too: AbstractSet[int] = frozenset(),
 ) -> tuple[list[EventFact], list[DocumentFact], dict[str, str]]:
     """Events with what their sentence names (from the mentions inside the evidence span), and documents.
 

@@ -233,6 +233,10 @@ class HappeningLines:
             "first": first,
             "last": last,
             "approved_only": approved_only,
+            "case": None,
+            "search": None,
+            "lim": None,
+            "skip": None,
         }
         self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
@@ -303,6 +307,50 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     """A happening and its sources from one line of :class:`HappeningLines`, anonymised."""
     if b"\\" in line:  # COPY's text format doubles backslashes (JSON holds no other character it escapes)
         line = line.replace(b"\\\\", b"\\")
+    # One look for a minor's name in the whole line instead of one per field.
+    return _happening(loads(line), redactor, redactor.may_name(line))
+
+
+def happenings_page(
+    conn: psycopg.Connection,
+    dossier: str,
+    *,
+    skip: int = 0,
+    lim: int = 50,
+    case: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    search: str | None = None,
+    redactor: Redactor | None = None,
+) -> list[Happening]:
+    """One page of a dossier's entries, chronological, with the same filters as the static page (for
+    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case``, of ``kinds``, dated within
+    [``first``, ``last``], matching ``search``. Hidden entries are left out; unapproved ones are in."""
+    redactor = redactor if redactor is not None else load_redactor(conn)
+    params = {
+        "dossier": dossier,
+        "since": None,
+        "until": None,
+        "as_of": None,
+        "kinds": list(kinds) if kinds else None,
+        "first": first,
+        "last": last,
+        "approved_only": False,
+        "case": case,
+        "search": search or None,
+        "lim": lim,
+        "skip": skip,
+    }
+    query = sql.SQL("SELECT j::text AS line FROM ({}) page(j)").format(sql.SQL(QUERIES["happenings"]))
+    out = []
+    for r in conn.execute(query, params):
+        line = r["line"].encode()
+        out.append(_happening(loads(line), redactor, redactor.may_name(line)))
+    return out
+
+
+def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
     (
         happening_id,
         key,
@@ -317,9 +365,7 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
         case_name,
         reports,
         review,
-    ) = loads(line)
-    # One look for a minor's name in the whole line instead of one per field.
-    flagged = redactor.may_name(line)
+    ) = values
     text = redactor.text if flagged else _plain
     h = Happening(
         id=happening_id,

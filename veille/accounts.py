@@ -156,19 +156,22 @@ def authenticate(conn: psycopg.Connection, email: str, password: str, address: s
         login = (email or "").strip().lower()[:200]
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7666))", (login,))
-        if _failures(conn, login) >= THROTTLE_FAILURES:
+        throttled = _failures(conn, login) >= THROTTLE_FAILURES
+        if throttled:
             audit(conn, "login_throttled", None, login, address=address)
-            raise Throttled(
-                "trop de tentatives de connexion pour ce compte",
-                f"réessayez dans {int(THROTTLE_WINDOW.total_seconds() // 60)} minutes",
-            )
-        row = conn.execute("SELECT * FROM users WHERE email = %s", (login,)).fetchone()
-        try:
-            ok = _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
-        except (VerificationError, InvalidHashError):
-            ok = False
-        conn.execute("INSERT INTO login_attempts (email, address, ok) VALUES (%s, %s, %s)", (login, address, ok))
-        audit(conn, "login" if ok else "login_failed", login if ok else None, login, address=address)
+        else:
+            row = conn.execute("SELECT * FROM users WHERE email = %s", (login,)).fetchone()
+            try:
+                ok = _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
+            except (VerificationError, InvalidHashError):
+                ok = False
+            conn.execute("INSERT INTO login_attempts (email, address, ok) VALUES (%s, %s, %s)", (login, address, ok))
+            audit(conn, "login" if ok else "login_failed", login if ok else None, login, address=address)
+    if throttled:  # after the transaction: the attempt stays in the audit log
+        raise Throttled(
+            "trop de tentatives de connexion pour ce compte",
+            f"réessayez dans {int(THROTTLE_WINDOW.total_seconds() // 60)} minutes",
+        )
     return _user(row) if ok and row else None
 
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import NoReturn
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -67,7 +68,7 @@ def fingerprint(state: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _fail(message: str, fix: str) -> None:
+def _fail(message: str, fix: str) -> NoReturn:
     raise VeilleError(message, fix)
 
 

@@ -402,6 +402,7 @@ def create_app(config, url: str | None = None, dossier: str | None = None, pool_
     r = web.route
     routes = [
         Route("/", lambda request: RedirectResponse("/relecture", status_code=303)),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),  # browsers ask; there is none
         Route("/connexion", r(web.login_page, login=False), methods=["GET"]),
         Route("/connexion", r(web.login, login=False), methods=["POST"]),
         Route("/deconnexion", r(web.logout), methods=["POST"]),

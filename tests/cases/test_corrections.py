@@ -9,15 +9,30 @@ import pytest
 
 from cases.grouping import ensure_cases_current, recompute_cases
 from reports import queries
-from tests.reports.timeline_builder import load_gold_corpus
+from tests.reports.timeline_builder import Facts, load_gold_corpus
 from veille import corrections
 from veille.config import load_config
 from veille.corrections import Author, StaleEdit
 from veille.db import sync_config
 from veille.errors import VeilleError
 
+# Most tests work on the sample corpus's facts (loaded and grouped in about 5 s): marked slow.
 ANNE = Author("anne@journal.fr", "Anne Éditrice")
 BRUNO = Author("bruno@journal.fr", "Bruno")
+
+
+@pytest.fixture
+def small(conn):
+    """One article, one verdict: enough for what needs no grouping to speak of."""
+    facts = Facts(conn)
+    facts.source("lequotidien", "Le Quotidien")
+    config = load_config()
+    sync_config(conn, config)
+    text = "La cour criminelle du Vaucluse a condamné ce jeudi les accusés de Mazan."
+    doc = facts.document("Verdict à Mazan", text, "2024-12-19T18:00:00+01:00")
+    facts.event(doc, "2024-12-19", "verdict", text, places=("Mazan",))
+    recompute_cases(conn, config)
+    return config
 
 
 @pytest.fixture
@@ -64,6 +79,7 @@ def key_of(conn, kind: str, day: str, case: str | None = None) -> str:
     return row["key"]
 
 
+@pytest.mark.slow
 def test_every_correction_applies_and_survives_a_reanalysis(conn, gold):
     ids, config = gold
     verdict = key_of(conn, "verdict", "2024-12-19", "mazan")
@@ -123,6 +139,7 @@ def test_every_correction_applies_and_survives_a_reanalysis(conn, gold):
     check()
 
 
+@pytest.mark.slow
 def test_approval_holds_until_the_entry_changes_and_undo_brings_it_back(conn, gold):
     ids, config = gold
     verdict = key_of(conn, "verdict", "2024-12-19", "mazan")
@@ -142,6 +159,7 @@ def test_approval_holds_until_the_entry_changes_and_undo_brings_it_back(conn, go
     assert row["version"] == 3
 
 
+@pytest.mark.slow
 def test_publish_approved_shows_only_approved_entries_all_shows_every_one_marked(conn, gold):
     ids, config = gold
     everything = shown(conn)
@@ -159,6 +177,7 @@ def test_publish_approved_shows_only_approved_entries_all_shows_every_one_marked
     assert marked[verdict].reviewed and not any(h.reviewed for k, h in marked.items() if k != verdict)
 
 
+@pytest.mark.slow
 def test_document_off_topic_or_passing_takes_its_events_out(conn, gold):
     ids, config = gold
     doc = ids["lequotidien/verdict-de-mazan-vingt-ans-pour-dominique-pelicot"]
@@ -186,6 +205,7 @@ def test_document_off_topic_or_passing_takes_its_events_out(conn, gold):
     assert len(kept) < back_n and all("coco" in r["evidence"].lower() for r in kept)
 
 
+@pytest.mark.slow
 def test_a_correction_whose_target_is_gone_is_listed_never_dropped(conn, gold):
     ids, config = gold
     verdict = key_of(conn, "verdict", "2024-12-19", "mazan")
@@ -212,6 +232,7 @@ def test_a_correction_whose_target_is_gone_is_listed_never_dropped(conn, gold):
     assert any(verdict in w for w in warnings.fetchone()["w"])
 
 
+@pytest.mark.slow
 def test_case_rename_and_merge_from_the_database(conn, gold):
     ids, config = gold
     corrections.record(
@@ -231,6 +252,7 @@ def test_case_rename_and_merge_from_the_database(conn, gold):
     assert {r["status"] for r in conn.execute("SELECT status FROM corrections")} == {"applied"}
 
 
+@pytest.mark.slow
 def test_the_second_of_two_conflicting_edits_is_refused_with_the_other_change(conn, gold):
     ids, config = gold
     verdict = key_of(conn, "verdict", "2024-12-19", "mazan")

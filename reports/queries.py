@@ -233,10 +233,7 @@ class HappeningLines:
             "first": first,
             "last": last,
             "approved_only": approved_only,
-            "case": None,
-            "search": None,
-            "lim": None,
-            "skip": None,
+            "ids": None,
         }
         self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
@@ -328,23 +325,34 @@ def happenings_page(
     `veille serve`): ``lim`` entries from the ``skip``-th, of ``case``, of ``kinds``, dated within
     [``first``, ``last``], matching ``search``. Hidden entries are left out; unapproved ones are in."""
     redactor = redactor if redactor is not None else load_redactor(conn)
-    params = {
+    page = {
         "dossier": dossier,
-        "since": None,
-        "until": None,
-        "as_of": None,
         "kinds": list(kinds) if kinds else None,
         "first": first,
         "last": last,
-        "approved_only": False,
         "case": case,
         "search": search or None,
         "lim": lim,
         "skip": skip,
     }
+    # Unprepared statements (prepare=False) are planned with their values: a null filter is dropped.
+    ids = [r["happening_id"] for r in conn.execute(QUERIES["happening_page"], page, prepare=False)]
+    if not ids:
+        return []
+    params = {
+        "dossier": dossier,
+        "since": None,
+        "until": None,
+        "as_of": None,
+        "kinds": None,
+        "first": None,
+        "last": None,
+        "approved_only": False,
+        "ids": ids,
+    }
     query = sql.SQL("SELECT j::text AS line FROM ({}) page(j)").format(sql.SQL(QUERIES["happenings"]))
     out = []
-    for r in conn.execute(query, params):
+    for r in conn.execute(query, params, prepare=False):
         line = r["line"].encode()
         out.append(_happening(loads(line), redactor, redactor.may_name(line)))
     return out

@@ -12,9 +12,7 @@
 --   kinds         only these kinds (text[]); first, last: bounds of the happening's date
 --   approved_only only the entries an editor approved as they stand (`[reports] publish`);
 --                 hidden entries are never published
---   case          only this case's entries; search: only entries whose headline or one of whose
---                 sources matches these words (French full text, accents ignored)
---   lim, skip     a page of entries (null lim: all of them), for `veille serve`
+--   ids           only these happenings (bigint[]): a page chosen by happening_page, for `veille serve`
 SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
                         h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review)
   FROM happenings h
@@ -36,12 +34,7 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
  WHERE h.current AND NOT h.context AND NOT h.hidden
    AND (NOT %(approved_only)s::boolean OR h.review = 'approved')
    AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
-   AND (%(case)s::text IS NULL OR h.case_slug = %(case)s::text)
-   AND (%(search)s::text IS NULL
-        OR to_tsvector('veille_french', h.summary) @@ websearch_to_tsquery('veille_french', %(search)s::text)
-        OR EXISTS (SELECT 1 FROM events e3 JOIN documents d3 ON d3.id = e3.document_id
-                    WHERE e3.happening_id = h.happening_id
-                      AND d3.fts @@ websearch_to_tsquery('veille_french', %(search)s::text)))
+   AND (%(ids)s::bigint[] IS NULL OR h.happening_id = ANY(%(ids)s::bigint[]))
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
    AND ((%(since)s::timestamptz IS NULL AND %(until)s::timestamptz IS NULL)
@@ -51,6 +44,31 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
                       AND (%(since)s::timestamptz IS NULL OR d2.published_at >= %(since)s::timestamptz)
                       AND (%(until)s::timestamptz IS NULL OR d2.published_at < %(until)s::timestamptz)))
  ORDER BY h.event_date, h.happening_id
+
+-- name: happening_page --
+-- The happenings of one page of `veille serve`'s live timeline, chronological: chosen on the
+-- happenings alone (an index lookup each for the dossier), then read by `happenings` (ids).
+--   dossier        the dossier's slug
+--   kinds, first, last, case   filters: kinds (text[]), bounds of the date, one case's slug
+--   search         only entries whose headline or one of whose sources matches these words
+--                  (French full text, accents ignored)
+--   lim, skip      the page: lim entries after the skip first
+SELECT h.happening_id
+  FROM happenings h
+ WHERE h.current AND NOT h.context AND NOT h.hidden
+   AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
+   AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
+   AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
+   AND (%(case)s::text IS NULL OR h.case_slug = %(case)s::text)
+   AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
+                WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)
+   AND (%(search)s::text IS NULL
+        OR to_tsvector('veille_french', h.summary) @@ websearch_to_tsquery('veille_french', %(search)s::text)
+        OR EXISTS (SELECT 1 FROM events e3 JOIN documents d3 ON d3.id = e3.document_id
+                    WHERE e3.happening_id = h.happening_id
+                      AND d3.fts @@ websearch_to_tsquery('veille_french', %(search)s::text)))
+ ORDER BY h.event_date, h.happening_id
+ LIMIT %(lim)s OFFSET %(skip)s
 
 -- name: cases --
 -- The cases touching the dossier, oldest first, with every dossier each belongs to.

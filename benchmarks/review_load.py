@@ -5,7 +5,7 @@
 
 1. Fills a scratch database with the synthetic dossier of ``timeline_speed.py`` (``--events 11800``
    gives about 10,400 entries), groups it, and creates one editor account per simulated user.
-2. Starts the real ``veille serve`` in its own process on 127.0.0.1; each simulated user logs in
+2. Starts the real ``veille serve`` on 127.0.0.1 (``--processes 2`` by default, one a core); each simulated user logs in
    (a session of its own), then requests its page ``--requests`` times, all users at once (a thread
    each, httpx), pausing ``--think`` seconds on average between two requests (0.5× to 1.5×, as a
    journalist reads an entry before the next key press; 0: back to back): the review queue
@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
     parser.add_argument("--requests", type=int, default=25, help="requests per user and page (default 25)")
     parser.add_argument("--rounds", type=int, default=2, help="alternated rounds of each side (default 2)")
+    parser.add_argument("--processes", type=int, default=2, help="veille serve --processes (default 2: one a core)")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests, s (default 1)")
     args = parser.parse_args()
 
@@ -83,7 +84,7 @@ def main() -> None:
     from reports.web import pages
     from reports.web.app import HELPERS
     from tests.reports.web_support import free_port
-    from veille.accounts import add_user
+    from veille.accounts import User, add_user
     from veille.config import load_config
     from veille.db import migrate, sync_config
 
@@ -108,7 +109,19 @@ def main() -> None:
 
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "veille", "--quiet", "serve", "--port", str(port), "--workers", "10"],
+            [
+                sys.executable,
+                "-m",
+                "veille",
+                "--quiet",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                "6",
+                "--processes",
+                str(args.processes),
+            ],
             env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)},
             cwd=ROOT,
         )
@@ -147,6 +160,7 @@ def main() -> None:
                 return work
 
             env = environment()
+            editor = User(id=0, email="editeur@journal.fr", name=None, role="editor")  # the same forms as served
 
             def direct(kind: str):
                 def work(i: int) -> list[float]:
@@ -164,8 +178,8 @@ def main() -> None:
                                 ctx |= {"filters": pages.Filters(), "page": 1, "page_url": str}
                                 template = "web/timeline.html.j2"
                             env.get_template(template).render(
-                                {**HELPERS, **ctx, "nonce": "x", "notice": None, "user": None, "csrf": "",
-                                 "dossier": config.dossier("coco"), "role_label": ""}
+                                {**HELPERS, **ctx, "nonce": "x", "notice": None, "user": editor, "csrf": "x" * 43,
+                                 "dossier": config.dossier("coco"), "role_label": "éditeur"}
                             )  # fmt: skip
                             got.append(time.perf_counter() - t)
                     return got

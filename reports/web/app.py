@@ -300,7 +300,10 @@ class Web:
         elif action == "reheadline":
             after = {"summary": form.get("summary", "")}
         elif action == "move":
-            after = {"case": form.get("case", "")}
+            after = {"case": form.get("case", "").strip()}
+            if after["case"] and not conn.execute("SELECT 1 FROM cases WHERE slug = %s", (after["case"],)).fetchone():
+                notice = f"affaire inconnue : « {after['case']} » — choisissez un identifiant de la liste"
+                return self.entry(request, conn, ctx, form, notice=notice)
         approved = None
         try:
             if action == "approve":
@@ -431,3 +434,18 @@ def create_app(config, url: str | None = None, dossier: str | None = None, pool_
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.web = web
     return app
+
+
+def from_environment() -> Starlette:
+    """The application as each of `veille serve --processes N`'s processes builds it (uvicorn's
+    factory): the configuration file, dossier and pool size are handed over in the environment."""
+    import os
+
+    from veille.config import load_config
+
+    config = load_config(os.environ.get("VEILLE_CONFIG") or None)
+    return create_app(
+        config,
+        dossier=os.environ.get("VEILLE_SERVE_DOSSIER") or None,
+        pool_size=int(os.environ.get("VEILLE_SERVE_POOL", "8")),
+    )

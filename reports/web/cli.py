@@ -14,9 +14,18 @@ from veille.vocabulary import ROLE_LABELS, ROLES
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute.")
 @click.option("--dossier", metavar="SLUG", help="Dossier relu (par défaut : le premier configuré).")
-@click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 64), help="Connexions à la base.")
+@click.option(
+    "--workers", default=8, show_default=True, type=click.IntRange(1, 64), help="Connexions à la base par processus."
+)
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Processus serveurs (un par cœur pour de nombreux utilisateurs simultanés).",
+)
 @pass_app
-def serve(app: App, host: str, port: int, dossier: str | None, workers: int) -> None:
+def serve(app: App, host: str, port: int, dossier: str | None, workers: int, processes: int) -> None:
     """Servir l'application de relecture : chronologie en direct, pages des affaires, des entrées et
     des documents, file de relecture (valider, masquer, corriger la date, le type, le titre,
     déplacer dans une autre affaire, marquer un document hors sujet), liens de désabonnement des
@@ -28,16 +37,26 @@ def serve(app: App, host: str, port: int, dossier: str | None, workers: int) -> 
 
     if dossier:
         app.config.dossier(dossier)
-    application = create_app(app.config, dossier=dossier, pool_size=workers)
-    app.say(f"veille serve : http://{host}:{port}/ (Ctrl-C pour arrêter)")
-    uvicorn.run(
-        application,
-        host=host,
-        port=port,
-        log_level="warning" if app.quiet else "info",
-        proxy_headers=True,
-        server_header=False,
-    )
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": "warning" if app.quiet else "info",
+        "proxy_headers": True,
+        "server_header": False,
+    }
+    if processes == 1:
+        application = create_app(app.config, dossier=dossier, pool_size=workers)
+        app.say(f"veille serve : http://{host}:{port}/ (Ctrl-C pour arrêter)")
+        uvicorn.run(application, **options)
+        return
+    # Several processes: uvicorn starts each one, which builds the application from the environment.
+    app.db()  # migrated once, before the processes start
+    if app.config_path:
+        os.environ["VEILLE_CONFIG"] = str(app.config_path)
+    os.environ["VEILLE_SERVE_DOSSIER"] = dossier or ""
+    os.environ["VEILLE_SERVE_POOL"] = str(workers)
+    app.say(f"veille serve : http://{host}:{port}/ ({processes} processus ; Ctrl-C pour arrêter)")
+    uvicorn.run("reports.web.app:from_environment", factory=True, workers=processes, **options)
 
 
 def _password(ask: bool) -> str:

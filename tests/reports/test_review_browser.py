@@ -136,11 +136,15 @@ def test_review_in_the_browser_then_publish(server, page, conn, db_url, tmp_path
 
     box = entry_box(page, move)
     box.locator("details.edit summary").click()
-    box.locator("form.move select[name=case]").select_option("valenciennes")
+    box.locator("form.move input[name=case]").fill("valenciennes")
     box.locator("form.move button").click()
     page.wait_for_load_state("load")
-    entry_box(page, move).locator("form.approve button").click()
+    # Moved into another case, it may now be past the queue's first page: approved from its own page.
+    page.goto(f"{url}/entree/{move}")
+    page.click("form.approve button")
     page.wait_for_load_state("load")
+    assert "vérifiée" in page.inner_text("main")
+    page.goto(url + "/relecture")
 
     box = entry_box(page, hide)
     box.locator("form.hide input[name=reason]").fill("doublon d'une autre entrée")

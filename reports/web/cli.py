@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
@@ -37,7 +38,7 @@ def serve(app: App, host: str, port: int, dossier: str | None, workers: int, pro
 
     if dossier:
         app.config.dossier(dossier)
-    options = {
+    options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": "warning" if app.quiet else "info",

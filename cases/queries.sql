@@ -39,4 +39,5 @@ SELECT (SELECT count(*) FROM events) AS e, (SELECT coalesce(max(id), 0) FROM eve
        (SELECT count(*) FROM entities WHERE minor) AS minors,
        (SELECT count(*) FROM document_dossiers) AS dd,
        (SELECT count(*) FROM document_dossiers WHERE passing) AS passing,
-       (SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS dup
+       (SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL) AS dup,
+       (SELECT count(*) FROM corrections) AS corrections

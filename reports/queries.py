@@ -117,6 +117,7 @@ class Happening:
     case_name: str | None
     upcoming: bool
     first_seen_at: datetime
+    reviewed: bool = True  # an editor approved it as it stands (happenings.review)
     sources: list[Source] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -217,6 +218,7 @@ class HappeningLines:
         kinds: tuple[str, ...] | None = None,
         first: date | None = None,
         last: date | None = None,
+        approved_only: bool = False,
         batch: int = 500,
         ahead: int = 64,
         on_batch: Callable[[list[bytes]], object] | None = None,
@@ -230,6 +232,8 @@ class HappeningLines:
             "kinds": list(kinds) if kinds else None,
             "first": first,
             "last": last,
+            "approved_only": approved_only,
+            "ids": None,
         }
         self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
@@ -300,6 +304,61 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
     """A happening and its sources from one line of :class:`HappeningLines`, anonymised."""
     if b"\\" in line:  # COPY's text format doubles backslashes (JSON holds no other character it escapes)
         line = line.replace(b"\\\\", b"\\")
+    # One look for a minor's name in the whole line instead of one per field.
+    return _happening(loads(line), redactor, redactor.may_name(line))
+
+
+def happenings_page(
+    conn: psycopg.Connection,
+    dossier: str,
+    *,
+    skip: int = 0,
+    lim: int = 50,
+    case: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    search: str | None = None,
+    redactor: Redactor | None = None,
+) -> list[Happening]:
+    """One page of a dossier's entries, chronological, with the same filters as the static page (for
+    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case``, of ``kinds``, dated within
+    [``first``, ``last``], matching ``search``. Hidden entries are left out; unapproved ones are in."""
+    redactor = redactor if redactor is not None else load_redactor(conn)
+    page = {
+        "dossier": dossier,
+        "kinds": list(kinds) if kinds else None,
+        "first": first,
+        "last": last,
+        "case": case,
+        "search": search or None,
+        "lim": lim,
+        "skip": skip,
+    }
+    # Unprepared statements (prepare=False) are planned with their values: a null filter is dropped.
+    ids = [r["happening_id"] for r in conn.execute(QUERIES["happening_page"], page, prepare=False)]
+    if not ids:
+        return []
+    params = {
+        "dossier": dossier,
+        "since": None,
+        "until": None,
+        "as_of": None,
+        "kinds": None,
+        "first": None,
+        "last": None,
+        "approved_only": False,
+        "ids": ids,
+    }
+    query = sql.SQL("SELECT j::text AS line FROM ({}) page(j)").format(sql.SQL(QUERIES["happenings"]))
+    out = []
+    for r in conn.execute(query, params, prepare=False):
+        line = r["line"].encode()
+        out.append(_happening(loads(line), redactor, redactor.may_name(line)))
+    return out
+
+
+def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
     (
         happening_id,
         key,
@@ -313,9 +372,8 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
         case_slug,
         case_name,
         reports,
-    ) = loads(line)
-    # One look for a minor's name in the whole line instead of one per field.
-    flagged = redactor.may_name(line)
+        review,
+    ) = values
     text = redactor.text if flagged else _plain
     h = Happening(
         id=happening_id,
@@ -329,6 +387,7 @@ def happening_from_line(line: bytes, redactor: Redactor) -> Happening:
         case_name=text(case_name) if case_name else None,
         upcoming=True,
         first_seen_at=datetime.fromisoformat(first_seen_at),
+        reviewed=review == "approved",
     )
     sources = h.sources
     event_source: dict[int, int] = {}
@@ -424,14 +483,18 @@ def iter_happenings(
     first: date | None = None,
     last: date | None = None,
     redactor: Redactor | None = None,
+    approved_only: bool = False,
 ) -> Iterator[Happening]:
     """Happenings of a dossier in chronological order, streamed.
 
     ``since``/``until``: only happenings with a report published in that window (its older
     reports are listed too). ``as_of``: the dossier as it stood then (later reports ignored).
-    ``kinds``, ``first``, ``last``: filter on the happening's kind and date."""
+    ``kinds``, ``first``, ``last``: filter on the happening's kind and date. ``approved_only``:
+    only the entries editors approved (:func:`publication` says whether to ask for it)."""
     redactor = redactor if redactor is not None else load_redactor(conn)
-    with HappeningLines(conn, dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last) as stream:
+    with HappeningLines(
+        conn, dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last, approved_only=approved_only
+    ) as stream:
         for lines in stream:
             for line in lines:
                 yield happening_from_line(line, redactor)
@@ -468,14 +531,22 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=PARIS)
 
 
-def upcoming(conn: psycopg.Connection, dossier: str, today: date, days: int | None = None) -> list[Happening]:
+def upcoming(
+    conn: psycopg.Connection, dossier: str, today: date, days: int | None = None, approved_only: bool = False
+) -> list[Happening]:
     """Hearings, openings, verdicts and appeals announced for ``today`` or later (within ``days`` days
     if given), as the dossier stood at the end of ``today``."""
     from datetime import timedelta
 
     last = today + timedelta(days=days) if days is not None else None
     found = happenings(
-        conn, dossier, as_of=_end_of_day(today), kinds=HEARING_KINDS, first=date(today.year, 1, 1), last=last
+        conn,
+        dossier,
+        as_of=_end_of_day(today),
+        kinds=HEARING_KINDS,
+        first=date(today.year, 1, 1),
+        last=last,
+        approved_only=approved_only,
     )
     return [h for h in found if is_ahead(h, today)]
 
@@ -487,6 +558,36 @@ def is_ahead(h: Happening, today: date) -> bool:
     if h.precision == "month":
         return (h.date.year, h.date.month) >= (today.year, today.month)
     return h.date >= today
+
+
+# --------------------------------------------------------------------------- publication
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the reports publish (``[reports] publish``) and who approved the chronology."""
+
+    approved_only: bool  # only the entries approved as they stand
+    mark_unreviewed: bool  # the others are shown « non vérifié »
+    approved: int = 0  # entries approved as they stand
+    approved_by: str | None = None  # the name on the latest approval
+    approved_at: datetime | None = None
+
+
+def publication(conn: psycopg.Connection, setting: str = "auto") -> Publication:
+    """``approved``: only approved entries; ``all``: every entry, the unapproved marked « non vérifié »;
+    ``auto`` (the default): ``approved`` once an editor has approved any entry, else everything, as a
+    dossier without editors has always been published."""
+    row = conn.execute(QUERIES["publication"]).fetchone()
+    reviewed = row["approvals"] > 0
+    approved_only = setting == "approved" or (setting == "auto" and reviewed)
+    return Publication(
+        approved_only=approved_only,
+        mark_unreviewed=setting == "all",
+        approved=row["approved"],
+        approved_by=(row["author_name"] or "la rédaction") if reviewed else None,
+        approved_at=row["made_at"],
+    )
 
 
 # --------------------------------------------------------------------------- cases

@@ -10,8 +10,11 @@
 --   since, until  only happenings with a report in the dossier published in [since, until)
 --   as_of         reports published later are left out
 --   kinds         only these kinds (text[]); first, last: bounds of the happening's date
+--   approved_only only the entries an editor approved as they stand (`[reports] publish`);
+--                 hidden entries are never published
+--   ids           only these happenings (bigint[]): a page chosen by happening_page, for `veille serve`
 SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
-                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports)
+                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review)
   FROM happenings h
   LEFT JOIN cases c ON c.slug = h.case_slug
   JOIN LATERAL (
@@ -28,8 +31,10 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
         WHERE e.happening_id = h.happening_id
           AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)) r
     ON r.reports IS NOT NULL
- WHERE h.current AND NOT h.context
+ WHERE h.current AND NOT h.context AND NOT h.hidden
+   AND (NOT %(approved_only)s::boolean OR h.review = 'approved')
    AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
+   AND (%(ids)s::bigint[] IS NULL OR h.happening_id = ANY(%(ids)s::bigint[]))
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
    AND ((%(since)s::timestamptz IS NULL AND %(until)s::timestamptz IS NULL)
@@ -40,6 +45,30 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
                       AND (%(until)s::timestamptz IS NULL OR d2.published_at < %(until)s::timestamptz)))
  ORDER BY h.event_date, h.happening_id
 
+-- name: happening_page --
+-- The happenings of one page of `veille serve`'s live timeline, chronological: chosen on the
+-- happenings alone (happenings.dossiers), then read by `happenings` (ids).
+--   dossier        the dossier's slug
+--   kinds, first, last, case   filters: kinds (text[]), bounds of the date, one case's slug
+--   search         only entries whose headline or one of whose sources matches these words
+--                  (French full text, accents ignored)
+--   lim, skip      the page: lim entries after the skip first
+SELECT h.happening_id
+  FROM happenings h
+ WHERE h.current AND NOT h.context AND NOT h.hidden
+   AND (%(kinds)s::text[] IS NULL OR h.kind = ANY(%(kinds)s::text[]))
+   AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
+   AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
+   AND (%(case)s::text IS NULL OR h.case_slug = %(case)s::text)
+   AND %(dossier)s = ANY(h.dossiers)
+   AND (%(search)s::text IS NULL
+        OR to_tsvector('veille_french', h.summary) @@ websearch_to_tsquery('veille_french', %(search)s::text)
+        OR EXISTS (SELECT 1 FROM events e3 JOIN documents d3 ON d3.id = e3.document_id
+                    WHERE e3.happening_id = h.happening_id
+                      AND d3.fts @@ websearch_to_tsquery('veille_french', %(search)s::text)))
+ ORDER BY h.event_date, h.happening_id
+ LIMIT %(lim)s OFFSET %(skip)s
+
 -- name: cases --
 -- The cases touching the dossier, oldest first, with every dossier each belongs to.
 --   dossier  the dossier's slug
@@ -49,6 +78,15 @@ SELECT c.slug, c.name, c.stage, c.places, c.courts, c.charges, c.people, c.perio
   FROM cases c
  WHERE EXISTS (SELECT 1 FROM case_dossiers cd WHERE cd.case_id = c.id AND cd.dossier_slug = %(dossier)s)
  ORDER BY c.period_start NULLS LAST, c.slug
+
+-- name: publication --
+-- Who approved the chronology and when: the latest approval in force, and how many entries are approved.
+SELECT (SELECT count(*) FROM corrections WHERE action = 'approve' AND undone_by IS NULL) AS approvals,
+       (SELECT count(*) FROM happenings WHERE current AND NOT hidden AND NOT context AND review = 'approved') AS approved,
+       c.author_name, c.author_email, c.made_at
+  FROM (SELECT 1) one
+  LEFT JOIN LATERAL (SELECT author_name, author_email, made_at FROM corrections
+                      WHERE action = 'approve' AND undone_by IS NULL ORDER BY id DESC LIMIT 1) c ON true
 
 -- name: case_stages --
 -- Every stage each case reached, in the order reached.

@@ -24,8 +24,8 @@ from psycopg.rows import dict_row
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The digest tests' SMTP server and configuration are fixtures of tests/veille too.
-pytest_plugins = ["samples.miniweb.pytest_plugin", "tests.reports.digest_support"]
+# The digest tests' SMTP server and configuration, and the web tests' server, are fixtures of every folder.
+pytest_plugins = ["samples.miniweb.pytest_plugin", "tests.reports.digest_support", "tests.reports.web_support"]
 
 
 def server_folder(prefix: str) -> Path:

@@ -35,6 +35,8 @@ STAGE_COMMANDS = {
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
     "export": ("reports.export:export", "Exporter les tables d'un dossier (CSV, Parquet) pour la recherche."),
+    "serve": ("reports.web.cli:serve", "Servir l'application de relecture (corriger, valider, publier)."),
+    "users": ("reports.web.cli:users", "Gérer les comptes de l'application de relecture."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
     "samples": ("samples.cli:samples", "Servir le mini-web d'exemple (corpus fictif) en local."),
 }

@@ -93,6 +93,13 @@ class ReportSettings:
     out_dir: str = "timeline"
     public_url: str = ""  # where the published timeline lives, linked from digests
     unsubscribe_url: str = ""  # base URL of the unsubscribe endpoint; {token} is replaced
+    # auto: only approved entries once an editor approved one, else all; approved; all (« non vérifié » marks)
+    publish: str = "auto"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    public_url: str = ""  # where `veille serve` is reached from outside: the digests' unsubscribe links
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class Config:
     nlp: NlpSettings
     reports: ReportSettings
     smtp: SmtpSettings
+    server: ServerSettings
     schedule: dict[str, Any]
 
     def source(self, source_id: str) -> Source:
@@ -304,7 +312,7 @@ def _read_toml(path: Path) -> dict:
 
 def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Config:
     top = _Reader(path, "", data)
-    top.check_keys({"dossiers", "sources", "crawl", "nlp", "reports", "smtp", "schedule"})
+    top.check_keys({"dossiers", "sources", "crawl", "nlp", "reports", "smtp", "schedule", "server"})
     dossiers = dict(builtin.dossiers) if builtin else {}
     for i, table in enumerate(top.get("dossiers", list, [])):
         d = _dossier(path, f"dossiers[{i}]", table)
@@ -328,7 +336,8 @@ def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Conf
         sources=tuple(sources),
         crawl=_settings(path, data, "crawl", CrawlSettings, {"tdm_policy": TDM_POLICIES}),
         nlp=_settings(path, data, "nlp", NlpSettings),
-        reports=_settings(path, data, "reports", ReportSettings),
+        reports=_settings(path, data, "reports", ReportSettings, {"publish": ("auto", "approved", "all")}),
+        server=_settings(path, data, "server", ServerSettings),
         smtp=_settings(path, data, "smtp", SmtpSettings, {"security": ("none", "starttls", "tls")}),
         schedule=top.get("schedule", dict, {}),
     )

@@ -80,6 +80,31 @@ STAGE_OF_KIND = {
     "appeal": "appeal",
 }
 
+# --------------------------------------------------------------------------- editorial review
+
+# What an editor can do in `veille serve` (corrections.action), by what it corrects, with the French
+# the pages, the history and `veille users log` show.
+CORRECTION_ACTIONS = {
+    "approve": "validée",
+    "hide": "masquée",
+    "redate": "date corrigée",
+    "rekind": "type corrigé",
+    "reheadline": "titre corrigé",
+    "move": "déplacée dans une autre affaire",
+    "off_topic": "document hors sujet",
+    "passing": "document qui ne cite le sujet qu'en passant",
+    "rename": "affaire renommée",
+    "merge": "affaires fusionnées",
+    "undo": "correction annulée",
+}
+ENTRY_ACTIONS = ("approve", "hide", "redate", "rekind", "reheadline", "move")
+DOCUMENT_ACTIONS = ("off_topic", "passing")
+CASE_ACTIONS = ("rename", "merge")
+REVIEW_STATES = ("new", "approved", "changed")  # happenings.review
+REVIEW_LABELS = {"new": "à vérifier", "approved": "vérifiée", "changed": "modifiée depuis sa validation"}
+ROLES = ("editor", "viewer")
+ROLE_LABELS = {"editor": "éditeur", "viewer": "lecteur"}
+
 # --------------------------------------------------------------------------- calendar
 
 MONTHS = (

@@ -59,6 +59,7 @@ class Step:
     other_sources: int = 0
     quote: str = ""  # the source's whole sentence
     how: str = ""  # how its date was worked out
+    unverified: bool = False  # `[reports] publish = "all"` and no editor approved it
 
 
 @dataclass
@@ -137,8 +138,9 @@ def _day(value) -> str:
     return french_date(value.astimezone(PARIS).date()) if value else "date inconnue"
 
 
-def _step(clean: Cleaner, h: queries.Happening, source: queries.Source, count: int) -> Step:
+def _step(clean: Cleaner, h: queries.Happening, source: queries.Source, count: int, mark: bool = False) -> Step:
     return Step(
+        unverified=mark and not h.reviewed,
         day=h.date,
         label=capfirst(kind_label(h.kind)),
         date_text=date_label(h.date, h.precision, h.date_end),
@@ -191,8 +193,9 @@ def _period_end(h: queries.Happening) -> date:
 class _Sections:
     """The digest's sections, one per case (and one for documents of no case), made on demand."""
 
-    def __init__(self, conn: psycopg.Connection, clean: Cleaner):
-        self.conn, self.clean = conn, clean
+    def __init__(self, conn: psycopg.Connection, clean: Cleaner, mark_unreviewed: bool = False):
+        self.conn, self.clean, self.mark = conn, clean, mark_unreviewed
+        self.approved_only = False  # only the entries editors approved (`[reports] publish`)
         self.by_case: dict[str | None, CaseSection] = {}
         self.cases: dict[str, dict] = {}
 
@@ -248,9 +251,11 @@ def _add_steps(sections: _Sections, happenings: list[queries.Happening], new_ids
             and _period_end(h) >= recent_from
             and h.date <= week.sunday
         ):
-            sections(h.case_slug).stages.append(_step(sections.clean, h, done[0], len(done)))
+            sections(h.case_slug).stages.append(_step(sections.clean, h, done[0], len(done), sections.mark))
         if announced and all(s.document_id in new_ids for s in announced) and _period_end(h) > week.sunday:
-            sections(h.case_slug).new_dates.append(_step(sections.clean, h, announced[-1], len(announced)))
+            sections(h.case_slug).new_dates.append(
+                _step(sections.clean, h, announced[-1], len(announced), sections.mark)
+            )
 
 
 def _agenda(sections: _Sections, conn: psycopg.Connection, dossier: str, week: Week) -> list[Hearing]:
@@ -259,7 +264,7 @@ def _agenda(sections: _Sections, conn: psycopg.Connection, dossier: str, week: W
     clean, first = sections.clean, week.next_monday
     last = first + timedelta(days=data.UPCOMING_DAYS)
     hearings = []
-    for h in queries.upcoming(conn, dossier, week.sunday, data.UPCOMING_DAYS + 1):
+    for h in queries.upcoming(conn, dossier, week.sunday, data.UPCOMING_DAYS + 1, sections.approved_only):
         # Only dates that fall in the window: « en 2024 » or « en septembre » (when September has
         # begun) could be any day, and the announcement of the exact day is what readers act on.
         if h.precision == "year" or not first <= h.date <= last:
@@ -286,7 +291,9 @@ def _agenda(sections: _Sections, conn: psycopg.Connection, dossier: str, week: W
 def build_digest(conn: psycopg.Connection, config: Config, dossier_slug: str, week: Week) -> Digest:
     dossier = config.dossier(dossier_slug)
     clean = Cleaner(load_redactor(conn))
-    sections = _Sections(conn, clean)
+    published = queries.publication(conn, config.reports.publish)
+    sections = _Sections(conn, clean, published.mark_unreviewed)
+    sections.approved_only = published.approved_only
     docs = data.new_documents(conn, dossier_slug, week.start, week.end)
     new_ids = {d["id"] for d in docs}
 
@@ -311,6 +318,7 @@ def build_digest(conn: psycopg.Connection, config: Config, dossier_slug: str, we
         as_of=week.end,
         kinds=data.STAGE_KINDS,
         redactor=clean.redactor,
+        approved_only=published.approved_only,
     )
     _add_steps(sections, reported, new_ids, week)
     flagged = [

@@ -63,17 +63,25 @@ def sender_of(config: Config) -> Sender:
     return Sender(name=" ".join(name.split()), local=local, domain=ascii_domain)
 
 
+# Where `veille serve` answers the links (reports/web/unsubscribe.py), under [server] public_url.
+UNSUBSCRIBE_PATH = "/desabonnement/{token}"
+
+
 def unsubscribe_link(config: Config, token: str) -> str:
+    """``[reports] unsubscribe_url``, else the address `veille serve` answers under ``[server] public_url``."""
     template = config.reports.unsubscribe_url.strip()
+    if not template and config.server.public_url.strip():
+        template = config.server.public_url.strip().rstrip("/") + UNSUBSCRIBE_PATH
     fix = (
-        'ajoutez dans [reports] unsubscribe_url = "https://exemple.fr/desabonnement?jeton={token}" '
+        'ajoutez dans [server] public_url = "https://veille.exemple.fr" (l\'adresse de « veille serve »), '
+        'ou dans [reports] unsubscribe_url = "https://exemple.fr/desabonnement?jeton={token}" '
         "(adresse https qui désabonne en un clic)"
     )
     if not template:
         raise VeilleError("lien de désabonnement non configuré : un résumé ne part pas sans lui", fix)
     if not template.startswith("https://") or "{token}" not in template:
         raise VeilleError(
-            f"configuration invalide : clé « reports.unsubscribe_url » : « {template} » "
+            f"configuration invalide : clé « {'reports.unsubscribe_url' if config.reports.unsubscribe_url.strip() else 'server.public_url'} » : « {template} » "
             "doit commencer par https:// et contenir {token}",
             fix,
         )

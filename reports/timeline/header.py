@@ -110,9 +110,11 @@ def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as
     return kept
 
 
-def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> dict:
+def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None, approved_only: bool = False) -> dict:
     """What the filters offer, with how many entries each choice keeps (one round trip)."""
-    rows = conn.execute(QUERIES["filter_choices"], {"dossier": dossier, "as_of": as_of}).fetchall()
+    rows = conn.execute(
+        QUERIES["filter_choices"], {"dossier": dossier, "as_of": as_of, "approved_only": approved_only}
+    ).fetchall()
     by: dict[str, list] = {"case": [], "kind": [], "year": [], "place": []}
     for r in rows:
         by[r["what"]].append(r)
@@ -154,12 +156,15 @@ def timeline_context(
     as_of: datetime | None,
     redactor: Redactor,
     generated: datetime,
+    published: queries.Publication | None = None,
 ) -> dict:
-    """Everything the page shows except the streamed entries."""
+    """Everything the page shows except the streamed entries. ``published``: what the page
+    publishes (:func:`reports.queries.publication`; default: every entry, none marked)."""
     d = config.dossier(dossier)
-    choices = _choices(conn, dossier, as_of)
+    published = published or queries.Publication(approved_only=False, mark_unreviewed=False)
+    choices = _choices(conn, dossier, as_of, published.approved_only)
     cards = _case_cards(conn, dossier, redactor, choices["case_counts"], as_of)
-    ahead = queries.upcoming(conn, dossier, today)
+    ahead = queries.upcoming(conn, dossier, today, approved_only=published.approved_only)
     return {
         "dossier": d,
         "generated": generated,
@@ -173,5 +178,12 @@ def timeline_context(
         "choices": choices,
         "totals": _totals(conn, dossier, as_of),
         "files": FILES,
+        "published": published,
+        "mark_unreviewed": published.mark_unreviewed,
+        "approved_label": (
+            f"{day(published.approved_at.astimezone(PARIS).date())} à {published.approved_at.astimezone(PARIS):%H:%M}"
+            if published.approved_at
+            else None
+        ),
         **TEMPLATE_HELPERS,
     }

@@ -44,10 +44,12 @@ SELECT c.slug AS case_slug, array_agg(DISTINCT x.name) AS names
 -- What the filters offer (case, kind, year, place), each choice with how many entries it keeps.
 --   dossier  the dossier's slug
 --   as_of    the moment shown (null: now)
+--   approved_only  only the entries editors approved (the page shows no others); hidden ones never
 WITH shown AS MATERIALIZED (
      SELECT h.happening_id, h.case_slug, h.kind, extract(year FROM h.event_date)::int AS year
        FROM happenings h
-      WHERE h.current AND NOT h.context AND EXISTS (
+      WHERE h.current AND NOT h.context AND NOT h.hidden
+        AND (NOT %(approved_only)s::boolean OR h.review = 'approved') AND EXISTS (
             SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id
               JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
              WHERE e.happening_id = h.happening_id

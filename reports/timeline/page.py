@@ -76,11 +76,12 @@ def write_timeline(
     try:
         with _one_snapshot(conn):
             redactor = load_redactor(conn)
-            context = timeline_context(conn, config, dossier, today, as_of, redactor, generated)
+            published = queries.publication(conn, config.reports.publish)
+            context = timeline_context(conn, config, dossier, today, as_of, redactor, generated, published)
             write_calendar(out / FILES["ics"], context["upcoming"], d.title, generated)
             exports = Exports(out, dossier, d.title, generated, as_of.date() if as_of else None)
             with (
-                queries.HappeningLines(conn, dossier, as_of=as_of) as stream,
+                queries.HappeningLines(conn, dossier, as_of=as_of, approved_only=published.approved_only) as stream,
                 temporary(out / PAGE).open("w", encoding="utf-8") as fh,
             ):
                 fh.writelines(template.generate(entries=_entries(stream, redactor, exports, progress), **context))

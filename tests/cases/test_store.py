@@ -157,7 +157,7 @@ def test_a_recomputation_is_all_or_nothing(conn, gold, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr(store, "_write", lambda conn, result: (conn.execute("DELETE FROM case_documents"), broken()))
+    monkeypatch.setattr(store, "_write", lambda conn, *rest: (conn.execute("DELETE FROM case_documents"), broken()))
     with pytest.raises(RuntimeError):
         recompute_cases(conn, config)
     assert conn.execute("SELECT count(*) AS n FROM cases").fetchone()["n"] == before

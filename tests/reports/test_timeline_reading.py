@@ -234,6 +234,8 @@ def test_null_filters_cost_the_timeline_nothing(conn):
         "kinds": None,
         "first": None,
         "last": None,
+        "approved_only": False,
+        "ids": None,
     }
     text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
     conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index

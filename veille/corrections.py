@@ -1,0 +1,329 @@
+"""Editors' corrections, kept forever: what `veille serve` records and the cases stage applies.
+
+A correction is one row of ``corrections`` (who, when, what, before, after, why), never deleted;
+an undo is another row that points at the one it cancels. The cases stage applies every
+correction in force at each recomputation (``cases/corrections.py``), so re-crawling and
+re-analysis never lose one; a correction whose target it cannot find is marked ``orphan`` and
+listed (:func:`orphans`), never dropped.
+
+Targets are named by what survives a recomputation, not by database ids: an entry by its
+happening's key as the grouping computed it (``mazan/verdict/2024-12-19``) and by the reports it
+was made on (document canonical URL, sentence and kind: its *anchors*, to find it again if its key
+moves), a document by its canonical URL, a case by its slug.
+
+Two editors at once: each correction carries the version of its target it was made on (how many
+corrections that target had then). :func:`record` refuses one made on an older version with
+:class:`StaleEdit`, which names the other editor's change; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import NoReturn
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from veille.errors import VeilleError
+from veille.vocabulary import (
+    CASE_ACTIONS,
+    CORRECTION_ACTIONS,
+    DOCUMENT_ACTIONS,
+    ENTRY_ACTIONS,
+    EVENT_KINDS,
+    PRECISIONS,
+)
+
+TARGET_ACTIONS = {"entry": ENTRY_ACTIONS, "document": DOCUMENT_ACTIONS, "case": CASE_ACTIONS}
+MAX_HEADLINE = 300
+ANCHORS = 5  # reports remembered per entry correction: enough to find the entry again
+
+
+@dataclass(frozen=True)
+class Author:
+    email: str
+    name: str | None = None
+
+
+class StaleEdit(VeilleError):
+    """The target changed since the editor's page was drawn: ``latest`` is the other editor's correction."""
+
+    def __init__(self, latest: dict | None):
+        self.latest = latest
+        who = (latest or {}).get("author_name") or (latest or {}).get("author_email") or "un autre éditeur"
+        what = CORRECTION_ACTIONS.get((latest or {}).get("action", ""), "une correction")
+        super().__init__(
+            f"modification refusée : {who} a fait entre-temps une autre correction ({what})",
+            "relisez l'entrée telle qu'elle est maintenant, puis corrigez-la de nouveau si besoin",
+        )
+
+
+def fingerprint(state: dict) -> str:
+    """What an approval covers: the entry as shown (case, date at its precision, kind, headline)."""
+    parts = [state.get(k) for k in ("case_slug", "date", "precision", "date_end", "kind", "summary")]
+    text = json.dumps([p.isoformat() if isinstance(p, date) else p for p in parts], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _fail(message: str, fix: str) -> NoReturn:
+    raise VeilleError(message, fix)
+
+
+def check_values(action: str, after: dict | None, reason: str | None) -> dict:
+    """The values of a correction, checked: every mistake is one French line naming the field."""
+    after = dict(after or {})
+    if action == "redate":
+        try:
+            day = date.fromisoformat(str(after.get("date", "")))
+        except ValueError:
+            _fail(f"date invalide : « {after.get('date', '')} »", "écrivez-la AAAA-MM-JJ, par exemple 2024-09-02")
+        precision = after.get("precision") or "day"
+        if precision not in PRECISIONS:
+            _fail(f"précision inconnue : « {precision} »", "choisissez jour, mois ou année")
+        end = after.get("date_end") or None
+        if end is not None:
+            try:
+                end_day = date.fromisoformat(str(end))
+            except ValueError:
+                _fail(f"date de fin invalide : « {end} »", "écrivez-la AAAA-MM-JJ ou laissez-la vide")
+            if end_day < day:
+                _fail("la date de fin précède la date de début", "corrigez l'une des deux dates")
+        # A month- or year-precise date is stored as its first day, as the NLP stage stores it.
+        if precision == "month":
+            day = day.replace(day=1)
+        elif precision == "year":
+            day = day.replace(month=1, day=1)
+        return {"date": day.isoformat(), "precision": precision, "date_end": end}
+    if action == "rekind":
+        if after.get("kind") not in EVENT_KINDS:
+            _fail(f"type d'événement inconnu : « {after.get('kind', '')} »", "choisissez un type de la liste")
+        return {"kind": after["kind"]}
+    if action in ("reheadline", "rename"):
+        field = "summary" if action == "reheadline" else "name"
+        text = " ".join(str(after.get(field) or "").split())
+        if not text:
+            _fail("le nouveau titre est vide" if field == "summary" else "le nouveau nom est vide", "écrivez-le")
+        if len(text) > MAX_HEADLINE:
+            _fail(f"texte trop long ({len(text)} caractères)", f"raccourcissez-le à {MAX_HEADLINE} caractères")
+        return {field: text}
+    if action == "move":
+        slug = str(after.get("case") or "").strip()
+        if not slug:
+            _fail("aucune affaire choisie pour le déplacement", "choisissez l'affaire de destination")
+        return {"case": slug}
+    if action == "merge":
+        others = [s for s in after.get("with", []) if s]
+        if not others:
+            _fail("aucune affaire à fusionner", "choisissez au moins une autre affaire")
+        return {"with": others}
+    if action == "hide" and not (reason or "").strip():
+        _fail("masquer une entrée demande une raison", "écrivez pourquoi elle ne doit pas être publiée")
+    return after
+
+
+def _lock(conn: psycopg.Connection, target_kind: str, target: str) -> None:
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7665))", (f"{target_kind}:{target}",))
+
+
+def version(conn: psycopg.Connection, target_kind: str, target: str) -> int:
+    """How many corrections the target has had: the version the next one is made on."""
+    row = conn.execute(
+        "SELECT count(*) AS n FROM corrections WHERE target_kind = %s AND target = %s", (target_kind, target)
+    ).fetchone()
+    return int(row["n"])
+
+
+def entry_anchors(conn: psycopg.Connection, key: str) -> list[dict]:
+    """The reports of an entry (earliest first) by what survives re-analysis: URL and sentence."""
+    rows = conn.execute(
+        """SELECT d.canonical_url AS url, e.evidence, e.kind
+             FROM happenings h JOIN events e ON e.happening_id = h.happening_id
+             JOIN documents d ON d.id = e.document_id
+            WHERE h.key = %s AND h.current
+            ORDER BY d.published_at NULLS LAST, e.id LIMIT %s""",
+        (key, ANCHORS),
+    ).fetchall()
+    return [{"url": r["url"], "evidence": r["evidence"], "kind": r["kind"]} for r in rows]
+
+
+def record(
+    conn: psycopg.Connection,
+    *,
+    target_kind: str,
+    target: str,
+    action: str,
+    author: Author,
+    after: dict | None = None,
+    before: dict | None = None,
+    reason: str | None = None,
+    base_version: int | None = None,
+    anchors: list[dict] | None = None,
+    address: str | None = None,
+) -> dict:
+    """Store one correction (and its line of the audit log) in one transaction; returns its row.
+
+    ``base_version``: the target's version the editor saw; another correction made since makes
+    this one :class:`StaleEdit`. None: no check (the command line, a script)."""
+    from veille.accounts import audit
+
+    if action not in TARGET_ACTIONS.get(target_kind, ()):
+        _fail(f"correction « {action} » impossible sur : {target_kind}", "choisissez une action proposée par la page")
+    values = check_values(action, after, reason)
+    if target_kind == "entry" and anchors is None:
+        anchors = entry_anchors(conn, target)
+    with conn.transaction():
+        _lock(conn, target_kind, target)
+        _check_version(conn, target_kind, target, base_version)
+        row = conn.execute(
+            """INSERT INTO corrections (target_kind, target, anchors, action, before, after, reason, author_email,
+                                        author_name, base_version)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *""",
+            (
+                target_kind,
+                target,
+                Jsonb(anchors or []),
+                action,
+                Jsonb(before) if before is not None else None,
+                Jsonb(values),
+                (reason or "").strip() or None,
+                author.email,
+                author.name,
+                version(conn, target_kind, target),
+            ),
+        ).fetchone()
+        audit(conn, "correction", author.email, f"{target_kind}:{target}", {"id": row["id"], "action": action}, address)
+    return row
+
+
+def _check_version(conn: psycopg.Connection, target_kind: str, target: str, base_version: int | None) -> None:
+    if base_version is None:
+        return
+    if version(conn, target_kind, target) != base_version:
+        latest = conn.execute(
+            "SELECT * FROM corrections WHERE target_kind = %s AND target = %s ORDER BY id DESC LIMIT 1",
+            (target_kind, target),
+        ).fetchone()
+        raise StaleEdit(latest)
+
+
+def undo(
+    conn: psycopg.Connection,
+    correction_id: int,
+    author: Author,
+    base_version: int | None = None,
+    reason: str | None = None,
+    address: str | None = None,
+) -> dict:
+    """Cancel a correction: a new row says so, and the cancelled one points at it; returns the new row."""
+    from veille.accounts import audit
+
+    with conn.transaction():
+        old = conn.execute("SELECT * FROM corrections WHERE id = %s", (correction_id,)).fetchone()
+        if old is None or old["action"] == "undo":
+            _fail(f"correction n° {correction_id} introuvable", "choisissez-la dans l'historique de l'entrée")
+        _lock(conn, old["target_kind"], old["target"])
+        if old["undone_by"] is not None:
+            _fail(f"la correction n° {correction_id} est déjà annulée", "rechargez la page")
+        _check_version(conn, old["target_kind"], old["target"], base_version)
+        row = conn.execute(
+            """INSERT INTO corrections (target_kind, target, anchors, action, before, after, reason, author_email,
+                                        author_name, base_version, undoes)
+               VALUES (%s, %s, %s, 'undo', %s, NULL, %s, %s, %s, %s, %s) RETURNING *""",
+            (
+                old["target_kind"],
+                old["target"],
+                Jsonb(old["anchors"]),
+                Jsonb({"action": old["action"], "after": old["after"]}),
+                (reason or "").strip() or None,
+                author.email,
+                author.name,
+                version(conn, old["target_kind"], old["target"]),
+                correction_id,
+            ),
+        ).fetchone()
+        conn.execute("UPDATE corrections SET undone_by = %s WHERE id = %s", (row["id"], correction_id))
+        audit(conn, "undo", author.email, f"{old['target_kind']}:{old['target']}", {"id": correction_id}, address)
+    return row
+
+
+def in_force(conn: psycopg.Connection) -> list[dict]:
+    """Every correction not undone (undos themselves apart), in the order they were made."""
+    return conn.execute("SELECT * FROM corrections WHERE undone_by IS NULL AND action <> 'undo' ORDER BY id").fetchall()
+
+
+def history(conn: psycopg.Connection, target_kind: str, target: str) -> list[dict]:
+    """Every correction of a target, undone ones and undos included, oldest first."""
+    return conn.execute(
+        "SELECT * FROM corrections WHERE target_kind = %s AND target = %s ORDER BY id", (target_kind, target)
+    ).fetchall()
+
+
+def orphans(conn: psycopg.Connection) -> list[dict]:
+    """Corrections in force whose target the latest recomputation did not find."""
+    return conn.execute(
+        """SELECT * FROM corrections WHERE status = 'orphan' AND undone_by IS NULL AND action <> 'undo'
+            ORDER BY id"""
+    ).fetchall()
+
+
+def entry_state(conn: psycopg.Connection, key: str) -> dict | None:
+    """An entry as it stands (corrections applied): what an editor sees, approves and corrects."""
+    row = conn.execute(
+        """SELECT key, case_slug, event_date AS date, precision, date_end, kind, summary, version, review, hidden
+             FROM happenings WHERE key = %s AND current""",
+        (key,),
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def approve(
+    conn: psycopg.Connection, key: str, author: Author, base_version: int | None = None, address: str | None = None
+) -> dict:
+    """Approve an entry as it stands now: the approval holds until the entry changes."""
+    state = entry_state(conn, key)
+    if state is None:
+        _fail(f"entrée introuvable : « {key} »", "rechargez la file de relecture")
+    before = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in state.items() if k not in ("version", "key")}
+    return record(
+        conn,
+        target_kind="entry",
+        target=key,
+        action="approve",
+        author=author,
+        after={"fingerprint": fingerprint(state)},
+        before=before,
+        base_version=base_version,
+        address=address,
+    )
+
+
+def correct_entry(
+    conn: psycopg.Connection,
+    key: str,
+    action: str,
+    author: Author,
+    after: dict | None = None,
+    reason: str | None = None,
+    base_version: int | None = None,
+    address: str | None = None,
+) -> dict:
+    """Hide, re-date, re-kind, re-headline or move an entry, its current values kept as ``before``."""
+    state = entry_state(conn, key)
+    if state is None:
+        _fail(f"entrée introuvable : « {key} »", "rechargez la file de relecture")
+    before = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in state.items() if k not in ("version", "key")}
+    return record(
+        conn,
+        target_kind="entry",
+        target=key,
+        action=action,
+        author=author,
+        after=after,
+        before=before,
+        reason=reason,
+        base_version=base_version,
+        address=address,
+    )

@@ -157,6 +157,18 @@ def plan_jobs(app: App, settings: ScheduleSettings) -> list[JobSpec]:
     return jobs
 
 
+def child_argv(app: App, argv: list[str]) -> list[str]:
+    """The command line of ``veille ARGV`` run as a child of this process, quiet, same configuration."""
+    return [sys.executable, "-m", "veille", "-q", *(["--config", app.config_path] if app.config_path else []), *argv]
+
+
+def error_line(stderr: str) -> str:
+    """The line that says why a child ``veille`` failed: the CLI's own error line when there is
+    one (a warning printed at exit is not the error), else its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return next((line for line in reversed(lines) if line.startswith("veille : ")), lines[-1] if lines else "")
+
+
 def missed_run(spec: JobSpec, last_started: datetime | None, now: datetime, grace: timedelta) -> str:
     """'run' when a run was missed within the grace time, 'skip' when beyond it, 'none' otherwise."""
     if spec.trigger is None:
@@ -267,10 +279,7 @@ class Scheduler:
         self._save_next_runs()
 
     def _run_child(self, spec: JobSpec) -> None:
-        argv = [sys.executable, "-m", "veille", "-q"]
-        if self.app.config_path:
-            argv += ["--config", self.app.config_path]
-        argv += list(spec.argv)
+        argv = child_argv(self.app, list(spec.argv))
         from veille.cli import DIE_WITH_PARENT
 
         env = {**os.environ, "DATABASE_URL": self.url, DIE_WITH_PARENT: str(os.getpid())}
@@ -287,13 +296,8 @@ class Scheduler:
             _, stderr = child.communicate()
         finally:
             self.children.pop(spec.job_id, None)
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        # The CLI's own error line when there is one: a warning printed at exit is not the error.
-        error_line = next(
-            (line for line in reversed(lines) if line.startswith("veille : ")), lines[-1] if lines else ""
-        )
         status = "ok" if child.returncode == 0 else ("interrupted" if self.stopping.is_set() else "failed")
-        error = None if status == "ok" else (error_line or f"code de sortie {child.returncode}")
+        error = None if status == "ok" else (error_line(stderr) or f"code de sortie {child.returncode}")
         with self.db() as conn:
             # Only this job's rows: jobs of other kinds run at the same time and write theirs.
             runs = conn.execute(

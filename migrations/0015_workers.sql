@@ -14,7 +14,7 @@ COMMENT ON COLUMN procrastinate_jobs.id IS 'Job number.';
 COMMENT ON COLUMN procrastinate_jobs.queue_name IS 'Queue: crawl, import, nlp or reports (`veille worker --queues`).';
 COMMENT ON COLUMN procrastinate_jobs.task_name IS 'Task: veille.crawl_source, veille.import_archive, veille.analyse_documents, veille.recompute_cases, veille.write_timeline, veille.send_digests.';
 COMMENT ON COLUMN procrastinate_jobs.priority IS 'Higher runs first.';
-COMMENT ON COLUMN procrastinate_jobs.lock IS 'Jobs sharing a lock never run at the same time: site:<site> for crawls (politeness across machines), dossier:<slug> for a dossier''s cases, timeline and digests.';
+COMMENT ON COLUMN procrastinate_jobs.lock IS 'Jobs sharing a lock never run at the same time: site:<site> for crawls (politeness across machines), cases for the cases, dossier:<slug> for a dossier''s timeline and digests.';
 COMMENT ON COLUMN procrastinate_jobs.queueing_lock IS 'At most one waiting job per queueing lock (the same work is never queued twice).';
 COMMENT ON COLUMN procrastinate_jobs.args IS 'The task''s arguments, as JSON.';
 COMMENT ON COLUMN procrastinate_jobs.status IS 'todo, doing, succeeded, failed, cancelled, aborted.';

@@ -14,7 +14,7 @@ veille.crawl_source          crawl      ``site:<site>``         ``veille crawl -
 veille.import_archive        import     —                       one CC-NEWS WARC file, in-process
 veille.plan_analysis         nlp        —                       batches of pending documents
 veille.analyse_documents     nlp        —                       one batch, in-process (spaCy)
-veille.recompute_cases       reports    ``dossier:<slug>``      the dossier's cases, in-process
+veille.recompute_cases       reports    ``cases``               the cases (of every dossier), in-process
 veille.write_timeline        reports    ``dossier:<slug>``      ``veille timeline`` (child)
 veille.send_digests          reports    ``dossier:<slug>``      ``veille digest send`` (child)
 ===========================  =========  ======================  ===================================
@@ -99,6 +99,7 @@ class WorkerState:
     pipeline: Any = None
     version: str | None = None
     done: int = 0
+    running: set[int] = field(default_factory=set)  # ids of the jobs in hand: never taken up as stalled
     # spaCy's pipeline is not shared between threads: one analysis at a time in a process
     # (run more processes, not more threads, to analyse in parallel).
     nlp_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -144,6 +145,7 @@ def _recording(spec: TaskSpec, body: Callable[..., Any]) -> Callable[..., Any]:
         what = f"{spec.name.removeprefix('veille.')} {_describe(kwargs)}".strip()
         started = time.monotonic()
         say(f"{_now()} ▶ {what} (tâche {context.job.id}, tentative {context.job.attempts + 1})")
+        state().running.add(context.job.id or 0)
         try:
             result = body(context, **kwargs)
             say(f"{_now()} ✔ {what} ({time.monotonic() - started:.1f} s)")
@@ -162,14 +164,18 @@ def _recording(spec: TaskSpec, body: Callable[..., Any]) -> Callable[..., Any]:
             raise
         finally:
             state().done += 1
+            state().running.discard(context.job.id or 0)
 
     task.__name__ = spec.name.split(".")[-1]
     return task
 
 
 def _describe(kwargs: dict) -> str:
-    shown = {k: (f"{len(v)} documents" if k == "ids" else v) for k, v in kwargs.items() if v not in (None, False)}
-    return " ".join(str(v) for v in shown.values())[:120]
+    """The job's arguments for a progress line, what names it first (procrastinate sorts them)."""
+    first = ("source_id", "dossier", "url", "ids")
+    keys = [k for k in first if k in kwargs] + [k for k in kwargs if k not in first]
+    shown = [f"{len(kwargs[k])} documents" if k == "ids" else kwargs[k] for k in keys if kwargs[k] not in (None, False)]
+    return " ".join(str(v) for v in shown)[:160]
 
 
 def _now() -> str:
@@ -234,7 +240,8 @@ def run_command(context: procrastinate.JobContext, argv: list[str]) -> list[dict
         err.seek(0)
         stderr = err.read()
     if child.returncode != 0:
-        raise CommandFailed(error_line(stderr) or f"veille {' '.join(argv)} : code de sortie {child.returncode}")
+        line = error_line(stderr).removeprefix("veille : erreur : ")
+        raise CommandFailed(line or f"veille {' '.join(argv)} : code de sortie {child.returncode}")
     with _conn() as conn:
         return conn.execute(
             "SELECT id, kind, status, counts, params FROM runs WHERE id > %s ORDER BY id", (last_run,)
@@ -313,17 +320,24 @@ def _analyse_documents(
             params={"job_id": context.job.id},
         )
     if counts.get("events") or counts.get("analysed"):
-        for slug in st.app.config.dossiers:
-            defer(context.app, "veille.recompute_cases", queueing_lock=f"cases:{slug}", dossier=slug)
+        defer(context.app, "veille.recompute_cases", queueing_lock="cases")
     return counts
 
 
-def _recompute_cases(context: procrastinate.JobContext, dossier: str) -> dict:
+def _recompute_cases(context: procrastinate.JobContext) -> dict:
+    """Cases are computed across dossiers (one transaction, under the cases stage's own lock);
+    then each dossier's timeline is written again, as ``veille schedule`` chains it."""
     from cases.grouping import recompute_cases
+    from veille.scheduler import schedule_settings
 
     st = state()
     with _conn() as conn:
-        counts = recompute_cases(conn, st.app.config, dossier)
+        counts = recompute_cases(conn, st.app.config)
+    base = schedule_settings(st.app).timeline_out
+    slugs = list(st.app.config.dossiers)
+    for slug in slugs:
+        out = base if len(slugs) == 1 else os.path.join(base, slug)
+        defer(context.app, "veille.write_timeline", queueing_lock=f"timeline:{slug}", dossier=slug, out=out)
     return {k: v for k, v in counts.items() if isinstance(v, int)}
 
 
@@ -352,10 +366,13 @@ _BODIES: dict[str, Callable[..., Any]] = {
 
 
 def lock_for(config, task_name: str, kwargs: dict) -> str | None:
-    """The lock of a job: one crawl at a time per site, one report job at a time per dossier."""
+    """The lock of a job: one crawl at a time per site, one computation of the cases at a time,
+    one timeline or digest job at a time per dossier."""
     if task_name == "veille.crawl_source":
         return f"site:{config.source(kwargs['source_id']).site}"
-    if task_name in ("veille.recompute_cases", "veille.write_timeline", "veille.send_digests"):
+    if task_name == "veille.recompute_cases":
+        return "cases"
+    if task_name in ("veille.write_timeline", "veille.send_digests"):
         return f"dossier:{kwargs['dossier']}"
     return None
 

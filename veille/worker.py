@@ -42,12 +42,15 @@ def parse_queues(text: str | None) -> list[str] | None:
     return names
 
 
-async def take_up_stalled(papp, seconds: float) -> int:
-    """Put back in the queue the jobs of workers silent for ``seconds``; how many."""
+async def take_up_stalled(papp, seconds: float, own: set[int] | frozenset[int] = frozenset()) -> int:
+    """Put back in the queue the jobs of workers silent for ``seconds``, except this process's
+    own jobs in hand (``own``: a worker whose heartbeat was late is not dead); how many."""
     from procrastinate import exceptions as pexc
 
     n = 0
     for job in await papp.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds):
+        if job.id in own:
+            continue
         try:
             await papp.job_manager.retry_job(job)
             n += 1
@@ -93,7 +96,7 @@ class Worker:
         while True:
             await asyncio.sleep(every)
             await asyncio.to_thread(self._beat)
-            taken = await take_up_stalled(self.papp, self.settings.stalled_after)
+            taken = await take_up_stalled(self.papp, self.settings.stalled_after, set(self.state.running))
             if taken:
                 self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
 
@@ -168,8 +171,8 @@ def worker(app: App, concurrency: int | None, queues: str | None, burst: bool) -
     résumés) sur cette machine, jusqu'à SIGTERM ou Ctrl-C.
 
     Autant de workers que voulu, sur autant de machines qu'il faut, partagent la base : une seule
-    collecte à la fois par site, une seule tâche à la fois par dossier pour ses affaires, sa
-    chronologie et ses résumés. Une tâche en échec est réessayée avec un délai qui double, puis
+    collecte à la fois par site, un seul calcul des affaires à la fois, une seule tâche à la fois
+    par dossier pour sa chronologie et ses résumés. Une tâche en échec est réessayée avec un délai qui double, puis
     son erreur est enregistrée (veille status). Voir docs/operations.md."""
     from veille.db import database_url
 

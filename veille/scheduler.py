@@ -30,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -207,7 +208,7 @@ class Scheduler:
             },
         )
         self._lock_conn: psycopg.Connection | None = None
-        self.queue = None  # a procrastinate App when [workers] enabled: jobs are queued, not run here
+        self.queue: Any = None  # a procrastinate App when [workers] enabled: jobs are queued, not run here
 
     # -- the lock -----------------------------------------------------------------------
     def acquire_lock(self) -> None:
@@ -537,7 +538,7 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-def _queue_and_workers(conn, enabled: bool) -> None:
+def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
     """The task queue per queue, and the workers seen in the last 24 hours (``veille worker``)."""
     from veille.jobs import queue_summary, workers_seen
 
@@ -559,7 +560,7 @@ def _queue_and_workers(conn, enabled: bool) -> None:
         for w in seen:
             if w["stopped_at"]:
                 state = f"arrêté {_when(w['stopped_at'])}"
-            elif (datetime.now(UTC) - w["last_seen"]).total_seconds() <= 60:
+            elif (datetime.now(UTC) - w["last_seen"]).total_seconds() <= stalled_after:
                 state = "actif"
             else:
                 state = f"muet depuis {_when(w['last_seen'])}"
@@ -625,7 +626,7 @@ def status(app: App) -> None:
                 ("tâche", "prévue", "dernière issue"),
             )
         )
-    _queue_and_workers(conn, app.config.workers.enabled)
+    _queue_and_workers(conn, app.config.workers.enabled, app.config.workers.stalled_after)
     click.echo("\nSources signalées")
     flagged = flagged_sources(conn)
     if flagged:

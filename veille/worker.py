@@ -117,9 +117,10 @@ class Worker:
             taken = await take_up_stalled(self.papp, stalled)
             if taken:
                 self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            options: dict = {"queues": self.queues} if self.queues else {}  # none: every queue
             worker_task = asyncio.create_task(
                 self.papp.run_worker_async(
-                    queues=self.queues,
+                    **options,
                     concurrency=self.concurrency,
                     wait=not self.burst,
                     name=f"{socket.gethostname()}:{os.getpid()}",

@@ -1,0 +1,167 @@
+"""CC-NEWS import speed against warcio alone iterating the same file, in the same run.
+
+    .venv/bin/python benchmarks/ccnews_import.py [--records 20000] [--on-subject 100] [--rounds 3]
+
+1. Writes one gzipped WARC of ``--records`` response records shaped like CC-NEWS's: news pages
+   of about 20 kB (a page's navigation, scripts and footer around a few paragraphs) in English,
+   German, Spanish and French on everyday subjects, and ``--on-subject`` pages of the mini-web's
+   outlets about the dossier (under 1 % of the records by default).
+2. Serves it from the mini-web's CC-NEWS mirror (loopback HTTP) and times
+   ``crawler.ccnews.import_remote_file`` on it into a fresh database each round: the download
+   into the spool file, every record read, the byte pre-filter, and extraction, subject filter,
+   de-duplication and storage of what passes.
+3. Times warcio alone on the same file, alternated with 2: ``ArchiveIterator`` over every record,
+   reading each response's payload (what any reader of the file must do to see the pages).
+
+Prints records per second of both and their ratio (target: ≥ 0.5), and the cost per record and
+per stored document that ``docs/operations.md`` sizes a backfill with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROME = (
+    "<header><nav>"
+    + "".join(f'<a href="/rubrique/{i}">Rubrique {i}</a>' for i in range(60))
+    + "</nav></header>"
+    + "<script>"
+    + "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)};" * 60
+    + "</script>"
+)
+FOOTER = "<footer>" + "".join(f'<a href="/page/{i}">Lien {i}</a> ' for i in range(150)) + "</footer>"
+
+
+def filler_records(n: int, rng: random.Random):
+    from samples.miniweb.ccnews import OTHER_TEXTS, SITES
+
+    start = datetime.fromisoformat("2024-03-01T06:00:00+00:00")
+    for i in range(n):
+        lang = rng.choice(list(OTHER_TEXTS))
+        paragraphs = [rng.choice(OTHER_TEXTS[lang]) for _ in range(8)]
+        body = (
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{paragraphs[0][:60]}</title>'
+            f"</head><body>{CHROME}<article>{''.join(f'<p>{p}</p>' for p in paragraphs)}</article>{FOOTER}"
+            "</body></html>"
+        ).encode()
+        url = f"https://www.{SITES[lang]}/2024/03/{i:06d}.html"
+        yield url, [("Content-Type", "text/html; charset=utf-8")], body, start + timedelta(seconds=i)
+
+
+def build_warc(web, path: Path, records: int, on_subject: int, seed: int = 7) -> int:
+    from samples.miniweb.ccnews import write_warc
+
+    rng = random.Random(seed)
+    web.ccnews.ensure_built()
+    pages = web.ccnews._outlet_pages()
+    chosen = [pages[i % len(pages)] for i in range(on_subject)]
+    # Copies of an outlet page under other addresses, as syndicated stories are.
+    chosen = [(u if i < len(pages) else f"{u}?copie={i}", h, b, d) for i, (u, h, b, d) in enumerate(chosen)]
+    items = list(filler_records(records - len(chosen), rng)) + chosen
+    rng.shuffle(items)
+    with path.open("wb") as out:
+        write_warc_responses(out, items)
+    return len(items)
+
+
+def write_warc_responses(out, items) -> None:
+    """Response records only, as CC-NEWS files hold (``samples.miniweb.ccnews.write_warc`` adds
+    the request records a crawl's WARC has)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    writer = WARCWriter(out, gzip=True)
+    for url, headers, body, when in items:
+        http = StatusAndHeaders("200 OK", [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            )
+        )
+
+
+def warcio_alone(path: Path) -> int:
+    from warcio.archiveiterator import ArchiveIterator
+
+    n = 0
+    with path.open("rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "response":
+                record.content_stream().read()
+            n += 1
+    return n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--on-subject", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    from benchmarks.scratch import scratch_database
+    from crawler.ccnews import import_remote_file
+    from samples.miniweb import MiniWeb
+    from veille.config import load_config
+    from veille.db import open_database
+
+    with tempfile.TemporaryDirectory(prefix="veille-bench-") as folder, MiniWeb(hostile=False, slow=0) as web:
+        tmp = Path(folder)
+        warc = tmp / "CC-NEWS-bench.warc.gz"
+        total = build_warc(web, warc, args.records, args.on_subject)
+        name = "crawl-data/CC-NEWS/2024/03/CC-NEWS-bench.warc.gz"
+        web.ccnews.files[name] = warc.read_bytes()
+        print(f"archive : {total} enregistrements, {warc.stat().st_size / 1e6:.1f} Mo compressés", flush=True)
+        config = load_config(web.write_config(tmp / "veille.toml", judilibre=False, wayback=False))
+        veille, raw, counts = [], [], {}
+        for i in range(args.rounds):
+            url, drop = scratch_database(tmp, f"ccnews{i}")
+            try:
+                conn = open_database(url)
+                started = time.perf_counter()
+                counts = import_remote_file(conn, config, web.ccnews.file_url(name), "2024-03", allow_private=True)
+                veille.append(time.perf_counter() - started)
+                conn.close()
+            finally:
+                drop()
+            started = time.perf_counter()
+            n = warcio_alone(warc)
+            raw.append(time.perf_counter() - started)
+            print(
+                f"  tour {i + 1} : veille {veille[-1]:.2f} s ({counts.get('records')} enregistrements, "
+                f"{counts.get('prefiltered')} écartés par le pré-filtre, {counts.get('pages')} examinés, "
+                f"{counts.get('new')} nouveaux documents) ; warcio seul {raw[-1]:.2f} s ({n})",
+                flush=True,
+            )
+    rates = [total / s for s in veille]
+    raw_rates = [total / s for s in raw]
+    ratios = [a / b for a, b in zip(rates, raw_rates)]
+    print(f"veille import ccnews : {', '.join(f'{r:.0f}' for r in rates)} enregistrements/s")
+    print(f"warcio seul          : {', '.join(f'{r:.0f}' for r in raw_rates)} enregistrements/s")
+    print(f"rapport              : {', '.join(f'{r:.2f}' for r in ratios)} (médiane {statistics.median(ratios):.2f})")
+    best = min(veille)
+    pages = counts.get("pages", 0) or 1
+    print(
+        f"coût : {best / total * 1e6:.0f} µs par enregistrement en tout, dont warcio {min(raw) / total * 1e6:.0f} µs ; "
+        f"{args.on_subject} pages examinées ({pages}) — voir docs/operations.md pour le dimensionnement"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -60,11 +60,10 @@ def filler_records(n: int, rng: random.Random):
 
 
 def build_warc(web, path: Path, records: int, on_subject: int, seed: int = 7) -> int:
-    from samples.miniweb.ccnews import write_warc
 
     rng = random.Random(seed)
     web.ccnews.ensure_built()
-    pages = web.ccnews._outlet_pages()
+    pages = web.ccnews.outlet_pages()
     chosen = [pages[i % len(pages)] for i in range(on_subject)]
     # Copies of an outlet page under other addresses, as syndicated stories are.
     chosen = [(u if i < len(pages) else f"{u}?copie={i}", h, b, d) for i, (u, h, b, d) in enumerate(chosen)]

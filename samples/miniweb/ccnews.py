@@ -149,7 +149,7 @@ class CcNewsService:
             if not self.files:
                 self.build()
 
-    def _outlet_pages(self) -> list[tuple[str, list[tuple[str, str]], bytes, datetime]]:
+    def outlet_pages(self) -> list[tuple[str, list[tuple[str, str]], bytes, datetime]]:
         pages = []
         for oid in ARCHIVED_OUTLETS:
             site = self.sites[oid]
@@ -166,7 +166,7 @@ class CcNewsService:
     def build(self) -> None:
         """Once the outlets know their base URLs (``ensure_built``)."""
         rng = random.Random(self.seed)
-        outlet_pages = self._outlet_pages()
+        outlet_pages = self.outlet_pages()
         rng.shuffle(outlet_pages)
         self.files.clear()
         self.on_subject.clear()

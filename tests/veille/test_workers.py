@@ -217,3 +217,13 @@ def test_sigterm_past_the_stop_timeout_gives_the_job_back(conn, miniweb_log, tmp
     close_orphan_runs(conn)
     crawl = conn.execute("SELECT status FROM runs WHERE kind = 'crawl'").fetchone()
     assert crawl["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_schedule_queues_the_jobs_when_workers_are_enabled(conn, config, db_url, veille):
+    result = veille("--config", config, "schedule", "--for", "3")
+    assert result.returncode == 0, result.stderr
+    assert "⇢ crawl:lequotidien mise en file pour les workers" in result.stdout
+    queued = {(j["task_name"], j["args"].get("source_id"), j["status"]) for j in jobs(db_url)}
+    assert ("veille.crawl_source", "lequotidien", "todo") in queued
+    assert conn.execute("SELECT count(*) AS n FROM runs WHERE kind = 'crawl'").fetchone()["n"] == 0  # none ran here

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import re
 import time
 from collections import Counter
@@ -223,7 +224,7 @@ def download(url: str, target: Path, config, allow_private: bool = False, tries:
                     f"{_name(url)} : HTTP {exc.status} ({url})", "vérifiez --base-url ; le fichier sera retenté"
                 ) from None
             problem = f"HTTP {exc.status}" if exc.status else (exc.reason or "pas de réponse")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, http.client.HTTPException) as exc:  # IncompleteRead: cut midway
             problem = f"connexion coupée ({exc.__class__.__name__})"
         if say:
             say(f"{_name(url)} : {problem}, nouvel essai…")

@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/ccnews_import.py [--records 20000] [--on-subject 100] [--rounds 3]
 
 1. Writes one gzipped WARC of ``--records`` response records shaped like CC-NEWS's: news pages
-   of about 20 kB (a page's navigation, scripts and footer around a few paragraphs) in English,
-   German, Spanish and French on everyday subjects, and ``--on-subject`` pages of the mini-web's
-   outlets about the dossier (under 1 % of the records by default).
+   of about 100 kB (navigation, inline scripts and data, teasers and a footer around the
+   article), 5 % in French and the rest in English, German and Spanish, on everyday subjects,
+   and ``--on-subject`` pages of the mini-web's outlets about the dossier (0.5 % of the records
+   by default: the dossier's share of CC-NEWS is far smaller).
 2. Serves it from the mini-web's CC-NEWS mirror (loopback HTTP) and times
    ``crawler.ccnews.import_remote_file`` on it into a fresh database each round: the download
    into the spool file, every record read, the byte pre-filter, and extraction, subject filter,
@@ -32,31 +33,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROME = (
-    "<header><nav>"
-    + "".join(f'<a href="/rubrique/{i}">Rubrique {i}</a>' for i in range(60))
-    + "</nav></header>"
-    + "<script>"
-    + "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)};" * 60
-    + "</script>"
-)
-FOOTER = "<footer>" + "".join(f'<a href="/page/{i}">Lien {i}</a> ' for i in range(150)) + "</footer>"
+SHARES = {"fr": 0.05, "en": 0.55, "de": 0.2, "es": 0.2}  # CC-NEWS is mostly not French
+
+
+def news_page(rng: random.Random, lang: str) -> bytes:
+    """A page shaped like a news site's: about 100 kB of navigation, inline scripts and tracking
+    data, teasers and a footer around the article's paragraphs (real pages weigh 100–500 kB)."""
+    from samples.miniweb.ccnews import OTHER_TEXTS
+
+    def token(n: int) -> str:
+        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(n))
+
+    nav = "".join(
+        f'<li><a href="/{token(8)}/{token(12)}.html" class="nav-{token(4)}">{token(7)}</a></li>' for _ in range(250)
+    )
+    data = ",".join(f'"{token(6)}":{rng.randrange(10**9)}' for _ in range(1500))
+    teasers = "".join(
+        f'<div class="teaser"><a href="/{token(10)}.html"><img src="/img/{token(16)}.jpg" alt="">'
+        f"<h3>{rng.choice(OTHER_TEXTS[lang])[:70]}</h3></a></div>"
+        for _ in range(60)
+    )
+    article = "".join(f"<p>{rng.choice(OTHER_TEXTS[lang])}</p>" for _ in range(12))
+    title = rng.choice(OTHER_TEXTS[lang])[:60]
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<script>window.__DATA__={{{data}}};</script></head><body><header><nav><ul>{nav}</ul></nav></header>"
+        f"<main><article><h1>{title}</h1>{article}</article><aside>{teasers}</aside></main>"
+        f"<footer><ul>{nav[: len(nav) // 2]}</ul></footer></body></html>"
+    ).encode()
 
 
 def filler_records(n: int, rng: random.Random):
-    from samples.miniweb.ccnews import OTHER_TEXTS, SITES
+    from samples.miniweb.ccnews import SITES
 
+    pool = {lang: [news_page(rng, lang) for _ in range(40)] for lang in SHARES}
+    langs, weights = list(SHARES), list(SHARES.values())
     start = datetime.fromisoformat("2024-03-01T06:00:00+00:00")
     for i in range(n):
-        lang = rng.choice(list(OTHER_TEXTS))
-        paragraphs = [rng.choice(OTHER_TEXTS[lang]) for _ in range(8)]
-        body = (
-            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{paragraphs[0][:60]}</title>'
-            f"</head><body>{CHROME}<article>{''.join(f'<p>{p}</p>' for p in paragraphs)}</article>{FOOTER}"
-            "</body></html>"
-        ).encode()
+        lang = rng.choices(langs, weights)[0]
         url = f"https://www.{SITES[lang]}/2024/03/{i:06d}.html"
-        yield url, [("Content-Type", "text/html; charset=utf-8")], body, start + timedelta(seconds=i)
+        yield url, [("Content-Type", "text/html; charset=utf-8")], rng.choice(pool[lang]), start + timedelta(seconds=i)
 
 
 def build_warc(web, path: Path, records: int, on_subject: int, seed: int = 7) -> int:

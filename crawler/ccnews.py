@@ -133,11 +133,17 @@ _OTHERS = re.compile(
 
 
 class Prefilter:
-    """A test on a record's raw bytes, before any extraction: does the page contain one of the
-    words the dossiers' subject filter needs (``crawler.subject.required_words``), and do its
-    words look French? Loose on purpose — whatever it keeps, the real stages judge — but it
-    never drops a page the subject filter would keep, as long as the page spells the word
-    in plain bytes (not as an HTML entity)."""
+    """A test on a record's raw bytes, before any extraction, in the order of its cost:
+
+    1. a page whose ``<html lang>`` names another language is dropped (a look at its first 4 kB:
+       most of CC-NEWS goes there);
+    2. a page that contains none of the words the dossiers' subject filter needs
+       (``crawler.subject.required_words``) is dropped: the subject filter would drop it;
+    3. what is left must look French by its function words (an outlet's English-language page
+       often keeps the French template's ``lang``).
+
+    Loose on purpose — whatever it keeps, the real stages judge. What it can lose: a French page
+    that declares another language, or spells the dossier's word as an HTML entity."""
 
     def __init__(self, config):
         from crawler.subject import fold, required_words
@@ -158,14 +164,29 @@ class Prefilter:
         self.counts: Counter = Counter()
 
     def __call__(self, capture: Capture) -> bool:
-        lowered = capture.body.lower()
+        body = capture.body
+        declared = declared_language(body)
+        if declared is not None and declared != "fr":  # most of CC-NEWS, judged on its first bytes
+            self.counts["prefilter_not_french"] += 1
+            return False
+        lowered = body.lower()
         if not any(word in lowered for word in self.words):
             self.counts["prefilter_no_term"] += 1
             return False
-        if not is_french(lowered):
+        if not is_french(lowered):  # also when declared French: an outlet's English page keeps its template
             self.counts["prefilter_not_french"] += 1
             return False
         return True
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
+
+
+def declared_language(body: bytes) -> str | None:
+    """The language a page declares on its ``<html lang=…>`` tag (lower case, no region), looked
+    for in its first 4 kB only; None when it declares none there."""
+    m = _HTML_LANG.search(body, 0, 4096)
+    return m.group(1).lower().decode("ascii") if m else None
 
 
 def is_french(body: bytes) -> bool:

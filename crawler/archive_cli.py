@@ -65,6 +65,96 @@ def warc(app: App, files: tuple[str, ...], source_id: str | None) -> None:
         )
 
 
+@import_.command(name="ccnews")
+@click.option("--from", "start", required=True, metavar="AAAA-MM", help="Premier mois à importer.")
+@click.option("--to", "end", required=True, metavar="AAAA-MM", help="Dernier mois à importer (compris).")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Racine de l'archive CC-NEWS ou d'un miroir de même structure (par défaut : celle de Common Crawl).",
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Autoriser une adresse privée ou locale pour --base-url (miroir local)."
+)
+@pass_app
+def ccnews(app: App, start: str, end: str, base_url: str | None, allow_private: bool) -> None:
+    """Rattraper la presse française dans CC-NEWS (Common Crawl) mois par mois.
+
+    Lit la liste warc.paths.gz de chaque mois, puis chaque fichier WARC : un pré-filtre sur les
+    octets bruts (mots des dossiers, français) écarte l'essentiel avant toute extraction ; le
+    reste passe par l'extraction, le filtre de sujet, la déduplication et le stockage de la
+    collecte. Avec [workers] enabled = true, chaque fichier devient une tâche pour les workers
+    (veille worker) ; sinon ils sont importés ici, l'un après l'autre. Les fichiers terminés
+    sont notés : relancer ne fait que ce qui reste."""
+    from collections import Counter
+
+    from crawler.ccnews import (
+        DEFAULT_BASE_URL,
+        DamagedFile,
+        import_remote_file,
+        list_files,
+        months,
+        register_files,
+        summary as ccnews_summary,
+    )
+
+    wanted = months(start, end)
+    base = base_url or DEFAULT_BASE_URL
+    conn = app.db()
+    todo: list[tuple[str, str]] = []
+    for month in wanted:
+        urls = list_files(base, month, app.config, allow_private)
+        left = register_files(conn, urls, month)
+        app.say(f"{month} : {len(urls)} fichier(s) WARC, {len(urls) - len(left)} déjà importé(s), {len(left)} à faire")
+        todo += [(u, month) for u in left]
+    if app.config.workers.enabled:
+        from veille.jobs import enqueue, open_app
+
+        papp = open_app(app.config)
+        try:
+            queued = sum(
+                enqueue(
+                    papp,
+                    app.config,
+                    "veille.import_archive",
+                    queueing_lock=f"archive:{u}",
+                    url=u,
+                    period=m,
+                    allow_private=allow_private,
+                )
+                is not None
+                for u, m in todo
+            )
+        finally:
+            papp.close()
+        app.say(
+            f"{queued} fichier(s) mis en file pour les workers ({len(todo) - queued} déjà en file) : "
+            "veille status pour suivre, veille worker pour les traiter"
+        )
+        return
+    total: Counter = Counter()
+    failed = []
+    with app.progress("import CC-NEWS", total=None) as progress:
+        for url, month in todo:
+            try:
+                total.update(
+                    import_remote_file(
+                        conn, app.config, url, month, allow_private=allow_private, say=_say_err, progress=progress
+                    )
+                )
+            except (DamagedFile, VeilleError) as exc:
+                failed.append(url)
+                _say_err(f"erreur : {exc}")
+    total["failed_files"] = len(failed)
+    app.say(ccnews_summary(total))
+    if failed:
+        raise VeilleError(
+            f"{len(failed)} fichier(s) CC-NEWS en échec, enregistré(s) (détail ci-dessus)",
+            "relancez la même commande : elle ne refait que ces fichiers et ceux qui restent",
+        )
+
+
 @import_.command(name="wayback")
 @click.option("--source", "source_id", metavar="ID", help="Source de type wayback (par défaut : toutes).")
 @click.option("--from", "start", metavar="AAAAMMJJ", help="Début de la période (remplace settings.from).")

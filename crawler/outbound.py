@@ -24,6 +24,7 @@ where Scrapy's concurrency buys nothing.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import ipaddress
 import json
@@ -31,7 +32,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -241,6 +242,24 @@ def fetch(
         raise HttpError(exc.code, url, body, headers=_lower(exc.headers)) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         raise HttpError(None, url, reason=describe(exc, timeout)) from None
+
+
+@contextlib.contextmanager
+def stream(url: str, headers: dict[str, str], timeout: float, allow_private: bool) -> Iterator:
+    """One GET under the rule, its answer left open to be read piece by piece (a large archive
+    file): an HTTP error status raises ``HttpError``, so does no answer. ``timeout`` bounds the
+    connection and each read."""
+    guard_url(url, allow_private)
+    opener = urllib.request.build_opener(_OneHostCredentials(allow_private))
+    try:
+        answer = opener.open(urllib.request.Request(url, headers=headers), timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        body = exc.read() if exc.fp else b""
+        raise HttpError(exc.code, url, body, headers=_lower(exc.headers)) from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        raise HttpError(None, url, reason=describe(exc, timeout)) from None
+    with answer:
+        yield answer
 
 
 @dataclass

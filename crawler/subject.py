@@ -207,6 +207,13 @@ def _cores(terms: tuple[str, ...], linked: tuple[str, ...], bare: str | None) ->
     return tuple(cores)
 
 
+def required_words(dossier) -> tuple[str, ...]:
+    """Folded words (lower case, no accents) one of which a document must contain to belong to
+    ``dossier``: what a cheap pre-filter may look for before any extraction."""
+    bare = bare_word(tuple(dossier.terms), tuple(dossier.context_terms))
+    return _cores(tuple(dossier.terms), tuple(dossier.linked_terms), bare)
+
+
 def _may_match(folded: str, dossier, bare: str | None) -> bool:
     linked = (*dossier.linked_terms, *(name for name, _ in getattr(dossier, "followed", ())))
     return any(core in folded for core in _cores(tuple(dossier.terms), linked, bare))

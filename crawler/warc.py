@@ -52,8 +52,10 @@ def check_files(paths: list[str]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
-    """Every record of a WARC/ARC file, as a capture, a record to ignore, or a bad record."""
+def read_archive(path: Path, archive: str | None = None) -> Iterator[Capture | BadRecord | Ignored]:
+    """Every record of a WARC/ARC file, as a capture, a record to ignore, or a bad record.
+    ``archive``: what the provenance names as the archive (default: the file's full path)."""
+    archive = archive or str(path.resolve())
     with path.open("rb") as fh:
         gzipped = fh.read(2) == GZIP_MAGIC[:2]
         start: int | None = 0
@@ -64,7 +66,7 @@ def read_archive(path: Path) -> Iterator[Capture | BadRecord | Ignored]:
             try:
                 for record in records:
                     try:
-                        yield _read_record(record, path, resume_from)
+                        yield _read_record(record, archive, resume_from)
                     except _READ_ERRORS as exc:
                         yield BadRecord(resume_from, _problem(exc))
                         if gzipped or isinstance(exc, TruncatedRecord):
@@ -113,7 +115,7 @@ class TruncatedRecord(ValueError):
     """A record shorter than its declared length: the next record may start inside it."""
 
 
-def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
+def _read_record(record, archive: str, offset: int) -> Capture | Ignored:
     kind = record.rec_type
     if kind != "response":
         return Ignored(kind or "unknown")
@@ -145,7 +147,7 @@ def _read_record(record, path: Path, offset: int) -> Capture | Ignored:
         )
     capture.provenance = {
         "via": "warc",
-        "archive": str(path.resolve()),
+        "archive": archive,
         "offset": offset,
         "record_id": record.rec_headers.get_header("WARC-Record-ID"),
         "captured_at": capture.captured_at.isoformat(),
@@ -185,29 +187,57 @@ def import_warc(
         sync_config(conn, config)
         counts: Counter = run.counts
         for path in files:
-            counts["files"] += 1
-            readable = 0
-            for item in read_archive(path):
-                counts["records"] += 1
-                readable += not isinstance(item, BadRecord)
-                if isinstance(item, BadRecord):
-                    counts["bad_records"] += 1
-                    say(f"{path.name} : enregistrement illisible à l'octet {item.offset} ({item.problem}) — ignoré")
-                elif isinstance(item, Ignored):
-                    if item.reason in ("status", "not_html", "revisit"):
-                        counts[f"skipped_{item.reason}"] += 1
-                else:
-                    counts["pages"] += 1
-                    outcome = store_capture(conn, config, item, counts, source=source, run_id=run.id)
-                    if progress is not None:
-                        progress.advance(1, f"{path.name} : {outcome}")
-                if counts["records"] % 200 == 0:
-                    run.save_counts()
-            if not readable:  # not an archive at all, or nothing in it survived: the command fails
-                counts["unreadable_files"] += 1
-                say(f"{path.name} : aucun enregistrement WARC ou ARC lisible")
+            import_file(conn, config, path, run, say, source=source, progress=progress)
         result = dict(counts)
     return result
+
+
+def import_file(
+    conn: psycopg.Connection,
+    config,
+    path: Path,
+    run,
+    say: Callable[[str], None],
+    *,
+    source=None,
+    progress=None,
+    archive: str | None = None,
+    keep: Callable[[Capture], bool] | None = None,
+) -> FileOutcome:
+    """Every record of one archive file through the crawl's stages, counted in ``run.counts``. ``keep``: a cheap test on the raw capture, before any
+    extraction (a page it refuses is counted ``prefiltered`` and goes no further)."""
+    counts: Counter = run.counts
+    counts["files"] += 1
+    outcome = FileOutcome()
+    for item in read_archive(path, archive):
+        counts["records"] += 1
+        outcome.readable += not isinstance(item, BadRecord)
+        if isinstance(item, BadRecord):
+            counts["bad_records"] += 1
+            outcome.first_bad = outcome.first_bad or item
+            say(f"{path.name} : enregistrement illisible à l'octet {item.offset} ({item.problem}) — ignoré")
+        elif isinstance(item, Ignored):
+            if item.reason in ("status", "not_html", "revisit"):
+                counts[f"skipped_{item.reason}"] += 1
+        elif keep is not None and not keep(item):
+            counts["prefiltered"] += 1
+        else:
+            counts["pages"] += 1
+            stored = store_capture(conn, config, item, counts, source=source, run_id=run.id)
+            if progress is not None:
+                progress.advance(1, f"{path.name} : {stored}")
+        if counts["records"] % 200 == 0:
+            run.save_counts()
+    if not outcome.readable:  # not an archive at all, or nothing in it survived: the command fails
+        counts["unreadable_files"] += 1
+        say(f"{path.name} : aucun enregistrement WARC ou ARC lisible")
+    return outcome
+
+
+@dataclass
+class FileOutcome:
+    readable: int = 0  # records read whole
+    first_bad: BadRecord | None = None  # the first damaged record, if any
 
 
 def summary(counts: dict) -> str:

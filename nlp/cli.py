@@ -153,6 +153,12 @@ def _print_analysis(result: dict) -> None:
 )
 @click.option("--retry-errors", is_flag=True, help="Réessayer les documents sur lesquels l'analyse a échoué.")
 @click.option("--model", metavar="NOM", help=MODEL_HELP)
+@click.option(
+    "--enqueue",
+    is_flag=True,
+    help="Mettre l'analyse en file pour les workers (veille worker), un lot de [workers] nlp_batch documents "
+    "par tâche, au lieu de la faire ici.",
+)
 @pass_app
 def run(
     app: App,
@@ -162,6 +168,7 @@ def run(
     reanalyse: bool,
     retry_errors: bool,
     model: str | None,
+    enqueue: bool,
 ) -> None:
     """Analyser les documents stockés qui ne l'ont pas encore été par la version actuelle du
     pipeline, et enregistrer mentions, chefs d'accusation, dates et événements."""
@@ -174,6 +181,19 @@ def run(
     started = time.monotonic()
     pipeline = _pipeline(app, model)
     version = pipeline_version(pipeline)
+    if enqueue:
+        from veille.jobs import enqueue_analysis, open_app
+
+        queue = open_app(app.config)
+        try:
+            jobs = enqueue_analysis(queue, conn, app.config, version, dossier, reanalyse, retry_errors)
+        finally:
+            queue.close()
+        app.say(
+            f"{jobs} lot(s) d'au plus {app.config.workers.nlp_batch} document(s) mis en file pour les workers "
+            f"(version du pipeline : {version}) : veille worker --queues nlp pour les analyser, veille status pour suivre"
+        )
+        return
     with app.progress("analyse") as progress:
         result = run_stage(
             conn,

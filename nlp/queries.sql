@@ -49,3 +49,18 @@ SELECT d.id, d.text, coalesce(d.text_hash, md5(d.text)) AS hash, d.lang,
                                         AND o.pipeline_version <> %(version)s))
  ORDER BY d.id
  LIMIT %(chunk)s
+
+-- name: pending_among --
+-- Those of the documents %(ids)s that are still to analyse (a batch job of `veille worker`): the
+-- same rule as pending_documents, so a batch taken up again after a crash skips what it finished.
+SELECT d.id, d.text, coalesce(d.text_hash, md5(d.text)) AS hash, d.lang,
+       (coalesce(d.published_at, d.fetched_at) AT TIME ZONE 'Europe/Paris')::date AS published
+  FROM documents d
+ WHERE d.text IS NOT NULL AND d.text <> ''
+   AND d.id = ANY(%(ids)s::bigint[])
+   AND NOT EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = d.id
+                      AND a.pipeline_version = %(version)s AND a.text_hash = coalesce(d.text_hash, md5(d.text))
+                      AND (NOT %(retry_errors)s OR a.status IN ('ok', 'skipped')))
+   AND (%(reanalyse)s OR NOT EXISTS (SELECT 1 FROM document_analyses o WHERE o.document_id = d.id
+                                        AND o.pipeline_version <> %(version)s))
+ ORDER BY d.id

@@ -248,6 +248,43 @@ def _run_stage(
     return result
 
 
+def analyse_batch(
+    conn: psycopg.Connection,
+    nlp,
+    version: str,
+    ids: list[int],
+    *,
+    batch_size: int = 32,
+    reanalyse: bool = False,
+    retry_errors: bool = False,
+    params: dict | None = None,
+) -> dict[str, int]:
+    """Analyse those of the documents ``ids`` still to analyse, as one run; one transaction
+    writes the facts of all of them, so a worker killed midway leaves the batch as it was.
+    Batches of different ids may run at once, on any number of machines (``veille worker``):
+    unlike ``run_stage``, this takes no database-wide lock. Returns the run's counts."""
+    rows = conn.execute(
+        QUERIES["pending_among"],
+        {"ids": list(ids), "version": version, "reanalyse": reanalyse, "retry_errors": retry_errors},
+    ).fetchall()
+    items = [Pending(r["id"], r["text"], r["published"], r["hash"], r["lang"]) for r in rows]
+    with recorded_run(conn, "nlp", {"version": version, "documents": len(ids), **(params or {})}) as run:
+        run.count("documents", len(items))
+        run.count("already_done", len(ids) - len(items))
+        if items:
+            analyses = analyse_texts(nlp, items, 1, batch_size)
+            stored = store_analyses(conn, items, analyses, version, run.id)
+            if not conn.autocommit:
+                conn.commit()
+            for key, n in stored.items():
+                run.count(key, n)
+            for analysis in analyses:
+                kind = "not_french" if isinstance(analysis, NotFrench) else "errors"
+                run.count("analysed" if not isinstance(analysis, Exception) else kind)
+        counts = dict(run.counts)
+    return counts
+
+
 def _error_text(exc: Exception) -> str:
     return f"{exc.__class__.__name__}: {exc}"[:2000]
 

@@ -33,6 +33,7 @@ STAGE_COMMANDS = {
     "subscribers": ("reports.digest.cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
     "digest": ("reports.digest.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
+    "worker": ("veille.worker:worker", "Exécuter les tâches mises en file, sur une ou plusieurs machines."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
     "export": ("reports.export:export", "Exporter les tables d'un dossier (CSV, Parquet) pour la recherche."),
     "serve": ("reports.web.cli:serve", "Servir l'application de relecture (corriger, valider, publier)."),

@@ -118,6 +118,26 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class WorkerSettings:
+    """``[workers]``: distributed work on procrastinate (docs/operations.md)."""
+
+    # false: `veille schedule` runs each job itself, as a child process; true: it queues them for
+    # `veille worker` processes on any machine that reaches the database.
+    enabled: bool = False
+    concurrency: int = field(default=1, metadata={"range": (1, 64)})
+    # tries of a failing job before it is recorded as failed in `runs`
+    attempts: int = field(default=3, metadata={"range": (1, 20)})
+    # seconds before the first retry, doubled at each next one
+    retry_delay: float = field(default=30.0, metadata={"range": (0, 86_400)})
+    # seconds without a heartbeat after which a worker counts as dead and its jobs are taken up again
+    stalled_after: float = field(default=60.0, metadata={"range": (2, 86_400)})
+    # seconds a stopping worker (SIGTERM) lets its jobs finish before it releases them
+    stop_timeout: float = field(default=300.0, metadata={"range": (0, 86_400)})
+    # documents per analysis job
+    nlp_batch: int = field(default=200, metadata={"range": (1, 100_000)})
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     dossiers: dict[str, Dossier]
@@ -128,6 +148,7 @@ class Config:
     smtp: SmtpSettings
     server: ServerSettings
     schedule: dict[str, Any]
+    workers: WorkerSettings = WorkerSettings()
 
     def source(self, source_id: str) -> Source:
         for src in self.sources:
@@ -312,7 +333,7 @@ def _read_toml(path: Path) -> dict:
 
 def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Config:
     top = _Reader(path, "", data)
-    top.check_keys({"dossiers", "sources", "crawl", "nlp", "reports", "smtp", "schedule", "server"})
+    top.check_keys({"dossiers", "sources", "crawl", "nlp", "reports", "smtp", "schedule", "server", "workers"})
     dossiers = dict(builtin.dossiers) if builtin else {}
     for i, table in enumerate(top.get("dossiers", list, [])):
         d = _dossier(path, f"dossiers[{i}]", table)
@@ -340,6 +361,7 @@ def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Conf
         server=_settings(path, data, "server", ServerSettings),
         smtp=_settings(path, data, "smtp", SmtpSettings, {"security": ("none", "starttls", "tls")}),
         schedule=top.get("schedule", dict, {}),
+        workers=_settings(path, data, "workers", WorkerSettings),
     )
 
 

@@ -25,6 +25,19 @@ MIGRATIONS_PACKAGE = "migrations"
 MIGRATION_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # Any constant will do, as long as every veille process agrees on it ("veille" in ASCII).
 MIGRATION_LOCK = 0x7665696C6C65
+# A line ``-- veille:include NAME`` in a migration stands for SQL that a library ships and owns:
+# the runner puts it in that line's place, read through the library's public API, so that it is
+# applied in the migration's transaction and recorded with it (never copied into the file).
+INCLUDE_LINE = re.compile(r"^-- veille:include ([a-z0-9-]+)[ \t]*$", re.MULTILINE)
+
+
+def _procrastinate_schema() -> str:
+    from procrastinate.schema import SchemaManager
+
+    return SchemaManager.get_schema()
+
+
+INCLUDES = {"procrastinate-schema": _procrastinate_schema}
 
 
 def database_url() -> str:
@@ -79,7 +92,18 @@ class Migration:
 
     @property
     def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        """The file's SQL, each ``-- veille:include NAME`` line replaced by what it names."""
+
+        def included(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in INCLUDES:
+                raise VeilleError(
+                    f"la migration {self.path.name} inclut « {name} », inconnu",
+                    f"inclusions possibles : {', '.join(sorted(INCLUDES))}",
+                )
+            return INCLUDES[name]()
+
+        return INCLUDE_LINE.sub(included, self.path.read_text(encoding="utf-8"))
 
 
 def migrations_folder() -> Traversable:

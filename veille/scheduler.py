@@ -30,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -157,6 +158,18 @@ def plan_jobs(app: App, settings: ScheduleSettings) -> list[JobSpec]:
     return jobs
 
 
+def child_argv(app: App, argv: list[str]) -> list[str]:
+    """The command line of ``veille ARGV`` run as a child of this process, quiet, same configuration."""
+    return [sys.executable, "-m", "veille", "-q", *(["--config", app.config_path] if app.config_path else []), *argv]
+
+
+def error_line(stderr: str) -> str:
+    """The line that says why a child ``veille`` failed: the CLI's own error line when there is
+    one (a warning printed at exit is not the error), else its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return next((line for line in reversed(lines) if line.startswith("veille : ")), lines[-1] if lines else "")
+
+
 def missed_run(spec: JobSpec, last_started: datetime | None, now: datetime, grace: timedelta) -> str:
     """'run' when a run was missed within the grace time, 'skip' when beyond it, 'none' otherwise."""
     if spec.trigger is None:
@@ -195,6 +208,7 @@ class Scheduler:
             },
         )
         self._lock_conn: psycopg.Connection | None = None
+        self.queue: Any = None  # a procrastinate App when [workers] enabled: jobs are queued, not run here
 
     # -- the lock -----------------------------------------------------------------------
     def acquire_lock(self) -> None:
@@ -263,14 +277,52 @@ class Scheduler:
                     self._pending.discard(job_id)
             if self.stopping.is_set():
                 return
-            self._run_child(spec)
+            if self.queue is not None:
+                self._enqueue(spec)
+            else:
+                self._run_child(spec)
         self._save_next_runs()
 
+    def _enqueue(self, spec: JobSpec) -> None:
+        """``[workers] enabled``: the job goes to the queue for ``veille worker`` (which chains the
+        follow-ups itself), unless the same job is still waiting there."""
+        from veille.jobs import enqueue
+
+        assert self.queue is not None
+        config = self.app.config
+        if spec.kind == "crawl":
+            planned = [("veille.crawl_source", f"crawl:{spec.source_id}", {"source_id": spec.source_id})]
+        elif spec.kind == "nlp":
+            planned = [("veille.plan_analysis", "plan-analysis", {})]
+        elif spec.kind == "timeline":
+            slugs = list(config.dossiers)
+            planned = [
+                (
+                    "veille.write_timeline",
+                    f"timeline:{slug}",
+                    {
+                        "dossier": slug,
+                        "out": self.settings.timeline_out
+                        if len(slugs) == 1
+                        else os.path.join(self.settings.timeline_out, slug),
+                    },
+                )
+                for slug in slugs
+            ]
+        else:
+            slug = spec.job_id.split(":", 1)[1]
+            planned = [("veille.send_digests", f"digest:{slug}", {"dossier": slug})]
+        queued = [enqueue(self.queue, config, task, key, **kwargs) for task, key, kwargs in planned]
+        with self.db() as conn:
+            self._record_job(conn, spec, last_started=datetime.now(UTC))
+        fresh = sum(job is not None for job in queued)
+        self.app.say(
+            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} ⇢ {spec.job_id} mise en file pour les workers"
+            + ("" if fresh == len(queued) else f" ({len(queued) - fresh} déjà en attente)")
+        )
+
     def _run_child(self, spec: JobSpec) -> None:
-        argv = [sys.executable, "-m", "veille", "-q"]
-        if self.app.config_path:
-            argv += ["--config", self.app.config_path]
-        argv += list(spec.argv)
+        argv = child_argv(self.app, list(spec.argv))
         from veille.cli import DIE_WITH_PARENT
 
         env = {**os.environ, "DATABASE_URL": self.url, DIE_WITH_PARENT: str(os.getpid())}
@@ -287,13 +339,8 @@ class Scheduler:
             _, stderr = child.communicate()
         finally:
             self.children.pop(spec.job_id, None)
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        # The CLI's own error line when there is one: a warning printed at exit is not the error.
-        error_line = next(
-            (line for line in reversed(lines) if line.startswith("veille : ")), lines[-1] if lines else ""
-        )
         status = "ok" if child.returncode == 0 else ("interrupted" if self.stopping.is_set() else "failed")
-        error = None if status == "ok" else (error_line or f"code de sortie {child.returncode}")
+        error = None if status == "ok" else (error_line(stderr) or f"code de sortie {child.returncode}")
         with self.db() as conn:
             # Only this job's rows: jobs of other kinds run at the same time and write theirs.
             runs = conn.execute(
@@ -387,6 +434,10 @@ class Scheduler:
 
     def start(self, run_for: float | None = None) -> None:
         self.acquire_lock()
+        if self.app.config.workers.enabled:
+            from veille.jobs import open_app
+
+            self.queue = open_app(self.app.config, self.url)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         now = datetime.now(UTC)
@@ -425,6 +476,8 @@ class Scheduler:
         self._save_next_runs_later()
         self.aps.start()  # blocks until shutdown
         self._wait_for_children()
+        if self.queue is not None:
+            self.queue.close()
         if self._lock_conn is not None:
             self._lock_conn.close()
         self.app.say("planificateur arrêté proprement")
@@ -485,6 +538,41 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
+    """The task queue per queue, and the workers seen in the last 24 hours (``veille worker``)."""
+    from veille.jobs import queue_summary, workers_seen
+
+    queues, seen = queue_summary(conn), workers_seen(conn)
+    if not (enabled or queues or seen):
+        return  # in-process scheduling, never used the queue: nothing to say
+    click.echo("\nFiles de tâches (veille worker)")
+    if queues:
+        rows = [
+            (q["queue"], q["waiting"], q["retrying"], q["running"], q["failed"], q["done"], _when(q["next_retry"]))
+            for q in queues
+        ]
+        click.echo(_table(rows, ("file", "en attente", "dont réessais", "en cours", "en échec", "faites", "prochaine")))
+    else:
+        click.echo("  aucune tâche en file")
+    click.echo("\nWorkers vus (24 h)")
+    if seen:
+        rows = []
+        for w in seen:
+            if w["stopped_at"]:
+                state = f"arrêté {_when(w['stopped_at'])}"
+            elif (datetime.now(UTC) - w["last_seen"]).total_seconds() <= stalled_after:
+                state = "actif"
+            else:
+                state = f"muet depuis {_when(w['last_seen'])}"
+            queues_text = ",".join(w["queues"]) or "toutes"
+            rows.append(
+                (w["host"], w["pid"], queues_text, w["concurrency"], _when(w["started_at"]), state, w["jobs_done"])
+            )
+        click.echo(_table(rows, ("machine", "pid", "files", "à la fois", "démarré", "état", "tâches")))
+    else:
+        click.echo("  aucun worker vu : lancez « veille worker » sur une ou plusieurs machines")
+
+
 @click.command()
 @pass_app
 def status(app: App) -> None:
@@ -538,6 +626,7 @@ def status(app: App) -> None:
                 ("tâche", "prévue", "dernière issue"),
             )
         )
+    _queue_and_workers(conn, app.config.workers.enabled, app.config.workers.stalled_after)
     click.echo("\nSources signalées")
     flagged = flagged_sources(conn)
     if flagged:

@@ -19,6 +19,7 @@ from pathlib import Path
 from samples import corpus
 from samples.corpus import Article, Outlet
 from samples.miniweb import filler as filler_mod
+from samples.miniweb.ccnews import CcNewsService
 from samples.miniweb.config import write_config
 from samples.miniweb.dates import FrozenClock
 from samples.miniweb.gdelt import API_PATH as GDELT_PATH, GdeltService
@@ -33,7 +34,7 @@ DEFAULT_JUDILIBRE_KEY = "miniweb-judilibre-key"
 
 
 class MiniWeb:
-    """The whole mini-web: 8 outlet sites, Judilibre and Wayback, each on its own port."""
+    """The whole mini-web: 8 outlet sites, Judilibre, Wayback, GDELT and a CC-NEWS mirror, each on its own port."""
 
     def __init__(
         self,
@@ -86,6 +87,7 @@ class MiniWeb:
             )
         self.judilibre = JudilibreService(corpus.load_decisions(decisions_dir), self.clock, key=judilibre_key)
         self.wayback = WaybackService(self.sites)
+        self.ccnews = CcNewsService(self.sites)
         self.gdelt = GdeltService(self.sites)
         self._servers: dict[str, ServiceServer] = {}
 
@@ -94,7 +96,7 @@ class MiniWeb:
     def start(self) -> MiniWeb:
         if self._servers:
             return self
-        services = [*self.sites.values(), self.judilibre, self.wayback, self.gdelt]
+        services = [*self.sites.values(), self.judilibre, self.wayback, self.gdelt, self.ccnews]
         for service in services:
             server = ServiceServer(service, self.log, self.failures, host=self.host)
             self._servers[service.name] = server
@@ -130,6 +132,11 @@ class MiniWeb:
     @property
     def wayback_url(self) -> str:
         return self.wayback.base_url
+
+    @property
+    def ccnews_url(self) -> str:
+        """Root of the CC-NEWS mirror (``--base-url`` of ``veille import ccnews``)."""
+        return self.ccnews.base_url + "/"
 
     @property
     def gdelt_url(self) -> str:
@@ -189,7 +196,7 @@ class MiniWeb:
 
     def fail_next(self, service: str, status: int, n: int = 1) -> None:
         """The next ``n`` requests to ``service`` (outlet id, "judilibre", "wayback", "gdelt") answer ``status``."""
-        if service not in self.sites and service not in ("judilibre", "wayback", "gdelt"):
+        if service not in self.sites and service not in ("judilibre", "wayback", "gdelt", "ccnews"):
             raise KeyError(service)
         self.failures.add(service, status, n)
 

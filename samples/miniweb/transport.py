@@ -56,6 +56,7 @@ class Response:
     last_modified: datetime | None = None
     conditional: bool = True  # add ETag/Last-Modified and answer 304 when it can
     delay: float = 0.0  # seconds to sleep before answering
+    cut_after: int | None = None  # send only this many bytes of the body, then drop the connection
 
     def body_bytes(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -257,6 +258,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)) if status != 304 else "0")
             self.end_headers()
             if send_body and status != 304:
+                if response.cut_after is not None:  # a connection lost midway
+                    self.wfile.write(body[: response.cut_after])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True

@@ -1,0 +1,229 @@
+"""``veille worker`` on procrastinate, on the real PostgreSQL: the schema comes with veille's
+migrations, jobs sharing a lock never overlap (one crawl at a time per site, across workers),
+failures are retried then recorded in ``runs``, SIGTERM lets the job in hand finish or gives it
+back to the queue, and ``veille status`` shows the queue and the workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from tests.conftest import ROOT
+
+OUTLETS = ("lequotidien", "echodunord")
+
+
+def start_worker(db_url: str, config: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": db_url}
+    return subprocess.Popen(
+        [sys.executable, "-m", "veille", "--config", config, "worker", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def enqueue(db_url: str, config: str, task: str, queueing_lock: str | None = None, **kwargs) -> int | None:
+    from veille.config import load_config
+    from veille.jobs import enqueue as put, open_app
+
+    cfg = load_config(config)
+    app = open_app(cfg, db_url)
+    try:
+        return put(app, cfg, task, queueing_lock, **kwargs)
+    finally:
+        app.close()
+
+
+def jobs(db_url: str) -> list[dict]:
+    with psycopg.connect(db_url, row_factory=dict_row) as c:
+        return c.execute(
+            """SELECT j.id, j.task_name, j.lock, j.status::text AS status, j.attempts, j.args,
+                      (SELECT min(at) FROM procrastinate_events e WHERE e.job_id = j.id AND e.type = 'started') AS started,
+                      (SELECT max(at) FROM procrastinate_events e WHERE e.job_id = j.id
+                        AND e.type IN ('succeeded', 'failed')) AS ended
+                 FROM procrastinate_jobs j ORDER BY j.id"""
+        ).fetchall()
+
+
+def wait_for(predicate, timeout: float = 60.0, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("condition jamais remplie")
+
+
+@pytest.fixture
+def config(miniweb_log, tmp_path) -> str:
+    return str(
+        miniweb_log.write_config(
+            tmp_path / "veille.toml",
+            crawl={"download_delay": 0.0},
+            judilibre=False,
+            wayback=False,
+            extra={
+                "workers": {"enabled": True, "attempts": 2, "retry_delay": 0, "stalled_after": 10, "stop_timeout": 60}
+            },
+        )
+    )
+
+
+def test_procrastinate_schema_comes_with_the_migrations(conn):
+    from veille.db import available_migrations
+
+    migration = next(m for m in available_migrations() if m.name == "workers")
+    raw = migration.path.read_text(encoding="utf-8")
+    assert "CREATE TABLE procrastinate_jobs" not in raw  # the file names it; the runner fills it in
+    assert "CREATE TABLE procrastinate_jobs" in migration.sql
+    tables = {
+        r["t"]
+        for r in conn.execute(
+            "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'procrastinate%%'"
+        ).fetchall()
+    }
+    assert {"procrastinate_jobs", "procrastinate_workers", "procrastinate_events"} <= tables
+
+
+def test_an_unknown_include_is_refused_in_french(tmp_path):
+    from veille.db import Migration
+    from veille.errors import VeilleError
+
+    path = tmp_path / "0099_bad.sql"
+    path.write_text("-- veille:include celery-schema\n", encoding="utf-8")
+    with pytest.raises(VeilleError, match="inclut « celery-schema », inconnu"):
+        _ = Migration(99, "bad", path).sql
+
+
+def test_retries_wait_twice_as_long_each_time_then_stop():
+    from types import SimpleNamespace
+
+    from veille.jobs import Backoff, Permanent
+
+    backoff = Backoff(attempts=3, delay=30)
+    waits = []
+    for attempts in range(3):
+        decision = backoff.get_retry_decision(exception=RuntimeError(), job=SimpleNamespace(attempts=attempts))
+        waits.append(None if decision is None else decision.retry_at)
+    assert waits[2] is None and waits[0] is not None and waits[1] is not None
+    assert timedelta(seconds=25) < waits[1] - waits[0] < timedelta(seconds=35)  # 30 s, then 60 s
+    assert backoff.get_retry_decision(exception=Permanent(), job=SimpleNamespace(attempts=0)) is None
+
+
+def test_the_same_job_is_queued_once(conn, config, db_url):
+    first = enqueue(db_url, config, "veille.crawl_source", "crawl:lequotidien", source_id="lequotidien")
+    again = enqueue(db_url, config, "veille.crawl_source", "crawl:lequotidien", source_id="lequotidien")
+    assert first is not None and again is None
+    (job,) = jobs(db_url)
+    assert job["lock"].startswith("site:127.0.0.1:")  # the site, port included: one outlet of the mini-web
+
+
+@pytest.mark.slow
+def test_one_crawl_at_a_time_per_site_while_other_sites_go_on(conn, config, db_url, miniweb_log):
+    same_a = enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[0])
+    same_b = enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[0])
+    other = enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[1])
+    worker = start_worker(db_url, config, "--concurrency", "2", "--burst", "--queues", "crawl")
+    out, err = worker.communicate(timeout=240)
+    assert worker.returncode == 0, err
+    rows = {j["id"]: j for j in jobs(db_url)}
+    a, b, o = rows.pop(same_a), rows.pop(same_b), rows.pop(other)
+    assert a["status"] == b["status"] == o["status"] == "succeeded", out
+    assert b["started"] >= a["ended"]  # the second crawl of the site waited for the first
+    assert o["started"] < a["ended"]  # meanwhile, the other site's crawl ran alongside
+    assert "worker arrêté proprement : 3 tâche(s) menée(s)" in out
+    # What was stored is to be analysed: one planning job waits in the nlp queue, which this
+    # worker does not serve.
+    assert [(j["task_name"], j["status"]) for j in rows.values()] == [("veille.plan_analysis", "todo")]
+    docs = conn.execute("SELECT count(*) AS n FROM documents").fetchone()["n"]
+    assert docs > 0
+
+
+@pytest.mark.slow
+def test_a_failing_job_is_retried_then_recorded_in_runs(conn, config, db_url, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the timeline's folder should be")
+    job_id = enqueue(db_url, config, "veille.write_timeline", dossier="coco", out=str(blocked / "timeline"))
+    worker = start_worker(db_url, config, "--burst")
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err
+    (job,) = jobs(db_url)
+    assert job["status"] == "failed" and job["attempts"] == 2
+    assert out.count("▶ write_timeline coco") == 2 and "tentative 2" in out, out
+    final = conn.execute(
+        "SELECT kind, error, params FROM runs WHERE params ->> 'job' = 'veille.write_timeline'"
+    ).fetchall()
+    assert len(final) == 1
+    assert final[0]["kind"] == "timeline" and final[0]["params"]["job_id"] == job_id
+    assert final[0]["error"].startswith("abandonnée après 2 tentative(s) : impossible d'écrire dans")
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_job_in_hand_finish_and_status_shows_the_worker(conn, config, db_url, veille):
+    enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[0])
+    worker = start_worker(db_url, config)
+    wait_for(lambda: any(j["status"] == "doing" for j in jobs(db_url)))
+    shown = veille("--config", config, "status")
+    assert "Files de tâches (veille worker)" in shown.stdout
+    assert "crawl" in shown.stdout and "actif" in shown.stdout
+    worker.send_signal(signal.SIGTERM)
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err
+    assert "signal SIGTERM reçu : arrêt après les tâches en cours" in out
+    assert "worker arrêté proprement : 1 tâche(s) menée(s)" in out
+    crawl, *follow_ups = jobs(db_url)
+    assert crawl["status"] == "succeeded"
+    assert [j["status"] for j in follow_ups] in ([], ["todo"])  # its analysis waits for the next worker
+    shown = veille("--config", config, "status")
+    assert "arrêté" in shown.stdout.split("Workers vus")[1]
+
+
+@pytest.mark.slow
+def test_sigterm_past_the_stop_timeout_gives_the_job_back(conn, miniweb_log, tmp_path, db_url):
+    config = str(
+        miniweb_log.write_config(
+            tmp_path / "veille.toml",
+            crawl={"download_delay": 2.0},  # a slow crawl: still running when the worker is told to stop
+            judilibre=False,
+            wayback=False,
+            extra={"workers": {"enabled": True, "stop_timeout": 0, "stalled_after": 10}},
+        )
+    )
+    enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[0])
+    worker = start_worker(db_url, config)
+    wait_for(lambda: conn.execute("SELECT 1 FROM runs WHERE kind = 'crawl' AND status = 'running'").fetchone())
+    worker.send_signal(signal.SIGTERM)
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err
+    assert "rendue à la file" in out
+    job = jobs(db_url)[0]
+    assert job["status"] == "todo"  # back in the queue for the next worker
+    # The child crawl is gone with the job: its run says so, or is closed as interrupted by the
+    # next run (nobody holds its lock any more).
+    from veille.runs import close_orphan_runs
+
+    close_orphan_runs(conn)
+    crawl = conn.execute("SELECT status FROM runs WHERE kind = 'crawl'").fetchone()
+    assert crawl["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_schedule_queues_the_jobs_when_workers_are_enabled(conn, config, db_url, veille):
+    result = veille("--config", config, "schedule", "--for", "3")
+    assert result.returncode == 0, result.stderr
+    assert "⇢ crawl:lequotidien mise en file pour les workers" in result.stdout
+    queued = {(j["task_name"], j["args"].get("source_id"), j["status"]) for j in jobs(db_url)}
+    assert ("veille.crawl_source", "lequotidien", "todo") in queued
+    assert conn.execute("SELECT count(*) AS n FROM runs WHERE kind = 'crawl'").fetchone()["n"] == 0  # none ran here

@@ -1,0 +1,190 @@
+"""``veille worker``: run the queued jobs (``veille.jobs``) on this machine, until SIGTERM.
+
+Any number of workers, on any number of machines, share one database. Each registers in
+``workers`` (what ``veille status`` lists) and beats a heartbeat; every few seconds it also
+takes up the jobs of workers that fell silent for ``[workers] stalled_after`` seconds (killed,
+machine lost): those jobs go back to the queue and run again, which stores nothing twice.
+
+SIGTERM or Ctrl-C: no new job starts; the running ones get ``[workers] stop_timeout`` seconds
+to finish, then they are released (their child command is stopped) and go back to the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from veille.app import App, pass_app
+from veille.errors import VeilleError
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def parse_queues(text: str | None) -> list[str] | None:
+    from veille.jobs import QUEUES
+
+    if not text:
+        return None
+    names = [q.strip() for q in text.split(",") if q.strip()]
+    unknown = [q for q in names if q not in QUEUES]
+    if unknown or not names:
+        raise VeilleError(
+            f"file(s) inconnue(s) pour --queues : {', '.join(unknown) or text}",
+            f"files possibles : {', '.join(QUEUES)} (séparées par des virgules)",
+        )
+    return names
+
+
+async def take_up_stalled(papp, seconds: float, own: set[int] | frozenset[int] = frozenset()) -> int:
+    """Put back in the queue the jobs of workers silent for ``seconds``, except this process's
+    own jobs in hand (``own``: a worker whose heartbeat was late is not dead); how many."""
+    from procrastinate import exceptions as pexc
+
+    n = 0
+    for job in await papp.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds):
+        if job.id in own:
+            continue
+        try:
+            await papp.job_manager.retry_job(job)
+            n += 1
+        except pexc.ConnectorException:
+            pass  # another worker took it up first
+    await papp.job_manager.prune_stalled_workers(seconds)
+    return n
+
+
+class Worker:
+    def __init__(self, app: App, url: str, queues: list[str] | None, concurrency: int, burst: bool):
+        from veille.jobs import WorkerState, build_app, set_state
+
+        self.app, self.url, self.queues, self.concurrency, self.burst = app, url, queues, concurrency, burst
+        self.settings = app.config.workers
+        self.state = WorkerState(app=app, url=url)
+        set_state(self.state)
+        self.papp = build_app(app.config, url)
+        self.row_id: int | None = None
+        self.stopping = False
+
+    def _register(self) -> None:
+        from veille.db import connect
+
+        with connect(self.url, autocommit=True) as conn:
+            self.row_id = conn.execute(
+                "INSERT INTO workers (host, pid, queues, concurrency) VALUES (%s, %s, %s, %s) RETURNING id",
+                (socket.gethostname(), os.getpid(), self.queues or [], self.concurrency),
+            ).fetchone()["id"]
+
+    def _beat(self, stopped: bool = False) -> None:
+        from veille.db import connect
+
+        with connect(self.url, autocommit=True) as conn:
+            conn.execute(
+                "UPDATE workers SET last_seen = now(), jobs_done = %s, stopped_at = CASE WHEN %s THEN now() END "
+                "WHERE id = %s",
+                (self.state.done, stopped, self.row_id),
+            )
+
+    async def _maintain(self) -> None:
+        every = max(1.0, min(self.settings.stalled_after / 3, 10.0))
+        while True:
+            await asyncio.sleep(every)
+            await asyncio.to_thread(self._beat)
+            taken = await take_up_stalled(self.papp, self.settings.stalled_after, set(self.state.running))
+            if taken:
+                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+
+    def _on_signal(self, signum: int, worker_task: asyncio.Task) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        self.app.say(
+            f"{_now()} signal {signal.Signals(signum).name} reçu : arrêt après les tâches en cours "
+            f"(au plus {self.settings.stop_timeout:g} s, puis elles sont rendues à la file)"
+        )
+        worker_task.cancel()  # procrastinate's worker stops gracefully when cancelled
+
+    async def run(self) -> None:
+        self._register()
+        stalled = self.settings.stalled_after
+        async with self.papp.open_async():
+            taken = await take_up_stalled(self.papp, stalled)
+            if taken:
+                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            options: dict = {"queues": self.queues} if self.queues else {}  # none: every queue
+            worker_task = asyncio.create_task(
+                self.papp.run_worker_async(
+                    **options,
+                    concurrency=self.concurrency,
+                    wait=not self.burst,
+                    name=f"{socket.gethostname()}:{os.getpid()}",
+                    shutdown_graceful_timeout=self.settings.stop_timeout,
+                    update_heartbeat_interval=max(0.5, stalled / 4),
+                    stalled_worker_timeout=stalled,
+                    install_signal_handlers=False,
+                    fetch_job_polling_interval=1.0 if self.burst else 5.0,
+                )
+            )
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self._on_signal, sig, worker_task)
+            maintenance = asyncio.create_task(self._maintain())
+            try:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker_task
+            finally:
+                maintenance.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await maintenance
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)
+        self._beat(stopped=True)
+
+
+def _now() -> str:
+    return f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S}"
+
+
+@click.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=None,
+    metavar="N",
+    help="Nombre de tâches menées à la fois (par défaut : [workers] concurrency, 1). Pour analyser en "
+    "parallèle, lancez plutôt plusieurs workers : une analyse à la fois par processus.",
+)
+@click.option(
+    "--queues",
+    metavar="FILE,…",
+    help="Ne prendre que les tâches de ces files : crawl, import, nlp, reports (par défaut : toutes).",
+)
+@click.option("--burst", is_flag=True, help="S'arrêter dès que les files sont vides (traitements par lots, essais).")
+@pass_app
+def worker(app: App, concurrency: int | None, queues: str | None, burst: bool) -> None:
+    """Exécuter les tâches mises en file (collectes, imports, analyses, affaires, chronologies,
+    résumés) sur cette machine, jusqu'à SIGTERM ou Ctrl-C.
+
+    Autant de workers que voulu, sur autant de machines qu'il faut, partagent la base : une seule
+    collecte à la fois par site, un seul calcul des affaires à la fois, une seule tâche à la fois
+    par dossier pour sa chronologie et ses résumés. Une tâche en échec est réessayée avec un délai qui double, puis
+    son erreur est enregistrée (veille status). Voir docs/operations.md."""
+    from veille.db import database_url
+
+    chosen = parse_queues(queues)
+    app.db()  # migrated schema (procrastinate's included) and configuration synchronised
+    url = database_url()
+    runner = Worker(app, url, chosen, concurrency or app.config.workers.concurrency, burst)
+    app.say(
+        f"{_now()} worker démarré sur {socket.gethostname()} (pid {os.getpid()}) : files "
+        f"{', '.join(chosen) if chosen else 'toutes'}, {runner.concurrency} tâche(s) à la fois"
+        + (" ; arrêt dès que les files sont vides" if burst else " (Ctrl-C ou SIGTERM pour arrêter)")
+    )
+    asyncio.run(runner.run())
+    app.say(f"{_now()} worker arrêté proprement : {runner.state.done} tâche(s) menée(s)")

@@ -36,6 +36,8 @@ from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
 from crawler.outbound import PoliteClient
 from crawler.subject import Decision, bare_word, decide_all, fold
+from veille.counts import outcome_label
+from veille.errors import VeilleError
 from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
@@ -281,13 +283,13 @@ class _Sync:
         if not wanted and outcome == "new":
             self._count("no_dossier")
         if self.progress is not None:
-            self.progress.advance(1, f"{outcome} {decision_id}")
+            self.progress.advance(1, f"décision {decision_id} : {outcome_label(outcome)}")
 
     def _delete(self, decision_id: str) -> None:
         if store.delete_decision(self.conn, decision_id):
             self._count("deleted")
             if self.progress is not None:
-                self.progress.advance(1, f"supprimée {decision_id}")
+                self.progress.advance(1, f"décision {decision_id} : supprimée")
         self.known.discard(decision_id)
 
     # -- passes
@@ -385,6 +387,12 @@ class _Sync:
 def collect(app, source, progress) -> str | None:
     """``veille crawl`` (and the scheduler): one sync; its summary line, None when skipped."""
     counts = sync_judilibre(app.db(), app.config, source, progress=progress)
+    if counts.get("key_refused"):  # the crawl goes on with its other sources, then exits 1 on it
+        raise VeilleError(
+            f"Judilibre a refusé la clé API de {source.id} (détail ci-dessus) : {summary(counts)}",
+            f"vérifiez la clé PISTE (KeyId) dans la variable {judilibre_settings(app.config, source).key_env}, "
+            "puis relancez",
+        )
     return None if counts.get("skipped") else summary(counts)
 
 

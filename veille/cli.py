@@ -26,17 +26,26 @@ STAGE_COMMANDS = {
         "crawler.extract_cli:extract",
         "Montrer ce que veille garderait de pages enregistrées, sans rien stocker.",
     ),
-    "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
-    "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
+    "import": (
+        "crawler.archive_cli:import_",
+        "Importer des archives (fichiers WARC, Wayback Machine) et des décisions de justice (Judilibre).",
+    ),
+    "nlp": (
+        "nlp.cli:nlp",
+        "Analyser les textes (personnes, lieux, dates, chefs d'accusation, événements) et mesurer la précision.",
+    ),
     "cases": ("cases.cli:cases", "Lister les affaires regroupées à partir des événements."),
-    "timeline": ("reports.timeline.cli:timeline", "Produire la chronologie HTML et ses exports."),
+    "timeline": ("reports.timeline.cli:timeline", "Écrire la chronologie HTML et ses exports (JSON, CSV, iCalendar)."),
     "subscribers": ("reports.digest.cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
     "digest": ("reports.digest.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
     "status": ("veille.scheduler:status", "État des dernières exécutions, des sources et de la base."),
     "export": ("reports.export:export", "Exporter les tables d'un dossier (CSV, Parquet) pour la recherche."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
-    "samples": ("samples.cli:samples", "Servir le mini-web d'exemple (corpus fictif) en local."),
+    "samples": (
+        "samples.cli:samples",
+        "Servir le mini-web d'exemple (corpus fictif, faux Judilibre et Wayback) en local.",
+    ),
 }
 
 
@@ -357,8 +366,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("veille : interrompu", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # a usage mistake: one French line, and where the help is
+        click.echo(click_fr.one_line(exc), err=True)
         sys.exit(exc.exit_code)
     except VeilleError as exc:
         if debug:

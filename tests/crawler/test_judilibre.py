@@ -262,10 +262,11 @@ def test_bad_settings_are_one_line_naming_the_key_when_the_configuration_is_read
 def test_cli_sync_and_skip(veille, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre, queries='["coco.gg"]', operator='"exact"')
     skipped = veille("--config", path, "import", "judilibre", env={KEY_ENV: ""})
-    assert skipped.returncode == 0 and skipped.stdout == ""
+    # Asked to import and unable to: it fails, with one line saying why.
+    assert skipped.returncode == 1 and skipped.stdout == ""
     assert skipped.stderr.strip().splitlines() == [
-        f"judilibre : source « judilibre » ignorée : pas de clé API (variable {KEY_ENV} vide) — créez une "
-        "application sur piste.gouv.fr et exportez sa clé (KeyId)"
+        f"veille : erreur : pas de clé API Judilibre (variable {KEY_ENV} vide) : rien n'a été synchronisé — créez "
+        "une application sur piste.gouv.fr et exportez sa clé (KeyId) dans cette variable"
     ]
     done = veille("--config", path, "import", "judilibre", env={KEY_ENV: judilibre.judilibre_key})
     assert done.returncode == 0, done.stderr

@@ -63,6 +63,7 @@ class JudilibreSettings:
     rate: float
     incremental: str
     cited_numbers: bool
+    decision_url: str  # a decision's public page, {id} its Judilibre id
 
 
 def dossier_queries(dossiers) -> tuple[str, ...]:
@@ -106,6 +107,7 @@ def judilibre_settings(config, source) -> JudilibreSettings:
         rate=float(s.get("requests_per_second", 1.0)),
         incremental=s.get("incremental", "export"),
         cited_numbers=s.get("cited_numbers", True),
+        decision_url=s.get("decision_url", store.DECISION_URL).strip(),
     )
 
 
@@ -246,7 +248,9 @@ class _Sync:
             "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         verdicts = decide_all(str(record.get("text") or ""), store.decision_title(record), self.dossiers)
-        outcome, document_id = store.store_decision(self.conn, self.source.id, record, verdicts, provenance)
+        outcome, document_id = store.store_decision(
+            self.conn, self.source.id, record, verdicts, provenance, self.settings.decision_url
+        )
         wanted: dict[str, Decision | None] = {v.dossier: v for v in verdicts if v.belongs}
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():

@@ -31,6 +31,7 @@ __all__ = [
     "plural",
     "short_day",
     "stage_label",
+    "typeset",
 ]
 day = day_label
 
@@ -63,3 +64,27 @@ def place_slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     ascii_text = "".join(c if c.isalnum() else "-" for c in decomposed if not unicodedata.combining(c))
     return "-".join(p for p in ascii_text.split("-") if p)
+
+
+NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
+# French typography: a no-break space inside « » and before a colon, a narrow one before ; ? !, so
+# that a phone never wraps « » or a « : » onto a line of its own.
+_SPACED = (
+    ("« ", "«" + NBSP),
+    (" »", NBSP + "»"),
+    (" :", NBSP + ":"),
+    (" ;", NNBSP + ";"),
+    (" ?", NNBSP + "?"),
+    (" !", NNBSP + "!"),
+)
+_SPACE_BEFORE = frozenset("»:;?!")
+
+
+def typeset(text: str) -> str:
+    """``text`` with the spaces French typography keeps on the line (scraped text keeps its words)."""
+    if "«" not in text and not any(c in _SPACE_BEFORE for c in text):
+        return text
+    for plain, kept in _SPACED:
+        if plain in text:
+            text = text.replace(plain, kept)
+    return text

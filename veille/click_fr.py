@@ -115,7 +115,8 @@ def one_line(exc: click.ClickException) -> str:
         )
         reason = OS_ERRORS.get(cause.errno or 0, cause.strerror or str(cause))
         message = f"{what} : impossible d'ouvrir « {cause.filename} » : {reason}"
-    help_hint = f" — aide : {exc.ctx.command_path} --help" if getattr(exc, "ctx", None) is not None else ""
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None  # a usage error knows its command
+    help_hint = f" — aide : {ctx.command_path} --help" if ctx is not None else ""
     return f"veille : erreur : {message}{help_hint}"
 
 

@@ -93,6 +93,13 @@ def wayback(app: App, source_id: str | None, start: str | None, end: str | None)
         with app.progress(f"wayback {source.id}") as progress:
             counts = backfill_wayback(conn, app.config, source, progress=progress, say=_say_err, start=start, end=end)
         app.say(summary(counts))
+        sites = wayback_settings(app.config, source, start, end).sites
+        if sites and counts.get("sites_unread", 0) >= len(sites):
+            raise VeilleError(
+                f"Wayback : aucune des {len(sites)} adresse(s) de la source « {source.id} » n'a pu être lue "
+                "dans l'archive (détail ci-dessus) : rien n'a été importé",
+                "vérifiez l'accès à l'archive (cdx_url) et relancez : ce qui était importé est gardé",
+            )
 
 
 @import_.command(name="judilibre")

@@ -288,6 +288,7 @@ def backfill_wayback(
                 rows = sorted(list_captures(client, settings, site), key=lambda r: (r.original, r.timestamp))
             except WaybackError as exc:
                 counts["errors"] += 1
+                counts["sites_unread"] += 1  # every site unread: the command did nothing, and fails
                 say(str(exc))
                 continue
             counts["captures"] += len(rows)

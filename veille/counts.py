@@ -132,6 +132,7 @@ COUNT_LABELS = {
     "captures": "captures",
     "already_read": "déjà lues",
     "fetch_errors": "captures en erreur",
+    "sites_unread": "sites illisibles dans l'archive",
     "requests": "requêtes",
     # Judilibre
     "found": "décisions trouvées",

@@ -164,3 +164,16 @@ def test_every_crawl_counter_has_french_words():
 
     missing = [f for f in CrawlCounts.__dataclass_fields__ if f != "error_kinds" and f not in COUNT_LABELS]
     assert missing == []
+
+
+@pytest.mark.slow  # the archive client waits between its retries
+def test_a_wayback_import_that_reads_nothing_exits_1(veille, miniweb, tmp_path):
+    config = miniweb.write_config(tmp_path / "veille.toml", judilibre=False)
+    miniweb.fail_next("wayback", 500, 30)  # every CDX request of every site, retries included
+    try:
+        result = veille("--config", str(config), "import", "wayback", "--from", "2024", "--to", "2024")
+    finally:
+        miniweb.reset_counters()
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("veille : erreur : Wayback : aucune des ") and "rien n'a été importé" in last

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
@@ -69,22 +70,15 @@ def place_slug(text: str) -> str:
 NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
 # French typography: a no-break space inside « » and before a colon, a narrow one before ; ? !, so
 # that a phone never wraps « » or a « : » onto a line of its own.
-_SPACED = (
-    ("« ", "«" + NBSP),
-    (" »", NBSP + "»"),
-    (" :", NBSP + ":"),
-    (" ;", NNBSP + ";"),
-    (" ?", NNBSP + "?"),
-    (" !", NNBSP + "!"),
-)
-_SPACE_BEFORE = frozenset("»:;?!")
+_KEPT = {"« ": "«" + NBSP, " »": NBSP + "»", " :": NBSP + ":", " ;": NNBSP + ";", " ?": NNBSP + "?", " !": NNBSP + "!"}
+_LOOSE = re.compile("« | [»:;?!]")
+
+
+def _kept(match: re.Match[str]) -> str:
+    return _KEPT[match.group()]
 
 
 def typeset(text: str) -> str:
-    """``text`` with the spaces French typography keeps on the line (scraped text keeps its words)."""
-    if "«" not in text and not any(c in _SPACE_BEFORE for c in text):
-        return text
-    for plain, kept in _SPACED:
-        if plain in text:
-            text = text.replace(plain, kept)
-    return text
+    """``text`` with the spaces French typography keeps on the line (scraped text keeps its words).
+    One scan of the text (it runs on every quote of a timeline)."""
+    return _LOOSE.sub(_kept, text)

@@ -25,6 +25,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates are package data, fixed for the process: not checked on disk again at each
+        # {% include %} (two stat calls per entry of a timeline otherwise).
+        auto_reload=False,
     )
     env.filters["fr"] = typeset  # French spacing for text from the sources: {{ h.summary|fr }}
     return env

@@ -309,10 +309,11 @@ def migrate(app: App) -> None:
 def status(app: App) -> None:
     """Lister les migrations appliquées et en attente."""
     from veille.db import connect, migration_status
+    from veille.vocabulary import paris_time
 
     applied, pending = migration_status(connect())
     for row in applied:
-        app.say(f"appliquée   {row['version']:04d}_{row['name']}  ({row['applied_at']:%Y-%m-%d %H:%M})")
+        app.say(f"appliquée   {row['version']:04d}_{row['name']}  ({paris_time(row['applied_at'])})")
     for m in pending:
         app.say(f"en attente  {m.path.name}")
     if not applied and not pending:

@@ -213,7 +213,7 @@ class Scheduler:
                 (SCHEDULER_LOCK,),
             ).fetchone()
             conn.close()
-            since = f" depuis {holder['backend_start']:%Y-%m-%d %H:%M}" if holder else ""
+            since = f" depuis {paris_time(holder['backend_start'])}" if holder else ""
             raise VeilleError(
                 f"un planificateur tourne déjà sur cette base{since}",
                 "arrêtez-le d'abord (un seul planificateur par base)",
@@ -279,7 +279,7 @@ class Scheduler:
         with self.db() as conn:
             last_run = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs").fetchone()["id"]
             self._record_job(conn, spec, last_started=datetime.now(UTC), last_status="running", last_error=None)
-        self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} ▶ {spec.job_id}")
+        self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S %Z} ▶ {spec.job_id}")
         started = time.monotonic()
         child = subprocess.Popen(
             argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
@@ -329,7 +329,7 @@ class Scheduler:
         elapsed = time.monotonic() - started
         mark = "✔" if status == "ok" else "✖"
         self.app.say(
-            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} {mark} {spec.job_id} ({elapsed:.1f} s)"
+            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S %Z} {mark} {spec.job_id} ({elapsed:.1f} s)"
             + (f" : {error}" if error else "")
         )
         if status == "ok" and not self.stopping.is_set():

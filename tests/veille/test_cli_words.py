@@ -177,3 +177,10 @@ def test_a_wayback_import_that_reads_nothing_exits_1(veille, miniweb, tmp_path):
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("veille : erreur : Wayback : aucune des ") and "rien n'a été importé" in last
+
+
+def test_db_status_says_when_each_migration_was_applied_in_paris_time(veille):
+    result = veille("db", "status")
+    assert result.returncode == 0, result.stderr
+    applied = [x for x in result.stdout.splitlines() if x.startswith("appliquée")]
+    assert applied and all(re.search(r"\(\d{4}-\d\d-\d\d \d\d:\d\d CES?T\)$", x) for x in applied), applied

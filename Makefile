@@ -26,8 +26,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# DEMO_ARGS=--serve keeps the mini-web up at the end, so that the timeline's source links answer.
 demo: install
-	$(BIN)/veille demo
+	$(BIN)/veille demo $(DEMO_ARGS)
 
 # Headless Chromium for the browser tests: Debian's package, installed when we may.
 browser:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from veille.app import App, pass_app
@@ -24,6 +26,10 @@ def _sources_of_kind(app: App, kind: str, source_id: str | None) -> list:
             f"aucune source de type « {kind} » dans la configuration", "ajoutez-en une (voir docs/court-sources.md)"
         )
     return chosen
+
+
+def _set_variables() -> set[str]:
+    return {name for name, value in os.environ.items() if value.strip()}
 
 
 def _say_err(line: str) -> None:
@@ -177,6 +183,13 @@ def wayback(app: App, source_id: str | None, start: str | None, end: str | None)
         with app.progress(f"wayback {source.id}") as progress:
             counts = backfill_wayback(conn, app.config, source, progress=progress, say=_say_err, start=start, end=end)
         app.say(summary(counts))
+        sites = wayback_settings(app.config, source, start, end).sites
+        if sites and counts.get("sites_unread", 0) >= len(sites):
+            raise VeilleError(
+                f"Wayback : aucune des {len(sites)} adresse(s) de la source « {source.id} » n'a pu être lue "
+                "dans l'archive (détail ci-dessus) : rien n'a été importé",
+                "vérifiez l'accès à l'archive (cdx_url) et relancez : ce qui était importé est gardé",
+            )
 
 
 @import_.command(name="judilibre")
@@ -189,9 +202,16 @@ def judilibre(app: App, source_id: str | None) -> None:
     la source ; les suivantes n'appliquent que les décisions ajoutées, modifiées ou
     retirées depuis. La clé API est lue dans la variable nommée par settings.key_env.
     """
-    from crawler.judilibre import summary, sync_judilibre
+    from crawler.judilibre import judilibre_settings, summary, sync_judilibre
 
     sources = _sources_of_kind(app, "judilibre", source_id)  # their settings were checked with the configuration
+    keyless = sorted({judilibre_settings(app.config, s).key_env for s in sources} - _set_variables())
+    if len(keyless) == len({judilibre_settings(app.config, s).key_env for s in sources}):
+        # Asked to import and unable to: a failure, said once, before any connection.
+        raise VeilleError(
+            f"pas de clé API Judilibre (variable {', '.join(keyless)} vide) : rien n'a été synchronisé",
+            "créez une application sur piste.gouv.fr et exportez sa clé (KeyId) dans cette variable",
+        )
     conn = app.db()
     refused = []
     for source in sources:

@@ -15,9 +15,11 @@ from urllib.parse import quote_plus, urlsplit
 
 from crawler.outbound import HttpError, describe, fetch
 from crawler.settings import robots_agent
-from veille.kinds import Unreadable, kind_of
+from veille.kinds import KINDS, Unreadable, kind_of
+from veille.vocabulary import interval_label, paris_time
 
 MAX_CHECK_BYTES = 10_000_000
+LABEL_WIDTH = max(len(k.label) for k in KINDS.values())  # the kind's column of `sources check`
 
 
 @dataclass
@@ -71,7 +73,7 @@ def check_source(source, config, timeout: float) -> tuple[bool, str]:
     probe = kind.load("probe") if kind.probe else None
     address = kind.load("probe_url") if kind.probe_url else None
     query = next((q for d in config.dossiers.values() for q in d.search_queries), "coco")
-    label = f"{source.id:<20} {kind.label:<10}"
+    label = f"{source.id:<20} {kind.label:<{LABEL_WIDTH}}"
     found, answered, problems = 0, 0, []
     says, empty_ok = "", False
     robots: dict = {}
@@ -125,28 +127,41 @@ def check_sources(sources, config, timeout: float = 10.0) -> CheckResults:
 
 
 def source_states(conn) -> dict[str, dict]:
+    """Each source's documents, URL errors and last collection: the latest of a page fetched, a
+    document stored (an API's decisions, an archive's captures) and an API sync."""
     rows = conn.execute(
         """SELECT s.id,
                   (SELECT count(*) FROM documents d WHERE d.source_id = s.id) AS documents,
-                  (SELECT max(last_fetched) FROM crawl_urls c WHERE c.source_id = s.id) AS last_fetched,
+                  greatest((SELECT max(last_fetched) FROM crawl_urls c WHERE c.source_id = s.id),
+                           (SELECT max(fetched_at) FROM documents d WHERE d.source_id = s.id),
+                           (SELECT updated_at FROM source_sync y WHERE y.source_id = s.id)) AS last_fetched,
                   (SELECT count(*) FROM crawl_urls c WHERE c.source_id = s.id AND c.outcome = 'error') AS errors
              FROM sources s"""
     ).fetchall()
     return {r["id"]: r for r in rows}
 
 
-def source_line(source, states: dict | None = None) -> str:
-    dossiers = ", ".join(source.dossiers) if source.dossiers else "tous les dossiers"
-    line = (
-        f"{source.id:<20} {kind_of(source.kind).label:<10} {source.name} — "
-        f"{len(source.urls)} adresse(s), {dossiers}" + (f", toutes les {source.interval}" if source.interval else "")
+def source_row(source, states: dict | None = None) -> tuple[str, ...]:
+    """One source as the cells of ``veille sources list`` (with ``states``: its state in the database)."""
+    kind = kind_of(source.kind)
+    row: tuple[str, ...] = (
+        source.id,
+        kind.label,
+        source.name,
+        interval_label(source.interval or kind.interval),
+        str(len(source.urls)),
+        ", ".join(source.dossiers) if source.dossiers else "tous",
     )
     if states is not None:
         st = states.get(source.id) or {}
         last = st.get("last_fetched")
-        line += (
-            f" — {st.get('documents', 0)} document(s), "
-            + (f"dernière collecte {last:%Y-%m-%d %H:%M}" if last else "jamais collectée")
-            + (f", {st['errors']} URL en erreur" if st.get("errors") else "")
+        row += (
+            str(st.get("documents", 0)),
+            paris_time(last) if last else "jamais collectée",
+            str(st.get("errors") or ""),
         )
-    return line
+    return row
+
+
+SOURCE_HEADERS = ("source", "type", "nom", "collecte", "adresses", "dossiers")
+STATE_HEADERS = ("documents", "dernière collecte", "URL en erreur")

@@ -58,8 +58,18 @@ def crawl(app: App, source_ids: tuple[str, ...], dossier: str | None, since: str
         report = run_crawl(app, source_ids, dossier, since_date)
         for line in report.lines:
             app.say(line)
-    for source in apis:
-        _collect_api_source(app, source)
+    failed = []
+    for source in apis:  # one source's failure does not keep the others from being collected
+        try:
+            _collect_api_source(app, source)
+        except VeilleError as exc:
+            failed.append(exc)
+    if failed:  # the crawl did not do all it was asked: it says why and exits 1
+        raise (
+            failed[0]
+            if len(failed) == 1
+            else VeilleError("; ".join(str(e) for e in failed), "corrigez chaque source nommée, puis relancez")
+        )
 
 
 def _collect_api_source(app: App, source) -> None:
@@ -81,16 +91,17 @@ def sources() -> None:
     "--etat",
     "with_state",
     is_flag=True,
-    help="Ajouter, pour chaque source, ses documents et sa dernière collecte (lit la base).",
+    help="Ajouter, pour chaque source, ses documents et sa dernière collecte, heure de Paris (lit la base).",
 )
 @pass_app
 def list_sources(app: App, with_state: bool) -> None:
-    """Lister les sources : identifiant, type, nom, adresses, dossiers suivis."""
-    from crawler.check import source_line, source_states
+    """Lister les sources : identifiant, type, nom, fréquence de collecte, adresses, dossiers suivis."""
+    from crawler.check import SOURCE_HEADERS, STATE_HEADERS, source_row, source_states
+    from veille.app import table
 
     states = source_states(app.db()) if with_state else None
-    for s in app.config.sources:
-        app.say(source_line(s, states))
+    headers = SOURCE_HEADERS + (STATE_HEADERS if with_state else ())
+    app.say(table([source_row(s, states) for s in app.config.sources], headers))
     app.say(f"{len(app.config.sources)} source(s) configurée(s).")
 
 

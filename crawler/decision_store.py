@@ -51,8 +51,9 @@ CHAMBERS = {
 _SMALL_WORDS = {"en", "de", "sur", "la", "le", "les", "et"}
 
 
-def decision_url(decision_id: str) -> str:
-    return DECISION_URL.format(id=decision_id)
+def decision_url(decision_id: str, template: str = DECISION_URL) -> str:
+    """The decision's public page: the Cour de cassation's, or the source's ``decision_url`` setting."""
+    return template.format(id=decision_id)
 
 
 def decision_numbers(record: dict) -> list[str]:
@@ -205,7 +206,12 @@ def _timestamp(value) -> datetime | None:
 
 
 def store_decision(
-    conn: psycopg.Connection, source_id: str, record: dict, decisions, provenance: dict
+    conn: psycopg.Connection,
+    source_id: str,
+    record: dict,
+    decisions,
+    provenance: dict,
+    url_template: str = DECISION_URL,
 ) -> tuple[str, int]:
     """Insert or update one decision in its own transaction; returns (``new``, ``updated`` or
     ``unchanged``, document id).
@@ -221,7 +227,7 @@ def store_decision(
     served = json.dumps(metadata | {"text": text}, sort_keys=True, ensure_ascii=False).encode()
     metadata["anchors"] = decision_anchors(record)  # veille's reading, not the court's: outside the hash
     values = dict(
-        url=decision_url(decision_id),
+        url=decision_url(decision_id, url_template),
         source=source_id,
         title=decision_title(record),
         published=_timestamp(record.get("decision_date")),
@@ -300,8 +306,8 @@ def delete_decision(conn: psycopg.Connection, decision_id: str) -> bool:
     """Remove a decision withdrawn from open data (its numbers and analyses go with it)."""
     with conn.transaction():
         row = conn.execute(
-            "DELETE FROM documents WHERE canonical_url = %s AND kind = 'decision' RETURNING id",
-            (decision_url(decision_id),),
+            "DELETE FROM documents WHERE kind = 'decision' AND metadata->>'judilibre_id' = %s RETURNING id",
+            (decision_id,),
         ).fetchone()
     return row is not None
 

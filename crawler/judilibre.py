@@ -36,6 +36,8 @@ from crawler.captures import autocommit
 from crawler.judilibre_api import JudilibreApi, JudilibreError, SearchLimit
 from crawler.outbound import PoliteClient
 from crawler.subject import Decision, bare_word, decide_all, fold
+from veille.counts import outcome_label
+from veille.errors import VeilleError
 from veille.kinds import JUDILIBRE_PAGE_SIZE_MAX
 
 DEFAULT_BASE_URL = "https://api.piste.gouv.fr/cassation/judilibre/v1.0"
@@ -61,6 +63,7 @@ class JudilibreSettings:
     rate: float
     incremental: str
     cited_numbers: bool
+    decision_url: str  # a decision's public page, {id} its Judilibre id
 
 
 def dossier_queries(dossiers) -> tuple[str, ...]:
@@ -104,6 +107,7 @@ def judilibre_settings(config, source) -> JudilibreSettings:
         rate=float(s.get("requests_per_second", 1.0)),
         incremental=s.get("incremental", "export"),
         cited_numbers=s.get("cited_numbers", True),
+        decision_url=s.get("decision_url", store.DECISION_URL).strip(),
     )
 
 
@@ -244,7 +248,9 @@ class _Sync:
             "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         verdicts = decide_all(str(record.get("text") or ""), store.decision_title(record), self.dossiers)
-        outcome, document_id = store.store_decision(self.conn, self.source.id, record, verdicts, provenance)
+        outcome, document_id = store.store_decision(
+            self.conn, self.source.id, record, verdicts, provenance, self.settings.decision_url
+        )
         wanted: dict[str, Decision | None] = {v.dossier: v for v in verdicts if v.belongs}
         ours = {d.slug for d in self.dossiers}
         with self.conn.transaction():
@@ -281,13 +287,13 @@ class _Sync:
         if not wanted and outcome == "new":
             self._count("no_dossier")
         if self.progress is not None:
-            self.progress.advance(1, f"{outcome} {decision_id}")
+            self.progress.advance(1, f"décision {decision_id} : {outcome_label(outcome)}")
 
     def _delete(self, decision_id: str) -> None:
         if store.delete_decision(self.conn, decision_id):
             self._count("deleted")
             if self.progress is not None:
-                self.progress.advance(1, f"supprimée {decision_id}")
+                self.progress.advance(1, f"décision {decision_id} : supprimée")
         self.known.discard(decision_id)
 
     # -- passes
@@ -385,6 +391,12 @@ class _Sync:
 def collect(app, source, progress) -> str | None:
     """``veille crawl`` (and the scheduler): one sync; its summary line, None when skipped."""
     counts = sync_judilibre(app.db(), app.config, source, progress=progress)
+    if counts.get("key_refused"):  # the crawl goes on with its other sources, then exits 1 on it
+        raise VeilleError(
+            f"Judilibre a refusé la clé API de {source.id} (détail ci-dessus) : {summary(counts)}",
+            f"vérifiez la clé PISTE (KeyId) dans la variable {judilibre_settings(app.config, source).key_env}, "
+            "puis relancez",
+        )
     return None if counts.get("skipped") else summary(counts)
 
 

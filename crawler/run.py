@@ -19,7 +19,7 @@ from crawler.context import CrawlContext
 from crawler.summary import summary_lines
 from crawler.workers import DatabaseLost
 from veille.config import Source
-from veille.counts import CrawlCounts
+from veille.counts import CrawlCounts, outcome_label
 from veille.errors import VeilleError
 from veille.kinds import kind_of
 from veille.runs import recorded_run
@@ -136,7 +136,7 @@ def run_crawl(
             if everywhere:
                 _then(chains, lambda: _chain(process, everywhere, ctx, closed_reasons), closed_reasons)
             with app.progress("collecte") as progress:
-                ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome}")
+                ctx.on_progress = lambda sid, outcome: progress.advance(detail=f"{sid} : {outcome_label(outcome)}")
                 _save_counts_now_and_then(run, ctx)
                 process.start()
             if pool.lost is None:

@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.captures import Capture, autocommit, skip_reason, store_capture
+from veille.counts import outcome_label
 from veille.errors import VeilleError
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -225,7 +226,7 @@ def import_file(
             counts["pages"] += 1
             stored = store_capture(conn, config, item, counts, source=source, run_id=run.id)
             if progress is not None:
-                progress.advance(1, f"{path.name} : {stored}")
+                progress.advance(1, f"{path.name} : {outcome_label(stored)}")
         if counts["records"] % 200 == 0:
             run.save_counts()
     if not outcome.readable:  # not an archive at all, or nothing in it survived: the command fails

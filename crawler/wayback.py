@@ -29,6 +29,7 @@ from psycopg.types.json import Jsonb
 from crawler.captures import Capture, autocommit, source_for, store_capture, stored_since
 from crawler.outbound import HttpError, PoliteClient
 from crawler.subject import bare_word, fold
+from veille.counts import outcome_label
 from veille.errors import VeilleError
 from veille.kinds import WAYBACK_CDX_PATH, WAYBACK_RATE_MAX, WAYBACK_STAMP, kind_of
 
@@ -287,6 +288,7 @@ def backfill_wayback(
                 rows = sorted(list_captures(client, settings, site), key=lambda r: (r.original, r.timestamp))
             except WaybackError as exc:
                 counts["errors"] += 1
+                counts["sites_unread"] += 1  # every site unread: the command did nothing, and fails
                 say(str(exc))
                 continue
             counts["captures"] += len(rows)
@@ -313,7 +315,7 @@ def backfill_wayback(
                 outcome = store_capture(conn, config, capture, counts, source=outlet, run_id=run.id)
                 seen.add(key)
                 if progress is not None:
-                    progress.advance(1, f"{row.timestamp} {outcome}")
+                    progress.advance(1, f"capture {row.timestamp} : {outcome_label(outcome)}")
             run.save_counts()
         ranges = state.get("ranges", [])
         ranges.append([settings.start, settings.end])

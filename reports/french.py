@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
@@ -31,6 +32,7 @@ __all__ = [
     "plural",
     "short_day",
     "stage_label",
+    "typeset",
 ]
 day = day_label
 
@@ -63,3 +65,20 @@ def place_slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     ascii_text = "".join(c if c.isalnum() else "-" for c in decomposed if not unicodedata.combining(c))
     return "-".join(p for p in ascii_text.split("-") if p)
+
+
+NBSP, NNBSP = "\u00a0", "\u202f"  # no-break space; narrow no-break space
+# French typography: a no-break space inside « » and before a colon, a narrow one before ; ? !, so
+# that a phone never wraps « » or a « : » onto a line of its own.
+_KEPT = {"« ": "«" + NBSP, " »": NBSP + "»", " :": NBSP + ":", " ;": NNBSP + ";", " ?": NNBSP + "?", " !": NNBSP + "!"}
+_LOOSE = re.compile("« | [»:;?!]")
+
+
+def _kept(match: re.Match[str]) -> str:
+    return _KEPT[match.group()]
+
+
+def typeset(text: str) -> str:
+    """``text`` with the spaces French typography keeps on the line (scraped text keeps its words).
+    One scan of the text (it runs on every quote of a timeline)."""
+    return _LOOSE.sub(_kept, text)

@@ -39,7 +39,7 @@ QUERIES = load_queries("reports", "queries.sql")  # the SQL of this module, by n
 
 PARIS = ZoneInfo("Europe/Paris")
 _NOT_ID = re.compile(r"[^0-9A-Za-z]+")
-CONFLICT_LABELS = {"date": "Dates divergentes selon les sources", "defendants": "Nombre de prévenus divergent"}
+CONFLICT_LABELS = {"date": "Date", "defendants": "Nombre de prévenus"}  # after « Les sources divergent »
 
 
 @dataclass(slots=True)
@@ -637,7 +637,8 @@ def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until:
 
 
 def coverage(conn: psycopg.Connection, dossier: str, as_of: datetime | None = None) -> list[tuple[date, int]]:
-    """Documents of the dossier published each month (Europe/Paris), months without any included."""
+    """Articles of the dossier published each month (Europe/Paris), months without any included;
+    court decisions are not counted."""
     rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of}).fetchall()
     if not rows:
         return []

@@ -95,13 +95,14 @@ SELECT case_slug, stage, reached_on, first_seen_at
  ORDER BY case_slug, reached_on NULLS LAST, first_seen_at
 
 -- name: coverage --
--- Documents of the dossier published each month (Europe/Paris); months without any are absent.
+-- Articles of the dossier published each month (Europe/Paris), court decisions apart (a court is
+-- not an outlet); months without any are absent. The timeline's header counts the same (totals).
 --   dossier  the dossier's slug
 --   as_of    documents published later are not counted (null: all)
 SELECT date_trunc('month', d.published_at AT TIME ZONE 'Europe/Paris')::date AS month, count(*) AS n
   FROM documents d
   JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
- WHERE d.published_at IS NOT NULL
+ WHERE d.published_at IS NOT NULL AND d.kind <> 'decision'
    AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)
  GROUP BY 1
  ORDER BY 1

@@ -88,4 +88,15 @@ class Progress:
         self.close()
 
 
+def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    """Rows under their headers in aligned columns, for the terminal (``veille status``, ``sources list``)."""
+    cells = [tuple(str(c) for c in headers)] + [tuple("" if c is None else str(c) for c in r) for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(r: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+
+    return "\n".join([line(cells[0]), "  ".join("─" * w for w in widths)] + [line(r) for r in cells[1:]])
+
+
 pass_app = click.make_pass_decorator(App)

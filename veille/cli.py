@@ -26,10 +26,16 @@ STAGE_COMMANDS = {
         "crawler.extract_cli:extract",
         "Montrer ce que veille garderait de pages enregistrées, sans rien stocker.",
     ),
-    "import": ("crawler.archive_cli:import_", "Importer des archives (fichiers WARC)."),
-    "nlp": ("nlp.cli:nlp", "Analyser les textes : personnes, lieux, dates, chefs d'accusation, événements."),
+    "import": (
+        "crawler.archive_cli:import_",
+        "Importer des archives (fichiers WARC, Wayback Machine) et des décisions de justice (Judilibre).",
+    ),
+    "nlp": (
+        "nlp.cli:nlp",
+        "Analyser les textes (personnes, lieux, dates, chefs d'accusation, événements) et mesurer la précision.",
+    ),
     "cases": ("cases.cli:cases", "Lister les affaires regroupées à partir des événements."),
-    "timeline": ("reports.timeline.cli:timeline", "Produire la chronologie HTML et ses exports."),
+    "timeline": ("reports.timeline.cli:timeline", "Écrire la chronologie HTML et ses exports (JSON, CSV, iCalendar)."),
     "subscribers": ("reports.digest.cli:subscribers", "Gérer les abonnés aux résumés hebdomadaires."),
     "digest": ("reports.digest.cli:digest", "Préparer et envoyer les résumés hebdomadaires par courriel."),
     "schedule": ("veille.scheduler:schedule", "Lancer le planificateur (collecte, analyse, chronologie, résumés)."),
@@ -39,7 +45,10 @@ STAGE_COMMANDS = {
     "serve": ("reports.web.cli:serve", "Servir l'application de relecture (corriger, valider, publier)."),
     "users": ("reports.web.cli:users", "Gérer les comptes de l'application de relecture."),
     "demo": ("veille.demo:demo", "Démonstration hors ligne sur le corpus d'exemple (mini-web local)."),
-    "samples": ("samples.cli:samples", "Servir le mini-web d'exemple (corpus fictif) en local."),
+    "samples": (
+        "samples.cli:samples",
+        "Servir le mini-web d'exemple (corpus fictif, faux Judilibre et Wayback) en local.",
+    ),
 }
 
 
@@ -303,10 +312,11 @@ def migrate(app: App) -> None:
 def status(app: App) -> None:
     """Lister les migrations appliquées et en attente."""
     from veille.db import connect, migration_status
+    from veille.vocabulary import paris_time
 
     applied, pending = migration_status(connect())
     for row in applied:
-        app.say(f"appliquée   {row['version']:04d}_{row['name']}  ({row['applied_at']:%Y-%m-%d %H:%M})")
+        app.say(f"appliquée   {row['version']:04d}_{row['name']}  ({paris_time(row['applied_at'])})")
     for m in pending:
         app.say(f"en attente  {m.path.name}")
     if not applied and not pending:
@@ -360,8 +370,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("veille : interrompu", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # a usage mistake: one French line, and where the help is
+        click.echo(click_fr.one_line(exc), err=True)
         sys.exit(exc.exit_code)
     except VeilleError as exc:
         if debug:

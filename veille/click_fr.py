@@ -8,7 +8,10 @@ imported for a lookup in the table below. A string missing from the table stays 
 
 from __future__ import annotations
 
+import errno
 import importlib
+
+import click
 
 SINGULAR = {
     "Usage:": "Utilisation :",
@@ -40,7 +43,7 @@ SINGULAR = {
     "{name} {filename!r} is a file.": "{name} {filename!r} est un fichier.",
     "{name} {filename!r} is not readable.": "{name} {filename!r} illisible (droits).",
     "{name} {filename!r} is not writable.": "{name} {filename!r} non modifiable (droits).",
-    "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
+    "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un nombre valide.",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
     "default: {default}": "par défaut : {default}",
     "env var: {var}": "variable d'environnement : {var}",
@@ -49,6 +52,19 @@ SINGULAR = {
     "path": "chemin",
     "integer": "entier",
     "float": "nombre décimal",
+    "integer range": "entier",
+    "float range": "nombre décimal",
+    "boolean": "booléen",
+    "text": "texte",
+}
+# An operating system's refusal to open a file, as click.File reports it (in the OS's English).
+OS_ERRORS = {
+    errno.ENOENT: "fichier introuvable",
+    errno.EACCES: "accès refusé (droits)",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOSPC: "plus de place sur le disque",
 }
 PLURAL = {
     "Got unexpected extra argument ({args})": ("Argument en trop ({args})", "Arguments en trop ({args})"),
@@ -81,8 +97,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return pair[0] if n == 1 else pair[1]
 
 
+class FrenchHelpFormatter(click.HelpFormatter):
+    """Headings as French writes them: « Options : », with a space before the colon."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}\u00a0:\n")
+
+
+def one_line(exc: click.ClickException) -> str:
+    """A click error as one French line, with where to find help: « veille : erreur : … — aide : … --help »."""
+    message = exc.format_message()
+    cause = exc.__context__
+    if isinstance(exc, click.BadParameter) and isinstance(cause, OSError) and cause.filename is not None:
+        # click.File's message ends with the OS's English words: said again here, in French.
+        what = (
+            exc.param.get_error_hint(exc.ctx).strip("'") if exc.param is not None and exc.ctx is not None else "fichier"
+        )
+        reason = OS_ERRORS.get(cause.errno or 0, cause.strerror or str(cause))
+        message = f"{what} : impossible d'ouvrir « {cause.filename} » : {reason}"
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None  # a usage error knows its command
+    help_hint = f" — aide : {ctx.command_path} --help" if ctx is not None else ""
+    return f"veille : erreur : {message}{help_hint}"
+
+
 def install() -> None:
     """Make Click speak French (idempotent)."""
+    click.Context.formatter_class = FrenchHelpFormatter
     for name in MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

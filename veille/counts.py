@@ -94,3 +94,118 @@ class CrawlCounts:
 
 
 _COUNTERS = tuple(f.name for f in fields(CrawlCounts) if f.type in ("int", int))
+
+
+# What a user reads for each counter any run stores in ``runs.counts`` (``veille status``) and for
+# each outcome of one page or decision (progress lines): one table for every stage's words.
+COUNT_LABELS = {
+    # crawl (CrawlCounts) and imports (WARC, Wayback)
+    "listings_fetched": "listes lues",
+    "listings_not_modified": "listes inchangées",
+    "skipped_sitemaps": "sitemaps inchangés",
+    "listing_errors": "listes en erreur",
+    "listed": "liens listés",
+    "too_old": "trop anciens",
+    "skipped": "déjà connus",
+    "fetched": "pages récupérées",
+    "new": "nouveaux",
+    "duplicates": "reprises",
+    "updated": "mis à jour",
+    "unchanged": "inchangés",
+    "not_modified": "inchangés (304)",
+    "off_subject": "hors sujet",
+    "withheld": "texte réservé (TDM)",
+    "errors": "erreurs",
+    "robots": "interdits par robots.txt",
+    "offsite": "hors du site",
+    "refused": "adresses refusées",
+    "tdm": "réservés (TDM)",
+    "files": "fichiers",
+    "records": "enregistrements",
+    "bad_records": "enregistrements illisibles",
+    "unreadable_files": "fichiers illisibles",
+    "pages": "pages HTML",
+    "older": "plus anciens que la base",
+    "skipped_status": "réponses non 200",
+    "skipped_not_html": "contenus non HTML",
+    "skipped_revisit": "doublons d'archive",
+    "captures": "captures",
+    "already_read": "déjà lues",
+    "fetch_errors": "captures en erreur",
+    "sites_unread": "sites illisibles dans l'archive",
+    "requests": "requêtes",
+    # Judilibre
+    "found": "décisions trouvées",
+    "no_dossier": "sans dossier",
+    "deleted": "retirées",
+    "key_refused": "clé refusée",
+    "search_truncated": "recherches tronquées",
+    "skipped_source": "source ignorée",
+    # nlp
+    "documents": "documents",
+    "analysed": "analysés",
+    "not_french": "non français",
+    "events": "événements",
+    "mentions": "mentions",
+    "charges": "chefs d'accusation",
+    "dates": "dates",
+    # cases and timeline
+    "cases": "affaires",
+    "new_cases": "nouvelles affaires",
+    "stage_changes": "changements d'étape",
+    "happenings": "entrées",
+    "new_happenings": "nouvelles entrées",
+    "entries": "entrées",
+    # digests
+    "subscribers": "abonnés",
+    "written": "écrits",
+    "sent": "envoyés",
+    "quiet": "semaines calmes",
+    "already_sent": "déjà envoyés",
+    "failed_before": "déjà refusés",
+    "in_doubt_before": "déjà incertains",
+    "resent": "renvoyés",
+    "in_doubt": "issue incertaine",
+    "failed": "refusés",
+    "retries": "nouvelles tentatives",
+    "deferred": "reportés",
+}
+OUTCOME_LABELS = {
+    "stored": "nouveau",
+    "new": "nouvelle",
+    "duplicate": "reprise d'une dépêche",
+    "updated": "mis à jour",
+    "unchanged": "inchangé",
+    "not_modified": "inchangé (304)",
+    "off_subject": "hors sujet",
+    "robots": "interdit par robots.txt",
+    "offsite": "hors du site",
+    "refused": "adresse refusée",
+    "tdm": "réservé (TDM)",
+    "too_old": "trop ancien",
+    "skipped": "déjà connu",
+    "error": "erreur",
+    "older": "plus ancien que la base",
+    "withheld": "texte réservé (TDM)",
+    "fetched": "récupéré",
+}
+
+
+def count_label(key: str) -> str:
+    """The French words for a counter; an unknown key with spaces for its underscores."""
+    return COUNT_LABELS.get(key, key.replace("_", " "))
+
+
+def outcome_label(outcome: str) -> str:
+    """« nouveau », « hors sujet »…: one page's (or decision's) outcome, as a progress line shows it."""
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+
+
+def counts_text(counts: dict) -> str:
+    """« 75 nouveaux, 3 erreurs, 131 liens listés » from a ``runs.counts`` value: its numbers only, and
+    not the errors by kind (``error_<kind>``, which add up to ``errors``: ``crawl_urls`` has the detail)."""
+    return ", ".join(
+        f"{v} {count_label(k)}"
+        for k, v in counts.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v and not k.startswith(ERROR_PREFIX)
+    )

@@ -13,18 +13,24 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import click
 
 from veille.app import App, pass_app
 from veille.errors import VeilleError
+from veille.vocabulary import day_label
 
 DEMO_SUBSCRIBERS = (
     ("redaction-demo@example.org", "Rédaction démo"),
     ("association-demo@example.org", "Association Enfance Protégée (démo)"),
 )
 DEMO_WEEK = "2024-W26"  # the week coco.gg was closed: a busy week of the sample corpus
+# The timeline as of the sample's last announcement: Prétoire, 3 October 2025, announces the Mazan
+# appeal trial from the 6th, so « À venir » and audiences.ics show a hearing, as they would on a
+# live dossier (written as of today, a fictional corpus that ends in 2025 has nothing ahead).
+DEMO_DAY = "2025-10-03"
 
 
 def _steps(out: Path) -> list[tuple[str, list[str]]]:
@@ -32,7 +38,10 @@ def _steps(out: Path) -> list[tuple[str, list[str]]]:
         ("Collecte du mini-web (flux, sitemaps, recherche, Judilibre)", ["crawl"]),
         ("Analyse des textes (spaCy)", ["nlp", "run"]),
         ("Regroupement en affaires", ["cases"]),
-        ("Chronologie HTML et exports", ["timeline", "--dossier", "coco", "--out", str(out / "timeline")]),
+        (
+            f"Chronologie HTML et exports, au {day_label(date.fromisoformat(DEMO_DAY))}",
+            ["timeline", "--dossier", "coco", "--out", str(out / "timeline"), "--date", DEMO_DAY],
+        ),
     ]
     for email, name in DEMO_SUBSCRIBERS:
         steps.append((f"Abonnement de {email}", ["subscribers", "add", email, "--dossier", "coco", "--name", name]))
@@ -117,7 +126,7 @@ def demo(app: App, out: str, serve: bool) -> None:
         )
         app.say(f"  configuration    : {config}")
         if serve:
-            app.say("Mini-web toujours en service (Ctrl-C pour arrêter) :")
+            app.say("Mini-web toujours en service, les liens des sources répondent (Ctrl-C pour arrêter) :")
             for outlet, base in web.outlets.items():
                 app.say(f"  {outlet:18} {base}")
             try:
@@ -125,6 +134,12 @@ def demo(app: App, out: str, serve: bool) -> None:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+        else:
+            app.say(
+                "Le mini-web s'arrête avec la démo : les liens de la chronologie vers les articles ne "
+                "répondent plus. Pour les suivre, relancez en le gardant en service : veille demo --serve "
+                "(ou make demo DEMO_ARGS=--serve)."
+            )
 
 
 def _empty_embedded_database() -> None:

@@ -148,6 +148,10 @@ def _judilibre(s: Settings) -> None:
     if "key_env" in s.values and (not isinstance(s.values["key_env"], str) or not s.values["key_env"].strip()):
         s.fail("key_env", "doit nommer une variable d'environnement")
     s.boolean("cited_numbers")
+    s.text("decision_url")
+    link = s.values.get("decision_url")
+    if isinstance(link, str) and link.strip() and (not re.match(r"^https?://[^/\s]+", link) or "{id}" not in link):
+        s.fail("decision_url", f"« {link} » : une adresse http(s) contenant {{id}} attendue")
     s.number("page_size", 1, JUDILIBRE_PAGE_SIZE_MAX)
     s.number("requests_per_second", 0.01, JUDILIBRE_RATE_MAX, whole=False)
 

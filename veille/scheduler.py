@@ -42,9 +42,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from veille.app import App, pass_app
+from veille.app import App, pass_app, table
+from veille.counts import counts_text
 from veille.errors import VeilleError
 from veille.kinds import kind_of
+from veille.vocabulary import paris_time
 
 PARIS = ZoneInfo("Europe/Paris")
 SCHEDULER_LOCK = 0x7665696C6C66  # distinct from the migration lock
@@ -225,7 +227,7 @@ class Scheduler:
                 (SCHEDULER_LOCK,),
             ).fetchone()
             conn.close()
-            since = f" depuis {holder['backend_start']:%Y-%m-%d %H:%M}" if holder else ""
+            since = f" depuis {paris_time(holder['backend_start'])}" if holder else ""
             raise VeilleError(
                 f"un planificateur tourne déjà sur cette base{since}",
                 "arrêtez-le d'abord (un seul planificateur par base)",
@@ -329,7 +331,7 @@ class Scheduler:
         with self.db() as conn:
             last_run = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs").fetchone()["id"]
             self._record_job(conn, spec, last_started=datetime.now(UTC), last_status="running", last_error=None)
-        self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} ▶ {spec.job_id}")
+        self.app.say(f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S %Z} ▶ {spec.job_id}")
         started = time.monotonic()
         child = subprocess.Popen(
             argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
@@ -374,7 +376,7 @@ class Scheduler:
         elapsed = time.monotonic() - started
         mark = "✔" if status == "ok" else "✖"
         self.app.say(
-            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S} {mark} {spec.job_id} ({elapsed:.1f} s)"
+            f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S %Z} {mark} {spec.job_id} ({elapsed:.1f} s)"
             + (f" : {error}" if error else "")
         )
         if status == "ok" and not self.stopping.is_set():
@@ -523,19 +525,12 @@ def schedule(app: App, run_for: float | None) -> None:
 OUTCOMES = {"ok": "réussie", "failed": "échec", "running": "en cours", "interrupted": "interrompue"}
 
 
-def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
-    cells = [tuple(str(c) for c in headers)] + [tuple("" if c is None else str(c) for c in r) for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-    return "\n".join([line(cells[0]), "  ".join("─" * w for w in widths)] + [line(r) for r in cells[1:]])
-
-
 def _counts(counts: dict) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, (int, float)) and v)[:70] or "—"
+    return counts_text(counts)[:70] or "—"
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return paris_time(value) if value else "—"
 
 
 def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
@@ -604,7 +599,7 @@ def status(app: App) -> None:
                     (r["error"] or _counts(r["counts"]))[:70],
                 )
             )
-        click.echo(_table(rows, ("tâche", "portée", "début", "durée", "issue", "compteurs / erreur")))
+        click.echo(table(rows, ("tâche", "portée", "début", "durée", "issue", "compteurs / erreur")))
     else:
         click.echo("  aucune exécution enregistrée")
     click.echo("\nProchaines exécutions")
@@ -621,7 +616,7 @@ def status(app: App) -> None:
         click.echo("  le planificateur ne tourne pas (lancez « veille schedule »)")
     if planned:
         click.echo(
-            _table(
+            table(
                 [(p["job_id"], _when(p["next_run_at"]), OUTCOMES.get(p["last_status"], "—")) for p in planned],
                 ("tâche", "prévue", "dernière issue"),
             )
@@ -631,7 +626,7 @@ def status(app: App) -> None:
     flagged = flagged_sources(conn)
     if flagged:
         click.echo(
-            _table(
+            table(
                 [(f["source_id"], f["name"], _when(f["since"]), f["reason"]) for f in flagged],
                 ("source", "nom", "depuis", "raison"),
             )

@@ -8,7 +8,8 @@ allow exactly them (``tests/veille/test_vocabulary.py`` compares the two).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 # --------------------------------------------------------------------------- events
 
@@ -146,6 +147,39 @@ NUMBER_UNITS = {
 }
 NUMBER_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
 NUMBER_HUNDREDS = {"cent": 100, "mille": 1000}
+
+# --------------------------------------------------------------------------- times
+
+PARIS = ZoneInfo("Europe/Paris")  # every time a user reads is Paris time, and says so
+
+
+def paris_time(value: datetime) -> str:
+    """« 2024-06-25 14:05 CEST »: a moment in Paris time with its zone, for the command line."""
+    return value.astimezone(PARIS).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def paris_iso(value: datetime) -> str:
+    """« 2024-02-11T00:30:00+01:00 »: a moment in Paris time, ISO 8601 with its offset, for exports."""
+    return value.astimezone(PARIS).isoformat(timespec="seconds")
+
+
+_EVERY = {
+    "m": ("toutes les minutes", "toutes les {n} minutes"),
+    "h": ("toutes les heures", "toutes les {n} heures"),
+    "d": ("tous les jours", "tous les {n} jours"),
+    "s": ("toutes les secondes", "toutes les {n} secondes"),
+}
+
+
+def interval_label(interval: str) -> str:
+    """« toutes les heures », « toutes les 4 heures », « tous les jours », « toutes les semaines »: a
+    configuration interval (30m, 1h, 6h, 1d, 7d) as a reader says it."""
+    n, unit = int(interval[:-1]), interval[-1]
+    if unit == "d" and n % 7 == 0:
+        return "toutes les semaines" if n == 7 else f"toutes les {n // 7} semaines"
+    one, many = _EVERY[unit]
+    return one if n == 1 else many.format(n=n)
+
 
 # --------------------------------------------------------------------------- dates at a precision
 

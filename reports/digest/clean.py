@@ -53,12 +53,14 @@ class Cleaner:
         return url
 
 
-def safe_url(url: str | None) -> str | None:
-    """The link if it is a plain http(s) address, else None (the item is shown without a link)."""
+def safe_url(url: str | None, local: bool = False) -> str | None:
+    """The link if it is a plain http(s) address, else None (the item is shown without a link).
+    ``local``: a ``file:///`` address is kept too (the timeline of a digest written to disk, as
+    the demo's are)."""
     if not url:
         return None
     url = url.strip()
-    if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE):
+    if not re.match(r"^https?://[^\s/?#]+", url, re.IGNORECASE) and not (local and url.startswith("file:///")):
         return None
     if any(c.isspace() or ord(c) < 32 or c in '<>"' for c in url):
         return None

@@ -316,6 +316,7 @@ def status(app: App, dossier: str | None, week: str | None) -> None:
     """Lister l'état de remise des résumés : envoyé, reporté, refusé, en état inconnu."""
     from reports.digest.send import statuses
     from reports.digest.weeks import parse_week
+    from veille.vocabulary import paris_time
 
     if dossier:
         app.config.dossier(dossier)
@@ -328,7 +329,7 @@ def status(app: App, dossier: str | None, week: str | None) -> None:
         state = labels.get(r["status"], r["status"])
         if r["status"] == "sending":
             state = "état inconnu" if r["dot_sent_at"] else "interrompu"
-        when = f"\t{r['sent_at']:%d/%m/%Y %H:%M}" if r["sent_at"] else ""
+        when = f"\t{paris_time(r['sent_at'])}" if r["sent_at"] else ""
         error = f"\t{r['error']}" if r["error"] and r["status"] != "sent" else ""
         click.echo(f"{r['week']}\t{r['dossier_slug']}\t{r['email']}\t{state}{when}\t{r['message_id'] or ''}{error}")
 

@@ -331,7 +331,7 @@ def build_digest(conn: psycopg.Connection, config: Config, dossier_slug: str, we
         week=week,
         sections=sections.ordered(),
         upcoming=_agenda(sections, conn, dossier_slug, week),
-        timeline_url=safe_url(config.reports.public_url),
+        timeline_url=safe_url(config.reports.public_url, local=True),
         flagged=flagged,
     )
 

@@ -1,4 +1,6 @@
-"""The coverage chart: articles per month as bars, laid out here and drawn by ``_chart.html.j2`` (inline SVG)."""
+"""The coverage chart: articles per month as bars, laid out here and drawn by ``_chart.html.j2``: the bars
+in inline SVG (stretched to the page's width), the labels in HTML, so that they keep a readable size
+on a phone, where every other year is left out."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from veille.vocabulary import MONTHS
 
 WIDTH = 960
 HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 8, 8, 12, 6  # the axis labels are HTML under and beside the drawing
+MAJOR_TICKS = 6  # beyond, every other year label is « minor »: a phone leaves those out
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,12 @@ class Bar:
 class Tick:
     x: float
     label: str
+    minor: bool = False
+
+    @property
+    def percent(self) -> float:
+        """Where the label goes under the drawing, in % of its width (HTML, so it keeps its size)."""
+        return round(self.x / WIDTH * 100, 3)
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def layout(months: list[tuple[date, int]]) -> Chart:
                 y=round(TOP + inner_h - h, 2),
                 width=round(max(step * 0.8, 0.5), 2),
                 height=round(h, 2),
-                label=f"{month_label(m)} : {plural(n, 'article')}",
+                label=f"{month_label(m)}\u00a0: {plural(n, 'article')}",
                 count=n,
             )
         )
@@ -77,6 +86,8 @@ def layout(months: list[tuple[date, int]]) -> Chart:
             ticks.append(Tick(x=round(LEFT + i * step, 2), label=str(m.year)))
     if months and not ticks:
         ticks.append(Tick(x=LEFT, label=str(months[0][0].year)))
+    if len(ticks) > MAJOR_TICKS:
+        ticks = [Tick(t.x, t.label, minor=i % 2 == 1) for i, t in enumerate(ticks)]
     return Chart(
         width=WIDTH,
         height=HEIGHT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -148,6 +149,13 @@ def _totals(conn: psycopg.Connection, dossier: str, as_of: datetime | None) -> d
     return conn.execute(QUERIES["totals"], {"dossier": dossier, "as_of": as_of}).fetchone()
 
 
+def _local_sample(config) -> bool:
+    """Whether the sources are served on this machine (the demo's mini-web): their links then work
+    only while it runs, and the page says so."""
+    hosts = {urlsplit(u).hostname for s in config.sources for u in s.urls}
+    return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
+
+
 def timeline_context(
     conn: psycopg.Connection,
     config,
@@ -168,7 +176,7 @@ def timeline_context(
     return {
         "dossier": d,
         "generated": generated,
-        "generated_label": f"{day(generated.astimezone(PARIS).date())} à {generated.astimezone(PARIS):%H:%M}",
+        "generated_label": f"{day(generated.astimezone(PARIS).date())} à {generated.astimezone(PARIS):%H:%M} (heure de Paris)",
         "today": today,
         "today_label": day(today),
         "as_of": as_of is not None,
@@ -185,5 +193,6 @@ def timeline_context(
             if published.approved_at
             else None
         ),
+        "local_sample": _local_sample(config),
         **TEMPLATE_HELPERS,
     }

@@ -62,11 +62,17 @@ UNION ALL SELECT 'place', p, count(DISTINCT s.happening_id)
            GROUP BY p
 
 -- name: totals --
--- How many documents, from how many outlets, the timeline's entries cite.
+-- The dossier's press coverage, counted as the coverage chart counts it (reports/queries.sql's
+-- coverage: dated documents, court decisions apart): its articles, the outlets that published
+-- them, and the court decisions.
 --   dossier  the dossier's slug
 --   as_of    the moment shown (null: now)
-SELECT count(*) AS documents, count(DISTINCT d.source_id) AS outlets
+SELECT count(*) FILTER (WHERE d.kind <> 'decision') AS documents,
+       count(DISTINCT veille_outlet_name(s.name, d.site_name, d.source_id))
+             FILTER (WHERE d.kind <> 'decision') AS outlets,
+       count(*) FILTER (WHERE d.kind = 'decision') AS decisions
   FROM documents d
   JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
- WHERE (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)
-   AND d.id IN (SELECT document_id FROM events WHERE happening_id IS NOT NULL)
+  LEFT JOIN sources s ON s.id = d.source_id
+ WHERE d.published_at IS NOT NULL
+   AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)

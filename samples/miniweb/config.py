@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from samples.miniweb.server import MiniWeb
 
+from samples.miniweb.judilibre import DECISION_PAGE
+
 JUDILIBRE_KEY_ENV = "JUDILIBRE_KEY_ID"
 DEFAULT_SEARCH_SELECTORS = ("a.result", "a[rel=next]")
 
@@ -96,7 +98,12 @@ def sources(
                 "dossiers": ["coco"],
                 "allow_private": True,
                 # as the built-in configuration: the cours d'appel too (the API's default is cc only)
-                "settings": {"key_env": JUDILIBRE_KEY_ENV, "jurisdictions": ["cc", "ca"]},
+                "settings": {
+                    "key_env": JUDILIBRE_KEY_ENV,
+                    "jurisdictions": ["cc", "ca"],
+                    # the sample's decisions are fictional: linked to the mini-web's page, not the court's site
+                    "decision_url": web.judilibre.base_url + DECISION_PAGE + "{id}",
+                },
             }
         )
     if gdelt:

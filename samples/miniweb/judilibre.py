@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import html
 import json
 import re
 import threading
@@ -25,6 +26,7 @@ from samples.miniweb.dates import FrozenClock
 from samples.miniweb.transport import Request, Response, json_response
 
 BASE_PATH = "/cassation/judilibre/v1.0"
+DECISION_PAGE = "/decision/"  # a decision's public page, as the court's site has one (no key)
 MAX_PAGE_SIZE = 50
 MAX_BATCH_SIZE = 1000
 MAX_RESULT_WINDOW = 10_000
@@ -144,6 +146,8 @@ class JudilibreService:
         return json_response(body, status)
 
     def handle(self, request: Request) -> Response:
+        if request.path.startswith(DECISION_PAGE):
+            return self._page(request.path[len(DECISION_PAGE) :])
         route = f"{request.method} {request.path.removeprefix(BASE_PATH) or '/'}"
         if not request.path.startswith(BASE_PATH + "/"):
             return json_response({"route": route, "errors": [{"msg": "Not found"}]}, 404)
@@ -187,6 +191,21 @@ class JudilibreService:
         if isinstance(body, dict) and "took" in body:
             body["took"] = max(1, int((time.monotonic() - started) * 1000))
         return json_response(body)
+
+    def _page(self, decision_id: str) -> Response:
+        """The decision as a reader opens it from the timeline: title, date and text, in HTML."""
+        with self._lock:
+            d = self.decisions.get(decision_id)
+        if d is None or d.get("to_be_deleted"):
+            return Response(404, "<!DOCTYPE html><title>Décision introuvable</title><p>Décision introuvable.</p>")
+        title = f"Décision n° {d.get('number') or decision_id} du {d.get('decision_date', '')}"
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in str(d.get("text", "")).split("\n") if p.strip())
+        return Response(
+            200,
+            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+            f"<body><p>Décision fictive du corpus d’exemple de veille (faux Judilibre).</p>"
+            f"<h1>{html.escape(title)}</h1>{paragraphs}</body></html>",
+        )
 
     # ------------------------------------------------------------------ filters
 

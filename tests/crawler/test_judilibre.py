@@ -262,10 +262,11 @@ def test_bad_settings_are_one_line_naming_the_key_when_the_configuration_is_read
 def test_cli_sync_and_skip(veille, judilibre, tmp_path):
     path = write_config(tmp_path, judilibre, queries='["coco.gg"]', operator='"exact"')
     skipped = veille("--config", path, "import", "judilibre", env={KEY_ENV: ""})
-    assert skipped.returncode == 0 and skipped.stdout == ""
+    # Asked to import and unable to: it fails, with one line saying why.
+    assert skipped.returncode == 1 and skipped.stdout == ""
     assert skipped.stderr.strip().splitlines() == [
-        f"judilibre : source « judilibre » ignorée : pas de clé API (variable {KEY_ENV} vide) — créez une "
-        "application sur piste.gouv.fr et exportez sa clé (KeyId)"
+        f"veille : erreur : pas de clé API Judilibre (variable {KEY_ENV} vide) : rien n'a été synchronisé — créez "
+        "une application sur piste.gouv.fr et exportez sa clé (KeyId) dans cette variable"
     ]
     done = veille("--config", path, "import", "judilibre", env={KEY_ENV: judilibre.judilibre_key})
     assert done.returncode == 0, done.stderr
@@ -442,3 +443,29 @@ def test_a_refused_key_fails_the_command(veille, judilibre, tmp_path):
         "veille : erreur : Judilibre a refusé la clé API de judilibre (détail ci-dessus) — vérifiez la clé "
         f"PISTE (KeyId) dans la variable {KEY_ENV}, puis relancez"
     )
+
+
+def test_the_sample_decisions_link_to_the_sample_not_to_the_court(conn, judilibre, tmp_path):
+    """A fictional decision's id means nothing on courdecassation.fr: the mini-web's configuration
+    links each to the page the fake Judilibre serves, and the deletion still finds it."""
+    import urllib.request
+
+    from samples.miniweb.config import sources
+
+    settings = next(s for s in sources(judilibre, wayback=False) if s["kind"] == "judilibre")["settings"]
+    path = write_config(tmp_path, judilibre, decision_url=f'"{settings["decision_url"]}"')
+    sync(conn, path)
+    rows = conn.execute("SELECT url, metadata->>'judilibre_id' AS id FROM documents WHERE kind = 'decision'").fetchall()
+    assert rows and all(r["url"] == f"{judilibre.judilibre.base_url}/decision/{r['id']}" for r in rows)
+    decision = DECISIONS["cc-cr-2025-05-21-mazan-appel"]
+    with urllib.request.urlopen(f"{judilibre.judilibre.base_url}/decision/{decision.id}") as page:
+        assert page.status == 200 and "25-81.234" in page.read().decode()
+    judilibre.judilibre.mark(decision.id, "to_be_deleted")
+    sync(conn, path)
+    assert decision.id not in decisions(conn)
+
+
+def test_a_decision_address_without_its_id_is_refused(tmp_path, miniweb):
+    with pytest.raises(VeilleError) as err:
+        load_config(write_config(tmp_path, miniweb, decision_url='"https://exemple.fr/decision"'))
+    assert "settings.decision_url" in str(err.value) and "{id}" in str(err.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 
 import pytest
@@ -34,6 +35,7 @@ def test_send_then_send_again(veille, ready, smtp, conn):
     lines = status.stdout.strip().splitlines()
     assert len(lines) == 3 and all("\tenvoyé\t" in line for line in lines)
     assert lines[0].startswith("2024-W36\tcoco\telodie@exemple.fr\tenvoyé\t")
+    assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d CES?T$", lines[0].split("\t")[4])  # when it was sent, Paris time
 
 
 def test_refusals_are_reported_and_the_exit_status_says_so(veille, ready, smtp):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from reports.french import typeset
 from tests.conftest import run_veille
 from tests.reports.timeline_builder import HOSTILE_TITLE, MINOR_NAME, drop_database, sample_database
 
@@ -165,7 +167,7 @@ def test_hostile_title_is_inert_text_and_no_minor_is_named(browser, page_path):
     body = view.page.inner_text("body")
     entry = view.page.locator("article.entry", has_text="alert('titre')")
     entry.locator("summary").click()
-    assert HOSTILE_TITLE in entry.inner_text()
+    assert typeset(HOSTILE_TITLE) in entry.inner_text()  # as written, with French no-break spaces
     assert view.page.evaluate("document.querySelectorAll('script').length") == 1
     assert view.page.evaluate("document.querySelectorAll('article em').length") == 0
     for word in MINOR_NAME.split():
@@ -220,4 +222,128 @@ def test_print_shows_sources_and_hides_the_controls(browser, page_path, tmp_path
     assert view.page.evaluate("[...document.querySelectorAll('details.sources')].every(d => d.open)")
     pdf = view.page.pdf(path=str(tmp_path / "chronologie.pdf"))
     assert len(pdf) > 10_000
+    view.page.close()
+
+
+# --------------------------------------------------------------------------- what a reader sees, phone and desktop
+
+WIDTHS = [pytest.param(390, id="telephone-390"), pytest.param(1400, id="ordinateur-1400")]
+
+
+def _open_all_details(view: Opened) -> None:
+    view.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_french_spacing_never_lets_a_quote_mark_or_a_colon_wrap_alone(browser, page_path, width):
+    view = Opened(browser, page_path["today"], width=width)
+    _open_all_details(view)
+    text = view.page.evaluate("document.body.innerText")
+    # A plain (breakable) space inside « » or before : ; ? ! is where a line may break.
+    loose = [m.group(0) for m in re.finditer(r".{0,20}(«[ \t\n]|[ \t\n][»:;?!]).{0,20}", text)]
+    assert loose == []
+    assert "«\u00a0" in text and "\u00a0»" in text and "\u00a0:" in text
+    # Laid out: the closing « » » of every quote sits on the line of the word before it.
+    wrapped = view.page.evaluate(
+        """() => [...document.querySelectorAll('article.entry blockquote p')].filter(p => {
+             const node = p.lastChild, range = document.createRange();
+             range.setStart(node, Math.max(0, node.length - 3)); range.setEnd(node, node.length);
+             const rects = [...range.getClientRects()].filter(r => r.width > 0);
+             return new Set(rects.map(r => Math.round(r.top))).size > 1;
+           }).map(p => p.textContent.slice(-40))"""
+    )
+    assert wrapped == []
+    view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_quoted_outlet_links_to_its_article(browser, page_path, width):
+    view = Opened(browser, page_path["today"], width=width)
+    quotes = view.page.eval_on_selector_all(
+        "article.entry blockquote[cite]",
+        "els => els.map(b => [b.getAttribute('cite'), b.querySelector('footer cite a')?.getAttribute('href')])",
+    )
+    assert len(quotes) > 50 and all(cite == href for cite, href in quotes), quotes[:3]
+    first = view.page.locator("article.entry blockquote[cite] footer cite a").first
+    assert first.get_attribute("rel") == "noopener noreferrer" and first.inner_text().strip()
+    view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_header_and_the_chart_count_the_same_articles_and_no_court_is_a_media(browser, page_path, width):
+    view = Opened(browser, page_path["today"], width=width)
+    header = view.page.inner_text("#totaux")
+    caption = view.page.inner_text("figure.chart figcaption")
+    articles = int(re.match(r"(\d+) articles? de \d+ médias?", header).group(1))
+    assert re.search(rf"\({articles} articles?\b", caption), (header, caption)
+    monthly = view.page.eval_on_selector_all("table.data tbody td:last-child", "tds => tds.map(t => +t.textContent)")
+    assert sum(monthly) == articles
+    cards = view.page.inner_text("#affaires")
+    assert "média" not in cards and re.search(r"Documents\s+\d+ \(de \d+ sources?\)", cards)
+    view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_coverage_chart_is_readable_and_answers_a_tap_or_the_pointer(browser, page_path, width):
+    page_file = page_path["today"]
+    page = browser.new_page(viewport={"width": width, "height": 900}, has_touch=True, is_mobile=width < 600)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.locator("#couverture").scroll_into_view_if_needed()
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll('figure.chart .ticks span, figure.chart .axis, figure.chart .detail')]
+             .filter(e => e.getClientRects().length)
+             .map(e => { const r = e.getBoundingClientRect();
+                         return {text: e.textContent, size: parseFloat(getComputedStyle(e).fontSize),
+                                 left: r.left, right: r.right, top: r.top}; })"""
+    )
+    assert labels and min(label["size"] for label in labels) >= 11, labels
+    years = sorted((label for label in labels if re.fullmatch(r"\d{4}", label["text"])), key=lambda x: x["left"])
+    assert len(years) >= 2
+    assert all(a["right"] <= b["left"] for a, b in zip(years, years[1:])), years  # no label over another
+    assert all(y["left"] >= 0 and y["right"] <= width for y in years)
+    # The month with the most articles, reached by a tap on a phone and by the pointer on a desktop.
+    peak = page.evaluate(
+        """() => { const bars = [...document.querySelectorAll('figure.chart rect.bar')];
+                   const b = bars.reduce((a, c) => +c.getAttribute('height') > +a.getAttribute('height') ? c : a);
+                   const r = b.getBoundingClientRect();
+                   return {x: r.left + r.width / 2, y: r.top + r.height / 2, label: b.querySelector('title').textContent}; }"""
+    )
+    if width < 600:
+        page.touchscreen.tap(peak["x"], peak["y"])
+    else:
+        page.mouse.move(peak["x"], peak["y"])
+    assert page.inner_text("#graph-detail") == peak["label"]
+    assert re.fullmatch(r"\S+ \d{4} : \d+ articles?", peak["label"].replace("\u00a0", " "))
+    page.focus("figure.chart svg")
+    page.keyboard.press("ArrowLeft")
+    assert page.inner_text("#graph-detail") != peak["label"]
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_treats_guet_apens_with_or_without_its_hyphen_alike(browser, page_path, width):
+    view = Opened(browser, page_path["today"], width=width)
+    found = {}
+    for query in ("guet-apens", "guet apens", "guet–apens", "Guet-Apens"):
+        view.page.fill("#f-q", query)
+        view.page.wait_for_timeout(400)
+        found[query] = view.visible()
+    assert found["guet-apens"] and all(v == found["guet-apens"] for v in found.values()), {
+        k: len(v) for k, v in found.items()
+    }
+    view.page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_disagreements_and_labels_read_as_correct_french(browser, page_path, width):
+    view = Opened(browser, page_path["today"], width=width)
+    _open_all_details(view)
+    text = view.page.evaluate("document.body.innerText")
+    assert "Les sources divergent" in text and "Nombre de prévenus\u00a0: " in text
+    assert "prévenus divergent" not in text and "Dates divergentes" not in text
+    assert "(heure de Paris)" in view.page.inner_text("header.page")
+    assert "mini-web" not in text  # links to real addresses: no word about a local sample
     view.page.close()

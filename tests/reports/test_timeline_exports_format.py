@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
+from reports.french import capfirst
 from reports.queries import Happening, Source
 from reports.timeline.exports import FILES, Exports
 from reports.timeline.exports.events_csv import COLUMNS, ENCODING, defused
@@ -67,6 +68,7 @@ def _happening(i: int, text: str) -> Happening:
         first_seen_at=datetime(2024, 1, 2, tzinfo=ZoneInfo("Europe/Paris")),
         places=[text],
         people=[text],
+        charges=["viol", "guet-apens"],
     )
     h.sources.append(
         Source(
@@ -105,6 +107,14 @@ def test_exports_read_back_what_the_happenings_said(tmp_path):
     assert [r["titre"] for r in by_column] == [defused(t) for t in texts]
     assert [r["citation"] for r in by_column] == [defused(t) for t in texts]
     assert all(not r["titre"] or r["titre"][0] not in "=+@" for r in by_column)
+    # The case's name as the page heads it; the entry's places, people and charges in their own cells.
+    assert [r["nom_affaire"] for r in by_column] == [
+        defused(capfirst(t)) if i % 2 and t else "" for i, t in enumerate(texts)
+    ]
+    assert [r["lieux"] for r in by_column] == [defused(t) for t in texts]
+    assert [r["personnes"] for r in by_column] == [defused(t) for t in texts]
+    assert {r["chefs_accusation"] for r in by_column} == {"viol, guet-apens"}
+    assert {r["publie_le"] for r in by_column} == {"2024-01-02T10:00:00+01:00"}
 
     data = json.loads((tmp_path / FILES["json"]).read_text(encoding="utf-8"))
     assert data["dossier"] == {"slug": "coco", "title": 'Le site « Coco » ; "test"'}
@@ -119,3 +129,25 @@ def test_exports_read_back_what_the_happenings_said(tmp_path):
     for e, t in zip(tl["events"], texts):  # TimelineJS shows text as HTML: scraped strings arrive escaped
         assert f"<blockquote>« {escape(t)} »</blockquote>" in e["text"]["text"]
         assert e["start_date"] == {"year": 2024, "month": 1, "day": 1, "display_date": "1er janvier 2024"}
+    # TimelineJS escapes a group itself: written escaped, « L'affaire » would show as « L&#39;affaire ».
+    assert [e["group"] for e in tl["events"]] == [
+        capfirst(t) if i % 2 and t else "Sans affaire" for i, t in enumerate(texts)
+    ]
+
+
+def test_publication_times_are_paris_time_with_their_offset(tmp_path):
+    """An article published at 00:30 in Paris on 11 February is dated the 11th, not the 10th (UTC)."""
+    h = _happening(1, "L'affaire de Lomme")
+    h.sources[0].published = "2024-02-10T23:30:00+00:00"
+    exports = Exports(tmp_path, "coco", "Coco", datetime(2024, 6, 1, tzinfo=ZoneInfo("UTC")))
+    exports.add(h)
+    exports.close()
+    publish(tmp_path, exports.names)
+    with (tmp_path / FILES["csv"]).open(encoding=ENCODING, newline="") as fh:
+        row = next(csv.DictReader(fh, delimiter=";"))
+    assert row["publie_le"] == "2024-02-11T00:30:00+01:00"
+    assert row["nom_affaire"] == "L'affaire de Lomme"
+    data = json.loads((tmp_path / FILES["json"]).read_text(encoding="utf-8"))
+    assert data["happenings"][0]["sources"][0]["published_at"] == "2024-02-11T00:30:00+01:00"
+    tl = json.loads((tmp_path / FILES["timelinejs"]).read_text(encoding="utf-8"))
+    assert tl["events"][0]["group"] == "L'affaire de Lomme"

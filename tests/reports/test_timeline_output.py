@@ -16,6 +16,7 @@ from icalendar import Calendar
 from markupsafe import escape
 from psycopg.rows import dict_row
 
+from reports.french import typeset
 from tests.conftest import run_veille
 from tests.reports.timeline_builder import HOSTILE_TITLE, MINOR_NAME, drop_database, sample_database
 
@@ -143,9 +144,10 @@ def test_every_entry_quotes_its_sentence_from_the_source(today, sample_url):
     out, _ = today
     text = (out / "index.html").read_text(encoding="utf-8")
     with psycopg.connect(sample_url, row_factory=dict_row) as conn:
-        stored = [html.unescape(r["t"]) for r in conn.execute("SELECT text AS t FROM documents")]
+        # as the page sets them: French no-break spaces inside « » and before : ; ? !
+        stored = [typeset(html.unescape(r["t"])) for r in conn.execute("SELECT text AS t FROM documents")]
     for anchor, body in entries(text).items():
-        quote = re.search(r"<blockquote[^>]*>\s*<p>« (.*?) »</p>", body, re.S).group(1)
+        quote = re.search(r"<blockquote[^>]*>\s*<p>«&nbsp;(.*?)&nbsp;»</p>", body, re.S).group(1)
         sentence = html.unescape(quote)
         if "[mineur]" in sentence:
             continue
@@ -194,7 +196,7 @@ def test_conflicting_reports_are_shown_with_their_sources(today):
     out, _ = today
     hearing = entries((out / "index.html").read_text(encoding="utf-8"))["e-valenciennes-hearing-2024-04-25"]
     conflict = re.search(r'<div class="conflicts" role="note">(.*?)</div>', hearing, re.S).group(1)
-    assert "Nombre de prévenus divergent" in conflict
+    assert "Les sources divergent" in hearing and "Nombre de prévenus&nbsp;: " in conflict
     assert re.search(r"<strong>11</strong> selon L&#39;Écho du Nord \(25 avr\. 2024\)", conflict)
     assert re.search(r"<strong>12</strong> selon InfoContinu \(24 avr\. 2024\)", conflict)
 
@@ -205,10 +207,10 @@ def test_cases_have_their_key_figures(today):
     mazan = re.search(r'<article class="case" id="affaire-mazan".*?</article>', text, re.S).group(0)
     assert "Les viols de Mazan" in mazan and "<dd>appel" in mazan
     assert "<dt>Prévenus</dt><dd>51</dd>" in mazan
-    assert re.search(r"<dt>Articles</dt><dd>\d+ \(\d+ médias\)</dd>", mazan)
+    assert re.search(r"<dt>Documents</dt><dd>\d+ \(de \d+ sources\)</dd>", mazan)
     assert re.search(r"<dt>Couverture</dt><dd>du \d", mazan)
-    chart = re.search(r'<svg viewBox="0 0 960 220" role="img".*?</svg>', text, re.S).group(0)
-    assert "<title>juin 2024 : " in chart and "articles</title>" in chart
+    chart = re.search(r'<svg viewBox="0 0 960 220" preserveAspectRatio="none" role="img".*?</svg>', text, re.S)
+    assert "<title>juin 2024\u00a0: " in chart.group(0) and "articles</title>" in chart.group(0)
 
 
 def test_no_minor_is_named_anywhere(today):
@@ -225,7 +227,7 @@ def test_hostile_markup_stays_text_in_the_page_and_the_exports(today):
     out, _ = today
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(" not in page and "<em>procès</em>" not in page
-    assert str(escape(HOSTILE_TITLE)) in page
+    assert str(escape(typeset(HOSTILE_TITLE))) in page
     assert "&lt;script&gt;alert(&#39;citation&#39;)&lt;/script&gt;" in page
     assert page.count("<script>") == 1  # the page's own
     tl = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
@@ -262,7 +264,7 @@ def test_csv_and_json_exports_list_every_source(today):
         rows[0]
     )
     hearing = [r for r in rows if r["entree"] == "valenciennes/hearing/2024-04-25"]
-    assert len(hearing) >= 3 and "Nombre de prévenus divergent" in hearing[0]["divergences"]
+    assert len(hearing) >= 3 and hearing[0]["divergences"].startswith("Nombre de prévenus : ")
     assert all(r["url"].startswith("https://") for r in rows)
     assert data["dossier"]["slug"] == "coco"
     closure = next(h for h in data["happenings"] if h["key"] == "site-coco/site_event/2024-06-25")
@@ -334,7 +336,7 @@ def test_how_a_date_was_worked_out_is_shown_on_demand_and_exported(sample_url, t
     try:
         timeline(sample_url, tmp_path)
         page = (tmp_path / "index.html").read_text(encoding="utf-8")
-        assert "Comment cette date a été établie" in page and escape(how) in page
+        assert "Comment cette date a été établie" in page and escape(typeset(how)) in page
         rows = list(
             csv.DictReader(io.StringIO((tmp_path / "events.csv").read_text(encoding="utf-8-sig")), delimiter=";")
         )

@@ -6,11 +6,13 @@ empty database and gives the same timeline."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from email import message_from_bytes, policy
 
 import pytest
+from icalendar import Calendar
 
 from tests.conftest import run_veille, server_folder
 
@@ -53,6 +55,21 @@ def test_the_demo_runs_end_to_end_and_can_be_run_again(out):
     message = message_from_bytes(mails[0].read_bytes(), policy=policy.default)
     assert message["To"].addresses[0].addr_spec.endswith("-demo@example.org")
     assert "désabonn" in message.get_body(("plain",)).get_content().lower()
+    # Every feature shows: hearings ahead (the timeline is as of the sample's last announcement), in
+    # the page and in the calendar; a note and a line on keeping the mini-web up for the links; the
+    # sample's decisions linked to the sample; the digests' link to the timeline.
+    ahead = page.split('id="a-venir-titre"')[1].split('id="affaires-titre"')[0]
+    assert "Les viols de Mazan" in ahead and "Aucune audience" not in ahead
+    assert "état du dossier au" in page
+    assert Calendar.from_ical((out / "timeline" / "audiences.ics").read_bytes()).walk("VEVENT")
+    assert "veille demo --serve" in page and "veille demo --serve" in first.stdout
+    events = json.loads((out / "timeline" / "events.json").read_text(encoding="utf-8"))
+    links = {s["url"] for h in events["happenings"] for s in h["sources"]}
+    decisions = {u for u in links if "/decision/" in u}
+    assert decisions and all(u.startswith("http://127.0.0.1:") for u in decisions)
+    assert not any("courdecassation.fr" in u for u in links)
+    timeline_link = (out / "timeline" / "index.html").resolve().as_uri()
+    assert f"Chronologie complète du dossier : {timeline_link}" in message.get_body(("plain",)).get_content()
 
     second = demo(out)
     assert re.search(r"(\d+) nouveaux documents", second.stdout).group(1) == collected.group(1)

@@ -1,15 +1,19 @@
 """``events.csv``: one row per source (report), semicolon-separated UTF-8 with a BOM, which
-spreadsheet software in French opens as is; cells that would start a formula are defused.
+spreadsheet software in French opens as is; cells that would start a formula are defused. The
+case's name is written as the page heads it, times in Paris time with their offset, and the
+entry's places, people and charges each in one cell (« Mazan, Avignon »).
 Written by the csv module (``csv.writer(delimiter=";")``, minimal quoting, CRLF line ends)."""
 
 from __future__ import annotations
 
 import csv
 
+from reports.french import capfirst
 from reports.queries import Happening
-from reports.timeline.exports.text import conflicts_text
+from reports.timeline.exports.text import conflicts_text, published_paris
 
 ENCODING = "utf-8-sig"  # the BOM tells spreadsheet software the file is UTF-8
+LIST_SEPARATOR = ", "  # places, people and charges of one entry, in one cell
 COLUMNS = (
     "entree",
     "date",
@@ -22,6 +26,9 @@ COLUMNS = (
     "resume",
     "annonce",
     "divergences",
+    "lieux",
+    "personnes",
+    "chefs_accusation",
     "media",
     "publie_le",
     "titre",
@@ -54,16 +61,19 @@ def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
         h.kind,
         h.kind_label,
         h.case_slug or "",
-        defused(h.case_name or ""),
+        defused(capfirst(h.case_name) if h.case_name else ""),
         defused(h.summary),
         "oui" if h.upcoming else "non",
         conflicts_text(h) if h.conflicts else "",
+        defused(LIST_SEPARATOR.join(h.places)),
+        defused(LIST_SEPARATOR.join(h.people)),
+        defused(LIST_SEPARATOR.join(h.charges)),
     ]
     return [
         prefix
         + [
             defused(s.outlet),
-            s.published or "",
+            published_paris(s.published),
             defused(s.title),
             s.url,
             defused(s.evidence),

@@ -1,7 +1,8 @@
 """``events.json``: every happening with all its sources, for researchers and scripts.
 
 One JSON object, ``{"dossier", "generated_at", "as_of", "happenings": [...]}``, written as the
-happenings stream by: its opening, then each happening (``orjson``), then its closing.
+happenings stream by: its opening, then each happening (``orjson``), then its closing. Times are
+in Paris time with their offset.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date, datetime
 import orjson
 
 from reports.queries import Happening, Source
+from reports.timeline.exports.text import published_paris
 
 FOOT = b"\n]}\n"
 _DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -34,7 +36,7 @@ def _source(s: Source) -> dict:
         "outlet": s.outlet,
         "title": s.title,
         "url": s.url,
-        "published_at": s.published,
+        "published_at": published_paris(s.published) or None,
         "evidence": s.evidence,
         "event_date": s.day[: _DATE_LENGTH.get(s.precision, 10)],
         "precision": s.precision,

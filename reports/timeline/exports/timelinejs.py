@@ -1,6 +1,7 @@
 """``timeline.json``: TimelineJS (https://timeline.knightlab.com/docs/json-format.html).
 
-TimelineJS renders ``text`` as HTML, so every scraped string in it is HTML-escaped here.
+TimelineJS renders ``text`` as HTML, so every scraped string in it is HTML-escaped here; it shows
+``group`` as plain text (escaping it itself), so a group is written unescaped.
 One JSON object, ``{"title", "events": [...]}``, written as the happenings stream by (``orjson``).
 """
 
@@ -68,7 +69,7 @@ def event(h: Happening, label: str) -> bytes:
     out = {
         "start_date": _date(h.date, h.precision, label),
         "text": {"headline": str(e(capfirst(h.summary))), "text": "".join(parts)},
-        "group": str(e(capfirst(h.case_name))) if h.case_name else "Sans affaire",
+        "group": capfirst(h.case_name) if h.case_name else "Sans affaire",  # TimelineJS escapes it itself
         "unique_id": h.anchor,
     }
     if h.date_end and h.date_end != h.date:

@@ -546,7 +546,7 @@ def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
             (q["queue"], q["waiting"], q["retrying"], q["running"], q["failed"], q["done"], _when(q["next_retry"]))
             for q in queues
         ]
-        click.echo(_table(rows, ("file", "en attente", "dont réessais", "en cours", "en échec", "faites", "prochaine")))
+        click.echo(table(rows, ("file", "en attente", "dont réessais", "en cours", "en échec", "faites", "prochaine")))
     else:
         click.echo("  aucune tâche en file")
     click.echo("\nWorkers vus (24 h)")
@@ -563,7 +563,7 @@ def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
             rows.append(
                 (w["host"], w["pid"], queues_text, w["concurrency"], _when(w["started_at"]), state, w["jobs_done"])
             )
-        click.echo(_table(rows, ("machine", "pid", "files", "à la fois", "démarré", "état", "tâches")))
+        click.echo(table(rows, ("machine", "pid", "files", "à la fois", "démarré", "état", "tâches")))
     else:
         click.echo("  aucun worker vu : lancez « veille worker » sur une ou plusieurs machines")
 

@@ -91,7 +91,7 @@ def cases(app: App, dossier: str | None, as_json: bool, recompute: bool) -> None
         app.say(f"{r['slug']:<26} {name}")
         app.say(
             f"{'':<26} {STAGE_LABELS.get(r['stage'] or '', 'étape inconnue')} · {_period(r['period_start'], r['period_end'])}"
-            f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} média(s)"
+            f" · {places} · {figures.get('documents', 0)} article(s), {figures.get('outlets', 0)} source(s)"
             + (" · corrigée dans la configuration" if r["manual"] else "")
         )
         for c in figures.get("contradictions", ()):

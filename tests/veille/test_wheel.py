@@ -95,7 +95,7 @@ def test_the_wheel_holds_the_migrations_and_the_named_sql(wheel):
     assert migrations and {f"migrations/{m}" for m in migrations} <= names
     shipped = {str(p.relative_to(ROOT)) for p in (ROOT / "reports").rglob("*.sql")}
     assert {"reports/queries.sql", "reports/digest/data.sql"} <= shipped <= names
-    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "reports" / "templates").iterdir()}
+    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "reports" / "templates").rglob("*") if p.is_file()}
     assert templates <= names
     packages = {
         str(p.parent.relative_to(ROOT))

@@ -279,14 +279,20 @@ def entry_state(conn: psycopg.Connection, key: str) -> dict | None:
     return dict(row) if row else None
 
 
-def approve(
-    conn: psycopg.Connection, key: str, author: Author, base_version: int | None = None, address: str | None = None
-) -> dict:
-    """Approve an entry as it stands now: the approval holds until the entry changes."""
+def _entry_before(conn: psycopg.Connection, key: str) -> tuple[dict, dict]:
+    """The entry as it stands, and its values as a correction's ``before`` (dates as ISO text)."""
     state = entry_state(conn, key)
     if state is None:
         _fail(f"entrée introuvable : « {key} »", "rechargez la file de relecture")
     before = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in state.items() if k not in ("version", "key")}
+    return state, before
+
+
+def approve(
+    conn: psycopg.Connection, key: str, author: Author, base_version: int | None = None, address: str | None = None
+) -> dict:
+    """Approve an entry as it stands now: the approval holds until the entry changes."""
+    state, before = _entry_before(conn, key)
     return record(
         conn,
         target_kind="entry",
@@ -311,10 +317,7 @@ def correct_entry(
     address: str | None = None,
 ) -> dict:
     """Hide, re-date, re-kind, re-headline or move an entry, its current values kept as ``before``."""
-    state = entry_state(conn, key)
-    if state is None:
-        _fail(f"entrée introuvable : « {key} »", "rechargez la file de relecture")
-    before = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in state.items() if k not in ("version", "key")}
+    _, before = _entry_before(conn, key)
     return record(
         conn,
         target_kind="entry",

@@ -290,6 +290,8 @@ def main() -> None:
                     "kinds": None,
                     "first": None,
                     "last": None,
+                    "approved_only": False,
+                    "ids": None,
                 },
             ).fetchall()
 

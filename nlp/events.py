@@ -184,11 +184,7 @@ class EventMaker:
     def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
         # What someone asks for or a condition (« a demandé que l'accusé soit reconnu coupable ») is not
         # what the sentence reports.
-        apart: set[int] = set()
-        if doc.has_annotation("DEP"):
-            for token in sent:
-                if _apart(token):
-                    apart |= {t.i for t in token.subtree}
+        apart = _apart_tokens(sent) if doc.has_annotation("DEP") else set()
         found = [
             cue
             for cue, where in self._matches(doc, sent, text)
@@ -286,10 +282,7 @@ class EventMaker:
             # except a subordinate of another time or a condition (« si l'accusé est jugé coupable »).
             whole = set(range(sent.start, sent.end))
             if doc.has_annotation("DEP"):
-                for token in sent:
-                    branch = {t.i for t in token.subtree}
-                    if _apart(token) and span.root.i not in branch:
-                        whole -= branch
+                whole -= _apart_tokens(sent, keeping=span.root)
             levels.append((whole, False))
         matches = self._matches(doc, sent, sentence_text)
         for positions, chain in levels:
@@ -544,6 +537,18 @@ def _apart(clause) -> bool:
         verbs = [clause, *(t for t in clause.children if t.dep_.startswith("aux"))]
         return any("Sub" in t.morph.get("Mood") for t in verbs)
     return False
+
+
+def _apart_tokens(sent: Span, keeping=None) -> set[int]:
+    """The tokens of the sentence's clauses that are :func:`_apart`, but for one holding ``keeping``
+    (the date itself, when it stands in such a clause)."""
+    out: set[int] = set()
+    for token in sent:
+        if _apart(token):
+            branch = {t.i for t in token.subtree}
+            if keeping is None or keeping.i not in branch:
+                out |= branch
+    return out
 
 
 def _upcoming(day: date, precision: str, published: date, tense: str | None, span: Span) -> bool:

@@ -246,6 +246,13 @@ class _Group:
         top = max(len(v) for v in self.people_stories.values())
         return len(self.people_stories[k]) >= top
 
+    def main_people(self) -> set[str]:
+        """The people named by as many of the group's stories as anyone is (:meth:`is_main_person`)."""
+        if not self.people_stories:
+            return set()
+        top = max(len(v) for v in self.people_stories.values())
+        return {k for k in self.people if len(self.people_stories.get(k, ())) >= top}
+
     def main_place(self) -> str | None:
         if not self.place_stories:
             return None
@@ -285,8 +292,7 @@ class Groups:
         """Each group is mainly about someone the other never names: two affaires of one city (two
         murders in Paris a month apart), whatever else they share."""
         ga, gb = self.group[a], self.group[b]
-        main_a = {k for k in ga.people if ga.is_main_person(k)}
-        main_b = {k for k in gb.people if gb.is_main_person(k)}
+        main_a, main_b = ga.main_people(), gb.main_people()
         return bool(main_a and main_b) and not (main_a & gb.people) and not (main_b & ga.people)
 
     def union(self, x: int, y: int, guarded: bool = True, same_main: bool = False) -> bool:
@@ -415,7 +421,7 @@ def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
         # Whoever the site's story is mainly about (its founder) has no affaire of his own: what happens to
         # him (« Isaac Steidl placé en garde à vue ») is the site's story, wherever the sentence is told.
         whole = groups.group[groups.find(site[0].f.id)]
-        owners = {k for k in whole.people if whole.is_main_person(k)}
+        owners = whole.main_people()
         for e in anchored:
             if e.people and set(e.people) <= owners:
                 groups.union(site[0].f.id, e.f.id, guarded=False)

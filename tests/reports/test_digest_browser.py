@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from reports.digest.send import send_digests
 from reports.digest.weeks import parse_week
 from tests.reports.digest_support import PEOPLE, add_subscribers, seed_week
+from tests.reports.test_timeline_browser import ARGS, CHROMIUM
 from veille.config import load_config
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not shutil.which("chromium"),
+        not CHROMIUM.exists(),
         reason="chromium absent (apt-get install -y chromium)",
     ),
 ]
@@ -37,7 +24,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield chromium
         chromium.close()
 

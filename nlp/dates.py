@@ -246,6 +246,20 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"{B}(?P<det>au|à l'|à la|en|l'|le|cet|ce|cette|d'|de l'|du|depuis l'|depuis le)\s*"
             rf"(?P<season>printemps|été|automne|hiver){E}(?: (?P<y>{YEAR})(?:-(?P<y2>{YEAR}))?)?{REL}",
         ),
+        # « au premier trimestre 2023 », « le second semestre », « au dernier trimestre de l'année »
+        (
+            "quarter",
+            rf"{B}(?P<nth>premier|1er|deuxième|2e|second|troisième|3e|quatrième|4e|dernier) "
+            rf"(?P<unit>trimestre|quadrimestre|semestre){E}(?: (?:de |d')?(?P<y>{YEAR})| de l'année| de cette année)?"
+            rf"(?:{REL[:-1]})?",
+        ),
+        # « au début du mois », « à la fin du mois dernier », « d'ici la fin de l'année prochaine »
+        (
+            "part_of_current",
+            rf"{B}(?:(?:au|le|la|à la|vers la|d'ici la|d'ici à la|avant la|jusqu'à la|dès la|dès le|en) )?"
+            rf"(?P<q>début|fin|milieu) (?:du |de l'|d')(?P<unit>mois|année|an){E}"
+            rf"(?! (?:de |d'|d[eu] )?(?:{MONTH}|{YEAR}))(?:{REL[:-1]}|\s+(?P<cours>en cours))?",
+        ),
         ("year_part", rf"{B}(?P<q>début|fin|mi-|courant|l'année|l'an|année)\s*(?P<y>{YEAR}){E}"),
         # Not « les années 1990 » (a decade), nor « 2018 personnes ».
         ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?<!années )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
@@ -882,6 +896,28 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             end_precision="month" if precision == "month" else None,
             explicit_year=bool(g.get("y")),
         )
+    if name == "quarter":
+        size = {"trimestre": 3, "quadrimestre": 4}.get(g["unit"].lower(), 6)
+        nth = g["nth"].lower()
+        count = 12 // size
+        index = (
+            count
+            if nth == "dernier"
+            else {"premier": 1, "1er": 1, "deuxième": 2, "2e": 2, "second": 2, "troisième": 3, "3e": 3}.get(nth, 4)
+        )
+        if index > count:
+            return []
+        year = int(g["y"]) if g.get("y") else published.year + {"past": -1, "future": 1}.get(direction, 0) * bool(rel)
+        start = date(year, (index - 1) * size + 1, 1)
+        end = last_day(_add_months(start, size - 1), "month")
+        return made(start, "month", "quarter", end_date=end, end_precision="month", explicit_year=bool(g.get("y")))
+    if name == "part_of_current":
+        shift = {"past": -1, "future": 1}.get(direction, 0) if rel else 0
+        if g["unit"].lower() == "mois":
+            return made(
+                _add_months(published.replace(day=1), shift), "month", "month_part_" + way if rel else "month_part"
+            )
+        return made(date(published.year + shift, 1, 1), "year", "year_part_" + way if rel else "year_part_this")
     if name == "year_part":
         return made(date(int(g["y"]), 1, 1), "year", "year_part", explicit_year=True)
     if name == "year":
@@ -1383,6 +1419,8 @@ def _ranges(
     out: list[DateMention] = []
     i = 0
     simple = (
+        "quarter",
+        "part_of_current",
         "ago",
         "after",
         "shift",

@@ -287,3 +287,34 @@ def test_a_court_agenda_in_the_present_is_still_to_come():
     text = "Le 3 mars 2019, il avait été interpellé. Son procès s'ouvre le 21 octobre devant la cour d'assises."
     mentions = find_dates(text, date(2024, 9, 5), lambda start, end: "present")
     assert mentions[-1].date == date(2024, 10, 21)
+
+
+@pytest.mark.parametrize(
+    "text, words, iso, precision, end",
+    [
+        ("Il a été arrêté au début du mois.", "au début du mois", "2024-04", "month", None),
+        ("L'audience a été renvoyée à la fin du mois dernier.", "à la fin du mois dernier", "2024-03", "month", None),
+        ("Le verdict est attendu d'ici la fin de l'année.", "d'ici la fin de l'année", "2024", "year", None),
+        ("Il sera jugé au début de l'année prochaine.", "au début de l'année prochaine", "2025", "year", None),
+        # « fin du mois de mars » is March, not the current month
+        ("Il sera jugé à la fin du mois de mars.", "la fin du mois de mars", "2025-03", "month", None),
+        (
+            "Les faits datent du premier trimestre 2023.",
+            "premier trimestre 2023",
+            "2023-01",
+            "month",
+            date(2023, 3, 31),
+        ),
+        ("Le procès aura lieu au second semestre.", "second semestre", "2024-07", "month", date(2024, 12, 31)),
+        (
+            "Il sera rejugé au dernier quadrimestre 2025.",
+            "dernier quadrimestre 2025",
+            "2025-09",
+            "month",
+            date(2025, 12, 31),
+        ),
+    ],
+)
+def test_parts_of_the_current_month_year_and_quarters(text, words, iso, precision, end):
+    mention = one(text, "future" if " sera " in text else "past")
+    assert (mention.text, mention.iso, mention.precision, mention.end_date) == (words, iso, precision, end)

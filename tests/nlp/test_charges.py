@@ -156,3 +156,39 @@ def test_each_charge_has_the_lemma_researchers_count_by(text, lemma):
 )
 def test_meurtrier_names_the_offence_only_as_the_offender(text, named):
     assert ("meurtre" in held(text)) is named
+
+
+@pytest.mark.parametrize(
+    "text, lemma",
+    [
+        # offences of French criminal news beyond the sexual and violent ones
+        ("Il est poursuivi pour apologie du terrorisme après ses messages.", "apologie du terrorisme"),
+        ("Le couple est mis en examen pour homicide volontaire et recel de cadavre.", "recel de cadavre"),
+        ("L'ancien maire sera jugé pour prise illégale d'intérêts.", "prise illégale d'intérêts"),
+        ("Elle est soupçonnée d'abus de faiblesse sur sa voisine.", "abus de faiblesse"),
+        ("Un adolescent a été interpellé pour incendie volontaire.", "incendie volontaire"),
+        # … and offenders named by their noun, as the press does
+        ("Les deux escrocs ont été arrêtés à la gare.", "escroquerie"),
+        ("Trois dealers ont été placés en garde à vue.", "trafic de stupéfiants"),
+        ("Le braquage de la bijouterie a duré trois minutes.", "vol"),
+        ("Il dénonce un racket organisé devant le collège.", "extorsion"),
+        ("Elle a été victime de revenge porn.", "diffusion d'images sans consentement"),
+        ("L'enquête pour pédopornographie est close.", "pédopornographie"),
+    ],
+)
+def test_the_lexicon_names_offences_of_general_criminal_news(text, lemma):
+    assert lemma in [c["lemma"] for c in analyse(text)["charges"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le procès de la corruption de mineurs s'ouvre.",  # the longer charge, not also « corruption »
+        "Un climat empoisonné règne dans la mairie.",  # a figure of speech
+        "La rébellion a pris le contrôle de la ville.",  # a rebellion, not the offence
+        "Il a braqué son regard sur le juge.",
+    ],
+)
+def test_words_that_only_look_like_offences_name_none(text):
+    lemmas = [c["lemma"] for c in analyse(text)["charges"]]
+    assert not set(lemmas) & {"corruption", "empoisonnement", "rébellion", "vol"}, lemmas

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp import extensions  # noqa: F401
-from nlp.extensions import sentence_of
+from nlp.extensions import in_related_block, sentence_of
 from nlp.forms import compile_forms
 from nlp.patterns import load
 
@@ -59,8 +59,8 @@ class ChargeFinder:
         spans = []
         for start, end, charge in self.find(doc.text):
             span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                continue
+            if span is None or in_related_block(doc, start):
+                continue  # « À lire aussi : Viol à … »: another article's charge
             # The label is the canonical charge; an implied charge is a second span on the same words.
             if self._negated(doc, span):
                 span._.not_held = "negation"

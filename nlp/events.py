@@ -23,11 +23,12 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
 from nlp.dates import last_day
-from nlp.extensions import enclosing_sentence, evidence_offsets, sentences
+from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_block, sentences
 from nlp.forms import compile_forms
 from nlp.headlines import PENALTY, headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb
+from nlp.text import RELATED_LINK
 from veille.vocabulary import FAMILY_OF_KIND, day_label, iso_at
 
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
@@ -430,18 +431,11 @@ def _main_verb(sent: Span):
     return next((t for t in sent if t.dep_ == "cop"), None)
 
 
-RELATED_LINK = re.compile(
-    r"\s*(?:(?:à|a)\s+)?(?:lire|voir|écouter|regarder)\s+(?:aussi|également|encore)\b|\s*(?:notre\s+)?(?:dossier|vidéo|"
-    r"replay|podcast)\s*[:|-]",
-    re.I,
-)
-
-
 def _heading(sent: Span) -> bool:
     """A short line without a verb, or a line in capitals: a subheading, a caption's label, a decision's
     header or a dateline, never an event's evidence."""
     doc = sent.doc
-    if RELATED_LINK.match(sent.text):
+    if in_related_block(doc, sent.start_char) or RELATED_LINK.match(sent.text):
         return True  # « Lire aussi - Meurtre de … : un suspect interpellé »: another article's headline
     letters = [c for c in sent.text if c.isalpha()]
     if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):

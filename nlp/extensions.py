@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from nlp.text import related_blocks
+
 SPAN_ATTRIBUTES = {
     "canonical": None,  # resolved name of the entity (« Dominique Pelicot » for « M. Pelicot »)
     "honorific": None,  # M., Mme, Me … taken off the name
@@ -36,12 +38,13 @@ for _name, _default in DOC_ATTRIBUTES.items():
 
 
 def replace_entities(doc: Doc, new: list[Span]) -> None:
-    """Set ``new`` spans as entities, dropping the model's entities they overlap."""
+    """Set ``new`` spans as entities, dropping the model's entities they overlap, and every entity
+    in a list of other articles (« À lire aussi »: their names are not the story's)."""
     taken: set[int] = set()
     for span in new:
         taken.update(range(span.start, span.end))
     kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
-    doc.ents = sorted(kept + new, key=lambda s: s.start)
+    doc.ents = sorted((e for e in kept + new if not in_related_block(doc, e.start_char)), key=lambda s: s.start)
 
 
 SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", ")", "]")
@@ -134,6 +137,15 @@ def _continues(doc: Doc, previous: list[int], sent: Span) -> bool:
     ):
         return True  # « M . », « H . »: the tokenizer split the abbreviation's point
     return not last.text.endswith(SENTENCE_END)
+
+
+def in_related_block(doc: Doc, start_char: int) -> bool:
+    """Whether the character at ``start_char`` lies in a list of other articles (« À lire aussi »,
+    :func:`nlp.text.related_blocks`): no entity, charge or event is read there."""
+    blocks = doc.user_data.get("veille_related")
+    if blocks is None:
+        blocks = doc.user_data["veille_related"] = related_blocks(doc.text)
+    return any(a <= start_char < b for a, b in blocks)
 
 
 def enclosing_sentence(span: Span) -> Span:

@@ -94,3 +94,47 @@ def language_of(text: str, sample: int = 3000) -> str | None:
                 counts[lang] += 1
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] >= 5 else None
+
+
+# A line that points to other articles: « À lire aussi : … », « Lire aussi », « VIDÉO - … ».
+RELATED_LINK = re.compile(
+    r"\s*(?:(?:à|a)\s+)?(?:lire|voir|écouter|regarder|découvrir)\s+(?:aussi|également|encore)\b|"
+    r"\s*sur\s+le\s+même\s+sujet\b|\s*(?:notre\s+)?(?:dossier|vidéo|replay|podcast)\s*[:|-]",
+    re.I,
+)
+_LISTED_LINES = 12  # at most this many lines listed under a bare « À lire aussi »
+
+
+def related_blocks(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the text that list other articles, which are never the story's facts.
+
+    A line opening with a related-link cue is one (« À lire aussi : Meurtre à … »). When the cue
+    stands alone, the headlines listed under it are too: each following line up to the first
+    that reads as a paragraph (several words ending with a full stop), at most a dozen lines.
+    """
+    blocks: list[tuple[int, int]] = []
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*", text) if m.group().strip()]
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        cue = RELATED_LINK.match(line)
+        if not cue:
+            i += 1
+            continue
+        end = start + len(line)
+        rest = line[cue.end() :].strip(" :-|–—\t")
+        if not rest:
+            j = i + 1
+            while j < len(lines) and j <= i + _LISTED_LINES and not _paragraph(lines[j][1]):
+                end = lines[j][0] + len(lines[j][1])
+                j += 1
+            i = j
+        else:
+            i += 1
+        blocks.append((start, end))
+    return blocks
+
+
+def _paragraph(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped.split()) > 3 and stripped.endswith((".", "…", '."', ".»", ". »", ".”"))

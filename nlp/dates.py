@@ -642,6 +642,28 @@ def find_dates(
     return _ranges(text, context.mentions, published, tense)
 
 
+# The words that tell, earlier in the text, the happening a noun names (« deux jours après le
+# meurtre » counts from « il a été tué le 12 mars »): the noun's own stem is not enough.
+_DEATH = ("meurtr", "assassin", "tué", "tuée", "tués", "mort", "décéd", "décès", "homicide", "abattu")
+_ARREST = ("arrest", "arrêt", "interpell", "garde à vue", "gardes à vue")
+HAPPENING_WORDS: dict[str, tuple[str, ...]] = {
+    "meurtre": _DEATH,
+    "assassinat": _DEATH,
+    "mort": _DEATH,
+    "décès": _DEATH,
+    "homicide": _DEATH,
+    "arrestation": _ARREST,
+    "interpellation": _ARREST,
+    "fermeture": ("ferm",),
+    "agression": ("agress", "frapp", "passé à tabac", "roué de coups"),
+    "disparition": ("dispar",),
+    "enlèvement": ("enlev", "enlèv"),
+    "découverte": ("découv", "retrouv"),
+    "condamnation": ("condamn",),
+    "procès": ("procès", "jugé", "jugée", "jugés", "comparu"),
+    "verdict": ("verdict", "condamn", "acquitt"),
+}
+
 NARRATIVE_SENTENCES = 12  # how far back a narrative present looks for the year its story is in
 # Words of a court's or an institution's agenda: a present tense near them announces what is to come.
 SCHEDULED = re.compile(
@@ -699,10 +721,11 @@ class _Context:
     def named(self, noun: str, position: int) -> DateMention | None:
         """The date the text gives the happening ``noun`` names (« le meurtre »), in the same or the
         previous sentence: the date nearest to an earlier mention of that word."""
-        stem = noun.lower()[: max(4, min(len(noun) - 1, 6))]
+        stems = HAPPENING_WORDS.get(noun.lower()) or (noun.lower()[: max(4, min(len(noun) - 1, 6))],)
         here = self.sentence(position)
         window_start = self.starts[max(0, here - 1)]
-        for word in re.finditer(rf"\b{re.escape(stem)}\w*", self.text[window_start:position], re.I):
+        told = "|".join(re.escape(stem) for stem in stems)
+        for word in re.finditer(rf"\b(?:{told})\w*", self.text[window_start:position], re.I):
             at = window_start + word.start()
             same = [
                 m

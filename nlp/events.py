@@ -263,6 +263,10 @@ class EventMaker:
     ) -> str:
         sentence_text = doc.text[sent.start_char : sent.end_char]
         own = set(range(span.start, span.end))
+        if (span._.date_kind or "").startswith("anchored"):
+            # « deux jours après le meurtre, deux hommes ont été interpellés »: the date was counted from
+            # the murder; its words name the anchor, not what happened on the date.
+            own |= _named_anchor(sent, span)
         levels: list[tuple[set[int], bool]] = []  # (token positions, chain level), nearest first
         if (span._.date_kind or "").startswith(("after", "day_after_of")):
             levels.append(
@@ -485,6 +489,17 @@ MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")
 # A subordinate of another time (« avant que la cour se retire pour délibérer ») or a condition (« si
 # l'accusé est jugé coupable »): not the date's event. « lorsque », « quand » tell the same moment.
 OTHER_TIME = ("avant", "après", "jusqu'", "jusque", "depuis que", "si ", "s'")
+
+
+def _named_anchor(sent: Span, span: Span) -> set[int]:
+    """The words after an anchored date that name its anchor (« après | la fermeture du site | , »): up
+    to the first punctuation or verb, at most eight words."""
+    out: set[int] = set()
+    for token in sent.doc[span.end : min(span.end + 8, sent.end)]:
+        if token.is_punct or token.pos_ in ("VERB", "AUX"):
+            break
+        out.add(token.i)
+    return out
 
 
 def _cleft_clause(sent: Span, span: Span) -> set[int]:

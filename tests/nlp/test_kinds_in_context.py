@@ -109,3 +109,23 @@ def test_what_the_prosecution_asks_for_is_not_a_verdict():
         "L'avocate générale a demandé que le principal accusé soit reconnu coupable de tous les faits."
     )
     assert all(kind != "verdict" for _, kind in events(text, "2023-06-05"))
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # counted from the murder the text dated in other words; its words name the anchor, not the event
+        (
+            "Le 4 février, un retraité a été tué dans sa maison. Deux jours après le meurtre, deux voisins ont été interpellés.",
+            "2024-02-20",
+            ("2024-02-06", "arrest"),
+        ),
+        (
+            "La plateforme a été fermée le 3 mai. Trois jours après la fermeture, le parquet a confié l'enquête à un juge.",
+            "2024-05-20",
+            ("2024-05-06", "other"),
+        ),
+    ],
+)
+def test_a_date_counted_from_a_named_happening_dates_the_sentences_own_event(text, published, expected):
+    assert expected in events(text, published)

@@ -44,9 +44,10 @@ test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-local-pg
 
-# The suite without headless Chromium and without the tests marked slow (over 5 s each).
+# The suite without headless Chromium and without the tests marked slow (over 5 s each), one worker
+# per core (each test file stays on one worker, so a file's shared fixtures are built once).
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not slow" -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Lint rules and types; .ci/run runs this before the tests.
 lint-check: install

@@ -105,6 +105,7 @@ def info(app: App) -> None:
     from veille import embedded, reader
     from veille.db import describe_url, migration_status
 
+    _ = app.config  # a bad or missing configuration is reported before the server is looked at
     if os.environ.get("DATABASE_URL", "").strip():
         app.say("Base : serveur PostgreSQL désigné par DATABASE_URL")
         app.say(f"URI : {describe_url(os.environ['DATABASE_URL'].strip())}")

@@ -56,6 +56,14 @@ DISCLAIMS = re.compile(
 )
 
 
+# Words that set a sentence's story beside the document's: « lui aussi », « un autre homme ».
+COMPARES = re.compile(
+    r"\b(?:lui|elle|eux|elles)[ -]aussi\b|\b(?:une?|d')\s*autres?\s+(?:homme|femme|victime|agression|"
+    r"affaire|guet-apens|adolescente?|jeune|suspect|cas)s?\b|\bdéjà\s+(?:en|au|à)\b",
+    re.I,
+)
+
+
 class Ev:
     """An event with its comparison keys, date interval and, once topics are known, its anchors."""
 
@@ -203,7 +211,12 @@ def assign_topics(events: list[Ev]) -> None:
             return home[a] not in topic
 
         for e in evs:
-            e.topical = bool(topic) and not any(foreign(a) for a in e.own)
+            # « À Mâcon, un homme s'est lui aussi fait piéger »: a comparison with a place outside the
+            # topic tells another story, even when that place is named nowhere else.
+            compared = bool(COMPARES.search(e.f.evidence))
+            e.topical = bool(topic) and not any(
+                foreign(a) or (compared and a[0] == "p" and a not in topic) for a in e.own
+            )
             if e.topical:
                 e.anchors = e.own | topic
                 e.site = e.site or SITE in topic

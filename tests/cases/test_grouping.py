@@ -666,3 +666,17 @@ def test_what_happens_to_the_sites_founder_is_the_sites_story():
     result = c.group()
     assert case_of(result, d1) == case_of(result, a1) == case_of(result, b1)
     assert case_of(result, d1) == by_slug(result, case_of(result, a1)).slug
+
+
+def test_a_sentence_comparing_with_another_town_tells_another_story():
+    c = Corpus()
+    a = c.doc("Dijon : quatre personnes jugées pour des guets-apens", "2023-11-20", charges=("guet-apens",))
+    a1 = c.event(a, "2023-11-05", "crime", "Une série d'agressions s'est produite à Dijon.", places=["Dijon"])
+    a2 = c.event(a, "2023-11-10", "arrest", "Les quatre suspects ont été interpellés à Dijon.", places=["Dijon"])
+    a3 = c.event(
+        a, "2023-09", "crime", "En septembre, un homme de Beaune s'est lui aussi fait piéger.", places=["Beaune"]
+    )
+    a4 = c.event(a, "2023-12-13", "trial_opening", "Ils seront jugés le 13 décembre à Dijon.", places=["Dijon"])
+    result = c.group()
+    assert case_of(result, a1) == case_of(result, a2) == case_of(result, a4)
+    assert case_of(result, a3) != case_of(result, a1)

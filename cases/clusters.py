@@ -425,6 +425,12 @@ def _scene_links(events: list[Ev]) -> list[tuple[int, int, int]]:
 def cluster(events: list[Ev]) -> tuple[list[list[Ev]], list[Ev]]:
     """Cases as lists of events (the site's case, if any, first), and the events of no case."""
     assign_topics(events)
+    # « Le site "a été fermé le 25 juin et une information judiciaire avait été ouverte à ce moment-là" »:
+    # what the sentence of the site's life adds, naming no one and no place, is the site's story too.
+    site_sentences = {(e.f.document_id, e.f.evidence) for e in events if e.f.kind == "site_event"}
+    for e in events:
+        if e.f.kind == "other" and not e.places and not e.people and (e.f.document_id, e.f.evidence) in site_sentences:
+            e.site = True
     site = [e for e in events if e.site]
     anchored = [e for e in events if e.anchors and not e.site]
     groups = Groups(site + anchored)

@@ -680,3 +680,19 @@ def test_a_sentence_comparing_with_another_town_tells_another_story():
     result = c.group()
     assert case_of(result, a1) == case_of(result, a2) == case_of(result, a4)
     assert case_of(result, a3) != case_of(result, a1)
+
+
+def test_what_the_sentence_of_the_sites_closure_adds_is_the_sites_story():
+    c = Corpus()
+    a = c.doc("Le site Coco fermé par la justice", "2024-06-25", about_site=True)
+    a1 = c.event(a, "2024-06-25", "site_event", "Le site Coco a été fermé mardi par la justice.")
+    b = c.doc("Le fondateur de Coco en garde à vue", "2025-01-08", "infocontinu")
+    sentence = (
+        "Le site « a été fermé le 25 juin 2024 et une information judiciaire avait été ouverte à ce "
+        "moment-là », rappelle le parquet de Paris."
+    )
+    b1 = c.event(b, "2024-06-25", "site_event", sentence, courts=["parquet de Paris"])
+    b2 = c.event(b, "2024-06", "other", sentence, courts=["parquet de Paris"])
+    c.event(b, "2025-01-07", "arrest", "Le parquet de Paris confirme la garde à vue.", courts=["parquet de Paris"])
+    result = c.group()
+    assert case_of(result, b2) == case_of(result, b1) == case_of(result, a1)

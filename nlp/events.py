@@ -458,7 +458,10 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
     for token in span:
         for child in token.children:
             # A verb's argument hung on the date is a misparse (« a ordonné vendredi un procès »):
-            # what the date says of itself is a modifier or an apposition, never an object.
+            # what the date says of itself is a modifier or an apposition, never an object, nor the
+            # verb's « pour … » with the list it opens.
+            if _verbs_phrase(child):
+                break
             if child.i not in own and child.dep_.split(":")[0] not in VERB_ARGUMENTS:
                 groups[0].update(t.i for t in child.subtree)
     token = span.root
@@ -485,6 +488,15 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
 
 
 VERB_ARGUMENTS = ("obj", "nsubj", "iobj", "csubj", "ccomp", "xcomp")
+# A date is never « for », « against » or « by » something: such a phrase hung on it belongs to the verb
+# (« mis en examen en juin pour guet-apens »: the charges, not what happened in June).
+VERB_PREPOSITIONS = ("pour", "contre", "par", "avec", "sans")
+
+
+def _verbs_phrase(child) -> bool:
+    return any(t.dep_ == "case" and t.lower_ in VERB_PREPOSITIONS for t in child.children if t.i < child.i)
+
+
 MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")
 # A subordinate of another time (« avant que la cour se retire pour délibérer ») or a condition (« si
 # l'accusé est jugé coupable »): not the date's event. « lorsque », « quand » tell the same moment.

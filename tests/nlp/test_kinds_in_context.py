@@ -129,3 +129,37 @@ def test_what_the_prosecution_asks_for_is_not_a_verdict():
 )
 def test_a_date_counted_from_a_named_happening_dates_the_sentences_own_event(text, published, expected):
     assert expected in events(text, published)
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # the parser hangs « pour … » on the date: the charges, not what happened in March
+        (
+            "À Roubaix, deux frères ont été mis en examen en mars pour vol avec violence, guet-apens et séquestration.",
+            "2024-05-02",
+            ("2024-03", "indictment"),
+        ),
+        # a complaint is made to the authorities; pointing something out, or criticising, is not one
+        (
+            "Le 3 février, sa mère alerte la gendarmerie, inquiète de ne pas le voir rentrer.",
+            "2024-02-20",
+            ("2024-02-03", "complaint"),
+        ),
+    ],
+)
+def test_charges_after_a_date_and_complaints_to_the_authorities(text, published, expected):
+    assert expected in events(text, published)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La procureure a signalé fin janvier une hausse des agressions dans le département.",
+        "Depuis la matinée, la page d'accueil n'affiche plus qu'un bandeau signalant sa fermeture par la justice.",
+        "Le 2 février, des associations dénoncent un site où se croisent prédateurs et adolescents.",
+    ],
+)
+def test_pointing_out_or_criticising_is_not_a_complaint(text):
+    kinds = [kind for _, kind in events(text, "2024-02-20")]
+    assert kinds and "complaint" not in kinds

@@ -137,6 +137,33 @@ LANDMARK_NOUNS = {
     "lieu dit",
     "rond point",
 }
+# « Pont-Audemer », « Mont-de-Marsan », « Bois-Colombes » are towns; « Notre-Dame-de-… » mostly a sanctuary.
+HYPHENATED_HEAD = re.compile(r"(?!notre-)[^\W\d_]+-", re.I)
+# Nouns whose name follows them: a name after one of these is a street's or a building's, not a
+# person of the story nor a town.
+NAMED_AFTER = LANDMARK_NOUNS | {
+    "allee",
+    "impasse",
+    "chemin",
+    "square",
+    "esplanade",
+    "promenade",
+    "lycee",
+    "college",
+    "ecole",
+    "hopital",
+    "chu",
+    "clinique",
+    "stade",
+    "gymnase",
+    "salle",
+    "aeroport",
+    "gare",
+    "station",
+    "musee",
+    "mediatheque",
+    "prix",
+}
 ROAD = re.compile(r"(?:A|N|RN|D|RD|E)\s?\d{1,4}")
 PART_OF_TOWN = re.compile(
     r"(?i:\d+\s*(?:e|er|ème|eme)\s+arrondissement|département|departement)\s+"
@@ -345,6 +372,8 @@ class SiteRecogniser:
             return None  # « (PASCAL BONNIERE / MAXPPP) »: a photo's credit, no one of the story
         if _pseudonymised(doc, start, end):
             return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder
+        if span.label_ in ("PER", "LOC") and start > 0 and key(doc[start - 1].text) in NAMED_AFTER:
+            return None  # « avenue Jean-Jaurès », « le CHU Roger-Salengro », « le stade Pierre-Mauroy »
         folded = key(text)
         if "\n" in text or len(folded.replace(" ", "")) < 2 or not any(c.isupper() for c in text):
             return None
@@ -353,7 +382,8 @@ class SiteRecogniser:
             return None
         if folded.startswith("republique") and span.label_ == "LOC":
             return None
-        if (words[0], span.label_) in self.heads:
+        # « pont de Normandie » is a landmark, « Pont-Audemer » a town: a head word stands apart.
+        if (words[0], span.label_) in self.heads and not HYPHENATED_HEAD.match(text):
             # An affaire's name (« viols de Mazan ») is resolved below; a landmark is nothing.
             return Span(doc, start, end, label=f"AFFAIRE_{span.label_}") if words[0] in self.affaire_heads else None
         if span.label_ == "LOC":

@@ -73,3 +73,23 @@ def test_what_is_not_a_name_is_dropped(text, words, label):
 def test_names_are_kept_without_the_words_around_them(text, words, label, kept):
     doc = annotate(text, ents=[(words, label)])
     assert entities(doc) == [(kept, label)]
+
+
+@pytest.mark.parametrize(
+    "text, words, label",
+    [
+        ("Le corps a été retrouvé avenue Jean-Jaurès.", "Jean-Jaurès", "PER"),  # a street's name
+        ("Il a été soigné au CHU Roger-Salengro.", "Roger-Salengro", "PER"),  # a hospital's
+        ("Il était élève au lycée Victor-Hugo.", "Victor-Hugo", "PER"),
+        ("Ils se sont battus près du stade Pierre-Mauroy.", "stade Pierre-Mauroy", "LOC"),
+        ("Le procureur de la République de Nanterre a parlé.", "procureur de la République de Nanterre", "LOC"),
+    ],
+)
+def test_names_of_streets_and_buildings_are_neither_people_nor_places(text, words, label):
+    assert entities(annotate(text, ents=[(words, label)])) == []
+
+
+@pytest.mark.parametrize("town", ["Pont-Audemer", "Mont-de-Marsan", "Bois-Colombes", "Parc-Saint-Jean"])
+def test_a_town_whose_name_begins_with_a_landmarks_noun_is_a_place(town):
+    text = f"Un homme a été interpellé à {town}."
+    assert entities(annotate(text, ents=[(town, "LOC")])) == [(town, "LOC")]

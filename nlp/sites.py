@@ -139,6 +139,10 @@ LANDMARK_NOUNS = {
 }
 # « Pont-Audemer », « Mont-de-Marsan », « Bois-Colombes » are towns; « Notre-Dame-de-… » mostly a sanctuary.
 HYPHENATED_HEAD = re.compile(r"(?!notre-)[^\W\d_]+-", re.I)
+# Before a capitalised word, what makes it no town: the Justice minister's title, a nickname.
+NOT_A_PLACE_BEFORE = re.compile(
+    r"(?:\bgardes? des\s+|\b(?:surnommée?s?|dite?s?|alias)\s*«?\s*(?:les?\s+|la\s+|l['’])?)$", re.I
+)
 # Nouns whose name follows them: a name after one of these is a street's or a building's, not a
 # person of the story nor a town.
 NAMED_AFTER = LANDMARK_NOUNS | {
@@ -372,6 +376,8 @@ class SiteRecogniser:
             return None  # « (PASCAL BONNIERE / MAXPPP) »: a photo's credit, no one of the story
         if _pseudonymised(doc, start, end):
             return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder
+        if span.label_ == "LOC" and NOT_A_PLACE_BEFORE.search(doc.text, max(0, span.start_char - 20), span.start_char):
+            return None  # « la garde des Sceaux », « surnommé « le Grêlé » »: a title, a nickname
         if span.label_ in ("PER", "LOC") and start > 0 and key(doc[start - 1].text) in NAMED_AFTER:
             return None  # « avenue Jean-Jaurès », « le CHU Roger-Salengro », « le stade Pierre-Mauroy »
         folded = key(text)

@@ -93,3 +93,18 @@ def test_names_of_streets_and_buildings_are_neither_people_nor_places(text, word
 def test_a_town_whose_name_begins_with_a_landmarks_noun_is_a_place(town):
     text = f"Un homme a été interpellé à {town}."
     assert entities(annotate(text, ents=[(town, "LOC")])) == [(town, "LOC")]
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("La garde des Sceaux a réagi.", "Sceaux"),  # the Justice minister's title, not the town
+        ("Le suspect, surnommé « le Grêlé », a avoué.", "Grêlé"),  # a nickname
+    ],
+)
+def test_a_title_or_a_nickname_is_no_place(text, words):
+    assert entities(annotate(text, ents=[(words, "LOC")])) == []
+
+
+def test_the_town_of_sceaux_is_still_a_place():
+    assert entities(annotate("Il habite à Sceaux.", ents=[("Sceaux", "LOC")])) == [("Sceaux", "LOC")]

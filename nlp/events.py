@@ -27,7 +27,7 @@ from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_bloc
 from nlp.forms import compile_forms
 from nlp.headlines import PENALTY, headline
 from nlp.patterns import load
-from nlp.tense import clause_tense, governing_verb
+from nlp.tense import clause_tense, governing_verb, postponed_to
 from nlp.text import RELATED_LINK
 from veille.vocabulary import FAMILY_OF_KIND, day_label, iso_at
 
@@ -199,7 +199,9 @@ class EventMaker:
         verb = governing_verb(span)
         tense = clause_tense(verb)
         if tense == "past" and day > published:
-            return None  # told in the past tense yet dated after publication: the date was misread
+            if not postponed_to(span):
+                return None  # told in the past tense yet dated after publication: the date was misread
+            tense = "future"  # « l'audience a été renvoyée au 4 juillet »: done now, for a later day
         upcoming = _upcoming(day, precision, published, tense, span)
         today = tense == "present" and day == published and precision == "day"
         kind = self._kind(doc, sent, span, others, verb, upcoming, today)
@@ -446,7 +448,8 @@ def _heading(sent: Span) -> bool:
         return True  # « ARRÊT DE LA COUR DE CASSATION, CHAMBRE CRIMINELLE, DU … », « 2 AVRIL 2025 »: a header
     if not doc.has_annotation("POS") or len(sent) > 12:
         return False
-    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+    # « Les faits remontent au 14 février » with « remontent » tagged an adjective still has a subject.
+    return not any(t.pos_ in ("VERB", "AUX") or t.dep_.startswith("nsubj") for t in sent)
 
 
 def _chain(span: Span, own: set[int]) -> list[set[int]]:
@@ -469,7 +472,8 @@ def _chain(span: Span, own: set[int]) -> list[set[int]]:
         if token.head is token or token.head.i in own:
             break
         token = token.head
-        group = {token.i}
+        # « une enquête pour viol le 3 mai »: the charge the date hangs on says why, not what happened.
+        group = set() if _verbs_phrase(token, ("pour",)) else {token.i}
         if token.pos_ in ("NOUN", "PROPN"):
             # « deux mineurs mis en examen et placés en détention vendredi »: the parser hangs the date on
             # the noun; the participle that qualifies the noun is what the date tells.
@@ -493,8 +497,8 @@ VERB_ARGUMENTS = ("obj", "nsubj", "iobj", "csubj", "ccomp", "xcomp")
 VERB_PREPOSITIONS = ("pour", "contre", "par", "avec", "sans")
 
 
-def _verbs_phrase(child) -> bool:
-    return any(t.dep_ == "case" and t.lower_ in VERB_PREPOSITIONS for t in child.children if t.i < child.i)
+def _verbs_phrase(child, prepositions: tuple[str, ...] = VERB_PREPOSITIONS) -> bool:
+    return any(t.dep_ == "case" and t.lower_ in prepositions for t in child.children if t.i < child.i)
 
 
 MODALS = ("devoir", "pouvoir", "aller", "vouloir", "falloir")

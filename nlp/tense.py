@@ -187,12 +187,20 @@ def cue_tense(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+def postponed_to(span: Span) -> bool:
+    """Whether the date is the day something was put off or set to (« renvoyé au 4 juillet »,
+    « mis en délibéré au 20 juin »): a later day, whatever the tense of the verb."""
+    sent = sentence_of(span)
+    before = span.doc.text[max(sent.start_char, span.start_char - 40) : span.start_char]
+    return bool(_POSTPONED.search(before))
+
+
 def span_tense(span: Span) -> str | None:
     """The tense for a date expression: what comes before it (« renvoyé au »), the parse, else cue words."""
     sent = sentence_of(span)
     text = span.doc.text[sent.start_char : sent.end_char]
     start, end = span.start_char - sent.start_char, span.end_char - sent.start_char
-    if _POSTPONED.search(text[max(0, start - 40) : start]):
+    if postponed_to(span):
         return "future"
     if _LOOKS_BACK.search(text[max(0, start - 40) : start]):
         return "past"

@@ -163,3 +163,23 @@ def test_charges_after_a_date_and_complaints_to_the_authorities(text, published,
 def test_pointing_out_or_criticising_is_not_a_complaint(text):
     kinds = [kind for _, kind in events(text, "2024-02-20")]
     assert kinds and "complaint" not in kinds
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # done in the past, for a later day: the day set is an upcoming event, not a misread date
+        ("L'audience a été renvoyée au 4 juillet.", "2024-05-15", ("2024-07-04", "trial_opening")),
+        ("Le délibéré a été fixé au 6 juin.", "2024-05-15", ("2024-06-06", "verdict")),
+        # opening an investigation « pour assassinat » is the investigation, not the crime
+        ("Une information judiciaire a été ouverte le 10 mai pour assassinat.", "2024-05-15", ("2024-05-10", "other")),
+        ("Le parquet a ouvert une enquête pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "other")),
+        ("Il a été interpellé pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "arrest")),
+        # a judgment without its penalty is the verdict
+        ("Il a été condamné pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "verdict")),
+        # a short sentence whose verb the tagger takes for an adjective is still a sentence
+        ("Les faits remontent au 14 février 2023.", "2024-05-15", ("2023-02-14", "crime")),
+    ],
+)
+def test_postponements_investigations_and_bare_judgments(text, published, expected):
+    assert expected in events(text, published)

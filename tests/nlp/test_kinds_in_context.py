@@ -177,6 +177,8 @@ def test_pointing_out_or_criticising_is_not_a_complaint(text):
         ("Il a été interpellé pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "arrest")),
         # a judgment without its penalty is the verdict
         ("Il a été condamné pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "verdict")),
+        ("Il a été placé sous contrôle judiciaire lundi.", "2024-05-15", ("2024-05-13", "indictment")),
+        ("Ses avocats ont annoncé jeudi qu'il ferait appel.", "2024-05-15", ("2024-05-09", "appeal")),
         # a short sentence whose verb the tagger takes for an adjective is still a sentence
         ("Les faits remontent au 14 février 2023.", "2024-05-15", ("2023-02-14", "crime")),
     ],

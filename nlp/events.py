@@ -207,7 +207,15 @@ class EventMaker:
         kind = self._kind(doc, sent, span, others, verb, upcoming, today)
         if (
             kind in ("hearing", "other")
-            and tense in ("present", None)  # « cette cour juge » may be tagged a noun: no tense then
+            # « cette cour juge » may be tagged a noun: no tense then; « Jugé depuis lundi, … »: a participle
+            and (
+                tense in ("present", None)
+                or (
+                    verb is not None
+                    and "Part" in verb.morph.get("VerbForm")
+                    and not any(c.dep_.startswith("aux") for c in verb.children)
+                )
+            )
             and (span.text.lower().startswith("depuis") or (span.start and doc[span.start - 1].lower_ == "depuis"))
             and TRIAL_WORDS.search(doc.text[sent.start_char : sent.end_char])
         ):

@@ -179,6 +179,13 @@ def test_pointing_out_or_criticising_is_not_a_complaint(text):
         ("Il a été condamné pour viol le 3 mai.", "2024-05-15", ("2024-05-03", "verdict")),
         ("Il a été placé sous contrôle judiciaire lundi.", "2024-05-15", ("2024-05-13", "indictment")),
         ("Ses avocats ont annoncé jeudi qu'il ferait appel.", "2024-05-15", ("2024-05-09", "appeal")),
+        (
+            "Jugé depuis lundi par la cour d'assises du Var, l'accusé nie.",
+            "2024-05-15",
+            ("2024-05-13", "trial_opening"),
+        ),
+        ("Il sera fixé sur son sort le 30 mai.", "2024-05-15", ("2024-05-30", "verdict")),
+        ("Elle avait été signalée disparue par sa famille le 5 mai.", "2024-05-15", ("2024-05-05", "complaint")),
         # a short sentence whose verb the tagger takes for an adjective is still a sentence
         ("Les faits remontent au 14 février 2023.", "2024-05-15", ("2023-02-14", "crime")),
     ],

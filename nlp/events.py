@@ -212,7 +212,7 @@ class EventMaker:
                 tense in ("present", None)
                 or (
                     verb is not None
-                    and "Part" in verb.morph.get("VerbForm")
+                    and "Part" in verb.morph.get("VerbForm", [])
                     and not any(c.dep_.startswith("aux") for c in verb.children)
                 )
             )

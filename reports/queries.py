@@ -319,11 +319,14 @@ def happenings_page(
     first: date | None = None,
     last: date | None = None,
     search: str | None = None,
+    places: tuple[str, ...] | None = None,
+    caseless: bool = False,
     redactor: Redactor | None = None,
 ) -> list[Happening]:
     """One page of a dossier's entries, chronological, with the same filters as the static page (for
-    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case``, of ``kinds``, dated within
-    [``first``, ``last``], matching ``search``. Hidden entries are left out; unapproved ones are in."""
+    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case`` (or of no case: ``caseless``),
+    of ``kinds``, dated within [``first``, ``last``], naming one of ``places`` (the spellings of one
+    place), matching ``search``. Hidden entries are left out; unapproved ones are in."""
     redactor = redactor if redactor is not None else load_redactor(conn)
     page = {
         "dossier": dossier,
@@ -331,6 +334,8 @@ def happenings_page(
         "first": first,
         "last": last,
         "case": case,
+        "caseless": caseless,
+        "places": list(places) if places is not None else None,
         "search": search or None,
         "lim": lim,
         "skip": skip,
@@ -636,10 +641,12 @@ def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until:
     return out
 
 
-def coverage(conn: psycopg.Connection, dossier: str, as_of: datetime | None = None) -> list[tuple[date, int]]:
+def coverage(
+    conn: psycopg.Connection, dossier: str, as_of: datetime | None = None, case: str | None = None
+) -> list[tuple[date, int]]:
     """Articles of the dossier published each month (Europe/Paris), months without any included;
-    court decisions are not counted."""
-    rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of}).fetchall()
+    court decisions are not counted. ``case``: only the articles that report on that case."""
+    rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of, "case": case}).fetchall()
     if not rows:
         return []
     counts = {r["month"]: r["n"] for r in rows}

@@ -205,7 +205,7 @@ def apply_entries(
         if approval is not None:
             same = approval["after"].get("fingerprint") == fingerprint(state_of(h))
             review.review = "approved" if same else "changed"
-            review.approved_by = approval["author_name"] or approval["author_email"]
+            review.approved_by = approval["author_name"] or "la rédaction"  # published: never an address
             review.approved_at = approval["made_at"]
         out.reviews[key] = review
     touched = {

@@ -118,6 +118,8 @@ class Happening:
     upcoming: bool
     first_seen_at: datetime
     reviewed: bool = True  # an editor approved it as it stands (happenings.review)
+    approved_by: str | None = None  # who, when it is reviewed (the editor's name)
+    approved_at: str | None = None  # and when: ISO 8601 timestamp, as the database gives it
     sources: list[Source] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -378,6 +380,8 @@ def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
         case_name,
         reports,
         review,
+        approved_by,
+        approved_at,
     ) = values
     text = redactor.text if flagged else _plain
     h = Happening(
@@ -393,6 +397,8 @@ def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
         upcoming=True,
         first_seen_at=datetime.fromisoformat(first_seen_at),
         reviewed=review == "approved",
+        approved_by=approved_by if review == "approved" else None,
+        approved_at=approved_at if review == "approved" else None,
     )
     sources = h.sources
     event_source: dict[int, int] = {}

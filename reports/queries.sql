@@ -14,7 +14,8 @@
 --                 hidden entries are never published
 --   ids           only these happenings (bigint[]): a page chosen by happening_page, for `veille serve`
 SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
-                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review)
+                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review,
+                        h.approved_by, h.approved_at)
   FROM happenings h
   LEFT JOIN cases c ON c.slug = h.case_slug
   JOIN LATERAL (

@@ -54,9 +54,11 @@ def shown(conn, **filters) -> dict[str, queries.Happening]:
     return {h.key: h for h in queries.happenings(conn, "coco", **filters)}
 
 
-def reanalyse(conn) -> None:
+def reanalyse(conn, order: str = "DESC") -> None:
     """What `veille nlp run --reanalyse` does to the events: the same ones, deleted and stored again
-    under new ids (here in the reverse order, so that no id and no lowest id stays the same)."""
+    under new ids (by default in the reverse order, so that no id and no lowest id stays the same;
+    ``order="ASC"``: in the order the stage stores them, every id new)."""
+    assert order in ("ASC", "DESC")
     conn.execute("CREATE TEMP TABLE old_events AS SELECT * FROM events")
     conn.execute("DELETE FROM events")
     cols = [
@@ -67,7 +69,7 @@ def reanalyse(conn) -> None:
         )
     ]
     names = ", ".join(cols)
-    conn.execute(f"INSERT INTO events ({names}) SELECT {names} FROM old_events ORDER BY id DESC")
+    conn.execute(f"INSERT INTO events ({names}) SELECT {names} FROM old_events ORDER BY id {order}")
     conn.execute("DROP TABLE old_events")
 
 

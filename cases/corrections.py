@@ -5,8 +5,10 @@ Pure functions over plain data, called by ``cases/store.py``:
 - :func:`document_sets`: which documents editors marked off-topic (their events leave the
   dossier) or a passing mention (only their sentences that name the subject stay, as for the
   documents the subject filter finds passing);
-- :func:`with_case_corrections`: rename and merge, added to the configuration's corrections;
-- :func:`apply_entries`: approve, hide, re-date, re-kind, re-headline and move, on the happenings.
+- :func:`with_case_corrections`: rename, merge and split, added to the configuration's corrections
+  (the same ``Overrides`` the TOML tables make, applied by the same code);
+- :func:`apply_entries`: approve, hide, re-date, re-kind, re-headline and move, on the happenings;
+  the cases they touch then follow them (period, stages, current stage).
 
 An entry correction finds its happening by key and by the reports it was made on (URL and
 sentence): after a re-analysis (new event ids) or a re-crawl (new document ids) the same
@@ -20,8 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from cases.grouping import course_of
 from cases.model import CaseResult, Grouping, HappeningResult
-from cases.overrides import Overrides
+from cases.overrides import Overrides, Split
 from veille.corrections import fingerprint
 
 ENTRY_FIELDS = ("case_slug", "date", "precision", "date_end", "kind", "summary")
@@ -63,10 +66,16 @@ def document_sets(rows: list[dict], doc_ids: dict[str, list[int]]) -> tuple[set[
     return off, passing - off, status
 
 
-def with_case_corrections(overrides: Overrides, rows: list[dict]) -> Overrides:
-    """The configuration's corrections, then the editors' (a later correction wins)."""
+def with_case_corrections(
+    overrides: Overrides, rows: list[dict], events_of: dict[tuple[str, str, str], list[int]] | None = None
+) -> Overrides:
+    """The configuration's corrections, then the editors' (a later correction wins): renames, merges
+    and splits become the same :class:`Overrides` the TOML tables make, applied by the same code
+    (``cases/grouping.py``). ``events_of``: a report (URL, sentence, kind) → its event ids now, how a
+    split finds the entries it takes out again after a re-analysis."""
     rename = dict(overrides.rename)
     merge = list(overrides.merge)
+    split = list(overrides.split)
     for r in rows:
         if r["target_kind"] != "case":
             continue
@@ -74,11 +83,17 @@ def with_case_corrections(overrides: Overrides, rows: list[dict]) -> Overrides:
             rename[r["target"]] = r["after"]["name"]
         elif r["action"] == "merge":
             merge.append((r["target"], *r["after"]["with"]))
-    return replace(overrides, rename=rename, merge=tuple(merge))
+        elif r["action"] == "split":
+            found = frozenset(e for a in r["anchors"] for e in (events_of or {}).get(_anchor(a), ()))
+            split.append(Split(case=r["target"], events=found, slug=r["after"]["slug"], name=r["after"].get("name")))
+    return replace(overrides, rename=rename, merge=tuple(merge), split=tuple(split))
 
 
 def case_status(rows: list[dict], result: Grouping) -> dict[int, str]:
+    """Each case correction applied, or an orphan when its case (or the case it merges) is not found,
+    or a split that took nothing out."""
     slugs = {c.slug: c for c in result.cases}
+    split_from = {c.manual.get("split_from") for c in result.cases}
     status = {}
     for r in rows:
         if r["target_kind"] != "case":
@@ -86,6 +101,8 @@ def case_status(rows: list[dict], result: Grouping) -> dict[int, str]:
         case = slugs.get(r["target"])
         if r["action"] == "merge":
             ok = case is not None and bool(set(case.manual.get("merged", ())) & set(r["after"]["with"]))
+        elif r["action"] == "split":
+            ok = case is not None and r["target"] in split_from
         else:
             ok = case is not None
         status[r["id"]] = "applied" if ok else "orphan"
@@ -188,13 +205,13 @@ def apply_entries(
         if approval is not None:
             same = approval["after"].get("fingerprint") == fingerprint(state_of(h))
             review.review = "approved" if same else "changed"
-            review.approved_by = approval["author_name"] or approval["author_email"]
+            review.approved_by = approval["author_name"] or "la rédaction"  # published: never an address
             review.approved_at = approval["made_at"]
         out.reviews[key] = review
     touched = {
         h.case_slug for k in found if (h := by_key[k]).case_slug and (out.reviews[k].computed or out.reviews[k].hidden)
     }
-    _periods(result, moved_cases | touched, out.reviews)
+    _follow(result, moved_cases | touched, out.reviews)
     for r in rows:
         if r["target_kind"] == "entry" and out.status.get(r["id"]) == "orphan" and r["action"] != "move":
             out.warnings.append(f"correction n° {r['id']} : entrée « {r['target']} » introuvable")
@@ -212,16 +229,20 @@ def _move(h: HappeningResult, old: CaseResult | None, new: CaseResult, doc_of_ev
     h.case_slug = new.slug
 
 
-def _periods(result: Grouping, slugs: set[str], reviews: dict[str, Review]) -> None:
-    """A case's period follows its entries as corrected (moved in or out, re-dated, hidden)."""
+def _follow(result: Grouping, slugs: set[str], reviews: dict[str, Review]) -> None:
+    """A case's course follows its entries as corrected (moved in or out, re-dated, re-kinded,
+    hidden): its period, the stages it reached and its current one, as the grouping computes them
+    (``cases.grouping.course_of``); a stage set by hand still wins."""
     for c in result.cases:
         if c.slug not in slugs:
             continue
         mine = [
-            h
-            for h in result.happenings
-            if h.case_slug == c.slug and not h.context and not (h.key in reviews and reviews[h.key].hidden)
+            h for h in result.happenings if h.case_slug == c.slug and not (h.key in reviews and reviews[h.key].hidden)
         ]
-        happened = [h for h in mine if not h.upcoming] or mine
-        c.period_start = min((h.date for h in happened), default=None)
-        c.period_end = max(((h.date_end or h.date) for h in happened), default=None)
+        course = course_of(mine, c.manual.get("stage"))
+        c.period_start, c.period_end = course.period_start, course.period_end
+        c.stages, c.stage = course.stages, course.stage
+        c.stage_reached_on = course.stages.get(course.stage) if course.stage else None
+        c.key_figures.pop("contradictions", None)
+        if course.contradictions:
+            c.key_figures["contradictions"] = course.contradictions

@@ -56,6 +56,8 @@ __all__ = [
     "recompute_cases",
     "ensure_cases_current",
     "ALGORITHM_VERSION",
+    "Course",
+    "course_of",
 ]
 
 # Bump when the grouping changes: stored cases are then recomputed by the next command that reads them.
@@ -74,6 +76,24 @@ def _apply_splits(
             warnings.append(f"scission demandée pour l'affaire « {rule.case} », introuvable")
             continue
         i = slugs.index(rule.case)
+        if rule.events is not None:
+            clusters, moved = _take_events(clusters, i, rule.events)
+            if not moved:
+                warnings.append(
+                    f"scission de « {rule.case} » sans effet : "
+                    + (
+                        "elle garderait tous ses événements"
+                        if moved is None
+                        else "aucun des événements choisis n'est trouvé"
+                    )
+                )
+                continue
+            new_slug = rule.slug or slugify(rule.name or f"{rule.case}-scission")
+            clusters.append(moved)
+            slugs.append(new_slug)
+            manual[len(clusters) - 1] = {"split_from": rule.case, **({"name": rule.name} if rule.name else {})}
+            manual[i].setdefault("split_into", []).append(new_slug)
+            continue
         if rule.by_place:
             wanted = key(rule.by_place)
             moves = lambda e: wanted in e.places or wanted in {key(p) for p in e.f.places}
@@ -101,6 +121,19 @@ def _apply_splits(
         manual[len(clusters) - 1] = {"split_from": rule.case, **({"name": rule.name} if rule.name else {})}
         manual[i].setdefault("split_into", []).append(new_slug)
     return clusters, slugs, manual
+
+
+def _take_events(clusters: list[list[Ev]], i: int, chosen: frozenset[int]) -> tuple[list[list[Ev]], list[Ev] | None]:
+    """An editor's split: the chosen events leave whichever case holds them now (the case split may
+    have gained them by a merge since), as long as case ``i`` keeps some of its own. Returns the
+    clusters without them and the events taken (None: case ``i`` would be left empty)."""
+    mine = [e for e in clusters[i] if e.f.id not in chosen]
+    if not mine and clusters[i]:
+        return clusters, None
+    moved = [e for c in clusters for e in c if e.f.id in chosen]
+    if not moved:
+        return clusters, []
+    return [[e for e in c if e.f.id not in chosen] for c in clusters], moved
 
 
 def _apply_merges(clusters, slugs, manual, overrides: Overrides, warnings: list[str]):
@@ -253,17 +286,9 @@ def _case_result(
     manual: dict,
     overrides: Overrides,
 ) -> CaseResult:
-    happened = [h for h in happenings if not h.upcoming] or happenings
-    stages: dict[str, date] = {}
-    for h in happened:
-        stage = STAGE_OF_KIND.get(h.kind)
-        if stage and (stage not in stages or h.date < stages[stage]):
-            stages[stage] = h.date
-    stage = max(stages, key=STAGES.index) if stages else None
     if slug in overrides.stage:
-        stage = overrides.stage[slug]
-        manual["stage"] = stage
-        stages.setdefault(stage, max((h.date for h in happened), default=None))  # type: ignore[arg-type]  # None: set by hand, nothing happened
+        manual["stage"] = overrides.stage[slug]
+    course = course_of(happenings, manual.get("stage"))
     docs = {e.f.document_id: e.doc for e in cluster}
     published = [d.published for d in docs.values() if d and d.published]
     figures: dict[str, object] = {
@@ -277,9 +302,8 @@ def _case_result(
     defendants = _defendants(happenings, by_id)
     if defendants:
         figures["defendants"] = defendants
-    contradictions = _out_of_order(happened)
-    if contradictions:
-        figures["contradictions"] = contradictions
+    if course.contradictions:
+        figures["contradictions"] = course.contradictions
     dossiers = sorted({s for d in docs.values() if d for s in d.dossiers})
     return CaseResult(
         slug=slug,
@@ -289,17 +313,52 @@ def _case_result(
         people=facts.people,
         courts=facts.courts,
         charges=facts.charges,
-        period_start=min((h.date for h in happened), default=None),
-        period_end=max(((h.date_end or h.date) for h in happened), default=None),
-        stage=stage,
-        stage_reached_on=stages.get(stage) if stage else None,
-        stages=stages,
+        period_start=course.period_start,
+        period_end=course.period_end,
+        stage=course.stage,
+        stage_reached_on=course.stages.get(course.stage) if course.stage else None,
+        stages=course.stages,
         event_ids=sorted(e.f.id for e in cluster),
         document_ids=sorted(docs),
         dossiers=dossiers,
         key_figures=figures,
         manual=manual,
         site=_is_site(cluster),
+    )
+
+
+@dataclass
+class Course:
+    """What a case's entries say of its course: its period, the stages it reached (the earliest date
+    of each) and the current one, and the steps dated out of order."""
+
+    period_start: date | None
+    period_end: date | None
+    stages: dict[str, date]
+    stage: str | None
+    contradictions: list[dict]
+
+
+def course_of(happenings: list[HappeningResult], forced_stage: str | None = None) -> Course:
+    """The course of a case from its entries, as computed or as the editors corrected them (the
+    cases stage calls it again after applying their corrections: ``cases/corrections.py``).
+    ``forced_stage``: a stage set by hand (``[dossiers.cases.stage]``), which wins."""
+    happened = [h for h in happenings if not h.upcoming] or happenings
+    stages: dict[str, date] = {}
+    for h in happened:
+        stage = STAGE_OF_KIND.get(h.kind)
+        if stage and (stage not in stages or h.date < stages[stage]):
+            stages[stage] = h.date
+    current = max(stages, key=STAGES.index) if stages else None
+    if forced_stage:
+        current = forced_stage
+        stages.setdefault(current, max((h.date for h in happened), default=None))  # type: ignore[arg-type]  # None: set by hand, nothing happened
+    return Course(
+        period_start=min((h.date for h in happened), default=None),
+        period_end=max(((h.date_end or h.date) for h in happened), default=None),
+        stages=stages,
+        stage=current,
+        contradictions=_out_of_order(happened),
     )
 
 

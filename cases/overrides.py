@@ -32,7 +32,9 @@ FIX = "corrigez le fichier (voir docs/configuration.md, « Corriger les affaires
 
 @dataclass(frozen=True)
 class Split:
-    """Move out of ``case`` the events that name ``by_place`` or ``by_person``, or dated from ``since``."""
+    """Move out of ``case`` the events that name ``by_place`` or ``by_person``, or dated from ``since``;
+    or exactly the events ``events`` (an editor's split in `veille serve`: the reports of the entries
+    chosen, found again by ``cases/corrections.py`` at every recomputation)."""
 
     case: str
     by_place: str | None = None
@@ -40,6 +42,7 @@ class Split:
     since: date | None = None
     slug: str | None = None
     name: str | None = None
+    events: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,16 @@ class Overrides:
             "merge": self.merge,
             "stage": self.stage,
             "split": [
-                [s.case, s.by_place, s.by_person, s.since and s.since.isoformat(), s.slug, s.name] for s in self.split
+                [
+                    s.case,
+                    s.by_place,
+                    s.by_person,
+                    s.since and s.since.isoformat(),
+                    s.slug,
+                    s.name,
+                    sorted(s.events) if s.events is not None else None,
+                ]
+                for s in self.split
             ],
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -120,15 +120,20 @@ def recompute(conn: psycopg.Connection, config, dossier: str | None = None) -> d
     if dossier is not None:
         config.dossier(dossier)  # an unknown dossier is one clear error, before any work
     corrections = in_force(conn)
-    overrides = with_case_corrections(overrides_from_config(config), corrections)
+    configured = overrides_from_config(config)
     params = {"state": state(conn, config), **({"dossier": dossier} if dossier else {})}
     with recorded_run(conn, "cases", params) as run:
         doc_ids = _documents_by_url(conn, [r["target"] for r in corrections if r["target_kind"] == "document"])
         off_topic, passing, status = document_sets(corrections, doc_ids)
         events, documents, titles = load_facts(conn, config, off_topic, passing)
-        result = group(events, documents, overrides, titles)
         entry_rows = [r for r in corrections if r["target_kind"] == "entry"]
-        anchors = _anchors(conn, events) if entry_rows else {}
+        splits = any(r["target_kind"] == "case" and r["action"] == "split" for r in corrections)
+        anchors = _anchors(conn, events) if entry_rows or splits else {}
+        events_of: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for event_id, anchor in anchors.items():
+            events_of[anchor].append(event_id)
+        overrides = with_case_corrections(configured, corrections, events_of)
+        result = group(events, documents, overrides, titles)
         outcome = apply_entries(result, entry_rows, anchors, {e.id: e.document_id for e in events})
         status |= case_status(corrections, result) | outcome.status
         result.warnings.extend(outcome.warnings)
@@ -247,11 +252,15 @@ def _write(conn: psycopg.Connection, result: Grouping, outcome: Outcome) -> dict
             for c in result.cases:
                 for d in c.document_ids:
                     copy.write_row((ids[c.slug], d))
+        # Stages no entry reaches any more (hidden, re-kinded, moved out, articles gone) stay for when they
+        # were first seen, not current: the case page and the digests show the current ones only.
+        cur.execute("UPDATE case_stages SET current = false WHERE current")
         for c in result.cases:
             for stage, reached in c.stages.items():
                 cur.execute(
                     """INSERT INTO case_stages (case_slug, stage, reached_on) VALUES (%s, %s, %s)
-                               ON CONFLICT (case_slug, stage) DO UPDATE SET reached_on = EXCLUDED.reached_on""",
+                               ON CONFLICT (case_slug, stage) DO UPDATE SET reached_on = EXCLUDED.reached_on,
+                                                                         current = true""",
                     (c.slug, stage, reached),
                 )
     # Events: case and happening of every one, through a temporary table (one UPDATE, not one per row).

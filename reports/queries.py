@@ -118,6 +118,8 @@ class Happening:
     upcoming: bool
     first_seen_at: datetime
     reviewed: bool = True  # an editor approved it as it stands (happenings.review)
+    approved_by: str | None = None  # who, when it is reviewed (the editor's name)
+    approved_at: str | None = None  # and when: ISO 8601 timestamp, as the database gives it
     sources: list[Source] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
@@ -319,11 +321,14 @@ def happenings_page(
     first: date | None = None,
     last: date | None = None,
     search: str | None = None,
+    places: tuple[str, ...] | None = None,
+    caseless: bool = False,
     redactor: Redactor | None = None,
 ) -> list[Happening]:
     """One page of a dossier's entries, chronological, with the same filters as the static page (for
-    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case``, of ``kinds``, dated within
-    [``first``, ``last``], matching ``search``. Hidden entries are left out; unapproved ones are in."""
+    `veille serve`): ``lim`` entries from the ``skip``-th, of ``case`` (or of no case: ``caseless``),
+    of ``kinds``, dated within [``first``, ``last``], naming one of ``places`` (the spellings of one
+    place), matching ``search``. Hidden entries are left out; unapproved ones are in."""
     redactor = redactor if redactor is not None else load_redactor(conn)
     page = {
         "dossier": dossier,
@@ -331,6 +336,8 @@ def happenings_page(
         "first": first,
         "last": last,
         "case": case,
+        "caseless": caseless,
+        "places": list(places) if places is not None else None,
         "search": search or None,
         "lim": lim,
         "skip": skip,
@@ -373,6 +380,8 @@ def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
         case_name,
         reports,
         review,
+        approved_by,
+        approved_at,
     ) = values
     text = redactor.text if flagged else _plain
     h = Happening(
@@ -388,6 +397,8 @@ def _happening(values: list, redactor: Redactor, flagged: bool) -> Happening:
         upcoming=True,
         first_seen_at=datetime.fromisoformat(first_seen_at),
         reviewed=review == "approved",
+        approved_by=approved_by if review == "approved" else None,
+        approved_at=approved_at if review == "approved" else None,
     )
     sources = h.sources
     event_source: dict[int, int] = {}
@@ -636,10 +647,12 @@ def case_changes(conn: psycopg.Connection, dossier: str, since: datetime, until:
     return out
 
 
-def coverage(conn: psycopg.Connection, dossier: str, as_of: datetime | None = None) -> list[tuple[date, int]]:
+def coverage(
+    conn: psycopg.Connection, dossier: str, as_of: datetime | None = None, case: str | None = None
+) -> list[tuple[date, int]]:
     """Articles of the dossier published each month (Europe/Paris), months without any included;
-    court decisions are not counted."""
-    rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of}).fetchall()
+    court decisions are not counted. ``case``: only the articles that report on that case."""
+    rows = conn.execute(QUERIES["coverage"], {"dossier": dossier, "as_of": as_of, "case": case}).fetchall()
     if not rows:
         return []
     counts = {r["month"]: r["n"] for r in rows}

@@ -14,7 +14,8 @@
 --                 hidden entries are never published
 --   ids           only these happenings (bigint[]): a page chosen by happening_page, for `veille serve`
 SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date_end, h.kind,
-                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review)
+                        h.summary, h.conflicts, h.first_seen_at, h.case_slug, c.name, r.reports, h.review,
+                        h.approved_by, h.approved_at)
   FROM happenings h
   LEFT JOIN cases c ON c.slug = h.case_slug
   JOIN LATERAL (
@@ -50,6 +51,9 @@ SELECT json_build_array(h.happening_id, h.key, h.event_date, h.precision, h.date
 -- happenings alone (happenings.dossiers), then read by `happenings` (ids).
 --   dossier        the dossier's slug
 --   kinds, first, last, case   filters: kinds (text[]), bounds of the date, one case's slug
+--   caseless       only the entries of no case
+--   places         only entries one of whose reports in the dossier names one of these places (text[]:
+--                  the spellings of one place, as the static page's place filter merges them)
 --   search         only entries whose headline or one of whose sources matches these words
 --                  (French full text, accents ignored)
 --   lim, skip      the page: lim entries after the skip first
@@ -60,6 +64,11 @@ SELECT h.happening_id
    AND (%(first)s::date IS NULL OR h.event_date >= %(first)s::date)
    AND (%(last)s::date IS NULL OR h.event_date <= %(last)s::date)
    AND (%(case)s::text IS NULL OR h.case_slug = %(case)s::text)
+   AND (NOT %(caseless)s::boolean OR h.case_slug IS NULL)
+   AND (%(places)s::text[] IS NULL
+        OR EXISTS (SELECT 1 FROM events e4
+                     JOIN document_dossiers dd4 ON dd4.document_id = e4.document_id AND dd4.dossier_slug = %(dossier)s
+                    WHERE e4.happening_id = h.happening_id AND e4.places && %(places)s::text[]))
    AND %(dossier)s = ANY(h.dossiers)
    AND (%(search)s::text IS NULL
         OR to_tsvector('veille_french', h.summary) @@ websearch_to_tsquery('veille_french', %(search)s::text)
@@ -89,9 +98,11 @@ SELECT (SELECT count(*) FROM corrections WHERE action = 'approve' AND undone_by 
                       WHERE action = 'approve' AND undone_by IS NULL ORDER BY id DESC LIMIT 1) c ON true
 
 -- name: case_stages --
--- Every stage each case reached, in the order reached.
+-- Every stage each case reaches, in the order reached (editors' corrections applied: a stage no entry
+-- reaches any more is not current).
 SELECT case_slug, stage, reached_on, first_seen_at
   FROM case_stages
+ WHERE current
  ORDER BY case_slug, reached_on NULLS LAST, first_seen_at
 
 -- name: coverage --
@@ -99,10 +110,13 @@ SELECT case_slug, stage, reached_on, first_seen_at
 -- not an outlet); months without any are absent. The timeline's header counts the same (totals).
 --   dossier  the dossier's slug
 --   as_of    documents published later are not counted (null: all)
+--   case     only the documents that report on this case (case_documents; null: every one)
 SELECT date_trunc('month', d.published_at AT TIME ZONE 'Europe/Paris')::date AS month, count(*) AS n
   FROM documents d
   JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
  WHERE d.published_at IS NOT NULL AND d.kind <> 'decision'
    AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s::timestamptz)
+   AND (%(case)s::text IS NULL OR d.id IN (SELECT cd.document_id FROM case_documents cd
+                                             JOIN cases c ON c.id = cd.case_id WHERE c.slug = %(case)s::text))
  GROUP BY 1
  ORDER BY 1

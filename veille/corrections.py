@@ -115,10 +115,31 @@ def check_values(action: str, after: dict | None, reason: str | None) -> dict:
             _fail("aucune affaire choisie pour le déplacement", "choisissez l'affaire de destination")
         return {"case": slug}
     if action == "merge":
-        others = [s for s in after.get("with", []) if s]
+        others = list(dict.fromkeys(str(s).strip() for s in after.get("with", []) if str(s).strip()))
         if not others:
             _fail("aucune affaire à fusionner", "choisissez au moins une autre affaire")
         return {"with": others}
+    if action == "split":
+        entries = list(dict.fromkeys(str(k) for k in after.get("entries", []) if k))
+        if not entries:
+            _fail("aucune entrée choisie pour la nouvelle affaire", "cochez les entrées qui la forment")
+        name = " ".join(str(after.get("name") or "").split())
+        if not name:
+            _fail(
+                "la nouvelle affaire n'a pas de nom", "écrivez son nom, par exemple « le guet-apens de Lomme (2024) »"
+            )
+        if len(name) > MAX_HEADLINE:
+            _fail(f"nom trop long ({len(name)} caractères)", f"raccourcissez-le à {MAX_HEADLINE} caractères")
+        from cases.naming import slugify  # the cases' own slugs, as the grouping makes them
+        from cases.overrides import SLUG
+
+        slug = str(after.get("slug") or "").strip() or slugify(name)
+        if not SLUG.match(slug):
+            _fail(
+                f"identifiant d'affaire invalide : « {slug} »",
+                "lettres minuscules, chiffres, - et _ (laissez vide : il est tiré du nom)",
+            )
+        return {"entries": entries, "name": name, "slug": slug}
     if action == "hide" and not (reason or "").strip():
         _fail("masquer une entrée demande une raison", "écrivez pourquoi elle ne doit pas être publiée")
     return after
@@ -128,12 +149,29 @@ def _lock(conn: psycopg.Connection, target_kind: str, target: str) -> None:
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7665))", (f"{target_kind}:{target}",))
 
 
+# The case corrections that concern a case: made on it, merging it into another, or naming it as a split's new case.
+_OF_CASE = """target_kind = 'case' AND (target = %(slug)s OR (action = 'merge' AND after->'with' ? %(slug)s)
+                OR (action = 'split' AND after->>'slug' = %(slug)s))"""
+
+
 def version(conn: psycopg.Connection, target_kind: str, target: str) -> int:
-    """How many corrections the target has had: the version the next one is made on."""
-    row = conn.execute(
-        "SELECT count(*) AS n FROM corrections WHERE target_kind = %s AND target = %s", (target_kind, target)
-    ).fetchone()
+    """How many corrections the target has had: the version the next one is made on. A case counts
+    every correction that concerns it (a merge of another case into it or of it into another), so
+    that an editor's form drawn before another's merge is refused."""
+    if target_kind == "case":
+        row = conn.execute(f"SELECT count(*) AS n FROM corrections WHERE {_OF_CASE}", {"slug": target}).fetchone()
+    else:
+        row = conn.execute(
+            "SELECT count(*) AS n FROM corrections WHERE target_kind = %s AND target = %s", (target_kind, target)
+        ).fetchone()
     return int(row["n"])
+
+
+def _targets(target_kind: str, target: str, values: dict) -> list[str]:
+    """Every target a correction changes, to lock (in one order, so that two editors never deadlock)."""
+    if target_kind == "case":
+        return sorted({target, *values.get("with", []), *([values["slug"]] if values.get("slug") else [])})
+    return [target]
 
 
 def entry_anchors(conn: psycopg.Connection, key: str) -> list[dict]:
@@ -175,7 +213,8 @@ def record(
     if target_kind == "entry" and anchors is None:
         anchors = entry_anchors(conn, target)
     with conn.transaction():
-        _lock(conn, target_kind, target)
+        for locked in _targets(target_kind, target, values):
+            _lock(conn, target_kind, locked)
         _check_version(conn, target_kind, target, base_version)
         row = conn.execute(
             """INSERT INTO corrections (target_kind, target, anchors, action, before, after, reason, author_email,
@@ -202,10 +241,15 @@ def _check_version(conn: psycopg.Connection, target_kind: str, target: str, base
     if base_version is None:
         return
     if version(conn, target_kind, target) != base_version:
-        latest = conn.execute(
-            "SELECT * FROM corrections WHERE target_kind = %s AND target = %s ORDER BY id DESC LIMIT 1",
-            (target_kind, target),
-        ).fetchone()
+        if target_kind == "case":
+            latest = conn.execute(
+                f"SELECT * FROM corrections WHERE {_OF_CASE} ORDER BY id DESC LIMIT 1", {"slug": target}
+            ).fetchone()
+        else:
+            latest = conn.execute(
+                "SELECT * FROM corrections WHERE target_kind = %s AND target = %s ORDER BY id DESC LIMIT 1",
+                (target_kind, target),
+            ).fetchone()
         raise StaleEdit(latest)
 
 
@@ -224,7 +268,8 @@ def undo(
         old = conn.execute("SELECT * FROM corrections WHERE id = %s", (correction_id,)).fetchone()
         if old is None or old["action"] == "undo":
             _fail(f"correction n° {correction_id} introuvable", "choisissez-la dans l'historique de l'entrée")
-        _lock(conn, old["target_kind"], old["target"])
+        for locked in _targets(old["target_kind"], old["target"], old["after"] or {}):
+            _lock(conn, old["target_kind"], locked)
         if old["undone_by"] is not None:
             _fail(f"la correction n° {correction_id} est déjà annulée", "rechargez la page")
         _check_version(conn, old["target_kind"], old["target"], base_version)
@@ -258,6 +303,16 @@ def history(conn: psycopg.Connection, target_kind: str, target: str) -> list[dic
     """Every correction of a target, undone ones and undos included, oldest first."""
     return conn.execute(
         "SELECT * FROM corrections WHERE target_kind = %s AND target = %s ORDER BY id", (target_kind, target)
+    ).fetchall()
+
+
+def case_history(conn: psycopg.Connection, slug: str) -> list[dict]:
+    """Every correction that concerns a case (see :func:`version`), undone ones and undos included, oldest first."""
+    return conn.execute(
+        f"""SELECT * FROM corrections WHERE {_OF_CASE}
+               OR (action = 'undo' AND undoes IN (SELECT id FROM corrections WHERE {_OF_CASE}))
+             ORDER BY id""",
+        {"slug": slug},
     ).fetchall()
 
 
@@ -328,5 +383,85 @@ def correct_entry(
         before=before,
         reason=reason,
         base_version=base_version,
+        address=address,
+    )
+
+
+def case_anchors(conn: psycopg.Connection, keys: list[str]) -> list[dict]:
+    """Every report of these entries by what survives re-analysis (URL, sentence, kind): how a split
+    finds again, at every recomputation, the entries an editor chose to take out."""
+    rows = conn.execute(
+        """SELECT DISTINCT d.canonical_url AS url, e.evidence, e.kind
+             FROM happenings h JOIN events e ON e.happening_id = h.happening_id
+             JOIN documents d ON d.id = e.document_id
+            WHERE h.key = ANY(%s) AND h.current
+            ORDER BY 1, 2, 3""",
+        (keys,),
+    ).fetchall()
+    return [{"url": r["url"], "evidence": r["evidence"], "kind": r["kind"]} for r in rows]
+
+
+def correct_case(
+    conn: psycopg.Connection,
+    slug: str,
+    action: str,
+    author: Author,
+    after: dict,
+    reason: str | None = None,
+    base_version: int | None = None,
+    address: str | None = None,
+) -> dict:
+    """Rename a case, merge others into it (``after["with"]``), or split it: the entries
+    ``after["entries"]`` (keys) leave into a new case ``after["name"]`` (slug ``after["slug"]``,
+    else made from the name). The same corrections as the TOML tables (``cases/overrides.py``),
+    stored as rows; the cases stage applies them at every recomputation."""
+    case = conn.execute("SELECT slug, name FROM cases WHERE slug = %s", (slug,)).fetchone()
+    if case is None:
+        _fail(f"affaire introuvable : « {slug} »", "rechargez la page de l'affaire")
+    values = check_values(action, after, reason) if action in CASE_ACTIONS else after
+    before: dict = {"name": case["name"]}
+    anchors = None
+    if action == "merge":
+        if slug in values["with"]:
+            _fail("une affaire ne peut être fusionnée avec elle-même", "choisissez une autre affaire")
+        known = {
+            r["slug"]: r["name"]
+            for r in conn.execute("SELECT slug, name FROM cases WHERE slug = ANY(%s)", (values["with"],))
+        }
+        for other in values["with"]:
+            if other not in known:
+                _fail(f"affaire inconnue : « {other} »", "choisissez un identifiant de la liste")
+        before["with"] = [{"slug": s, "name": known[s]} for s in values["with"]]
+    elif action == "split":
+        if conn.execute("SELECT 1 FROM cases WHERE slug = %s", (values["slug"],)).fetchone():
+            _fail(f"l'identifiant « {values['slug']} » est déjà celui d'une affaire", "choisissez-en un autre")
+        mine = {
+            r["key"]
+            for r in conn.execute(
+                "SELECT key FROM happenings WHERE current AND case_slug = %s AND key = ANY(%s)",
+                (slug, values["entries"]),
+            )
+        }
+        strangers = [k for k in values["entries"] if k not in mine]
+        if strangers:
+            _fail(f"entrée hors de cette affaire : « {strangers[0]} »", "rechargez la page de l'affaire")
+        total = conn.execute(  # its entries, as its page lists them (context never is an entry)
+            "SELECT count(*) AS n FROM happenings WHERE current AND NOT context AND case_slug = %s", (slug,)
+        ).fetchone()["n"]
+        if len(mine) >= total:
+            _fail("toutes les entrées de l'affaire sont cochées", "laissez-en au moins une dans l'affaire d'origine")
+        anchors = case_anchors(conn, values["entries"])
+        before["entries"] = total
+    return record(
+        conn,
+        target_kind="case",
+        target=slug,
+        action=action,
+        author=author,
+        after=values,
+        before=before,
+        reason=reason,
+        base_version=base_version,
+        anchors=anchors,
         address=address,
     )

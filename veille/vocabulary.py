@@ -96,13 +96,15 @@ CORRECTION_ACTIONS = {
     "passing": "document qui ne cite le sujet qu'en passant",
     "rename": "affaire renommée",
     "merge": "affaires fusionnées",
+    "split": "affaire scindée",
     "undo": "correction annulée",
 }
 ENTRY_ACTIONS = ("approve", "hide", "redate", "rekind", "reheadline", "move")
 DOCUMENT_ACTIONS = ("off_topic", "passing")
-CASE_ACTIONS = ("rename", "merge")
+CASE_ACTIONS = ("rename", "merge", "split")
 REVIEW_STATES = ("new", "approved", "changed")  # happenings.review
 REVIEW_LABELS = {"new": "à vérifier", "approved": "vérifiée", "changed": "modifiée depuis sa validation"}
+UNREVIEWED_LABEL = "non vérifié"  # what a published entry no editor approved says, with `[reports] publish = "all"`
 ROLES = ("editor", "viewer")
 ROLE_LABELS = {"editor": "éditeur", "viewer": "lecteur"}
 

@@ -111,8 +111,9 @@ def _as_of(conn: psycopg.Connection, dossier: str, found: list[queries.Case], as
     return kept
 
 
-def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None, approved_only: bool = False) -> dict:
-    """What the filters offer, with how many entries each choice keeps (one round trip)."""
+def filter_choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None, approved_only: bool = False) -> dict:
+    """What the filters offer, with how many entries each choice keeps (one round trip): the static
+    page's, and the live timeline's of `veille serve`."""
     rows = conn.execute(
         QUERIES["filter_choices"], {"dossier": dossier, "as_of": as_of, "approved_only": approved_only}
     ).fetchall()
@@ -141,6 +142,7 @@ def _choices(conn: psycopg.Connection, dossier: str, as_of: datetime | None, app
         ],
         "years": sorted(({"value": int(r["v"]), "count": r["n"]} for r in by["year"]), key=lambda y: y["value"]),
         "places": places,
+        "place_names": {s: sorted(r["v"] for r in rs) for s, rs in merged.items() if s},  # the spellings of each
         "total": sum(r["n"] for r in by["kind"]),
     }
 
@@ -170,7 +172,7 @@ def timeline_context(
     publishes (:func:`reports.queries.publication`; default: every entry, none marked)."""
     d = config.dossier(dossier)
     published = published or queries.Publication(approved_only=False, mark_unreviewed=False)
-    choices = _choices(conn, dossier, as_of, published.approved_only)
+    choices = filter_choices(conn, dossier, as_of, published.approved_only)
     cards = _case_cards(conn, dossier, redactor, choices["case_counts"], as_of)
     ahead = queries.upcoming(conn, dossier, today, approved_only=published.approved_only)
     return {

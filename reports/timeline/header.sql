@@ -24,7 +24,7 @@ SELECT h.case_slug, count(DISTINCT d.id) AS documents, count(DISTINCT d.source_i
   JOIN events e ON e.happening_id = h.happening_id
   JOIN documents d ON d.id = e.document_id
   JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
- WHERE h.current AND NOT h.context AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
+ WHERE h.current AND NOT h.context AND NOT h.hidden AND h.case_slug IS NOT NULL AND d.published_at <= %(as_of)s
  GROUP BY h.case_slug
 
 -- name: case_names_as_of --

@@ -78,8 +78,9 @@ def write_timeline(
             redactor = load_redactor(conn)
             published = queries.publication(conn, config.reports.publish)
             context = timeline_context(conn, config, dossier, today, as_of, redactor, generated, published)
-            write_calendar(out / FILES["ics"], context["upcoming"], d.title, generated)
-            exports = Exports(out, dossier, d.title, generated, as_of.date() if as_of else None)
+            mark = published.mark_unreviewed
+            write_calendar(out / FILES["ics"], context["upcoming"], d.title, generated, mark)
+            exports = Exports(out, dossier, d.title, generated, as_of.date() if as_of else None, mark)
             with (
                 queries.HappeningLines(conn, dossier, as_of=as_of, approved_only=published.approved_only) as stream,
                 temporary(out / PAGE).open("w", encoding="utf-8") as fh,

@@ -126,7 +126,10 @@ class Web:
             nonce = secrets.token_urlsafe(18)
             form: dict[str, Any] = {}
             if request.method == "POST":
-                form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+                raw = await request.form()
+                form = {k: v for k, v in raw.items() if isinstance(v, str)}
+                # Fields a form repeats (the entries a split takes out): every value, in order.
+                request.state.lists = {k: [v for v in raw.getlist(k) if isinstance(v, str)] for k in raw}
 
             def work() -> Response:
                 with self.pool.connection() as conn:
@@ -261,11 +264,60 @@ class Web:
             return self.message(ctx, ctx["nonce"], "Document introuvable", "Ce document n'existe pas.", 404)
         return self.render("web/document.html.j2", {**ctx, **data}, ctx["nonce"])
 
-    def case(self, request: Request, conn, ctx: dict, form: dict) -> Response:
-        data = pages.case(conn, self.dossier.slug, request.path_params["slug"])
+    def case(self, request: Request, conn, ctx: dict, form: dict, notice: str | None = None) -> Response:
+        slug = request.path_params["slug"]
+        data = pages.case(conn, self.dossier.slug, slug)
         if data is None:
+            merged = pages.case_gone(conn, slug)
+            if merged is not None:
+                return self.message(
+                    ctx,
+                    ctx["nonce"],
+                    "Affaire fusionnée",
+                    f"Cette affaire a été fusionnée dans « {capfirst(merged['name'])} ».",
+                    404,
+                    f"/affaire/{merged['slug']}",
+                )
             return self.message(ctx, ctx["nonce"], "Affaire introuvable", "Cette affaire n'existe pas (ou plus).", 404)
-        return self.render("web/case.html.j2", {**ctx, **data}, ctx["nonce"])
+        return self.render("web/case.html.j2", {**ctx, **data, "notice": notice}, ctx["nonce"], 409 if notice else 200)
+
+    def correct_case(self, request: Request, conn, ctx: dict, form: dict) -> Response:
+        """Rename, merge or split a case: one correction row, applied at once by the cases stage."""
+        slug = request.path_params["slug"]
+        user = ctx["user"]
+        action = form.get("action", "")
+        version = int(form["version"]) if form.get("version", "").isdigit() else None
+        after: dict[str, Any] = {}
+        if action == "rename":
+            after = {"name": form.get("name", "")}
+        elif action == "merge":
+            after = {"with": [form.get("with", "").strip()]}
+        elif action == "split":
+            after = {
+                "entries": request.state.lists.get("entree", []),
+                "name": form.get("name", ""),
+                "slug": form.get("slug", "").strip(),
+            }
+        else:
+            return self.case(request, conn, ctx, form, notice=f"correction inconnue : « {action} »")
+        try:
+            row = corrections.correct_case(
+                conn,
+                slug,
+                action,
+                corrections.Author(user.email, user.shown_name),
+                after,
+                form.get("reason"),
+                base_version=version,
+                address=_client(request),
+            )
+        except corrections.StaleEdit as exc:
+            return self.case(request, conn, ctx, form, notice=self._stale_notice(exc))
+        except VeilleError as exc:
+            return self.case(request, conn, ctx, form, notice=str(exc))
+        self._apply(conn)
+        goes = row["after"]["slug"] if action == "split" and form.get("suite") == "nouvelle" else slug
+        return RedirectResponse(f"/affaire/{goes}", status_code=303)
 
     # ---------------------------------------------------------------- corrections
 
@@ -342,6 +394,9 @@ class Web:
             if target and target["target_kind"] == "entry":
                 request.path_params["key"] = target["target"]
                 return self.entry(request, conn, ctx, form, notice=str(exc))
+            if target and target["target_kind"] == "case":
+                request.path_params["slug"] = target["target"]
+                return self.case(request, conn, ctx, form, notice=str(exc))
             return self.message(ctx, ctx["nonce"], "Annulation refusée", str(exc), 409)
         self._apply(conn)
         return RedirectResponse(_safe_next(form.get("suite")), status_code=303)
@@ -428,6 +483,7 @@ def create_app(config, url: str | None = None, dossier: str | None = None, pool_
         Route("/correction/{id:int}/annuler", r(web.undo, edit=True), methods=["POST"]),
         Route("/document/{id:int}/marquer", r(web.mark_document, edit=True), methods=["POST"]),
         Route("/document/{id:int}", r(web.document), methods=["GET"]),
+        Route("/affaire/{slug}/corriger", r(web.correct_case, edit=True), methods=["POST"]),
         Route("/affaire/{slug}", r(web.case), methods=["GET"]),
         Route("/desabonnement/{token}", r(web.unsubscribe, login=False, csrf=False), methods=["GET", "POST"]),
     ]

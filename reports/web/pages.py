@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from reports import queries
-from reports.french import date_label, short_day
+from reports.french import capfirst, date_label, place_slug, plural, short_day
 from reports.minors import Redactor, load_redactor
+from reports.timeline.chart import layout
+from reports.timeline.header import filter_choices
 from veille import corrections
 from veille.sql import load_queries
 from veille.vocabulary import CORRECTION_ACTIONS, KIND_LABELS
@@ -36,8 +38,12 @@ def case_choices(conn: psycopg.Connection, redactor: Redactor) -> list[dict]:
 
 @dataclass
 class Filters:
-    case: str | None = None
+    """The static page's filters (``reports/templates/timeline.html.j2``), as the live timeline's query
+    string gives them: affaire (a slug, or « - »: no case), type, lieu (a place's slug), annee, q."""
+
+    case: str | None = None  # "-": the entries of no case
     kind: str | None = None
+    place: str | None = None
     year: int | None = None
     q: str | None = None
 
@@ -48,30 +54,55 @@ class Filters:
         return cls(
             case=params.get("affaire") or None,
             kind=kind if kind in KIND_LABELS else None,
+            place=place_slug(params.get("lieu") or "")[:200] or None,
             year=int(year) if year.isdigit() and len(year) == 4 else None,
             q=(params.get("q") or "").strip()[:200] or None,
         )
 
 
+_CHOICES: dict[tuple[str, int], dict] = {}  # (dossier, cases run) → what the filters offer
+
+
+def choices(conn: psycopg.Connection, dossier: str, redactor: Redactor) -> dict:
+    """What the filters offer, with their counts, as the static page computes them
+    (``reports.timeline.header.filter_choices``), and the case filter's options (slug, « Name (n) »);
+    computed once per computation of the cases (any correction but an approval recomputes them; an
+    approval changes no choice)."""
+    row = conn.execute("SELECT coalesce(max(id), 0) AS id FROM runs WHERE kind = 'cases' AND status = 'ok'").fetchone()
+    key = (dossier, int(row["id"]))
+    found = _CHOICES.get(key)
+    if found is None:
+        found = filter_choices(conn, dossier, None)
+        counts = found["case_counts"]
+        found["case_options"] = [
+            (c["slug"], f"{capfirst(c['name'])} ({counts[c['slug']]})")
+            for c in case_choices(conn, redactor)
+            if c["slug"] in counts
+        ]
+        _CHOICES.clear()
+        _CHOICES[key] = found
+    return found
+
+
 def timeline(conn: psycopg.Connection, dossier: str, filters: Filters, page: int) -> dict:
     redactor = load_redactor(conn)
+    offered = choices(conn, dossier, redactor)
+    places = tuple(offered["place_names"].get(filters.place, ())) if filters.place else None
     found = queries.happenings_page(
         conn,
         dossier,
         skip=(page - 1) * PAGE_SIZE,
         lim=PAGE_SIZE + 1,
-        case=filters.case,
+        case=filters.case if filters.case != "-" else None,
+        caseless=filters.case == "-",
         kinds=(filters.kind,) if filters.kind else None,
         first=date(filters.year, 1, 1) if filters.year else None,
         last=date(filters.year, 12, 31) if filters.year else None,
         search=filters.q,
+        places=places,
         redactor=redactor,
     )
-    return {
-        "entries": found[:PAGE_SIZE],
-        "more": len(found) > PAGE_SIZE,
-        "case_choices": case_choices(conn, redactor),
-    }
+    return {"entries": found[:PAGE_SIZE], "more": len(found) > PAGE_SIZE, "choices": offered}
 
 
 def queue(conn: psycopg.Connection, dossier: str) -> dict:
@@ -112,6 +143,12 @@ def _change(c: dict) -> str:
         return f"« {before.get('summary', '')} » → « {after['summary']} »"
     if c["action"] == "move":
         return f"{before.get('case_slug') or 'sans affaire'} → {after['case']}"
+    if c["action"] == "rename":
+        return f"« {before.get('name', '')} » → « {after['name']} »"
+    if c["action"] == "merge":
+        return f"{c['target']} + {', '.join(after['with'])} → {c['target']}"
+    if c["action"] == "split":
+        return f"{c['target']} → {after['slug']} « {after['name']} » ({plural(len(after['entries']), 'entrée')})"
     if c["action"] == "undo":
         return f"annule : {CORRECTION_ACTIONS.get(before.get('action', ''), '')}"
     return ""
@@ -207,6 +244,8 @@ def document(conn: psycopg.Connection, doc_id: int) -> dict | None:
 
 
 def case(conn: psycopg.Connection, dossier: str, slug: str) -> dict | None:
+    """A case: its entries (the ones a split may take out), stages, sources, coverage, and the
+    corrections that concern it, with the version its forms carry."""
     redactor = load_redactor(conn)
     found = next((c for c in queries.cases(conn, dossier, redactor) if c.slug == slug), None)
     if found is None:
@@ -221,4 +260,24 @@ def case(conn: psycopg.Connection, dossier: str, slug: str) -> dict | None:
         }
         for d in conn.execute(QUERIES["case_documents"], {"slug": slug})
     ]
-    return {"c": found, "entries": entries, "documents": documents}
+    history = [
+        {**c, "change": redactor.text(_change(c)), "reason": redactor.text(c["reason"] or "")}
+        for c in corrections.case_history(conn, slug)
+    ]
+    return {
+        "c": found,
+        "entries": entries,
+        "documents": documents,
+        "chart": layout(queries.coverage(conn, dossier, case=slug)),
+        "chart_caption": "Articles sur cette affaire publiés chaque mois",
+        "history": history,
+        "version": corrections.version(conn, "case", slug),
+        "case_choices": [c for c in case_choices(conn, redactor) if c["slug"] != slug],
+    }
+
+
+def case_gone(conn: psycopg.Connection, slug: str) -> dict | None:
+    """Where a case that no longer exists went: the case it was merged into (by an editor or the
+    configuration), if any."""
+    row = conn.execute(QUERIES["merged_into"], {"slug": slug}).fetchone()
+    return dict(row) if row else None

@@ -88,3 +88,8 @@ SELECT d.id, d.title, d.url, d.published_at, veille_outlet_name(s.name, d.site_n
 -- name: case_choices --
 -- Every case an entry can be moved to.
 SELECT slug, name FROM cases ORDER BY name, slug
+
+-- name: merged_into --
+-- The case a case was merged into (cases.manual's merged list, editors' merges and the configuration's).
+--   slug   the case merged
+SELECT slug, name FROM cases WHERE manual->'merged' ? %(slug)s ORDER BY slug LIMIT 1

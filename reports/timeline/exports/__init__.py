@@ -4,6 +4,10 @@ module per format:
 - ``timeline.json`` (:mod:`.timelinejs`): TimelineJS;
 - ``events.json`` (:mod:`.events_json`): every happening with all its sources;
 - ``events.csv`` (:mod:`.events_csv`): one row per source, for spreadsheets;
+
+(``events.json`` and ``events.csv`` say of every entry whether an editor verified it, who and when;
+with ``[reports] publish = "all"``, TimelineJS and the calendar mark the others « non vérifié », as
+the page does)
 - ``audiences.ics`` (:mod:`.ics`): the upcoming hearings, for calendar apps (written from the
   page's header, not from the stream).
 
@@ -27,9 +31,16 @@ class Exports:
     """Streams every happening into the JSON, CSV and TimelineJS files (under their temporary names)."""
 
     def __init__(
-        self, out_dir: Path, dossier_slug: str, dossier_title: str, generated: datetime, as_of: date | None = None
+        self,
+        out_dir: Path,
+        dossier_slug: str,
+        dossier_title: str,
+        generated: datetime,
+        as_of: date | None = None,
+        mark_unreviewed: bool = False,
     ):
         self.out_dir = out_dir
+        self.mark_unreviewed = mark_unreviewed  # `[reports] publish = "all"`: TimelineJS marks as the page does
         self.count = 0
         self.names = [fname for name, fname in FILES.items() if name != "ics"]
         self.json = temporary(out_dir / FILES["json"]).open("wb")
@@ -48,7 +59,7 @@ class Exports:
         iso = iso_label(h.date, h.precision)
         label = h.date_label
         self.json.write(events_json.happening(h, iso, label))
-        self.timelinejs.write(timelinejs.event(h, label))
+        self.timelinejs.write(timelinejs.event(h, label, self.mark_unreviewed))
         self.rows.writerows(events_csv.rows(h, iso, label))
 
     def _files(self):

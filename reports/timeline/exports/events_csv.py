@@ -1,7 +1,9 @@
 """``events.csv``: one row per source (report), semicolon-separated UTF-8 with a BOM, which
 spreadsheet software in French opens as is; cells that would start a formula are defused. The
 case's name is written as the page heads it, times in Paris time with their offset, and the
-entry's places, people and charges each in one cell (« Mazan, Avignon »).
+entry's places, people and charges each in one cell (« Mazan, Avignon »). The last three columns say
+whether an editor verified the entry (``verifiee``: oui / non, « non vérifié » on the page when
+``[reports] publish = "all"``), who and when.
 Written by the csv module (``csv.writer(delimiter=";")``, minimal quoting, CRLF line ends)."""
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ COLUMNS = (
     "url",
     "citation",
     "reprise",
-    "date_etablie",
-)  # how this source's date was worked out (« « mardi dernier », article du … → … »)
+    "date_etablie",  # how this source's date was worked out (« « mardi dernier », article du … → … »)
+    "verifiee",  # oui: an editor approved the entry as it stands in `veille serve`; non: no one has yet
+    "validee_par",  # that editor's name (empty when not verified)
+    "validee_le",  # when, in Paris time with its offset
+)
 
 
 def defused(text: str) -> str:
@@ -53,6 +58,11 @@ def writer(fh):
 
 def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
     """The happening's rows, one per source."""
+    review = [
+        "oui" if h.reviewed else "non",
+        defused(h.approved_by or ""),
+        published_paris(h.approved_at) if h.approved_at else "",
+    ]
     prefix = [
         h.key,
         iso,
@@ -80,5 +90,6 @@ def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
             "oui" if s.republication else "non",
             defused(s.how),
         ]
+        + review
         for s in h.sources
     ]

@@ -2,7 +2,8 @@
 
 One JSON object, ``{"dossier", "generated_at", "as_of", "happenings": [...]}``, written as the
 happenings stream by: its opening, then each happening (``orjson``), then its closing. Times are
-in Paris time with their offset.
+in Paris time with their offset. Each happening says whether an editor verified it (``reviewed``,
+``approved_by``, ``approved_at``).
 """
 
 from __future__ import annotations
@@ -73,5 +74,8 @@ def happening(h: Happening, iso: str, label: str) -> bytes:
                 for c in h.conflicts
             ],
             "sources": [_source(s) for s in h.sources],
+            "reviewed": h.reviewed,
+            "approved_by": h.approved_by,
+            "approved_at": published_paris(h.approved_at) if h.approved_at else None,
         }
     )

@@ -13,11 +13,15 @@ from reports.french import capfirst, kind_label
 from reports.queries import Happening
 from reports.timeline.exports.text import conflicts_text
 from reports.timeline.publish import temporary
+from veille.vocabulary import UNREVIEWED_LABEL
 
 
-def write_calendar(path: Path, hearings: list[Happening], dossier_title: str, generated: datetime) -> int:
+def write_calendar(
+    path: Path, hearings: list[Happening], dossier_title: str, generated: datetime, mark_unreviewed: bool = False
+) -> int:
     """Upcoming hearings known to the day, as all-day events, into ``path``'s temporary file (published
-    with the timeline's other files); returns how many were written."""
+    with the timeline's other files); returns how many were written. ``mark_unreviewed``: a hearing
+    no editor approved says « non vérifié » in its title and description, as the page marks it."""
     cal = Calendar()
     cal.add("prodid", "-//veille//chronologie//FR")
     cal.add("version", "2.0")
@@ -35,8 +39,12 @@ def write_calendar(path: Path, hearings: list[Happening], dossier_title: str, ge
         ev.add("dtstamp", generated)
         ev.add("dtstart", h.date)
         ev.add("dtend", (h.date_end or h.date) + timedelta(days=1))
-        ev.add("summary", f"{capfirst(kind_label(h.kind))} — {capfirst(h.case_name) if h.case_name else h.summary}")
+        unverified = mark_unreviewed and not h.reviewed
+        title = f"{capfirst(kind_label(h.kind))} — {capfirst(h.case_name) if h.case_name else h.summary}"
+        ev.add("summary", f"{title} ({UNREVIEWED_LABEL})" if unverified else title)
         lines = [capfirst(h.summary)]
+        if unverified:
+            lines.append(f"{capfirst(UNREVIEWED_LABEL)} : aucun éditeur n'a encore validé cette entrée.")
         lines += [f"{s.outlet} ({s.published_label}) : « {s.evidence} » {s.url}" for s in h.sources]
         if h.conflicts:
             lines.append(conflicts_text(h))

@@ -15,6 +15,7 @@ import orjson
 from reports.french import capfirst, short_day
 from reports.queries import Happening
 from reports.timeline.exports.text import by, escape, published_label
+from veille.vocabulary import UNREVIEWED_LABEL
 
 FOOT = b"\n]}\n"
 
@@ -47,11 +48,14 @@ def _date(d: date, precision: str, label: str | None = None) -> dict:
     return out
 
 
-def event(h: Happening, label: str) -> bytes:
+def event(h: Happening, label: str, mark_unreviewed: bool = False) -> bytes:
     """The happening as a TimelineJS event: {"start_date", "text": {"headline", "text"}, "group", "unique_id",
-    "end_date" (a span)}; TimelineJS shows ``text`` as HTML, so every scraped string in it is escaped."""
+    "end_date" (a span)}; TimelineJS shows ``text`` as HTML, so every scraped string in it is escaped.
+    ``mark_unreviewed``: an entry no editor approved says « non vérifié », as on the page."""
     e = escape
-    parts = [f"<blockquote>« {e(h.sources[0].evidence)} »</blockquote>"] if h.sources else []
+    parts = [f"<p><strong>{capfirst(UNREVIEWED_LABEL)}</strong></p>"] if mark_unreviewed and not h.reviewed else []
+    if h.sources:
+        parts.append(f"<blockquote>« {e(h.sources[0].evidence)} »</blockquote>")
     if h.sources and h.sources[0].how:
         parts.append(f"<p><small>Date : {e(h.sources[0].how)}</small></p>")
     for c in h.conflicts:

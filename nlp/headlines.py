@@ -313,19 +313,31 @@ DATE_LEADS = {
 
 
 def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
-    """The sentence's first words, without its date: a headline for an event of no known kind."""
+    """The sentence's first words without its date, which the timeline shows: its dateline goes too
+    (« Paris, 13 février 2024 - … »). A date that completes a participle before a comma stays, or
+    « une pétition, lancée le 3 septembre, a … » would read « une pétition, lancée, a … »."""
     doc = sent.doc
-    words: list[Token] = []
-    for t in sent:
-        if date_words and date_words[0] <= t.idx < date_words[1]:
-            # « en 2013 », « remontent à 2015 », « depuis la loi du 21 avril »: the date's own
-            # preposition and article go with it.
-            while words and words[-1].lower_ in DATE_LEADS and words[-1].idx >= sent.start_char:
-                words.pop()
-            continue
-        if t.is_space:
-            continue
-        words.append(t)
+    tokens = [t for t in sent if not t.is_space]
+    inside = [i for i, t in enumerate(tokens) if date_words and date_words[0] <= t.idx < date_words[1]]
+    drop: set[int] = set()
+    if inside:
+        first, last = inside[0], inside[-1]
+        lead = first
+        # « en 2013 », « remontent à 2015 », « depuis la loi du 21 avril »: the date's own preposition
+        # and article go with it.
+        while lead > 0 and tokens[lead - 1].lower_ in DATE_LEADS:
+            lead -= 1
+        following = tokens[last + 1] if last + 1 < len(tokens) else None
+        before = tokens[lead - 1] if lead > 0 else None
+        if (
+            following is not None
+            and following.text in ("-", "–", "—")
+            and len([t for t in tokens[:first] if not t.is_punct]) <= 2
+        ):
+            drop = set(range(last + 2))  # a dateline
+        elif not (before is not None and before.pos_ == "VERB" and following is not None and following.text in ",;"):
+            drop = set(range(lead, last + 1))
+    words = [t for i, t in enumerate(tokens) if i not in drop]
     while words and (words[0].is_punct or words[0].lower_ in ("et", "mais", "puis", "ainsi", "alors")):
         words.pop(0)
     text = "".join(t.text_with_ws for t in words[:MAX_WORDS]).strip()

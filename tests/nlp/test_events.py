@@ -281,3 +281,21 @@ def test_a_headline_naming_only_the_kind_says_what_the_sentence_tells():
     # A sentence that already names the kind adds nothing to it.
     (event,) = analyse("Sa plainte a été déposée le 3 mars.")["events"]
     assert event["summary"] == "Plainte"
+
+
+@pytest.mark.parametrize(
+    "text, summary",
+    [
+        # a date completing a participle before a comma stays, or the headline would read « lancée, a »
+        (
+            "Une pétition, lancée le 3 mars, a réuni mille signatures.",
+            "Une pétition, lancée le 3 mars, a réuni mille signatures …",
+        ),
+        # a dateline goes with its date
+        ("Lille, 3 mars 2024 - Une pétition réunit mille signatures.", "Une pétition réunit mille signatures."),
+    ],
+)
+def test_a_headline_from_the_sentence_keeps_its_grammar(text, summary):
+    words = {"lancée": {"pos": "VERB", "lemma": "lancer", "morph": "Tense=Past|VerbForm=Part"}}
+    (event,) = analyse(text, published="2024-03-10", words=words)["events"]
+    assert event["summary"] == summary

@@ -21,7 +21,9 @@ from nlp.extensions import sentence_of
 AUXILIARY_DEPS = ("aux", "aux:tense", "aux:pass", "aux:caus", "cop")
 MODALS = ("devoir", "aller")
 # A participle of these, not told in a past tense, announces what is to come (« verdict attendu en décembre »).
-EXPECTED = ("attendre", "prévoir", "programmer", "annoncer", "envisager", "planifier", "espérer", "fixer")
+# « annoncée le 25 juin par le parquet » was announced that day: « annoncé » looks ahead only « pour » a
+# day (« le verdict, annoncé pour le 13 décembre »), which _POSTPONED reads.
+EXPECTED = ("attendre", "prévoir", "programmer", "envisager", "planifier", "espérer", "fixer")
 # Verbs whose compound past takes être: « il est arrivé » is a past, « il est jugé » a present passive.
 WITH_ETRE = frozenset(
     "aller arriver partir venir revenir devenir parvenir survenir intervenir mourir naître "
@@ -160,7 +162,7 @@ _PAST_CUES = re.compile(
 # « renvoyé au 5 juin », « reporté à mars »: what comes before the date points forward whatever the tense.
 _POSTPONED = re.compile(
     r"(?:(?:renvoy|report|repouss|ajourn|décal|prorog|fixé|programm|prévu|attendu)\w*|"
-    r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$",
+    r"mise?s? en délibéré|mise?s?)\s+(?:au|à|pour|en|jusqu'au|jusqu'en)\s*$|annonc\w*(?:\s+\w+ment)?\s+pour(?:\s+le|\s+la|\s+l')?\s*$",
     re.I,
 )
 # « les faits remontent au 3 mars », « datent de l'été 2019 »: a present that looks back.

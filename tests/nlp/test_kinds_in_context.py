@@ -192,3 +192,20 @@ def test_pointing_out_or_criticising_is_not_a_complaint(text):
 )
 def test_postponements_investigations_and_bare_judgments(text, published, expected):
     assert expected in events(text, published)
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # announced on a day gone by; announced « pour » a later day
+        (
+            "La fermeture du site, annoncée le 25 juin par le parquet, repose sur une loi récente.",
+            "2024-07-02",
+            "2024-06-25",
+        ),
+        ("Le verdict, annoncé pour le 13 décembre, est très attendu.", "2024-07-02", "2024-12-13"),
+        ("Annoncé initialement pour le 3 mars, le procès pourrait être reporté.", "2024-01-10", "2024-03-03"),
+    ],
+)
+def test_announced_is_past_unless_announced_for_a_day(text, published, expected):
+    assert expected in [day for day, _ in events(text, published)]

@@ -702,6 +702,17 @@ class _Context:
         if mention.explicit_year and mention.precision in ("day", "month"):
             self.narrative = mention.date
 
+    def year_just_stated(self, position: int, gap: int = 30) -> date | None:
+        """The date with its year written that ends a few characters before ``position``, in its sentence."""
+        for mention in reversed(self.mentions):
+            if mention.end > position:
+                continue
+            if position - mention.end > gap or self.sentence(mention.start) != self.sentence(position):
+                return None
+            # « entre juin et septembre »: September takes the year June took from the date before it
+            return mention.date if mention.explicit_year or mention.rule.endswith("narrative_year") else None
+        return None
+
     def sentence(self, position: int) -> int:
         return _sentence_index(self.starts, position)
 
@@ -749,6 +760,11 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
     # A pluperfect narrative of long-past events: a date without its year belongs to the year being told.
     narrative = ctx.narrative
     told_year = narrative.year if (tense == "pluperfect" and narrative and narrative.year < published.year) else None
+    if told_year is None and tense != "future":
+        # « à l'été 2022 : entre juin et septembre », « en 2019, en mars, … »: the year just stated.
+        near = ctx.year_just_stated(m.start())
+        if near is not None and near.year < published.year:
+            told_year, narrative = near.year, near
     reference = ctx.reference
     anchor, anchor_precision = (reference.date, reference.precision) if reference else (published, "day")
     out = dict(start=m.start(), end=m.end(), text=m.group(0), kind=name)

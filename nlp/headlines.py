@@ -179,9 +179,14 @@ def _who(people: list[str], sent: Span, verb: Token | None, kind: str) -> str | 
     # the subject (« le parquet a requis … », « ses parents ont porté plainte »).
     order = ("nsubj:pass", "obj", "nsubj") if kind in DONE_TO else ("nsubj", "nsubj:pass")
     children = list(verb.children)
+    doc = sent.doc
+    # « a requis jeudi des peines »: the parser may take the date for the object; a date is no one.
+    dated = {t.i for span in doc.spans.get("dates", ()) for t in span} if "dates" in doc.spans else set()
     for dep in order:
         for child in children:
             if child.dep_ != dep or child.pos_ not in ("NOUN", "PROPN", "PRON" if dep == "obj" else "NOUN"):
+                continue
+            if child.i in dated:
                 continue
             if dep == "nsubj" and kind in DONE_TO and _institution(child):
                 continue

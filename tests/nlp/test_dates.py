@@ -318,3 +318,22 @@ def test_a_court_agenda_in_the_present_is_still_to_come():
 def test_parts_of_the_current_month_year_and_quarters(text, words, iso, precision, end):
     mention = one(text, "future" if " sera " in text else "past")
     assert (mention.text, mention.iso, mention.precision, mention.end_date) == (words, iso, precision, end)
+
+
+@pytest.mark.parametrize(
+    "text, tense, months",
+    [
+        (
+            "Les faits remontent à l'été 2022 : entre juin et septembre, neuf hommes ont été piégés.",
+            "past",
+            [("à l'été 2022", "2022-06"), ("juin et septembre", "2022-06")],
+        ),
+        ("En 2019, en mars, il a été arrêté.", "past", [("2019", "2019"), ("mars", "2019-03")]),
+        # told in the future, the month is the coming one, not that of the year before
+        ("Condamné en 2019, il sera rejugé en juin.", "future", [("2019", "2019"), ("juin", "2024-06")]),
+    ],
+)
+def test_a_month_right_after_a_written_year_is_in_that_year(text, tense, months):
+    mentions = find_dates(text, PUBLISHED, lambda start, end: tense)
+    assert [(m.text, m.iso) for m in mentions] == months
+    assert all(m.end_date is None or m.end_date.year == m.date.year for m in mentions)

@@ -209,3 +209,18 @@ def test_postponements_investigations_and_bare_judgments(text, published, expect
 )
 def test_announced_is_past_unless_announced_for_a_day(text, published, expected):
     assert expected in [day for day, _ in events(text, published)]
+
+
+def test_a_trial_day_told_at_the_bar_is_a_hearing_and_its_headline_names_no_date():
+    text = (
+        "Au quatrième jour du procès, ouvert lundi devant le tribunal correctionnel de Bordeaux, le procureur a "
+        "requis jeudi des peines de prison. Plusieurs victimes ont raconté mardi à la barre les coups reçus."
+    )
+    nlp = pipeline()
+    doc = nlp.make_doc(text)
+    doc._.published = "2024-11-22"
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    assert ("2024-11-19", "hearing") in found
+    assert found[("2024-11-18", "trial_opening")] == "Ouverture du procès devant le tribunal correctionnel de Bordeaux"

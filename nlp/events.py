@@ -23,13 +23,13 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
 from nlp.dates import last_day
-from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_block, sentences
+from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_block, sentence_of, sentences
 from nlp.forms import compile_forms
 from nlp.headlines import PENALTY, headline
 from nlp.patterns import load
 from nlp.tense import clause_tense, governing_verb, postponed_to
 from nlp.text import RELATED_LINK
-from veille.vocabulary import FAMILY_OF_KIND, day_label, iso_at
+from veille.vocabulary import FAMILY_OF_KIND, STAGE_OF_KIND, STAGES, day_label, iso_at
 
 SECONDARY_ROLES = ("lawyer", "magistrate", "police", "witness")
 
@@ -87,7 +87,7 @@ class EventMaker:
             for e in events
             if e["date"] == published.isoformat() and e["kind"] in FAMILY_OF_KIND
         }
-        undated = self._undated(doc, by_sentence, published, news)
+        undated = self._undated(doc, by_sentence, published, news, events)
         # Each undated retelling is a source of the same happening (grouped later), but the title only
         # when the body does not tell it.
         in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | dated
@@ -99,7 +99,9 @@ class EventMaker:
         doc._.events = events
         return doc
 
-    def _undated(self, doc: Doc, by_sentence: dict[int, list[Span]], published: date, news: set[str]) -> list[dict]:
+    def _undated(
+        self, doc: Doc, by_sentence: dict[int, list[Span]], published: date, news: set[str], dated: list[dict]
+    ) -> list[dict]:
         """Events whose sentence gives no date but whose context does. « Ses parents signalent sa
         disparition au commissariat » after « Le 14 octobre 2022, Lola ne rentre pas » is dated by the
         sentence before it in the same paragraph; « Deux mineurs ont été mis en examen pour assassinat »
@@ -109,6 +111,13 @@ class EventMaker:
             return []
         out = []
         news = set(news)  # the lead's undated reports are the day's news too
+        # How far along the case each dated sentence is: a later stage does not take its date (« Ils avaient
+        # frappé leurs victimes entre février et avril. Leurs avocats ont fait appel. »).
+        stage_told: dict[int, int] = {}
+        for e in dated:
+            if e["kind"] in STAGE_OF_KIND:
+                rank = STAGES.index(STAGE_OF_KIND[e["kind"]])
+                stage_told[e["start"]] = max(stage_told.get(e["start"], 0), rank)
         previous: Span | None = None  # the last dated sentence's main date, in this paragraph
         number = -1  # the sentence's rank among those with a verb: headings and labels do not count
         for sent in sentences(doc):
@@ -133,6 +142,26 @@ class EventMaker:
             kind = self._sentence_kind(doc, sent, text)
             if kind not in INHERITING_KINDS:
                 continue
+            told = stage_told.get(evidence_offsets(sentence_of(previous))[0]) if previous is not None else None
+            if (
+                previous is not None
+                and told is not None
+                and kind in STAGE_OF_KIND
+                and STAGES.index(STAGE_OF_KIND[kind]) > told + 1
+            ):
+                continue  # an appeal or a verdict on the day of the crime told just before: not its date
+            if previous is not None and kind in STAGE_OF_KIND:
+                rank = STAGES.index(STAGE_OF_KIND[kind])
+                floor = max(
+                    (
+                        e["date"]
+                        for e in dated
+                        if e["kind"] in STAGE_OF_KIND and 1 <= STAGES.index(STAGE_OF_KIND[e["kind"]]) < rank
+                    ),
+                    default=None,
+                )
+                if floor is not None and previous._.date[: len(floor)] < floor:
+                    continue  # an appeal dated before the verdict the article reports
             if previous is not None:
                 anchor, day, precision, how = (
                     previous,
@@ -564,7 +593,11 @@ def _apart(clause) -> bool:
     wants to happen (« demande que ses responsables soient jugés »: a subjunctive)."""
     if clause.dep_.startswith("advcl"):
         marks = " ".join(t.lower_ for t in clause.children if t.dep_ == "mark" and t.i < clause.i)
-        if marks and f"{marks} ".startswith(OTHER_TIME):
+        # « avant de les frapper », an infinitive with the sentence's own subject, tells the same story.
+        own_time = "Inf" not in clause.morph.get("VerbForm", []) or any(
+            t.dep_.startswith("nsubj") for t in clause.children
+        )
+        if marks and f"{marks} ".startswith(OTHER_TIME) and own_time:
             return True
     if clause.dep_.startswith(("advcl", "ccomp")):
         verbs = [clause, *(t for t in clause.children if t.dep_.startswith("aux"))]

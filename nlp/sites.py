@@ -376,6 +376,8 @@ class SiteRecogniser:
             return None  # « (PASCAL BONNIERE / MAXPPP) »: a photo's credit, no one of the story
         if _pseudonymised(doc, start, end):
             return None  # « [Localité 1] », « M. [D] [P] »: a court decision's anonymised placeholder
+        if span.label_ == "PER" and re.match(r"-[a-zà-ÿ]", doc.text[span.end_char : span.end_char + 2]):
+            return None  # « Guets-apens homophobes à … » opening a title: a common word cut at its hyphen
         if span.label_ == "LOC" and NOT_A_PLACE_BEFORE.search(doc.text, max(0, span.start_char - 20), span.start_char):
             return None  # « la garde des Sceaux », « surnommé « le Grêlé » »: a title, a nickname
         if span.label_ in ("PER", "LOC") and start > 0 and key(doc[start - 1].text) in NAMED_AFTER:

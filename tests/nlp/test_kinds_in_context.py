@@ -224,3 +224,14 @@ def test_a_trial_day_told_at_the_bar_is_a_hearing_and_its_headline_names_no_date
     found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
     assert ("2024-11-19", "hearing") in found
     assert found[("2024-11-18", "trial_opening")] == "Ouverture du procès devant le tribunal correctionnel de Bordeaux"
+
+
+def test_a_later_stage_does_not_take_the_date_of_the_crime_told_before_it():
+    text = (
+        "Le tribunal de Montpellier a condamné mercredi quatre jeunes à des peines de prison. "
+        "Entre février et avril 2023, ils avaient donné rendez-vous à des hommes avant de les frapper. "
+        "L'une des victimes avait perdu un œil. Les avocats de la défense ont fait appel."
+    )
+    found = events(text, "2023-12-14")
+    assert ("2023-02", "crime") in found  # « avant de les frapper »: the same story, not another time
+    assert not [day for day, kind in found if kind == "appeal" and day < "2023-12"]

@@ -108,3 +108,8 @@ def test_a_title_or_a_nickname_is_no_place(text, words):
 
 def test_the_town_of_sceaux_is_still_a_place():
     assert entities(annotate("Il habite à Sceaux.", ents=[("Sceaux", "LOC")])) == [("Sceaux", "LOC")]
+
+
+def test_a_common_word_cut_at_its_hyphen_is_no_person():
+    text = "Guets-apens homophobes à Montpellier : quatre jeunes condamnés"
+    assert entities(annotate(text, ents=[("Guets", "PER"), ("Montpellier", "LOC")])) == [("Montpellier", "LOC")]

@@ -162,6 +162,8 @@ class EventMaker:
                 )
                 if floor is not None and previous._.date[: len(floor)] < floor:
                     continue  # an appeal dated before the verdict the article reports
+            if previous is not None and VAGUE_OTHER_TIME.search(text):
+                continue  # « Quelques semaines avant le drame, elle avait déposé plainte »: another, untold day
             if previous is not None:
                 anchor, day, precision, how = (
                     previous,
@@ -215,6 +217,12 @@ class EventMaker:
         # What someone asks for or a condition (« a demandé que l'accusé soit reconnu coupable ») is not
         # what the sentence reports.
         apart = _apart_tokens(sent) if doc.has_annotation("DEP") else set()
+        if doc.has_annotation("DEP"):
+            # « La famille, qui s'était constituée partie civile, a salué la décision »: a relative clause
+            # in the pluperfect is the background, not what the sentence reports.
+            for token in sent:
+                if token.dep_ == "acl:relcl" and clause_tense(token) == "pluperfect":
+                    apart |= {t.i for t in token.subtree}
         found = [
             cue
             for cue, where in self._matches(doc, sent, text)
@@ -290,9 +298,7 @@ class EventMaker:
         twin = {
             **event,
             "kind": other,
-            "summary": _summary(
-                other, [(p, None) for p in event["people"]], event["places"], sent, verb, event["charges"], span
-            ),
+            "summary": _summary(other, _people(doc, sent), event["places"], sent, verb, event["charges"], span),
         }
         return [event, twin]
 
@@ -380,6 +386,12 @@ class EventMaker:
         return True
 
 
+# A time of its own that no date can be told from: the sentence is not on the day told before it.
+VAGUE_OTHER_TIME = re.compile(
+    r"\b(?:quelques|plusieurs|des|de longues)\s+(?:heures|jours|semaines|mois|années|ans)\s+"
+    r"(?:avant|plus tôt|auparavant|après|plus tard)\b|\bauparavant\b|\bplus tôt\b|\bdes années\b",
+    re.I,
+)
 TIMES_OF_DAY = ("en fin de", "en début de", "dans la ", "dans l'", "depuis la matinée", "au petit matin")
 
 
@@ -654,6 +666,11 @@ def _summary(
 ) -> str:
     """The event's French headline (:mod:`nlp.headlines`), from what its sentence names."""
     principal = [name for name, role in people if role not in SECONDARY_ROLES]
+    if kind in ("arrest", "indictment", "sentence", "verdict", "trial_opening"):
+        # « condamné à 25 ans … pour le meurtre de Chloé »: the headline names who is tried, not the victim,
+        # unless the victim is all the sentence names (« le procès du meurtre de Lola »).
+        tried = [name for name, role in people if role not in (*SECONDARY_ROLES, "victim")]
+        principal = tried or (principal if kind in ("verdict", "trial_opening") else [])
     courts = list(
         dict.fromkeys(e._.canonical or e.text for e in sent.ents if e.label_ == "ORG" and e._.org_kind == "court")
     )

@@ -27,7 +27,7 @@ SUBJECT_DEPS = ("nsubj", "nsubj:pass", "expl:subj")
 # A penalty stated with its length or kind: « condamné à 30 ans de réclusion », « à la perpétuité »;
 # it makes a judgment both a verdict and a sentence (nlp/events.py) and heads the sentence's headline.
 PENALTY = re.compile(
-    r"\bcondamn\w*\s+(?:[\w'’-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"\bcondamn\w*\s+(?:[\w'’.,-]+\s+){0,8}?(?P<penalty>(?:à|a)\s+(?:[\w'’-]+\s+){0,6}?"
     r"(?:ans?|mois|jours|perpétuité|réclusion(?: criminelle)?|prison(?: ferme)?|emprisonnement|amende|euros|"
     r"sursis|travaux d'intérêt général)(?:\s+(?:de réclusion(?: criminelle)?|de prison(?: ferme)?|"
     r"d'emprisonnement|avec sursis|ferme))?)",
@@ -346,7 +346,8 @@ def _shortened(sent: Span, date_words: tuple[int, int] | None) -> str:
     while words and (words[0].is_punct or words[0].lower_ in ("et", "mais", "puis", "ainsi", "alors")):
         words.pop(0)
     text = "".join(t.text_with_ws for t in words[:MAX_WORDS]).strip()
-    text = re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,;:-–—")
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = re.sub(r",(?:\s*,)+", ",", text).strip(" ,;:-–—")  # « procès, lundi, l'accusé » without « lundi »
     if len(words) > MAX_WORDS:
         text += " …"
     return _cap(text) if text else doc.text[sent.start_char : sent.end_char][:80]

@@ -64,6 +64,16 @@ class RoleFinder:
             rf"(?P<noun>{alternatives})(?![\w-])",
             re.I,
         )
+        # « Chloé, tuée de plusieurs coups de couteau »: the name then the participle of what was done to
+        # them, read in the text (the parse of such appositions is often wrong).
+        self.done_to_after = []
+        for rule in self.rules:
+            participles = [lemma[:-2] for lemma in rule.get("passive_subject_of", ()) if lemma.endswith("er")]
+            if participles:
+                alternatives = "|".join(re.escape(p) for p in participles)
+                self.done_to_after.append(
+                    (re.compile(rf"^\s*,\s*(?:{alternatives})(?:é|ée|és|ées)(?![\w-])", re.I), rule["role"])
+                )
         self.verbs = {}
         for rule in self.rules:
             for relation in ("subject_of", "passive_subject_of", "object_of", "complement_of"):
@@ -113,6 +123,12 @@ class RoleFinder:
         if not ent.doc.has_annotation("DEP"):
             return None
         root = ent.root
+        for regex, role in self.done_to_after:
+            if regex.match(after):
+                return role
+        # « le meurtre de son ex-compagne, Chloé »: the name stands where the noun it is set beside stands.
+        while root.dep_ == "appos" and root.head is not root:
+            root = root.head
         head = root.head
         if root.dep_ == "nsubj:pass" or (root.dep_ == "nsubj" and any(c.dep_ == "aux:pass" for c in head.children)):
             relation = "passive_subject_of"

@@ -235,3 +235,25 @@ def test_a_later_stage_does_not_take_the_date_of_the_crime_told_before_it():
     found = events(text, "2023-12-14")
     assert ("2023-02", "crime") in found  # « avant de les frapper »: the same story, not another time
     assert not [day for day, kind in found if kind == "appeal" and day < "2023-12"]
+
+
+def test_a_verdict_article_names_the_convicted_not_the_victim_and_dates_nothing_vague():
+    text = (
+        "Féminicide de Chloé à Arras : son ex-compagnon condamné à 25 ans de réclusion\n"
+        "La cour d'assises a condamné vendredi soir Mickaël D., 38 ans, à 25 ans de réclusion criminelle pour le "
+        "meurtre de son ex-compagne, Chloé, tuée de plusieurs coups de couteau le 14 février 2022 à Arras. "
+        "Au premier jour du procès, lundi, l'accusé avait reconnu les faits. "
+        "La famille de la victime, qui s'était constituée partie civile, a salué « une décision juste ». "
+        "Quelques semaines avant le drame, Chloé avait déposé plainte au commissariat."
+    )
+    nlp = pipeline()
+    doc = nlp.make_doc(text)
+    doc._.published = "2025-03-08"
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    assert found[("2025-03-07", "sentence")] == "Mickaël D. condamné à 25 ans de réclusion criminelle"
+    assert found[("2025-03-07", "verdict")] == "Verdict du procès de Mickaël D."
+    assert ("2025-03-03", "trial_opening") in found  # « au premier jour du procès, lundi »
+    assert not [k for k in found if k[1] == "complaint"]  # background, and « quelques semaines avant »
+    assert not [e for e in doc.ents if e.label_ == "PER" and e.text.startswith("Féminicide")]

@@ -535,7 +535,7 @@ def _when(value: datetime | None) -> str:
 
 def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
     """The task queue per queue, and the workers seen in the last 24 hours (``veille worker``)."""
-    from veille.jobs import queue_summary, workers_seen
+    from veille.jobs import given_up, queue_summary, workers_seen
 
     queues, seen = queue_summary(conn), workers_seen(conn)
     if not (enabled or queues or seen):
@@ -549,6 +549,13 @@ def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
         click.echo(table(rows, ("file", "en attente", "dont réessais", "en cours", "en échec", "faites", "prochaine")))
     else:
         click.echo("  aucune tâche en file")
+    failed = given_up(conn)
+    if failed:
+        click.echo("\nTâches abandonnées (24 h)")
+        for f in failed:  # whole: the runs table above cuts errors short
+            click.echo(
+                f"  {_when(f['finished_at'])} tâche {f['job_id']} {f['job'].removeprefix('veille.')} {f['error']}"
+            )
     click.echo("\nWorkers vus (24 h)")
     if seen:
         rows = []

@@ -42,22 +42,38 @@ def parse_queues(text: str | None) -> list[str] | None:
     return names
 
 
-async def take_up_stalled(papp, seconds: float, own: set[int] | frozenset[int] = frozenset()) -> int:
+async def take_up_stalled(
+    papp, seconds: float, attempts: int, own: set[int] | frozenset[int] = frozenset()
+) -> tuple[int, int]:
     """Put back in the queue the jobs of workers silent for ``seconds``, except this process's
-    own jobs in hand (``own``: a worker whose heartbeat was late is not dead); how many."""
+    own jobs in hand (``own``: a worker whose heartbeat was late is not dead). A job whose worker
+    died during its last allowed attempt (``attempts``: it kills every worker that runs it, or the
+    machine loses it each time) is not put back: it ends ``failed``, recorded in ``runs`` as any
+    job that failed for good. How many were put back, and how many given up."""
     from procrastinate import exceptions as pexc
+    from procrastinate.jobs import Status
 
-    n = 0
+    from veille.jobs import TASKS, WorkerLost, record_failure
+
+    back = given_up = 0
     for job in await papp.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds):
         if job.id in own:
             continue
         try:
-            await papp.job_manager.retry_job(job)
-            n += 1
+            if job.attempts + 1 >= attempts and job.task_name in TASKS:
+                await papp.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                tried = job.attempts + 1
+                await asyncio.to_thread(
+                    record_failure, TASKS[job.task_name], job.id, dict(job.task_kwargs), tried, WorkerLost(tried)
+                )
+                given_up += 1
+            else:
+                await papp.job_manager.retry_job(job)
+                back += 1
         except pexc.ConnectorException:
             pass  # another worker took it up first
     await papp.job_manager.prune_stalled_workers(seconds)
-    return n
+    return back, given_up
 
 
 class Worker:
@@ -96,9 +112,19 @@ class Worker:
         while True:
             await asyncio.sleep(every)
             await asyncio.to_thread(self._beat)
-            taken = await take_up_stalled(self.papp, self.settings.stalled_after, set(self.state.running))
-            if taken:
-                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            taken = await take_up_stalled(
+                self.papp, self.settings.stalled_after, self.settings.attempts, set(self.state.running)
+            )
+            self._say_taken(*taken)
+
+    def _say_taken(self, back: int, given_up: int) -> None:
+        if back:
+            self.app.say(f"{_now()} {back} tâche(s) d'un worker disparu remise(s) en file")
+        if given_up:
+            self.app.say(
+                f"{_now()} {given_up} tâche(s) abandonnée(s) : leur worker a disparu à chacune de leurs "
+                f"{self.settings.attempts} tentative(s) (voir veille status)"
+            )
 
     def _on_signal(self, signum: int, worker_task: asyncio.Task) -> None:
         if self.stopping:
@@ -114,9 +140,7 @@ class Worker:
         self._register()
         stalled = self.settings.stalled_after
         async with self.papp.open_async():
-            taken = await take_up_stalled(self.papp, stalled)
-            if taken:
-                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            self._say_taken(*await take_up_stalled(self.papp, stalled, self.settings.attempts))
             options: dict = {"queues": self.queues} if self.queues else {}  # none: every queue
             worker_task = asyncio.create_task(
                 self.papp.run_worker_async(

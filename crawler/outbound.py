@@ -223,6 +223,24 @@ def _read_within(answer, deadline: float, timeout: float, url: str, max_bytes: i
     return b"".join(chunks)
 
 
+# A streamed answer comes in pieces of this size, each within the timeout (``chunks``).
+PIECE = 1 << 16
+
+
+def chunks(answer, timeout: float, url: str) -> Iterator[bytes]:
+    """A streamed answer's bytes as they arrive, each ``PIECE`` of them within ``timeout``: as in
+    ``_read_within``, a server trickling a byte every few seconds would pass every socket timeout
+    and hold the download of a large file for ever. What came before the cut has been yielded."""
+    deadline, got = time.monotonic() + timeout, 0
+    while chunk := answer.read1(PIECE):
+        yield chunk
+        got += len(chunk)
+        if got >= PIECE:
+            deadline, got = time.monotonic() + timeout, got % PIECE
+        elif time.monotonic() > deadline:
+            raise HttpError(None, url, reason=f"délai dépassé ({timeout:g} s, réponse trop lente)")
+
+
 def fetch(
     url: str, headers: dict[str, str], timeout: float, allow_private: bool, max_bytes: int | None = None
 ) -> Reply:
@@ -247,8 +265,8 @@ def fetch(
 @contextlib.contextmanager
 def stream(url: str, headers: dict[str, str], timeout: float, allow_private: bool) -> Iterator:
     """One GET under the rule, its answer left open to be read piece by piece (a large archive
-    file): an HTTP error status raises ``HttpError``, so does no answer. ``timeout`` bounds the
-    connection and each read."""
+    file, with ``chunks``): an HTTP error status raises ``HttpError``, so does no answer.
+    ``timeout`` bounds the connection and each piece."""
     guard_url(url, allow_private)
     opener = urllib.request.build_opener(_OneHostCredentials(allow_private))
     try:

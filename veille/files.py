@@ -25,9 +25,10 @@ def touch_private(path: Path) -> None:
         pass
 
 
-def make_dirs(path: Path, mode: int) -> list[Path]:
-    """Create ``path`` and its missing parents with ``mode`` (whatever the umask); the folders made,
-    outermost first. Folders that already exist keep their mode."""
+def make_dirs(path: Path, mode: int, owner: tuple[int, int] | None = None) -> list[Path]:
+    """Create ``path`` and its missing parents with ``mode`` (whatever the umask), given to ``owner``
+    (uid, gid) when one is named; the folders made, outermost first. Folders that already exist keep
+    their mode and owner."""
     missing = []
     for folder in (path, *path.parents):
         if folder.exists():
@@ -38,5 +39,7 @@ def make_dirs(path: Path, mode: int) -> list[Path]:
             folder.mkdir(mode=mode)
         except FileExistsError:
             continue  # made by another process meanwhile: its mode is that process's
+        if owner is not None:
+            os.chown(folder, *owner)
         os.chmod(folder, mode)
     return list(reversed(missing))

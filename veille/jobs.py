@@ -74,6 +74,17 @@ class Permanent(Exception):
     """A failure another attempt cannot mend (a truncated archive file): no retry."""
 
 
+class WorkerLost(Exception):
+    """What a job whose worker vanished during every attempt failed of (``take_up_stalled``)."""
+
+    def __init__(self, attempts: int):
+        super().__init__(
+            f"son worker a disparu pendant chacune des {attempts} tentative(s) (tué, mémoire épuisée, "
+            "machine perdue ?) ; elle n'est plus remise en file : cherchez dans le journal du worker ce "
+            "qui l'arrête"
+        )
+
+
 class Backoff(procrastinate.BaseRetryStrategy):
     """``attempts`` tries in all, the n-th retry after ``delay * 2**(n-1)`` seconds."""
 
@@ -195,7 +206,7 @@ def record_failure(spec: TaskSpec, job_id: int | None, args: dict, attempts: int
 
 
 def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, VeilleError | Permanent | CommandFailed):
+    if isinstance(exc, VeilleError | Permanent | CommandFailed | WorkerLost):
         return str(exc)
     return f"{exc.__class__.__name__}: {exc}"[:2000]
 
@@ -473,6 +484,16 @@ def queue_summary(conn: psycopg.Connection) -> list[dict]:
                   count(*) FILTER (WHERE status = 'succeeded') AS done,
                   min(scheduled_at) FILTER (WHERE status = 'todo') AS next_retry
              FROM procrastinate_jobs GROUP BY queue_name ORDER BY queue_name"""
+    ).fetchall()
+
+
+def given_up(conn: psycopg.Connection, since_hours: int = 24) -> list[dict]:
+    """The jobs recorded as failed for good (``record_failure``) in the last ``since_hours``."""
+    return conn.execute(
+        """SELECT params ->> 'job' AS job, params ->> 'job_id' AS job_id, finished_at, error FROM runs
+            WHERE status = 'failed' AND params ? 'job_id' AND finished_at > now() - make_interval(hours => %s)
+            ORDER BY id DESC LIMIT 20""",
+        (since_hours,),
     ).fetchall()
 
 

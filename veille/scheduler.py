@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from veille.app import App, pass_app, table
+from veille.config import SCHEDULE_SETTINGS as SETTINGS, duration
 from veille.counts import counts_text
 from veille.errors import VeilleError
 from veille.kinds import kind_of
@@ -58,18 +58,16 @@ FOLLOW_UPS = {
 }
 # The kinds of `runs` rows a job's child writes (``veille timeline`` recomputes the cases first).
 RUN_KINDS = {"crawl": ("crawl",), "nlp": ("nlp",), "timeline": ("timeline", "cases"), "digest": ("digest",)}
-SETTINGS = {"digest": str, "grace_time": str, "stop_timeout": str, "empty_runs": int, "jobs": dict, "timeline_out": str}
 
 
 def parse_duration(text: str, key: str) -> timedelta:
-    m = re.fullmatch(r"(\d+)\s*([smhd])", text.strip())
-    if not m:
+    period = duration(text)
+    if period is None:
         raise VeilleError(
             f"configuration invalide : clé « {key} » : « {text} » n'est pas une durée",
             "écrivez par exemple 30s, 15m, 6h ou 2d",
         )
-    n, unit = int(m.group(1)), m.group(2)
-    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
+    return period
 
 
 def cron_trigger(expr: str, key: str) -> CronTrigger:
@@ -535,7 +533,7 @@ def _when(value: datetime | None) -> str:
 
 def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
     """The task queue per queue, and the workers seen in the last 24 hours (``veille worker``)."""
-    from veille.jobs import queue_summary, workers_seen
+    from veille.jobs import given_up, queue_summary, workers_seen
 
     queues, seen = queue_summary(conn), workers_seen(conn)
     if not (enabled or queues or seen):
@@ -549,6 +547,13 @@ def _queue_and_workers(conn, enabled: bool, stalled_after: float) -> None:
         click.echo(table(rows, ("file", "en attente", "dont réessais", "en cours", "en échec", "faites", "prochaine")))
     else:
         click.echo("  aucune tâche en file")
+    failed = given_up(conn)
+    if failed:
+        click.echo("\nTâches abandonnées (24 h)")
+        for f in failed:  # whole: the runs table above cuts errors short
+            click.echo(
+                f"  {_when(f['finished_at'])} tâche {f['job_id']} {f['job'].removeprefix('veille.')} {f['error']}"
+            )
     click.echo("\nWorkers vus (24 h)")
     if seen:
         rows = []

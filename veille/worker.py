@@ -7,15 +7,22 @@ machine lost): those jobs go back to the queue and run again, which stores nothi
 
 SIGTERM or Ctrl-C: no new job starts; the running ones get ``[workers] stop_timeout`` seconds
 to finish, then they are released (their child command is stopped) and go back to the queue.
+
+A database that stops answering ends the worker with one line and exit 1: at once when the
+embedded server's process is gone, after ``stalled_after`` seconds of failed heartbeats otherwise
+(connections cut by a restart are simply made again). Its jobs are then those of a killed worker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import socket
+import sys
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +32,9 @@ from veille.app import App, pass_app
 from veille.errors import VeilleError
 
 PARIS = ZoneInfo("Europe/Paris")
+# Once the database is lost, how long the worker lets procrastinate stop before it exits anyway:
+# its jobs are then those of a killed worker (taken up elsewhere, nothing half-written).
+LOST_EXIT_AFTER = 3.0
 
 
 def parse_queues(text: str | None) -> list[str] | None:
@@ -42,22 +52,42 @@ def parse_queues(text: str | None) -> list[str] | None:
     return names
 
 
-async def take_up_stalled(papp, seconds: float, own: set[int] | frozenset[int] = frozenset()) -> int:
+async def take_up_stalled(
+    papp, seconds: float, attempts: int, own: set[int] | frozenset[int] = frozenset()
+) -> tuple[int, int]:
     """Put back in the queue the jobs of workers silent for ``seconds``, except this process's
-    own jobs in hand (``own``: a worker whose heartbeat was late is not dead); how many."""
+    own jobs in hand (``own``: a worker whose heartbeat was late is not dead). A job whose worker
+    died during its last allowed attempt (``attempts``: it kills every worker that runs it, or the
+    machine loses it each time) is not put back: it ends ``failed``, recorded in ``runs`` as any
+    job that failed for good. How many were put back, and how many given up."""
     from procrastinate import exceptions as pexc
+    from procrastinate.jobs import Status
 
-    n = 0
+    from veille.jobs import TASKS, WorkerLost, record_failure
+
+    back = given_up = 0
     for job in await papp.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds):
         if job.id in own:
             continue
         try:
-            await papp.job_manager.retry_job(job)
-            n += 1
+            if job.attempts + 1 >= attempts and job.task_name in TASKS:
+                await papp.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                tried = job.attempts + 1
+                await asyncio.to_thread(
+                    record_failure, TASKS[job.task_name], job.id, dict(job.task_kwargs), tried, WorkerLost(tried)
+                )
+                given_up += 1
+            else:
+                await papp.job_manager.retry_job(job)
+                back += 1
         except pexc.ConnectorException:
             pass  # another worker took it up first
     await papp.job_manager.prune_stalled_workers(seconds)
-    return n
+    return back, given_up
+
+
+class DatabaseLost(Exception):
+    """What ends a worker whose database stopped answering (``Worker._maintain``)."""
 
 
 class Worker:
@@ -71,6 +101,8 @@ class Worker:
         self.papp = build_app(app.config, url)
         self.row_id: int | None = None
         self.stopping = False
+        self.unreachable_since: float | None = None  # the first failed heartbeat of the current outage
+        self.lost: str | None = None  # set once the worker gives the database up: the reason
 
     def _register(self) -> None:
         from veille.db import connect
@@ -84,24 +116,82 @@ class Worker:
     def _beat(self, stopped: bool = False) -> None:
         from veille.db import connect
 
-        with connect(self.url, autocommit=True) as conn:
+        with connect(self.url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(
                 "UPDATE workers SET last_seen = now(), jobs_done = %s, stopped_at = CASE WHEN %s THEN now() END "
                 "WHERE id = %s",
                 (self.state.done, stopped, self.row_id),
             )
 
-    async def _maintain(self) -> None:
+    async def _maintain(self, worker_task: asyncio.Task) -> None:
+        """The heartbeat, and the take-up of dead workers' jobs. A database that stops answering
+        ends the worker: at once when it is the embedded server and its process is gone, after
+        ``stalled_after`` seconds otherwise (a server restarting comes back in time; past that,
+        other workers would take its jobs anyway)."""
+        import psycopg
+        from procrastinate import exceptions as pexc
+
         every = max(1.0, min(self.settings.stalled_after / 3, 10.0))
+        last = time.monotonic()
         while True:
-            await asyncio.sleep(every)
-            await asyncio.to_thread(self._beat)
-            taken = await take_up_stalled(self.papp, self.settings.stalled_after, set(self.state.running))
-            if taken:
-                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            await asyncio.sleep(1.0)
+            if _embedded_server_gone():  # checked every second: a look at a process, no query
+                self._give_up("le PostgreSQL embarqué s'est arrêté", worker_task)
+                return
+            if self.unreachable_since is None and time.monotonic() - last < every:
+                continue
+            last = time.monotonic()
+            try:
+                await asyncio.to_thread(self._beat)
+                taken = await take_up_stalled(
+                    self.papp, self.settings.stalled_after, self.settings.attempts, set(self.state.running)
+                )
+            except (VeilleError, psycopg.Error, pexc.ConnectorException, OSError) as exc:
+                if _embedded_server_gone():
+                    self._give_up("le PostgreSQL embarqué s'est arrêté", worker_task)
+                    return
+                now = time.monotonic()
+                if self.unreachable_since is None:
+                    self.unreachable_since = now
+                    self.app.say(f"{_now()} base de données injoignable ({_first_line(exc)}) : nouvel essai…")
+                waited = now - self.unreachable_since
+                if waited >= self.settings.stalled_after:
+                    self._give_up(f"{_first_line(exc)}, depuis {waited:.0f} s", worker_task)
+                    return
+                continue
+            if self.unreachable_since is not None:
+                self.app.say(f"{_now()} base de données de nouveau joignable")
+                self.unreachable_since = None
+            self._say_taken(*taken)
+
+    def _give_up(self, reason: str, worker_task: asyncio.Task) -> None:
+        self.lost = reason
+        self.stopping = True
+        worker_task.cancel()
+        # procrastinate's own stop talks to the database: bounded, then the process ends anyway.
+        asyncio.get_running_loop().call_later(LOST_EXIT_AFTER, self._exit_now)
+
+    def _exit_now(self) -> None:
+        sys.stdout.flush()
+        sys.stderr.write(f"veille : erreur : {_lost(self.lost or '')}\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    def _say_taken(self, back: int, given_up: int) -> None:
+        if back:
+            self.app.say(f"{_now()} {back} tâche(s) d'un worker disparu remise(s) en file")
+        if given_up:
+            self.app.say(
+                f"{_now()} {given_up} tâche(s) abandonnée(s) : leur worker a disparu à chacune de leurs "
+                f"{self.settings.attempts} tentative(s) (voir veille status)"
+            )
 
     def _on_signal(self, signum: int, worker_task: asyncio.Task) -> None:
         if self.stopping:
+            return
+        if self.unreachable_since is not None:  # no job can finish nor be given back: stop now
+            self.app.say(f"{_now()} signal {signal.Signals(signum).name} reçu")
+            self._give_up(f"injoignable depuis {time.monotonic() - self.unreachable_since:.0f} s", worker_task)
             return
         self.stopping = True
         self.app.say(
@@ -114,9 +204,7 @@ class Worker:
         self._register()
         stalled = self.settings.stalled_after
         async with self.papp.open_async():
-            taken = await take_up_stalled(self.papp, stalled)
-            if taken:
-                self.app.say(f"{_now()} {taken} tâche(s) d'un worker disparu remise(s) en file")
+            self._say_taken(*await take_up_stalled(self.papp, stalled, self.settings.attempts))
             options: dict = {"queues": self.queues} if self.queues else {}  # none: every queue
             worker_task = asyncio.create_task(
                 self.papp.run_worker_async(
@@ -134,21 +222,64 @@ class Worker:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self._on_signal, sig, worker_task)
-            maintenance = asyncio.create_task(self._maintain())
+            maintenance = asyncio.create_task(self._maintain(worker_task))
             try:
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker_task
+            except Exception:
+                if self.lost is None:
+                    raise
             finally:
                 maintenance.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await maintenance
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
+                if self.lost is not None:
+                    raise DatabaseLost(self.lost)
         self._beat(stopped=True)
 
 
 def _now() -> str:
     return f"{datetime.now(PARIS):%Y-%m-%d %H:%M:%S}"
+
+
+def _first_line(exc: BaseException) -> str:
+    from procrastinate import exceptions as pexc
+
+    while isinstance(exc, pexc.ConnectorException) and exc.__cause__ is not None:
+        exc = exc.__cause__  # procrastinate's wrapper says only « Database error. »
+    text = exc.message if isinstance(exc, VeilleError) else str(exc).strip()
+    return text.splitlines()[0][:200] if text else exc.__class__.__name__
+
+
+def _lost(reason: str) -> VeilleError:
+    return VeilleError(
+        f"connexion à la base de données perdue, worker arrêté ({reason})",
+        "vérifiez que le serveur PostgreSQL tourne (veille db info) puis relancez veille worker : les tâches "
+        "en cours seront reprises, rien n'est enregistré deux fois",
+    )
+
+
+def _embedded_server_gone() -> bool:
+    """Whether this worker runs on the embedded server and that server's process has died: it will
+    not come back (the next veille command starts it again)."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        return False
+    from veille import embedded
+
+    return embedded._handle is not None and not embedded._handle.postmaster_alive()
+
+
+def _quiet_libraries(debug: bool) -> None:
+    """procrastinate and psycopg's pool log every failed attempt with its traceback; the worker's
+    own lines say what happened (--debug shows theirs)."""
+    if debug:
+        return
+    for name in ("procrastinate", "psycopg.pool"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 @click.command()
@@ -186,5 +317,9 @@ def worker(app: App, concurrency: int | None, queues: str | None, burst: bool) -
         f"{', '.join(chosen) if chosen else 'toutes'}, {runner.concurrency} tâche(s) à la fois"
         + (" ; arrêt dès que les files sont vides" if burst else " (Ctrl-C ou SIGTERM pour arrêter)")
     )
-    asyncio.run(runner.run())
+    _quiet_libraries(app.debug)
+    try:
+        asyncio.run(runner.run())
+    except DatabaseLost as lost:
+        raise _lost(str(lost)) from None
     app.say(f"{_now()} worker arrêté proprement : {runner.state.done} tâche(s) menée(s)")

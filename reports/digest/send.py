@@ -116,8 +116,10 @@ def send_digests(
 
 
 def _write_drafts(conn, config: Config, dossier: str, digest: _Lazy, out_dir: Path, run: Run, now, progress) -> None:
+    from veille.files import make_dirs
+
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(out_dir, 0o700)  # the drafts hold addresses and unsubscribe tokens
     except OSError as exc:
         raise VeilleError(
             f"impossible de créer le dossier {out_dir} : {exc.strerror}",

@@ -155,3 +155,78 @@ def test_prefilter_keeps_french_pages_that_name_the_subject():
     assert keep(page("fr", DECOYS[1][1]))  # French and names the word: the subject filter judges it
     assert not keep(page("fr", OTHER_TEXTS["fr"][0]))  # French, about nothing the dossier needs
     assert keep.counts == {"prefilter_not_french": 1, "prefilter_no_term": 1}
+
+
+def test_the_download_spool_is_made_private_in_a_private_data_directory(tmp_path, monkeypatch):
+    import os
+    import stat
+    import subprocess
+
+    from crawler.ccnews import spool_dir
+
+    monkeypatch.setenv("VEILLE_DATA_DIR", str(tmp_path / "donnees"))
+    before = stat.S_IMODE(tmp_path.stat().st_mode)
+    folder = spool_dir()
+    assert folder == tmp_path / "donnees" / "spool" / "ccnews"
+    modes = [
+        subprocess.run(["stat", "-c", "%a", str(p)], capture_output=True, text=True, check=True).stdout.strip()
+        for p in (tmp_path / "donnees", tmp_path / "donnees" / "spool", folder)
+    ]
+    assert modes == ["700", "700", "700"]
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == before  # the folder veille did not make is left alone
+    assert spool_dir() == folder and os.access(folder, os.W_OK)  # a second call finds it as it is
+
+
+def test_a_server_trickling_an_archive_file_is_cut_and_what_came_is_kept(tmp_path):
+    """A download is streamed, so it has no total deadline; but each piece of it must come
+    within ``[crawl] timeout``: a server sending a byte every 0.3 s is cut, not waited on for
+    ever, and the bytes it sent stay in the file for the next try's ``Range``."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from crawler.ccnews import download
+    from veille.config import load_config
+    from veille.errors import VeilleError
+
+    class Trickle(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                self.wfile.write(b"W" * 1000)  # a good start, then a byte at a time
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config_file = tmp_path / "veille.toml"
+    config_file.write_text("[crawl]\ntimeout = 2\n", encoding="utf-8")
+    target = tmp_path / "lent.warc.gz"
+    started = time.monotonic()
+    try:
+        with pytest.raises(VeilleError) as cut:
+            download(
+                f"http://127.0.0.1:{server.server_address[1]}/lent.warc.gz",
+                target,
+                load_config(config_file),
+                allow_private=True,
+                tries=1,
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert time.monotonic() - started < 6
+    assert str(cut.value).startswith(
+        "lent.warc.gz : téléchargement impossible après 1 essai(s) (délai dépassé (2 s, réponse trop lente))"
+    )
+    assert target.read_bytes().startswith(b"W" * 1000)  # kept for the next try

@@ -49,6 +49,7 @@ def test_refusals_are_reported_and_the_exit_status_says_so(veille, ready, smtp):
 
 def test_dry_run_writes_eml_files_and_sends_nothing(veille, ready, smtp, conn, tmp_path):
     out = tmp_path / "brouillons"
+    before = oct(tmp_path.stat().st_mode & 0o777)
     result = veille("--config", ready, "digest", "send", "--week", "2024-W36", "--dry-run", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "3 écrit(s) en .eml" in result.stdout
@@ -56,6 +57,8 @@ def test_dry_run_writes_eml_files_and_sends_nothing(veille, ready, smtp, conn, t
     assert [f.name[:14] for f in files] == ["2024-W36-coco-"] * 3
     # They hold addresses and unsubscribe tokens: readable by their owner only.
     assert {oct(f.stat().st_mode & 0o777) for f in files} == {"0o600"}
+    assert oct(out.stat().st_mode & 0o777) == "0o700"  # and the folder veille made for them
+    assert oct(tmp_path.stat().st_mode & 0o777) == before  # the folder it did not make is left alone
     msg = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     assert msg["To"].addresses[0].addr_spec == "elodie@exemple.fr"

@@ -98,6 +98,33 @@ dossiers = ["omegle"]
             "clé « crawl.download_delay » : « -1.0 » : un nombre entre 0 et 3600 attendu",
         ),
         ("[crawl]\ntimeout = nan\n", "clé « crawl.timeout » : « nan » : un nombre entre 0.1 et 3600 attendu"),
+        # The schedule is read with the rest, not when `veille schedule` starts (or never).
+        (
+            '[schedule]\nstop_timeout = "-1s"\n',
+            "clé « schedule.stop_timeout » : « -1s » n'est pas une durée : écrire par exemple 30s, 15m, 6h ou 2d",
+        ),
+        ("[schedule]\nempty_runs = 0\n", "clé « schedule.empty_runs » : « 0 » : un entier d'au moins 1 attendu"),
+        ('[schedule]\ndigest = "lundi 8h"\n', "clé « schedule.digest » : « lundi 8h » n'est pas une expression cron"),
+        ("[schedule]\ntimeline_out = 3\n", "clé « schedule.timeline_out » : doit être un texte, pas 3"),
+        ('[schedule]\nevery = "1h"\n', "clé « schedule.every » : clé inconnue"),
+        (
+            '[schedule.jobs."digest:coco"]\ninterval = "0s"\n',
+            'clé « schedule.jobs."digest:coco".interval » : « 0s » : un intervalle d\'au moins une seconde attendu',
+        ),
+        (
+            '[schedule.jobs."digest:coco"]\ncron = "99 * * * *"\n',
+            'clé « schedule.jobs."digest:coco".cron » : « 99 * * * * » n\'est pas une expression cron : cinq champs',
+        ),
+        ('[schedule.jobs."crawl:nulle"]\ninterval = "1h"\n', 'clé « schedule.jobs."crawl:nulle" » : tâche inconnue'),
+        ('[schedule.jobs."nlp"]\nevery = "1h"\n', 'clé « schedule.jobs."nlp".every » : clé inconnue'),
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["https://a.fr/rss"]\ninterval = "0s"\n',
+            "clé « sources[0].interval » : « 0s » : un intervalle d'au moins une seconde attendu",
+        ),
+        (
+            '[[sources]]\nid = "x"\nname = "X"\nkind = "feed"\nurls = ["https://a.fr/rss"]\ncron = "61 * * * *"\n',
+            "clé « sources[0].cron » : « 61 * * * * » n'est pas une expression cron",
+        ),
         ("[crawl]\nretries = -2\n", "clé « crawl.retries » : « -2 » : un entier entre 0 et 20 attendu"),
         ("[nlp]\nbatch_size = 0\n", "clé « nlp.batch_size » : « 0 » : un entier entre 1 et 10000 attendu"),
         ("[smtp]\nport = 70000\n", "clé « smtp.port » : « 70000 » : un entier entre 1 et 65535 attendu"),
@@ -126,6 +153,17 @@ def test_invalid_files_get_one_line_naming_file_key_and_problem(tmp_path, text, 
         load_config(path)
     assert expected in str(exc.value)
     assert str(path) in str(exc.value)
+
+
+def test_a_valid_schedule_is_accepted_as_written(tmp_path):
+    path = write(
+        tmp_path,
+        '[schedule]\ndigest = "30 7 * * mon"\ngrace_time = "0s"\nstop_timeout = "5m"\nempty_runs = 1\n'
+        '[schedule.jobs."nlp"]\ninterval = "20m"\n[schedule.jobs."digest:coco"]\ncron = "0 9 * * fri"\n',
+    )
+    schedule = load_config(path).schedule
+    assert schedule["jobs"] == {"nlp": {"interval": "20m"}, "digest:coco": {"cron": "0 9 * * fri"}}
+    assert (schedule["digest"], schedule["empty_runs"]) == ("30 7 * * mon", 1)
 
 
 def test_cli_reports_a_bad_config_in_one_line_without_traceback(tmp_path):

@@ -141,19 +141,49 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def _stat(path: Path) -> str:
+    """The mode and owner as a user checks them: ``stat -c '%a %U'``."""
+    return subprocess.run(["stat", "-c", "%a %U", str(path)], capture_output=True, text=True, check=True).stdout.strip()
+
+
+# Run as root, the server runs as its own user, to which the folders veille makes belong.
+OWNER = "embedded_postgres" if os.geteuid() == 0 else None
+
+
 def test_what_veille_keeps_in_its_data_directory_is_its_owners_alone(folder):
     data = folder / "data"
     for args in (("db", "info"), ("db", "reader-password")):
         proc = veille(data, *args)
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    # Run as root, the server's own user must cross the data directory: it is 0755 there, and
-    # nothing in it can be read by others.
-    assert _mode(data) == (0o755 if os.geteuid() == 0 else 0o700)
-    assert _mode(data / "pgdata") == 0o700
+    owner = OWNER or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    assert _stat(data) == f"700 {owner}"  # root included: the package widened it at start, veille set it back
+    assert _stat(data / "pgdata") == f"700 {owner}"
+    assert _stat(folder) == "755 " + subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
     files = [p for p in data.iterdir() if p.is_file()]
     assert {p.name for p in files} >= {"reader.pgpass", "embedded-postgres.log"}
     assert {p.name: _mode(p) for p in files} == {p.name: 0o600 for p in files}
+
+
+def test_the_server_works_and_stops_cleanly_behind_a_0700_data_directory(folder):
+    """The mode set back after the start holds while the server runs: sessions, writes, a
+    checkpoint, and the stop the package runs as the server's user."""
+    data = folder / "data"
+    script = "CREATE TABLE t AS SELECT generate_series(1, 1000) AS n;\nCHECKPOINT;\nSELECT count(*) FROM t;\n"
+    proc = veille(data, "db", "shell", stdin=subprocess.PIPE)
+    out, err = proc.communicate(script, timeout=120)
+    assert proc.returncode == 0, err
+    assert "1000" in out
+    assert _stat(data).startswith("700 ")
+    assert wait_gone(data) == []
+    log = (data / "pgdata" / "log").read_text()
+    assert "database system is shut down" in log  # a clean stop, not the package's kill
+    proc = veille(data, "db", "shell", stdin=subprocess.PIPE)
+    out, err = proc.communicate("SELECT count(*) FROM t;\n", timeout=120)
+    assert proc.returncode == 0, err
+    assert "1000" in out
+    assert "not properly shut down" not in (data / "pgdata" / "log").read_text()
+    assert _stat(data).startswith("700 ")
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="embedded-postgres changes folders' modes only when run as root")
@@ -171,11 +201,48 @@ def test_run_as_root_veille_changes_no_folder_it_did_not_create(folder):
         f"les droits d'un dossier qu'il n'a pas créé — ouvrez-le vous-même (chmod go+rx {home}), choisissez "
         "VEILLE_DATA_DIR ailleurs (par exemple /var/lib/veille), ou lancez veille sous un utilisateur ordinaire"
     ]
-    assert _mode(home) == 0o700 and list(home.iterdir()) == []  # untouched, nothing made in it
-    # Once the user has opened it as the line says, veille starts, and leaves it as the user set it.
+    assert _stat(home) == "700 root" and list(home.iterdir()) == []  # untouched, nothing made in it
+    # Once the user has opened it as the line says, veille starts, and leaves it as the user set it;
+    # the folders it made are 0700, the server's user's.
     home.chmod(0o755)  # chmod go+rx
     proc = veille(data, "db", "info")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert _mode(home) == 0o755
-    assert _mode(home / "veille") == _mode(data) == 0o755 and _mode(data / "pgdata") == 0o700
+    assert _stat(home) == "755 root"
+    assert _stat(home / "veille") == _stat(data) == _stat(data / "pgdata") == "700 embedded_postgres"
+
+
+def test_a_server_that_cannot_start_names_the_log_that_says_why(folder):
+    data = folder / "data"
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert wait_gone(data) == []
+    with (data / "pgdata" / "postgresql.conf").open("a", encoding="utf-8") as conf:
+        conf.write("\nshared_buffers = 'beaucoup'\n")  # a setting PostgreSQL refuses at start
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    [line] = err.strip().splitlines()
+    assert line.startswith("veille : erreur : le PostgreSQL embarqué n'a pas démarré"), err
+    log = data / "pgdata" / "log"
+    assert line.endswith(f"voir le journal {log}, ou définissez DATABASE_URL vers un serveur PostgreSQL"), err
+    assert "shared_buffers" in log.read_text(encoding="utf-8")  # the named log holds the reason
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="embedded-postgres changes folders' modes only when run as root")
+def test_run_as_root_a_private_data_directory_the_user_made_is_used_once_given_to_the_server(folder):
+    data = folder / "mine"
+    data.mkdir(mode=0o700)
+    data.chmod(0o700)
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert f"donnez-le à cet utilisateur pour le garder privé (chown embedded_postgres: {data})" in err, err
+    assert _stat(data) == "700 root" and list(data.iterdir()) == []
+    subprocess.run(["chown", "embedded_postgres:", str(data)], check=True)  # as the line says
+    proc = veille(data, "db", "info")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert _stat(data) == "700 embedded_postgres"  # widened by the package at start, set back as it was
+    assert wait_gone(data) == []

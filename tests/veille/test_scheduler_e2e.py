@@ -415,3 +415,48 @@ def test_a_failing_job_is_recorded_and_the_others_go_on(miniweb, smtp_controller
     assert "mort" in flagged and "en échec" in flagged  # the unreachable feed is flagged for the operator
     assert sched.stop() == 0, sched.output()
     assert "✖ timeline" in sched.output()
+
+
+def test_killed_by_sigkill_it_leaves_no_crawl_behind_and_the_next_one_runs_it_once(
+    miniweb, db, db_url, tmp_path, started
+):
+    """The real ``veille schedule`` killed by SIGKILL in the middle of a crawl: its crawl dies
+    with it, the run left `running` is closed as `interrupted` by the next scheduler, which crawls
+    again with no second copy of the first crawl alongside."""
+    import psutil
+
+    config = write_config(tmp_path / "veille.toml", miniweb, timeline_out=tmp_path / "chronologie")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("download_delay = 0.0", "download_delay = 1.0", 1), encoding="utf-8")
+    assert "download_delay = 1.0" in config.read_text(encoding="utf-8")  # slow: still crawling when killed
+
+    first = started(config)
+    first.wait_until(
+        "a crawl under way",
+        lambda: db.execute("SELECT 1 FROM runs WHERE kind = 'crawl' AND status = 'running'").fetchone(),
+        seconds=90,
+    )
+    crawls = [p for p in psutil.Process(first.proc.pid).children(recursive=True) if "crawl" in " ".join(p.cmdline())]
+    assert crawls, first.output()
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+    gone, alive = psutil.wait_procs(crawls, timeout=10)
+    assert alive == [], "a crawl outlived the scheduler killed by SIGKILL"
+    killed_runs = {r["id"] for r in runs(db, "crawl") if r["status"] == "running"}
+    assert killed_runs  # left running by the killed process…
+
+    second = started(config)
+    second.wait_until("the work left undone", lambda: settled(db), seconds=150)
+    assert second.stop() == 0, second.output()
+    assert "interrompue à l'arrêt précédent, relancée" in second.output() or "reprise du travail" in second.output()
+    crawl_runs = runs(db, "crawl")
+    assert {r["status"] for r in crawl_runs if r["id"] in killed_runs} == {"interrupted"}  # …closed at the next start
+    # Never two crawls of one source at once: each later run started after the killed ones ended.
+    for source in SOURCES:
+        mine = [r for r in crawl_runs if source in (r["params"].get("sources") or [])]
+        for earlier, later in zip(mine, mine[1:]):
+            assert earlier["finished_at"] is not None and later["started_at"] >= earlier["finished_at"], mine
+    same = db.execute(
+        "SELECT count(*) AS n FROM (SELECT canonical_url FROM documents GROUP BY 1 HAVING count(*) > 1) d"
+    ).fetchone()["n"]
+    assert same == 0

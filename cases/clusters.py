@@ -96,6 +96,9 @@ class Ev:
         self.courts = {key(c): c for c in f.courts if key(c)}
         self.charges = {c for c in f.charges if c not in GENERIC_CHARGES}
         self.own = {("p", k) for k in self.places} | {("h", k) for k in self.people} | {("c", k) for k in self.courts}
+        # « Pascal », a first name only, identifies no one across articles, but within one article it is the
+        # same person: a key that only that document's sentences can share.
+        self.own |= {("f", f"{f.document_id}:{key(p)}") for p in f.people if key(p) and not is_full_name(p)}
         self.anchors = set(self.own)
         self.topical = False
         # The site's own story: its life, and what happens to whoever runs it (« le fondateur du site

@@ -696,3 +696,15 @@ def test_what_the_sentence_of_the_sites_closure_adds_is_the_sites_story():
     c.event(b, "2025-01-07", "arrest", "Le parquet de Paris confirme la garde à vue.", courts=["parquet de Paris"])
     result = c.group()
     assert case_of(result, b2) == case_of(result, b1) == case_of(result, a1)
+
+
+def test_a_first_name_holds_one_articles_story_together_and_no_other():
+    c = Corpus()
+    a = c.doc("Enquête : les pièges du tchat", "2021-12-22", "tetu")
+    a1 = c.event(a, "2021-01", "crime", "Un soir de janvier, Pascal est roué de coups.", people=["Pascal"])
+    a2 = c.event(a, "2020", "crime", "Quelques mois plus tôt, Pascal avait déjà été victime.", people=["Pascal"])
+    b = c.doc("Un autre Pascal agressé", "2021-12-23", "radionord")
+    b1 = c.event(b, "2021-11", "crime", "En novembre, Pascal a été agressé.", people=["Pascal"])
+    result = c.group()
+    assert case_of(result, a1) == case_of(result, a2)
+    assert result.case_of_event().get(b1) != case_of(result, a1)  # a first name links no two articles

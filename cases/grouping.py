@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from cases.clusters import Ev, cluster
@@ -413,9 +413,61 @@ def group(
     overrides: Overrides | None = None,
     dossier_titles: dict[str, str] | None = None,
 ) -> Grouping:
-    """Group events into cases and happenings. Pure: the same facts give the same result."""
+    """Group events into cases and happenings. Pure: the same facts give the same result, whatever
+    ids the database gave them. Ties are settled in the order of the facts themselves (document date
+    and title, then the event's date, kind and sentence), not of the ids: the same articles analysed
+    again, or crawled in another order, make the same cases."""
     overrides = overrides or Overrides()
+    documents = list(documents)
     docs = {d.id: d for d in documents}
+    facts = list(events)
+
+    def content(f: EventFact) -> tuple:
+        d = docs.get(f.document_id)
+        return (
+            (d.published or date.max) if d else date.max,
+            (d.title or "") if d else "",
+            (d.source or "") if d else "",
+            f.date,
+            f.kind,
+            f.evidence,
+            f.id,
+        )
+
+    rank = {f.id: n for n, f in enumerate(sorted(facts, key=content), start=1)}
+    original = {n: i for i, n in rank.items()}
+    ranked = [replace(f, id=rank[f.id]) for f in facts]
+    ranked_overrides = replace(
+        overrides,
+        split=tuple(
+            replace(s, events=frozenset(rank[e] for e in s.events if e in rank)) if s.events is not None else s
+            for s in overrides.split
+        ),
+    )
+    result = _group(ranked, docs, ranked_overrides, dossier_titles)
+    return _with_ids(result, original)
+
+
+def _with_ids(result: Grouping, original: dict[int, int]) -> Grouping:
+    """The grouping with the database's event ids back in place of the ranks it was computed on."""
+    for c in result.cases:
+        c.event_ids = sorted(original[e] for e in c.event_ids)
+    for h in result.happenings:
+        h.event_ids = [original[e] for e in h.event_ids]
+        h.id = min(h.event_ids)
+        for conflict in h.conflicts:
+            for value in conflict.get("values", ()):
+                value["events"] = [original[e] for e in value["events"]]
+    result.happenings.sort(key=lambda h: (h.date, h.id))
+    return result
+
+
+def _group(
+    events: list[EventFact],
+    docs: dict[int, DocumentFact],
+    overrides: Overrides,
+    dossier_titles: dict[str, str] | None,
+) -> Grouping:
     evs = [Ev(f, docs.get(f.document_id)) for f in sorted(events, key=lambda f: f.id)]
     by_id = {e.f.id: e for e in evs}
     warnings: list[str] = []

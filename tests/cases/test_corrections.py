@@ -523,3 +523,19 @@ def test_a_real_reanalysis_by_the_nlp_stage_keeps_case_splits_and_renames(conn):
     assert ensure_cases_current(conn, config) is not None
     assert state() == before
     assert corrections.orphans(conn) == []
+
+
+def test_the_same_events_stored_again_in_the_reverse_order_make_the_same_cases(conn, gold):
+    _, config = gold
+
+    def cases() -> set[tuple[str, frozenset]]:
+        rows = conn.execute(
+            """SELECT c.slug, array_agg(e.document_id::text || ':' || e.evidence_start::text || ':' || e.kind) AS facts
+                 FROM events e JOIN cases c ON c.id = e.case_id GROUP BY c.slug"""
+        ).fetchall()
+        return {(r["slug"], frozenset(r["facts"])) for r in rows}
+
+    before = cases()
+    reanalyse(conn, "DESC")  # every id new, and their order reversed
+    recompute_cases(conn, config)
+    assert cases() == before

@@ -89,12 +89,11 @@ class EventMaker:
         }
         undated = self._undated(doc, by_sentence, published, news, events)
         # Each undated retelling is a source of the same happening (grouped later), but the title only
-        # when the body does not tell it.
-        in_body = {(e["date"], e["kind"]) for e in undated if not e["title"]} | dated
+        # when the body does not tell it: dated on the day of publication, « Trois mineurs interpellés »
+        # would be a second arrest beside the body's « interpellés lundi 7 octobre ».
+        in_body = {e["kind"] for e in undated if not e["title"]} | {kind for _, kind in dated}
         events.extend(
-            {k: v for k, v in e.items() if k != "title"}
-            for e in undated
-            if not (e["title"] and (e["date"], e["kind"]) in in_body)
+            {k: v for k, v in e.items() if k != "title"} for e in undated if not (e["title"] and e["kind"] in in_body)
         )
         doc._.events = events
         return doc

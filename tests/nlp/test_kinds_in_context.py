@@ -257,3 +257,14 @@ def test_a_verdict_article_names_the_convicted_not_the_victim_and_dates_nothing_
     assert ("2025-03-03", "trial_opening") in found  # « au premier jour du procès, lundi »
     assert not [k for k in found if k[1] == "complaint"]  # background, and « quelques semaines avant »
     assert not [e for e in doc.ents if e.label_ == "PER" and e.text.startswith("Féminicide")]
+
+
+def test_a_title_retelling_the_bodys_arrest_is_not_a_second_arrest():
+    text = (
+        "Rennes : trois suspects interpellés après l'agression d'un homme piégé sur un site de rencontres\n"
+        "Trois jeunes hommes ont été interpellés lundi 7 octobre à Rennes, soupçonnés d'avoir tendu un "
+        "guet-apens à un homme de 41 ans le 28 septembre."
+    )
+    found = events(text, "2024-10-09")
+    assert [day for day, kind in found if kind == "arrest"] == ["2024-10-07"]
+    assert ("2024-09-28", "crime") in found

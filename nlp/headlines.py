@@ -159,9 +159,12 @@ def _headline(
         return "Appel" + (f" {of(who)}" if who else "")
     if kind == "site_event":
         name = site or "Coco"
-        for what, words in SITE_CHANGES:
-            if any(w in low for w in words):
-                return f"{_cap(what)} du site {name}"
+        # « Le site, fermé en juin dernier, avait été créé en 2003 »: the date's own verb says which change
+        # first, the rest of the sentence only after.
+        for told in ((verb.text.lower() if verb is not None else ""), low):
+            for what, words in SITE_CHANGES:
+                if any(w in told for w in words):
+                    return f"{_cap(what)} du site {name}"
         return f"Le site {name}"
     if kind == "complaint":
         head = "Signalement" if re.search(r"signal|alert", low) else "Plainte"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -75,6 +76,14 @@ AFTER_HONORIFIC = re.compile(
     rf"(?<![\w.])(?P<h>M\.|Mme|Mlle|Me|Mes|Maître|Dr|Pr)\s+(?P<names>{NAME}(?:(?:, | et ){NAME})*)"
 )
 NAME_IN_LIST = re.compile(NAME)
+# « Isaac Steidl, 45 ans, a été … »: two or three capitalised words and an age are a person even when the
+# model saw no name there.
+NAME_WITH_AGE = re.compile(
+    r"(?<![\w.'’-])(?P<names>[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?(?: [A-ZÀ-Ý][\w'’-]+){1,2}),\s+"
+    r"(?:âgée?\s+de\s+)?\d{1,3}\s+ans\b(?!\s+(?:après|plus|auparavant|de|d'|d’|ferme))"
+)
+# Function words, folded: a capitalised one opening such a match is the sentence's first word, not a name.
+FUNCTION_WORDS = frozenset(key(w) for w in FRENCH_STOP_WORDS)
 
 
 def is_initial(word: str) -> bool:
@@ -108,6 +117,18 @@ class PeopleResolver:
                 span._.role = HONORIFICS.get(m.group("h").lower()) or HONORIFICS.get(key(m.group("h")))
                 added.append(span)
                 taken.update(range(span.start, span.end))
+        for m in NAME_WITH_AGE.finditer(doc.text):
+            span = doc.char_span(m.start("names"), m.end("names"), label="PER", alignment_mode="contract")
+            if span is None or taken.intersection(range(span.start, span.end)):
+                continue
+            start = span.start
+            while start < span.end and key(doc[start].text) in FUNCTION_WORDS:
+                start += 1  # « Selon Marie Dupont, 30 ans, … »: the sentence's first word is no first name
+            if span.end - start < 2:
+                continue
+            span = Span(doc, start, span.end, label="PER")
+            added.append(span)
+            taken.update(range(span.start, span.end))
         if added:
             replace_entities(doc, added)
 

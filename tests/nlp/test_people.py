@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.nlp.helpers import analyse, annotate, people
 
 PELICOT = (
@@ -124,3 +126,18 @@ def test_a_first_name_given_to_both_leaves_the_nearest_rule():
     text = "Camille Martin a parlé. Dominique Martin aussi. Mme Martin a pleuré."
     doc = annotate(text, ents=[("Camille Martin", "PER"), ("Dominique Martin", "PER"), ("Mme Martin", "PER")])
     assert people(doc)[-1] == ("Martin", "Dominique Martin")
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Isaac Steidl, 45 ans, a été mis en examen.", "Isaac Steidl"),
+        ("Jean-Marc Dupuis, âgé de 52 ans, a été interpellé.", "Jean-Marc Dupuis"),
+        ("Le Havre, 12 ans après le drame, se souvient.", None),  # a town, and a time
+        ("Selon Marie Dupont, 30 ans, la victime connaissait son agresseur.", "Marie Dupont"),
+        ("Pour Marie Dupont, 30 ans de carrière s'achèvent.", None),  # years of a career, not an age
+    ],
+)
+def test_a_name_followed_by_an_age_is_a_person_the_model_missed(text, person):
+    names = [e["canonical"] for e in analyse(text)["entities"] if e["label"] == "PER"]
+    assert names == ([person] if person else [])

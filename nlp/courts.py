@@ -36,6 +36,16 @@ ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z0-9]{1,11})\)")
 TRAILING_SMALL_WORDS = re.compile(r"(?:\s+(?:de|des|du|d'|pour|la|le|l'|en|et|contre|à))+$", re.I)
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """« Junalco » for « juridiction nationale de lutte contre la criminalité organisée », not « Nord » for
+    « gendarmerie de Bouchain (Nord) »: the same first letter, and its letters in the name, in order."""
+    letters, words = key(acronym).replace(" ", ""), key(name)
+    if not letters or not words or letters[0] != words[0]:
+        return False
+    rest = iter(words)
+    return all(c in rest for c in letters)
+
+
 def _flexible(name: str) -> str:
     """The name as a regex that tolerates any run of spaces between its words."""
     return r"\s+".join(re.escape(word) for word in name.split())
@@ -105,7 +115,7 @@ class CourtRecogniser:
         span: Span | None
         for span in found:
             m = ACRONYM_AFTER.match(text, span.end_char)
-            if m:
+            if m and _abbreviates(m.group("acronym"), span.text):
                 acronyms[m.group("acronym")] = span
         for acronym, full in acronyms.items():
             for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):

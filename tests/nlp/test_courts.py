@@ -96,3 +96,13 @@ def test_configured_outlets_are_media():
     orgs = [(e.text, e._.org_kind) for e in annotate(text, media=("Le Courrier de Provence",)).ents]
     assert orgs == [("Le Courrier de Provence", "media")]
     assert annotate(text).ents == ()
+
+
+def test_a_department_in_brackets_after_an_institution_is_a_place_not_its_acronym():
+    result = analyse(
+        "Ils se sont présentés à la gendarmerie de Bouchain (Nord). L'Office mineurs (Ofmin) a été saisi.",
+        ents=[("Bouchain", "LOC"), ("Nord", "LOC")],
+    )
+    labels = [(e["text"], e["label"]) for e in result["entities"]]
+    assert ("Nord", "LOC") in labels
+    assert ("Nord", "ORG") not in labels

@@ -114,6 +114,12 @@ INSTITUTION_NOUNS = {
     "lycee",
     "college",
 }
+# Institutions named after the town they sit in: a name closing « … de X » after one is that town, never a
+# person (not « conseil », which is also someone's lawyer: « le conseil de Dominique Pelicot »).
+SEATS = frozenset(
+    {"arret", "prison", "centre", "tribunal", "cour", "palais", "mairie", "prefecture", "commissariat"}
+    | {"gendarmerie", "hopital", "chu", "lycee", "college", "universite", "juridiction", "parquet", "brigade"}
+)
 # Nouns before a name that make it a landmark: « la cité Fonscolombes », « le lac Kir ».
 LANDMARK_NOUNS = {
     "cite",
@@ -288,7 +294,7 @@ class SiteRecogniser:
         return out
 
     @staticmethod
-    def _inside_a_name(doc: Doc, start: int) -> bool:
+    def _inside_a_name(doc: Doc, start: int, nouns: frozenset[str] | set[str] = INSTITUTION_NOUNS) -> bool:
         """The place closes an institution's name: « de » right before it, and an institution's noun
         a few words before that, with no verb or punctuation between."""
         if start == 0 or key(doc[start - 1].text) not in ("de", "du", "d", "des", "la", "l"):
@@ -299,7 +305,7 @@ class SiteRecogniser:
                 continue  # « le pôle des extractions judiciaires (Prej) de Caen »: an acronym in brackets
             if token.is_punct or token.pos_ in ("VERB", "AUX"):
                 return False
-            if key(token.text) in INSTITUTION_NOUNS:
+            if key(token.text) in nouns:
                 return True
         return False
 
@@ -380,6 +386,8 @@ class SiteRecogniser:
             return None  # « Guets-apens homophobes à … » opening a title: a common word cut at its hyphen
         if span.label_ == "LOC" and NOT_A_PLACE_BEFORE.search(doc.text, max(0, span.start_char - 20), span.start_char):
             return None  # « la garde des Sceaux », « surnommé « le Grêlé » »: a title, a nickname
+        if span.label_ == "PER" and self._inside_a_name(doc, start, SEATS):
+            return None  # « la maison d'arrêt de Fleury-Mérogis », « le tribunal de Bobigny »: a town
         if span.label_ in ("PER", "LOC") and start > 0 and key(doc[start - 1].text) in NAMED_AFTER:
             return None  # « avenue Jean-Jaurès », « le CHU Roger-Salengro », « le stade Pierre-Mauroy »
         folded = key(text)

@@ -113,3 +113,14 @@ def test_the_town_of_sceaux_is_still_a_place():
 def test_a_common_word_cut_at_its_hyphen_is_no_person():
     text = "Guets-apens homophobes à Montpellier : quatre jeunes condamnés"
     assert entities(annotate(text, ents=[("Guets", "PER"), ("Montpellier", "LOC")])) == [("Montpellier", "LOC")]
+
+
+@pytest.mark.parametrize(
+    "text, words, kept",
+    [
+        ("Il a été écroué à la maison d'arrêt de Fleury-Mérogis.", "Fleury-Mérogis", False),  # the prison's town
+        ("Me Rose Dupont, conseil de Jean Martin, a plaidé.", "Jean Martin", True),  # « conseil »: a lawyer
+    ],
+)
+def test_a_name_closing_an_institutions_name_is_its_town_not_a_person(text, words, kept):
+    assert ((words, "PER") in entities(annotate(text, ents=[(words, "PER")]))) is kept

@@ -260,6 +260,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?P<q>début|fin|milieu) (?:du |de l'|d')(?P<unit>mois|année|an){E}"
             rf"(?! (?:de |d'|d[eu] )?(?:{MONTH}|{YEAR}))(?:{REL[:-1]}|\s+(?P<cours>en cours))?",
         ),
+        # « à la rentrée », « dès la rentrée 2025 »: September
+        (
+            "rentree",
+            rf"{B}(?:à|dès|après|avant|depuis|pour|de) la rentrée(?: (?:scolaire|judiciaire))?(?: (?P<y>{YEAR}))?{E}",
+        ),
+        # « en 2019-2020 », « la saison 2022/2023 »: two years in a row
+        ("year_span", rf"(?<![\w,.°/-])(?P<y>{YEAR})\s?[-/–]\s?(?P<y2>{YEAR}|\d\d)(?![\d]|-\d|/\d)"),
         ("year_part", rf"{B}(?P<q>début|fin|mi-|courant|l'année|l'an|année)\s*(?P<y>{YEAR}){E}"),
         # Not « les années 1990 » (a decade), nor « 2018 personnes ».
         ("year", rf"(?<![\w,.°/-])(?<!\d )(?<!° )(?<!années )(?P<y>{YEAR})(?![\d]|-\d|/\d)"),
@@ -273,14 +280,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         (
             "week",
             rf"{B}(?P<w>cette semaine|la semaine dernière|la semaine passée|la semaine prochaine|"
-            rf"dans la semaine|en début de semaine|en fin de semaine|la semaine précédente|la semaine suivante){E}",
+            rf"dans la semaine|en (?:début|fin|milieu) de semaine(?: (?:prochaine|dernière|passée))?|"
+            rf"la semaine précédente|la semaine suivante){E}",
         ),
         (
             "about_ago",
-            rf"{B}(?P<cue>il y a|voilà|depuis|dans) (?:environ |près d')?une (?P<about>{ABOUT_RE}) "
+            rf"{B}(?P<cue>il y a|voilà|voici|depuis|dans) (?:environ |près d')?une (?P<about>{ABOUT_RE}) "
             rf"d(?:e |')(?P<unit>heures|jours|semaines|mois|ans|années){E}",
         ),
-        ("ago", rf"{B}(?P<cue>il y a|voilà|depuis|dans) {FILLER}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT}{E}"),
+        ("ago", rf"{B}(?P<cue>il y a|voilà|voici|depuis|dans) {FILLER}(?P<n>{NUMBER}|quelques|plusieurs) {UNIT}{E}"),
         (
             "after",
             rf"{B}(?:{FILLER[:-1]})?(?P<n>{NUMBER}) {UNIT} (?P<cue>après|avant)"
@@ -935,6 +943,24 @@ def _resolve(name: str, m: re.Match, ctx: _Context, tense: str | None) -> list[D
             end_precision="month" if precision == "month" else None,
             explicit_year=bool(g.get("y")),
         )
+    if name == "rentree":
+        if g.get("y"):
+            return made(date(int(g["y"]), 9, 1), "month", "rentree_year", explicit_year=True)
+        return made(resolve_month(9, published, direction, strict), "month", f"rentree_{way}")
+    if name == "year_span":
+        if NOT_A_YEAR_AFTER.match(text, m.end()):
+            return []  # « 2019-2020 euros »
+        first, second = int(g["y"]), int(g["y2"]) if len(g["y2"]) == 4 else int(g["y"][:2] + g["y2"])
+        if second != first + 1:
+            return []
+        return made(
+            date(first, 1, 1),
+            "year",
+            "year_span",
+            end_date=date(second, 12, 31),
+            end_precision="year",
+            explicit_year=True,
+        )
     if name == "quarter":
         size = {"trimestre": 3, "quadrimestre": 4}.get(g["unit"].lower(), 6)
         nth = g["nth"].lower()
@@ -1378,11 +1404,23 @@ def _week(word: str, published: date, tense: str | None, reference: DateMention 
                 **out,
             )
         ]
+    part = re.match(r"en (début|fin|milieu) de semaine(?: (\w+))?", word)
+    if part and part.group(2):  # « en fin de semaine dernière », « en début de semaine prochaine »
+        shift = 7 if part.group(2) == "prochaine" else -7
+        monday, rule = monday + timedelta(days=shift), "week_next" if shift > 0 else "week_last"
     start, end = monday, monday + timedelta(days=6)
-    if word == "en début de semaine":
+    if part and part.group(1) == "début":
         end = monday + timedelta(days=2)
-    elif word == "en fin de semaine":
+    elif part and part.group(1) == "fin":
         start = monday + timedelta(days=4)
+    elif part:  # « en milieu de semaine »: Tuesday to Thursday
+        start, end = monday + timedelta(days=1), monday + timedelta(days=3)
+    if part and not part.group(2):
+        # « il a été arrêté en fin de semaine », written on a Wednesday: the end of the week gone by
+        if tense in ("past", "pluperfect") and start > published:
+            start, end, rule = start - timedelta(days=7), end - timedelta(days=7), "week_last"
+        elif tense == "future" and end < published:
+            start, end, rule = start + timedelta(days=7), end + timedelta(days=7), "week_next"
     if rule == "week_this" and tense in ("past", "pluperfect") and end > published >= start:
         end = published
     if word == "dans la semaine" and tense == "future" and published > start:
@@ -1459,6 +1497,8 @@ def _ranges(
     i = 0
     simple = (
         "quarter",
+        "year_span",
+        "rentree",
         "part_of_current",
         "ago",
         "after",

@@ -337,3 +337,35 @@ def test_a_month_right_after_a_written_year_is_in_that_year(text, tense, months)
     mentions = find_dates(text, PUBLISHED, lambda start, end: tense)
     assert [(m.text, m.iso) for m in mentions] == months
     assert all(m.end_date is None or m.end_date.year == m.date.year for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "text, tense, words, iso, end",
+    [
+        ("Il a été arrêté à la rentrée.", "past", "à la rentrée", "2023-09", None),
+        ("Il sera jugé dès la rentrée 2025.", "future", "dès la rentrée 2025", "2025-09", None),
+        ("Voici deux ans, il a été arrêté.", "past", "Voici deux ans", "2022", None),
+        (
+            "Il a été arrêté en fin de semaine dernière.",
+            "past",
+            "en fin de semaine dernière",
+            "2024-04-19",
+            date(2024, 4, 21),
+        ),
+        (
+            "Il sera jugé en milieu de semaine prochaine.",
+            "future",
+            "en milieu de semaine prochaine",
+            "2024-04-30",
+            date(2024, 5, 2),
+        ),
+        ("Il a été jugé en 2019-2020.", "past", "2019-2020", "2019", date(2020, 12, 31)),
+    ],
+)
+def test_the_rentree_parts_of_a_week_and_two_years_in_a_row(text, tense, words, iso, end):
+    mention = one(text, tense)
+    assert (mention.text, mention.iso, mention.end_date) == (words, iso, end)
+
+
+def test_two_years_joined_before_a_unit_are_an_amount():
+    assert find_dates("Il a payé 2019-2020 euros.", PUBLISHED) == []

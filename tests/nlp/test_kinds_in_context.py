@@ -186,6 +186,12 @@ def test_pointing_out_or_criticising_is_not_a_complaint(text):
         ),
         ("Il sera fixé sur son sort le 30 mai.", "2024-05-15", ("2024-05-30", "verdict")),
         ("Elle avait été signalée disparue par sa famille le 5 mai.", "2024-05-15", ("2024-05-05", "complaint")),
+        (
+            "La défense a annoncé le 10 mai son intention de se pourvoir en cassation.",
+            "2024-05-15",
+            ("2024-05-10", "appeal"),
+        ),
+        ("Le site a changé d'adresse en 2021, passant de coco.fr à coco.gg.", "2024-05-15", ("2021", "site_event")),
         # a short sentence whose verb the tagger takes for an adjective is still a sentence
         ("Les faits remontent au 14 février 2023.", "2024-05-15", ("2023-02-14", "crime")),
     ],

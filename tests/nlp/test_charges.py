@@ -192,3 +192,18 @@ def test_the_lexicon_names_offences_of_general_criminal_news(text, lemma):
 def test_words_that_only_look_like_offences_name_none(text):
     lemmas = [c["lemma"] for c in analyse(text)["charges"]]
     assert not set(lemmas) & {"corruption", "empoisonnement", "rébellion", "vol"}, lemmas
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Il est soupçonné de pédophilie.", True),
+        ("Un réseau pédophile a été démantelé.", True),
+        ("Des thèmes à connotation pédophile apparaissent sur le site.", False),  # an adjective
+        ("Ils disaient vouloir punir les pédophiles.", False),  # what attackers claimed, no offence
+        ("Il est accusé d'avoir mis le feu à la voiture de son voisin.", True),
+    ],
+)
+def test_pedophilia_and_arson_are_named_only_as_offences(text, named):
+    lemmas = {c["lemma"] for c in analyse(text)["charges"]}
+    assert bool(lemmas & {"pédocriminalité", "incendie volontaire"}) is named

@@ -280,20 +280,7 @@ def main() -> None:
             cli = min(cli_times)
 
             explain = sql.SQL("EXPLAIN {}").format(sql.SQL(queries.QUERIES["happenings"]))
-            plan = conn.execute(
-                explain,
-                {
-                    "dossier": "coco",
-                    "since": None,
-                    "until": None,
-                    "as_of": None,
-                    "kinds": None,
-                    "first": None,
-                    "last": None,
-                    "approved_only": False,
-                    "ids": None,
-                },
-            ).fetchall()
+            plan = conn.execute(explain, queries.happenings_params("coco")).fetchall()
 
         best_cmd, best_jinja = min(command_times), min(jinja_times)
         print()

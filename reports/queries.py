@@ -193,6 +193,33 @@ class Case:
 # --------------------------------------------------------------------------- happenings
 
 
+def happenings_params(
+    dossier: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    as_of: datetime | None = None,
+    kinds: tuple[str, ...] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    approved_only: bool = False,
+    ids: list[int] | None = None,
+) -> dict:
+    """The parameters of the ``happenings`` query (``queries.sql``), every filter given or null: the one
+    place that names them, for :class:`HappeningLines`, :func:`happenings_page`, tests and benchmarks."""
+    return {
+        "dossier": dossier,
+        "since": since,
+        "until": until,
+        "as_of": as_of,
+        "kinds": list(kinds) if kinds else None,
+        "first": first,
+        "last": last,
+        "approved_only": approved_only,
+        "ids": ids,
+    }
+
+
 class _Stop(Exception):
     """Raised inside the COPY block when the reader stops early: psycopg then cancels the query."""
 
@@ -226,17 +253,9 @@ class HappeningLines:
         on_batch: Callable[[list[bytes]], object] | None = None,
     ):
         self._conn = conn
-        self._params = {
-            "dossier": dossier,
-            "since": since,
-            "until": until,
-            "as_of": as_of,
-            "kinds": list(kinds) if kinds else None,
-            "first": first,
-            "last": last,
-            "approved_only": approved_only,
-            "ids": None,
-        }
+        self._params = happenings_params(
+            dossier, since, until, as_of=as_of, kinds=kinds, first=first, last=last, approved_only=approved_only
+        )
         self._sql = sql.SQL("COPY ({}) TO STDOUT").format(sql.SQL(QUERIES["happenings"]))
         self._batch, self._on_batch = batch, on_batch
         self._queue: queue.Queue = queue.Queue(maxsize=ahead)
@@ -346,17 +365,7 @@ def happenings_page(
     ids = [r["happening_id"] for r in conn.execute(QUERIES["happening_page"], page, prepare=False)]
     if not ids:
         return []
-    params = {
-        "dossier": dossier,
-        "since": None,
-        "until": None,
-        "as_of": None,
-        "kinds": None,
-        "first": None,
-        "last": None,
-        "approved_only": False,
-        "ids": ids,
-    }
+    params = happenings_params(dossier, ids=ids)
     query = sql.SQL("SELECT j::text AS line FROM ({}) page(j)").format(sql.SQL(QUERIES["happenings"]))
     out = []
     for r in conn.execute(query, params, prepare=False):

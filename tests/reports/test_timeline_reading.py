@@ -226,18 +226,7 @@ def test_null_filters_cost_the_timeline_nothing(conn):
     """COPY binds the parameters in the text, so a null filter is a constant the planner drops: the
     timeline's plan is the one of a query without it, in the order of ``happenings_timeline_idx``."""
     _stored(conn, [f"numéro {i}" for i in range(5)])
-    params = {
-        "dossier": "coco",
-        "since": None,
-        "until": None,
-        "as_of": None,
-        "kinds": None,
-        "first": None,
-        "last": None,
-        "approved_only": False,
-        "ids": None,
-    }
-    text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], params)
+    text = psycopg.ClientCursor(conn).mogrify(queries.QUERIES["happenings"], queries.happenings_params("coco"))
     conn.execute("SET enable_seqscan = off")  # tiny tables: make the planner show it can use the index
     conn.execute("SET enable_sort = off")
     plan = "\n".join(r["QUERY PLAN"] for r in conn.execute("EXPLAIN " + text).fetchall())

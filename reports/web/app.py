@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from starlette.applications import Starlette
@@ -42,7 +44,19 @@ from veille.vocabulary import (
 
 COOKIE = "veille_session"
 LOGIN_COOKIE = "veille_login"
+
+
+@lru_cache(maxsize=16)
+def case_options(choices: pages.CaseChoices, selected: str | None = None) -> Markup:
+    """The ``<option>``s of every case, rendered once for each list of cases and selected one: the
+    same list on each page view (``pages.case_choices``) costs a dictionary look-up, not a thousand
+    escaped options."""
+    template = environment().get_template("web/_case_options.html.j2")
+    return Markup(template.render(choices=choices, selected=selected, capfirst=capfirst))
+
+
 HELPERS = {
+    "case_options": case_options,
     "capfirst": capfirst,
     "plural": plural,
     "kind_label": kind_label,

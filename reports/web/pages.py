@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import psycopg
+from psycopg.rows import tuple_row
 
 from reports import queries
 from reports.french import capfirst, date_label, place_slug, plural, short_day
@@ -32,8 +34,23 @@ def web_link(url: str | None) -> str | None:
     return url if url and url[:8].lower().startswith(("http://", "https://")) else None
 
 
-def case_choices(conn: psycopg.Connection, redactor: Redactor) -> list[dict]:
-    return [{"slug": r["slug"], "name": redactor.text(r["name"])} for r in conn.execute(QUERIES["case_choices"])]
+CaseChoices = tuple[tuple[str, str], ...]  # (slug, name redacted) of every case, by name
+
+
+def case_choices(conn: psycopg.Connection, redactor: Redactor) -> CaseChoices:
+    """Every case an entry can be moved to, as (slug, name), minors' names redacted. A dossier has
+    hundreds to thousands of cases and every page view lists them: the same rows and the same
+    minors give the same tuple, redacted once (``_redacted_choices``) and rendered once
+    (``reports.web.app.case_options``)."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = tuple(cur.execute(QUERIES["case_choices"]).fetchall())
+    return _redacted_choices(rows, tuple(redactor.names))
+
+
+@lru_cache(maxsize=4)
+def _redacted_choices(rows: CaseChoices, minors: tuple[str, ...]) -> CaseChoices:
+    redactor = Redactor(minors)
+    return tuple((slug, redactor.text(name)) for slug, name in rows)
 
 
 @dataclass
@@ -75,9 +92,9 @@ def choices(conn: psycopg.Connection, dossier: str, redactor: Redactor) -> dict:
         found = filter_choices(conn, dossier, None)
         counts = found["case_counts"]
         found["case_options"] = [
-            (c["slug"], f"{capfirst(c['name'])} ({counts[c['slug']]})")
-            for c in case_choices(conn, redactor)
-            if c["slug"] in counts
+            (slug, f"{capfirst(name)} ({counts[slug]})")
+            for slug, name in case_choices(conn, redactor)
+            if slug in counts
         ]
         _CHOICES.clear()
         _CHOICES[key] = found
@@ -272,7 +289,7 @@ def case(conn: psycopg.Connection, dossier: str, slug: str) -> dict | None:
         "chart_caption": "Articles sur cette affaire publiés chaque mois",
         "history": history,
         "version": corrections.version(conn, "case", slug),
-        "case_choices": [c for c in case_choices(conn, redactor) if c["slug"] != slug],
+        "case_choices": tuple(c for c in case_choices(conn, redactor) if c[0] != slug),
     }
 
 

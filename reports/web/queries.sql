@@ -5,22 +5,34 @@
 -- name: queue --
 -- The review queue: entries of the dossier new or changed since they were last approved, not
 -- hidden, grouped by case (the case with the most entries to check first), then chronological;
--- each with its earliest report (read for the page's entries only).
+-- each with its earliest report (read for the page's entries only). The waiting entries are
+-- ranked on their narrow columns alone (the cases by their count, then the first cases' entries),
+-- and only the page's entries are read whole: sorting every waiting entry with its headline
+-- cost several times more.
 --   dossier   the dossier's slug
 --   lim       how many entries
 WITH waiting AS MATERIALIZED (
-     SELECT h.key, h.happening_id, h.case_slug, h.event_date, h.precision, h.date_end, h.kind, h.summary,
-            h.review, h.version, h.approved_by, h.upcoming, h.reports
+     SELECT h.happening_id, h.case_slug, h.event_date, h.key
        FROM happenings h
       WHERE h.current AND NOT h.context AND NOT h.hidden AND h.review <> 'approved'
         AND %(dossier)s = ANY(h.dossiers)),
+     ranked AS (
+     SELECT w.case_slug, count(*) AS waiting_in_case FROM waiting w
+      GROUP BY w.case_slug
+      ORDER BY waiting_in_case DESC, w.case_slug NULLS LAST
+      LIMIT %(lim)s),
      page AS (
-     SELECT w.*, count(*) OVER (PARTITION BY w.case_slug) AS waiting_in_case FROM waiting w
-      ORDER BY waiting_in_case DESC, w.case_slug NULLS LAST, w.event_date, w.key
+     SELECT w.happening_id, r.waiting_in_case
+       FROM waiting w
+       JOIN ranked r ON (r.case_slug IS NULL) = (w.case_slug IS NULL)   -- a hash join: one case's
+                    AND coalesce(r.case_slug, '') = coalesce(w.case_slug, '')   -- entries, none apart
+      ORDER BY r.waiting_in_case DESC, w.case_slug NULLS LAST, w.event_date, w.key
       LIMIT %(lim)s)
-SELECT p.*, c.name AS case_name, lead.lead
+SELECT h.key, h.happening_id, h.case_slug, h.event_date, h.precision, h.date_end, h.kind, h.summary,
+       h.review, h.version, h.approved_by, h.upcoming, h.reports, p.waiting_in_case, c.name AS case_name, lead.lead
   FROM page p
-  LEFT JOIN cases c ON c.slug = p.case_slug
+  JOIN happenings h ON h.happening_id = p.happening_id AND h.current
+  LEFT JOIN cases c ON c.slug = h.case_slug
   LEFT JOIN LATERAL (
        SELECT json_build_object('event_id', e.id, 'document_id', d.id, 'evidence', e.evidence,
                                 'outlet', veille_outlet_name(s.name, d.site_name, d.source_id),
@@ -28,7 +40,7 @@ SELECT p.*, c.name AS case_name, lead.lead
          FROM events e JOIN documents d ON d.id = e.document_id LEFT JOIN sources s ON s.id = d.source_id
         WHERE e.happening_id = p.happening_id
         ORDER BY d.published_at NULLS LAST, e.id LIMIT 1) lead ON true
- ORDER BY p.waiting_in_case DESC, p.case_slug NULLS LAST, p.event_date, p.key
+ ORDER BY p.waiting_in_case DESC, h.case_slug NULLS LAST, h.event_date, h.key
 
 -- name: queue_counts --
 -- How many entries wait for review, how many are approved, how many hidden.

@@ -42,23 +42,31 @@ SELECT c.slug AS case_slug, array_agg(DISTINCT x.name) AS names
 
 -- name: filter_choices --
 -- What the filters offer (case, kind, year, place), each choice with how many entries it keeps.
+-- The events are read once (reports): which happenings the dossier shows, and the places each names.
 --   dossier  the dossier's slug
 --   as_of    the moment shown (null: now)
 --   approved_only  only the entries editors approved (the page shows no others); hidden ones never
-WITH shown AS MATERIALIZED (
+WITH reports AS MATERIALIZED (
+     SELECT e.happening_id, e.places,
+            dd.document_id IS NOT NULL
+            AND (%(as_of)s::timestamptz IS NULL
+                 OR EXISTS (SELECT 1 FROM documents d WHERE d.id = e.document_id AND d.published_at <= %(as_of)s))
+            AS in_view  -- a report of the dossier published by as_of
+       FROM events e
+       LEFT JOIN document_dossiers dd ON dd.document_id = e.document_id AND dd.dossier_slug = %(dossier)s
+      WHERE e.happening_id IS NOT NULL),
+     shown AS MATERIALIZED (
      SELECT h.happening_id, h.case_slug, h.kind, extract(year FROM h.event_date)::int AS year
        FROM happenings h
       WHERE h.current AND NOT h.context AND NOT h.hidden
-        AND (NOT %(approved_only)s::boolean OR h.review = 'approved') AND EXISTS (
-            SELECT 1 FROM events e JOIN documents d ON d.id = e.document_id
-              JOIN document_dossiers dd ON dd.document_id = d.id AND dd.dossier_slug = %(dossier)s
-             WHERE e.happening_id = h.happening_id
-               AND (%(as_of)s::timestamptz IS NULL OR d.published_at <= %(as_of)s)))
+        AND (NOT %(approved_only)s::boolean OR h.review = 'approved')
+        AND h.happening_id IN (SELECT r.happening_id FROM reports r WHERE r.in_view))
 SELECT 'case' AS what, case_slug AS v, count(*) AS n FROM shown GROUP BY case_slug
 UNION ALL SELECT 'kind', kind, count(*) FROM shown GROUP BY kind
 UNION ALL SELECT 'year', year::text, count(*) FROM shown GROUP BY year
-UNION ALL SELECT 'place', p, count(DISTINCT s.happening_id)
-            FROM shown s JOIN events e ON e.happening_id = s.happening_id, unnest(e.places) AS p
+UNION ALL SELECT 'place', p, count(*)  -- each happening once per place any of its reports names
+            FROM (SELECT DISTINCT s.happening_id, p
+                    FROM shown s JOIN reports r ON r.happening_id = s.happening_id, unnest(r.places) AS p) named
            GROUP BY p
 
 -- name: totals --

@@ -22,6 +22,7 @@ from pathlib import Path
 from reports.french import iso_label
 from reports.queries import Happening
 from reports.timeline.exports import events_csv, events_json, timelinejs
+from reports.timeline.exports.text import conflict_sides
 from reports.timeline.publish import discard, temporary
 
 FILES = {"timelinejs": "timeline.json", "json": "events.json", "csv": "events.csv", "ics": "audiences.ics"}
@@ -45,7 +46,7 @@ class Exports:
         self.names = [fname for name, fname in FILES.items() if name != "ics"]
         self.json = temporary(out_dir / FILES["json"]).open("wb")
         self.timelinejs = temporary(out_dir / FILES["timelinejs"]).open("wb")
-        self.csv = temporary(out_dir / FILES["csv"]).open("w", encoding=events_csv.ENCODING, newline="")
+        self.csv = events_csv.open_for_writing(temporary(out_dir / FILES["csv"]))
         self.json.write(events_json.head(dossier_slug, dossier_title, generated, as_of))
         self.timelinejs.write(timelinejs.head(dossier_title, generated))
         self.rows = events_csv.writer(self.csv)
@@ -58,9 +59,10 @@ class Exports:
         self.count += 1
         iso = iso_label(h.date, h.precision)
         label = h.date_label
+        sides = conflict_sides(h) if h.conflicts else None
         self.json.write(events_json.happening(h, iso, label))
-        self.timelinejs.write(timelinejs.event(h, label, self.mark_unreviewed))
-        self.rows.writerows(events_csv.rows(h, iso, label))
+        self.timelinejs.write(timelinejs.event(h, label, self.mark_unreviewed, sides))
+        self.rows.writerows(events_csv.rows(h, iso, label, sides))
 
     def _files(self):
         return (self.json, self.timelinejs, self.csv)

@@ -9,6 +9,8 @@ Written by the csv module (``csv.writer(delimiter=";")``, minimal quoting, CRLF 
 from __future__ import annotations
 
 import csv
+from pathlib import Path
+from typing import TextIO
 
 from reports.french import capfirst
 from reports.queries import Happening
@@ -51,13 +53,21 @@ def defused(text: str) -> str:
     return text
 
 
+def open_for_writing(path: Path) -> TextIO:
+    """``path`` opened for an ``events.csv``, its BOM written: the bytes of ``ENCODING``, written by
+    the plain UTF-8 codec (``utf-8-sig`` would run its Python encoder once for each row)."""
+    fh = path.open("w", encoding="utf-8", newline="")
+    fh.write("\ufeff")
+    return fh
+
+
 def writer(fh):
     """The CSV writer of an ``events.csv`` opened with ``newline=""``."""
     return csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL)
 
 
-def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
-    """The happening's rows, one per source."""
+def rows(h: Happening, iso: str, label: str, sides: list[tuple[str, str]] | None = None) -> list[list[str]]:
+    """The happening's rows, one per source (``sides``: ``text.conflict_sides(h)``, when already built)."""
     review = [
         "oui" if h.reviewed else "non",
         defused(h.approved_by or ""),
@@ -74,7 +84,7 @@ def rows(h: Happening, iso: str, label: str) -> list[list[str]]:
         defused(capfirst(h.case_name) if h.case_name else ""),
         defused(h.summary),
         "oui" if h.upcoming else "non",
-        conflicts_text(h) if h.conflicts else "",
+        conflicts_text(h, sides) if h.conflicts else "",
         defused(LIST_SEPARATOR.join(h.places)),
         defused(LIST_SEPARATOR.join(h.people)),
         defused(LIST_SEPARATOR.join(h.charges)),

@@ -12,18 +12,25 @@ from reports.french import short_day
 from reports.queries import Happening, Source
 from veille.vocabulary import paris_iso
 
-__all__ = ["by", "conflicts_text", "escape", "published_label", "published_paris"]
+__all__ = ["by", "conflict_sides", "conflicts_text", "escape", "published_label", "published_paris"]
 
 
 def by(sources: list[Source]) -> str:
     """« Le Monde (25 avr. 2024), La Voix du Nord (26 avr. 2024) »."""
-    return ", ".join(f"{s.outlet} ({s.published_label})" for s in sources)
+    return ", ".join(f"{s.outlet} ({published_label(s.published_day)})" for s in sources)
 
 
-def conflicts_text(h: Happening) -> str:
-    return " | ".join(
-        f"{c.label} : " + " ; ".join(f"{v.label} selon {by(v.sources)}" for v in c.values) for c in h.conflicts
-    )
+def conflict_sides(h: Happening) -> list[tuple[str, str]]:
+    """Each disagreement of ``h`` as its label and its sides in words, « 11 selon L'Écho du Nord
+    (25 avr. 2024) ; 12 selon Le Quotidien (26 avr. 2024) »: built once for the exports that
+    write them (``events.csv`` as text, ``timeline.json`` escaped as one piece of HTML)."""
+    return [(c.label, " ; ".join(f"{v.label} selon {by(v.sources)}" for v in c.values)) for c in h.conflicts]
+
+
+def conflicts_text(h: Happening, sides: list[tuple[str, str]] | None = None) -> str:
+    """« Date : 19 décembre 2024 selon … ; 20 décembre 2024 selon … | Nombre de prévenus : … »
+    (``sides``: :func:`conflict_sides` of ``h``, when already built)."""
+    return " | ".join(f"{label} : {words}" for label, words in (conflict_sides(h) if sides is None else sides))
 
 
 @lru_cache(maxsize=4096)

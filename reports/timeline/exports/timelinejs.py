@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime
+from functools import lru_cache
 
 import orjson
 
 from reports.french import capfirst, short_day
 from reports.queries import Happening
-from reports.timeline.exports.text import by, escape, published_label
+from reports.timeline.exports.text import conflict_sides, escape, published_label
 from veille.vocabulary import UNREVIEWED_LABEL
 
 FOOT = b"\n]}\n"
@@ -48,31 +49,38 @@ def _date(d: date, precision: str, label: str | None = None) -> dict:
     return out
 
 
-def event(h: Happening, label: str, mark_unreviewed: bool = False) -> bytes:
+@lru_cache(maxsize=4096)
+def _outlet(name: str) -> str:
+    """An outlet's name escaped: a dossier has a few dozen outlets for any number of sources."""
+    return escape(name)
+
+
+def event(h: Happening, label: str, mark_unreviewed: bool = False, sides: list[tuple[str, str]] | None = None) -> bytes:
     """The happening as a TimelineJS event: {"start_date", "text": {"headline", "text"}, "group", "unique_id",
     "end_date" (a span)}; TimelineJS shows ``text`` as HTML, so every scraped string in it is escaped.
-    ``mark_unreviewed``: an entry no editor approved says « non vérifié », as on the page."""
+    ``mark_unreviewed``: an entry no editor approved says « non vérifié », as on the page. ``sides``:
+    ``text.conflict_sides(h)``, when already built."""
     e = escape
+    sources = h.sources
     parts = [f"<p><strong>{capfirst(UNREVIEWED_LABEL)}</strong></p>"] if mark_unreviewed and not h.reviewed else []
-    if h.sources:
-        parts.append(f"<blockquote>« {e(h.sources[0].evidence)} »</blockquote>")
-    if h.sources and h.sources[0].how:
-        parts.append(f"<p><small>Date : {e(h.sources[0].how)}</small></p>")
-    for c in h.conflicts:
-        parts.append(
-            f"<p><strong>{e(c.label)} :</strong> "
-            + " ; ".join(f"{e(v.label)} selon {e(by(v.sources))}" for v in c.values)
-            + "</p>"
-        )
+    if sources:
+        parts.append(f"<blockquote>« {e(sources[0].evidence)} »</blockquote>")
+    if sources and sources[0].how:
+        parts.append(f"<p><small>Date : {e(sources[0].how)}</small></p>")
+    if h.conflicts:
+        # The sides in one piece: « selon » and « ; » hold nothing to escape, so escaping the whole
+        # is escaping each value and each list of outlets.
+        for side, words in conflict_sides(h) if sides is None else sides:
+            parts.append(f"<p><strong>{e(side)} :</strong> {e(words)}</p>")
     parts.append("<ul>")
-    for s in h.sources:
+    for s in sources:
         link = s.link
-        name = f'<a href="{e(link)}">{e(s.outlet)}</a>' if link else e(s.outlet)
+        name = f'<a href="{e(link)}">{_outlet(s.outlet)}</a>' if link else _outlet(s.outlet)
         parts.append(f"<li>{name}, {published_label(s.published_day)} : {e(s.title)}</li>")
     parts.append("</ul>")
     out = {
         "start_date": _date(h.date, h.precision, label),
-        "text": {"headline": str(e(capfirst(h.summary))), "text": "".join(parts)},
+        "text": {"headline": e(capfirst(h.summary)), "text": "".join(parts)},
         "group": capfirst(h.case_name) if h.case_name else "Sans affaire",  # TimelineJS escapes it itself
         "unique_id": h.anchor,
     }

@@ -39,7 +39,7 @@ def published_label(day: str) -> str:
     return short_day(date(int(day[:4]), int(day[5:7]), int(day[8:10]))) if day else short_day(None)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # a timeline's documents: each is a source of a few entries, far apart
 def published_paris(published: str | None) -> str:
     """A publication time as the database gives it (ISO, UTC), in Paris time with its offset:
     « 2024-02-11T00:30:00+01:00 », the day a French reader dates it ("" when unknown)."""

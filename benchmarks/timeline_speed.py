@@ -15,7 +15,7 @@
 4. Prints the plan of the timeline's query (the one its ``COPY … TO STDOUT`` streams).
 
 Targets: the timeline's work within 2 times Jinja2's rendering of the same list; a dossier of
-10,000 entries (``--events 17000`` gives about that many) in 2 s end to end.
+10,000 entries (``--events 11800`` gives about that many) in 2 s end to end.
 """
 
 from __future__ import annotations

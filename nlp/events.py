@@ -270,7 +270,7 @@ class EventMaker:
             "precision": precision,
             "date_end": span._.date_end,
             "kind": kind,
-            "summary": _summary(kind, people, places, sent, verb, charges, span),
+            "summary": _summary(kind, people, places, sent, verb, charges, span, upcoming),
             "upcoming": upcoming,
             "places": places,
             "people": [p for p, _ in people],
@@ -662,6 +662,7 @@ def _summary(
     verb,
     charges: list[str],
     span: Span | None,
+    upcoming: bool = False,
 ) -> str:
     """The event's French headline (:mod:`nlp.headlines`), from what its sentence names."""
     principal = [name for name, role in people if role not in SECONDARY_ROLES]
@@ -675,7 +676,7 @@ def _summary(
     )
     sites = [e._.canonical for e in sent.ents if e.label_ == "SITE" and e._.canonical]
     words = (span.start_char, span.end_char) if span is not None else None
-    return headline(kind, sent, verb, principal, places, courts, charges, sites[0] if sites else None, words)
+    return headline(kind, sent, verb, principal, places, courts, charges, sites[0] if sites else None, words, upcoming)
 
 
 @Language.factory("veille_events")

@@ -50,8 +50,11 @@ def headline(
     charges: list[str],
     site: str | None,
     date_words: tuple[int, int] | None = None,
+    upcoming: bool = False,
 ) -> str:
     text = _headline(kind, sent, verb, people, places, courts, charges, site, date_words)
+    if upcoming and text in AWAITED:
+        return AWAITED[text]  # « Le verdict est attendu le 20 décembre »: « Verdict attendu »
     if text in BARE:
         # « Audience », « Verdict » alone say only the kind: the sentence's first words say what happened.
         told = _shortened(sent, date_words)
@@ -69,6 +72,15 @@ def headline(
     return _cap(text)
 
 
+# A bare headline of something announced: what the timeline's « à venir » entry says.
+AWAITED = {
+    "Verdict": "Verdict attendu",
+    "Audience": "Audience prévue",
+    "Ouverture du procès": "Ouverture du procès prévue",
+    "Réquisitions": "Réquisitions attendues",
+    "Plaidoiries": "Plaidoiries prévues",
+    "Appel": "Procès en appel prévu",
+}
 # Headlines that name only the kind of what happened.
 BARE = (
     "Audience",

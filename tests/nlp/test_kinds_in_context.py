@@ -274,3 +274,15 @@ def test_a_title_retelling_the_bodys_arrest_is_not_a_second_arrest():
     found = events(text, "2024-10-09")
     assert [day for day, kind in found if kind == "arrest"] == ["2024-10-07"]
     assert ("2024-09-28", "crime") in found
+
+
+def test_announced_entries_say_they_are_awaited_and_a_resumed_hearing_is_no_opening():
+    text = "Le verdict est attendu le 20 décembre. L'audience reprendra le 9 septembre devant la cour."
+    nlp = pipeline()
+    doc = nlp.make_doc(text)
+    doc._.published = "2024-09-03"
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    assert found[("2024-12-20", "verdict")] == "Verdict attendu"
+    assert found[("2024-09-09", "hearing")] == "Audience prévue"

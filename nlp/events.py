@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from nlp import extensions  # noqa: F401
 from nlp.date_finder import published_date
 from nlp.dates import last_day
-from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_block, sentence_of, sentences
+from nlp.extensions import enclosing_sentence, evidence_offsets, in_related_block, sentences
 from nlp.forms import compile_forms
 from nlp.headlines import PENALTY, headline
 from nlp.patterns import load
@@ -110,14 +110,11 @@ class EventMaker:
             return []
         out = []
         news = set(news)  # the lead's undated reports are the day's news too
-        # How far along the case each dated sentence is: a later stage does not take its date (« Ils avaient
-        # frappé leurs victimes entre février et avril. Leurs avocats ont fait appel. »).
-        stage_told: dict[int, int] = {}
-        for e in dated:
-            if e["kind"] in STAGE_OF_KIND:
-                rank = STAGES.index(STAGE_OF_KIND[e["kind"]])
-                stage_told[e["start"]] = max(stage_told.get(e["start"], 0), rank)
+        # How far along the case the document's dated sentences are: a later stage does not take their dates
+        # (« Ils avaient frappé leurs victimes entre février et avril. Leurs avocats ont fait appel. »).
+        stages = _Stages(dated)
         previous: Span | None = None  # the last dated sentence's main date, in this paragraph
+        previous_start = 0  # where that sentence's evidence starts
         number = -1  # the sentence's rank among those with a verb: headings and labels do not count
         for sent in sentences(doc):
             if not _heading(sent):
@@ -128,6 +125,7 @@ class EventMaker:
                 # Several dates: which one carries over is unsure; a year alone is too loose to date the next
                 # sentence's event (« 3 ans après le meurtre » dates the murder, not the verdict told next).
                 previous = main[0] if len(main) == 1 and main[0]._.precision != "year" else None
+                previous_start = evidence_offsets(sent)[0]
                 continue
             text = doc.text[sent.start_char : sent.end_char]
             if "\n\n" in doc.text[(previous.end_char if previous is not None else sent.start_char) : sent.start_char]:
@@ -141,29 +139,11 @@ class EventMaker:
             kind = self._sentence_kind(doc, sent, text)
             if kind not in INHERITING_KINDS:
                 continue
-            told = stage_told.get(evidence_offsets(sentence_of(previous))[0]) if previous is not None else None
-            if (
-                previous is not None
-                and told is not None
-                and kind in STAGE_OF_KIND
-                and STAGES.index(STAGE_OF_KIND[kind]) > told + 1
-            ):
-                continue  # an appeal or a verdict on the day of the crime told just before: not its date
-            if previous is not None and kind in STAGE_OF_KIND:
-                rank = STAGES.index(STAGE_OF_KIND[kind])
-                floor = max(
-                    (
-                        e["date"]
-                        for e in dated
-                        if e["kind"] in STAGE_OF_KIND and 1 <= STAGES.index(STAGE_OF_KIND[e["kind"]]) < rank
-                    ),
-                    default=None,
-                )
-                if floor is not None and previous._.date[: len(floor)] < floor:
-                    continue  # an appeal dated before the verdict the article reports
-            if previous is not None and VAGUE_OTHER_TIME.search(text):
-                continue  # « Quelques semaines avant le drame, elle avait déposé plainte »: another, untold day
             if previous is not None:
+                if VAGUE_OTHER_TIME.search(text):
+                    continue  # « Quelques semaines avant le drame, elle avait déposé plainte »: another, untold day
+                if stages.too_far_along(kind, previous_start, previous._.date):
+                    continue
                 anchor, day, precision, how = (
                     previous,
                     date.fromisoformat(previous._.date),
@@ -215,8 +195,9 @@ class EventMaker:
     def _sentence_kind(self, doc: Doc, sent: Span, text: str) -> str:
         # What someone asks for or a condition (« a demandé que l'accusé soit reconnu coupable ») is not
         # what the sentence reports.
-        apart = _apart_tokens(sent) if doc.has_annotation("DEP") else set()
+        apart: set[int] = set()
         if doc.has_annotation("DEP"):
+            apart = _apart_tokens(sent)
             # « La famille, qui s'était constituée partie civile, a salué la décision »: a relative clause
             # in the pluperfect is the background, not what the sentence reports.
             for token in sent:
@@ -383,6 +364,35 @@ class EventMaker:
         if cue.when == "past" and upcoming:
             return False
         return True
+
+
+def _stage_rank(kind: str) -> int | None:
+    return STAGES.index(STAGE_OF_KIND[kind]) if kind in STAGE_OF_KIND else None
+
+
+class _Stages:
+    """The stages a document's dated events reach: which dates a later stage told undated may take."""
+
+    def __init__(self, dated: list[dict]):
+        self.of_sentence: dict[int, int] = {}  # evidence start → furthest stage told there
+        self.latest: dict[int, str] = {}  # stage → latest date the document gives an event of it
+        for e in dated:
+            rank = _stage_rank(e["kind"])
+            if rank is not None:
+                self.of_sentence[e["start"]] = max(self.of_sentence.get(e["start"], 0), rank)
+                self.latest[rank] = max(self.latest.get(rank, ""), e["date"])
+
+    def too_far_along(self, kind: str, sentence_start: int, day: str) -> bool:
+        """An appeal or a verdict on the day of the crime told just before (more than one stage behind), or
+        dated before the trial or the verdict the article reports: not its date."""
+        rank = _stage_rank(kind)
+        if rank is None:
+            return False
+        told = self.of_sentence.get(sentence_start)
+        if told is not None and rank > told + 1:
+            return True
+        floor = max((d for r, d in self.latest.items() if 1 <= r < rank), default=None)
+        return floor is not None and day[: len(floor)] < floor
 
 
 # A time of its own that no date can be told from: the sentence is not on the day told before it.

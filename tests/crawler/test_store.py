@@ -184,7 +184,10 @@ def test_batched_writes_commit_together_and_a_failing_one_fails_alone(db, db_url
         async def crawl():
             held = asyncio.ensure_future(workers.write(hold))
             await asyncio.sleep(0.1)
-            writes = [workers.write(record_url, **r) for r in rows]
+            # Submitted while the writer is held (a coroutine not yet awaited submits nothing): they
+            # must all be queued before it is released, or the first may make a batch of its own.
+            writes = [asyncio.ensure_future(workers.write(record_url, **r)) for r in rows]
+            await asyncio.sleep(0.1)
             release.set()
             await held
             return await asyncio.gather(*writes, return_exceptions=True)
